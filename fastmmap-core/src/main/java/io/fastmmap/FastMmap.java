@@ -1,0 +1,334 @@
+package io.fastmmap;
+
+import io.fastmmap.internal.CacheConfig;
+import io.fastmmap.internal.Engine;
+import io.fastmmap.internal.Geometry;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.UnaryOperator;
+
+/**
+ * A cache in one memory-mapped file, shared by every thread and every process that opens the same file.
+ *
+ * <p>The file is split into pages; a key's hash picks its page, and each page is a small hash table with its own
+ * lock, its own least-recently-used order and its own expiry. Entries are byte arrays; keys are compared byte for
+ * byte.
+ *
+ * <p><b>Threads and processes.</b> Every method is atomic with respect to every other thread and process using the
+ * file: a reader sees a value completely written or not at all. {@link #getAndSet} is an atomic read-modify-write
+ * across processes. Page locks are words in the file taken with a compare-and-set, with no system call unless a
+ * lock is contended for milliseconds; a lock held by a process that died is taken over and its page repaired.
+ *
+ * <p><b>Crashes.</b> A process killed at any instant leaves every page readable: the next process to lock a page
+ * that was being changed repairs it, and the key being changed reads as its old or its new value.
+ *
+ * <p><b>Expiry</b> uses wall-clock time (shared by all processes) from the configured {@link Clock}. <b>Eviction</b>
+ * drops expired entries first, then the least recently used entries of the page that needs room.
+ *
+ * <p><b>Lifecycle.</b> {@link Builder#build()} opens the file, creating it when absent; {@link #close()} unmaps it.
+ * The file is created with mode 0600 in a directory created with mode 0700.
+ *
+ * {@snippet :
+ * try (FastMmap cache = FastMmap.builder(Path.of("/var/cache/myapp/cache.fmm"))
+ *         .cacheSize(64L << 20)
+ *         .expireAfterWrite(Duration.ofMinutes(30))
+ *         .build()) {
+ *     cache.set(key, value);
+ *     byte[] again = cache.get(key);
+ * }
+ * }
+ */
+public final class FastMmap implements AutoCloseable {
+    private final Engine engine;
+
+    private FastMmap(Engine engine) {
+        this.engine = engine;
+    }
+
+    /**
+     * Starts configuring a cache in {@code file}.
+     *
+     * @param file the cache file; created with its parent directories when absent
+     * @return a builder with Cache::FastMmap's defaults: 89 pages of 64 KiB, no expiry
+     */
+    public static Builder builder(Path file) {
+        return new Builder(Objects.requireNonNull(file, "file"));
+    }
+
+    /**
+     * @param key the key
+     * @return a copy of the value, or null when the key is absent or expired
+     */
+    public byte[] get(byte[] key) {
+        return engine.get(key);
+    }
+
+    /**
+     * Stores a value with the default time to live ({@link Builder#expireAfterWrite}, none unless set).
+     *
+     * @param key the key
+     * @param value the value
+     * @throws ValueTooLargeException when the entry can never fit in one page; the old value stays
+     */
+    public void set(byte[] key, byte[] value) {
+        engine.set(key, value, engine.defaultTtlMillis());
+    }
+
+    /**
+     * Stores a value that expires {@code ttl} from now.
+     *
+     * @param key the key
+     * @param value the value
+     * @param ttl time to live, positive
+     * @throws ValueTooLargeException when the entry can never fit in one page; the old value stays
+     */
+    public void set(byte[] key, byte[] value, Duration ttl) {
+        engine.set(key, value, Engine.ttlMillis(ttl));
+    }
+
+    /**
+     * @param key the key
+     * @return true when a live entry was removed
+     */
+    public boolean remove(byte[] key) {
+        return engine.remove(key);
+    }
+
+    /**
+     * Atomically replaces the value of {@code key}, with respect to all threads and processes. The page stays locked
+     * while {@code update} runs, so keep it short and never call this cache from inside it (that throws
+     * {@link IllegalStateException}).
+     *
+     * @param key the key
+     * @param update sees the current value, or null when absent or expired; returns the value to store (with the
+     *     default time to live), null to remove the key, or the very array it was given to store nothing
+     * @return what is stored after the call (null when the key is now absent)
+     * @throws ValueTooLargeException when the new entry can never fit in one page; the old value stays
+     */
+    public byte[] getAndSet(byte[] key, UnaryOperator<byte[]> update) {
+        return engine.getAndSet(key, update);
+    }
+
+    /**
+     * @param key the key
+     * @return the value the key had, or null; the key is absent afterwards
+     */
+    public byte[] getAndRemove(byte[] key) {
+        return engine.getAndRemove(key);
+    }
+
+    /**
+     * @param key the key
+     * @return true when the key has a live (unexpired) value; counts as a use for least-recently-used order
+     */
+    public boolean exists(byte[] key) {
+        return engine.exists(key);
+    }
+
+    /** Removes every entry of every page. Pages are cleared one at a time, so this is not one atomic step. */
+    public void clear() {
+        engine.clear();
+    }
+
+    /** Drops every expired entry, freeing its space now instead of when its page next needs room. */
+    public void purge() {
+        engine.purge();
+    }
+
+    /** @return counters shared by all processes using the file */
+    public CacheStats stats() {
+        return engine.stats();
+    }
+
+    /**
+     * @param keyByteCount the length of a key
+     * @return the largest value that can be stored under a key of that length
+     */
+    public int maxValueByteCount(int keyByteCount) {
+        return engine.maxValueByteCount(keyByteCount);
+    }
+
+    /** @return the cache file */
+    public Path file() {
+        return engine.file();
+    }
+
+    /**
+     * Unmaps the file. Idempotent. With {@link Builder#deleteOnClose(boolean)} the file is deleted when no other
+     * process still has it open.
+     */
+    @Override
+    public void close() {
+        engine.close();
+    }
+
+    @Override
+    public String toString() {
+        return "FastMmap[" + engine.describe() + "]";
+    }
+
+    /**
+     * Configures and opens a {@link FastMmap}. Each setter checks its argument at once. Set at most two of
+     * {@link #cacheSize}, {@link #pageCount} and {@link #pageSize}; the third is derived.
+     */
+    public static final class Builder {
+        private final Path file;
+        private long cacheSizeBytes;
+        private int pageCount;
+        private int pageSizeBytes;
+        private Duration expireAfterWrite;
+        private boolean recreate;
+        private boolean deleteOnClose;
+        private Clock clock = Clock.systemUTC();
+        private Duration lockTimeout = Duration.ofSeconds(10);
+        private Set<PosixFilePermission> filePermissions =
+                EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+
+        private Builder(Path file) {
+            this.file = file;
+        }
+
+        /**
+         * Total bytes of page space (Perl {@code cache_size}). With {@link #pageSize} the page count is derived,
+         * with {@link #pageCount} the page size; alone, pages are 64 KiB.
+         *
+         * @param bytes at least 4096
+         * @return this builder
+         */
+        public Builder cacheSize(long bytes) {
+            if (bytes < Geometry.MIN_PAGE_SIZE) {
+                throw new IllegalArgumentException("cacheSize=" + bytes + " bytes; it must be at least "
+                        + Geometry.MIN_PAGE_SIZE);
+            }
+            this.cacheSizeBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Number of pages (Perl {@code num_pages}); each has its own lock, so more pages mean less contention.
+         *
+         * @param count 1 to {@value Geometry#MAX_PAGE_COUNT}
+         * @return this builder
+         */
+        public Builder pageCount(int count) {
+            Geometry.checkPageCount(count);
+            this.pageCount = count;
+            return this;
+        }
+
+        /**
+         * Bytes per page (Perl {@code page_size}); the largest entry must fit in one page.
+         *
+         * @param bytes a multiple of 4096, from 4 KiB to 256 MiB
+         * @return this builder
+         */
+        public Builder pageSize(int bytes) {
+            Geometry.checkPageSize(bytes);
+            this.pageSizeBytes = bytes;
+            return this;
+        }
+
+        /**
+         * Default time to live of entries written by {@link FastMmap#set(byte[], byte[])} and
+         * {@link FastMmap#getAndSet} (Perl {@code expire_time}). None unless set.
+         *
+         * @param ttl positive
+         * @return this builder
+         */
+        public Builder expireAfterWrite(Duration ttl) {
+            Engine.ttlMillis(ttl);
+            this.expireAfterWrite = ttl;
+            return this;
+        }
+
+        /**
+         * Wipe an existing file and initialise it again (Perl {@code init_file}). A file of another geometry or
+         * format is replaced only when no other process has it open.
+         *
+         * @param recreate true to wipe
+         * @return this builder
+         */
+        public Builder recreate(boolean recreate) {
+            this.recreate = recreate;
+            return this;
+        }
+
+        /**
+         * Delete the file on {@link FastMmap#close()} when no other process has it open (Perl
+         * {@code unlink_on_exit}).
+         *
+         * @param deleteOnClose true to delete
+         * @return this builder
+         */
+        public Builder deleteOnClose(boolean deleteOnClose) {
+            this.deleteOnClose = deleteOnClose;
+            return this;
+        }
+
+        /**
+         * The wall clock that expiry is measured with. Every process sharing a file should use the same time
+         * source; tests pass a clock they advance by hand.
+         *
+         * @param clock the clock
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * How long to wait for a page lock held by another live thread or process before giving up with
+         * {@link LockTimeoutException}. Locks of dead processes are recovered regardless. Default 10 seconds.
+         *
+         * @param timeout positive
+         * @return this builder
+         */
+        public Builder lockTimeout(Duration timeout) {
+            if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("lockTimeout=" + timeout + "; it must be positive");
+            }
+            this.lockTimeout = timeout;
+            return this;
+        }
+
+        /**
+         * Permissions of a newly created file. Default owner read and write (0600); add group read and write
+         * (0660) to share the cache with processes of other users in the file's group. A file owned by another
+         * user is accepted only when group write is granted here.
+         *
+         * @param permissions must include owner read and owner write
+         * @return this builder
+         */
+        public Builder filePermissions(Set<PosixFilePermission> permissions) {
+            if (!permissions.contains(PosixFilePermission.OWNER_READ)
+                    || !permissions.contains(PosixFilePermission.OWNER_WRITE)) {
+                throw new IllegalArgumentException("filePermissions=" + permissions
+                        + "; the owner must be able to read and write the cache file");
+            }
+            this.filePermissions = EnumSet.copyOf(permissions);
+            return this;
+        }
+
+        /**
+         * Opens the file, or creates it when absent. Many processes may build at once: exactly one creates the
+         * file, the others open it.
+         *
+         * @return the open cache
+         * @throws IncompatibleCacheFileException when the file has another geometry or format
+         * @throws CacheFileException when the file cannot be created, opened or trusted
+         */
+        public FastMmap build() {
+            Geometry geometry = Geometry.resolve(cacheSizeBytes, pageCount, pageSizeBytes);
+            long ttlMillis = expireAfterWrite == null ? 0 : Engine.ttlMillis(expireAfterWrite);
+            CacheConfig config = new CacheConfig(file, geometry, ttlMillis, recreate, deleteOnClose, clock,
+                    lockTimeout.toNanos(), filePermissions);
+            return new FastMmap(Engine.open(config));
+        }
+    }
+}

@@ -1,0 +1,155 @@
+package io.fastmmap.internal;
+
+import io.fastmmap.CacheFileException;
+import io.fastmmap.IncompatibleCacheFileException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * This JVM's one connection to one cache file: the channel, the mapping, the process slot and the page locks.
+ * Every {@code FastMmap} of the same file in this JVM shares it, because POSIX drops all of a process's fcntl
+ * locks on a file when any descriptor of that file is closed: a second channel, closed, would make other
+ * processes take this one for dead.
+ */
+final class Attachment {
+    private static final Map<Object, Attachment> OPEN = new HashMap<>();
+
+    final Path file;
+    final FileLayout layout;
+    final PageStore store;
+    final PageLocks locks;
+    /** Threads of this JVM now inside a getAndSet update function; nonzero makes locking check for nesting. */
+    final AtomicInteger callbacksRunning = new AtomicInteger();
+    private final Object fileKey;
+    private final java.nio.channels.FileChannel channel;
+    private final SharedMemory memory;
+    private final ProcessSlots slots;
+    private int references = 1;
+    private volatile boolean closed;
+
+    private Attachment(CacheFile.Opened opened, Object fileKey, CacheConfig config) {
+        this.file = opened.file();
+        this.layout = opened.layout();
+        this.fileKey = fileKey;
+        this.channel = opened.channel();
+        this.memory = opened.memory();
+        this.slots = new ProcessSlots(file, channel);
+        slots.claim();
+        memory.putLong(ProcessTable.entryOffset(slots.slot()) + ProcessTable.PID_OFFSET, ProcessHandle.current().pid());
+        memory.putLong(ProcessTable.entryOffset(slots.slot()) + ProcessTable.ATTACHED_AT_OFFSET,
+                config.clock().millis());
+        this.locks = new PageLocks(memory, layout, slots, file, config.lockTimeoutNanos());
+        this.store = new PageStore(memory, layout, file, opened.hashSeed(), locks);
+        recoverPagesOfPreviousSlotHolder();
+    }
+
+    /** Opens the file, or joins this JVM's existing connection to it. */
+    static Attachment open(CacheConfig config) {
+        Path file = config.file().toAbsolutePath();
+        CacheFile.ensureDirectory(file);
+        synchronized (OPEN) {
+            for (int attempt = 0; attempt < 100; attempt++) {
+                BasicFileAttributes attributes = CacheFile.attributesOrNull(file);
+                CacheFile.Opened opened;
+                if (attributes == null) {
+                    opened = CacheFile.create(config, file, false);
+                } else {
+                    CacheFile.checkTrusted(file, attributes, config);
+                    Attachment existing = OPEN.get(attributes.fileKey());
+                    if (existing != null) {
+                        return existing.join(config);
+                    }
+                    opened = CacheFile.openExisting(config, file);
+                }
+                if (opened != null) {
+                    Attachment attachment = new Attachment(opened, fileKey(file), config);
+                    OPEN.put(attachment.fileKey, attachment);
+                    return attachment;
+                }
+            }
+        }
+        throw new CacheFileException(file, "another process kept creating and removing the file while this one "
+                + "tried to open it; retry");
+    }
+
+    private static Object fileKey(Path file) {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
+        } catch (IOException e) {
+            throw new CacheFileException(file, "cannot read the file's identity: " + e, e);
+        }
+    }
+
+    private Attachment join(CacheConfig config) {
+        Geometry geometry = layout.geometry();
+        if (!geometry.equals(config.geometry())) {
+            throw new IncompatibleCacheFileException(file, "is open in this JVM with pageSize="
+                    + geometry.pageSizeBytes() + ", pageCount=" + geometry.pageCount() + " but this cache asks for "
+                    + "pageSize=" + config.geometry().pageSizeBytes() + ", pageCount=" + config.geometry().pageCount()
+                    + "; use the same geometry");
+        }
+        references++;
+        return this;
+    }
+
+    /**
+     * A process that held this slot before and died may have left pages locked in its name. Nobody else can
+     * recover them (the slot looks alive: we hold it), so this process does, before its threads lock anything.
+     */
+    private void recoverPagesOfPreviousSlotHolder() {
+        for (int page = 0; page < layout.geometry().pageCount(); page++) {
+            if (locks.adoptStale(page)) {
+                try {
+                    if (store.interrupted(page)) {
+                        store.recover(page);
+                    }
+                } finally {
+                    locks.unlock(page);
+                }
+            }
+        }
+    }
+
+    boolean isClosed() {
+        return closed;
+    }
+
+    /**
+     * Drops one user; the last one unmaps the file and gives up the process slot.
+     *
+     * @param deleteFile delete the file when no other process has it open
+     */
+    void release(boolean deleteFile) {
+        synchronized (OPEN) {
+            if (--references > 0) {
+                return;
+            }
+            OPEN.remove(fileKey);
+        }
+        closed = true;
+        // A thread that took a page lock before seeing `closed` finishes its call first: unmapping under it
+        // would fail the call, and giving up the slot would let others take its lock while it still writes.
+        Backoff backoff = locks.backoff("this process's page locks to be released before closing");
+        while (locks.anyHeldByThisProcess()) {
+            backoff.pause();
+        }
+        backoff.finish();
+        memory.close();
+        slots.releaseSlot();
+        try {
+            if (deleteFile && !slots.othersAttached()) {
+                Files.deleteIfExists(file);
+            }
+        } catch (IOException e) {
+            throw new CacheFileException(file, "cannot delete the cache file on close: " + e, e);
+        } finally {
+            slots.close();
+            CacheFile.closeQuietly(channel);
+        }
+    }
+}

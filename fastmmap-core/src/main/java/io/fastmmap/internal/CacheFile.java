@@ -1,0 +1,334 @@
+package io.fastmmap.internal;
+
+import io.fastmmap.CacheCorruptedException;
+import io.fastmmap.CacheFileException;
+import io.fastmmap.IncompatibleCacheFileException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.EnumSet;
+import java.util.HexFormat;
+import java.util.Set;
+
+/**
+ * Creating, checking and opening cache files safely.
+ *
+ * <p><b>Creation</b> never exposes a half-made file: the file is written in full (zeros first, so it is not sparse
+ * and a full disk fails here with an IOException instead of a SIGBUS later), initialised, and only then published
+ * under its name with a hard link, which fails rather than replace a file that appeared meanwhile. Of many
+ * processes creating one file at once, exactly one link succeeds; the others open the winner's file.
+ *
+ * <p><b>Trust</b>: the file must be a regular file, not a symbolic link, with one link only, owned by this user
+ * (unless the cache is shared with a group), in a directory that not every user can write to without a sticky bit.
+ * A file that fails the header check is never changed or deleted, except by {@code recreate(true)} while no other
+ * process has it open.
+ */
+final class CacheFile {
+    private static final LinkOption[] NO_FOLLOW = {LinkOption.NOFOLLOW_LINKS};
+    private static final Set<PosixFilePermission> PRIVATE_DIRECTORY = PosixFilePermissions.fromString("rwx------");
+    private static final int ALLOCATION_CHUNK = 1 << 20;
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    /** A mapped, checked cache file. */
+    record Opened(Path file, FileChannel channel, SharedMemory memory, FileLayout layout, long hashSeed) {
+    }
+
+    private CacheFile() {
+    }
+
+    static BasicFileAttributes attributesOrNull(Path file) {
+        try {
+            return Files.readAttributes(file, BasicFileAttributes.class, NO_FOLLOW);
+        } catch (NoSuchFileException absent) {
+            return null;
+        } catch (IOException e) {
+            throw new CacheFileException(file, "cannot read the file's attributes: " + e, e);
+        }
+    }
+
+    static void ensureDirectory(Path file) {
+        Path directory = file.getParent();
+        try {
+            if (!Files.exists(directory)) {
+                createPrivateDirectories(directory);
+            }
+            if (!Files.isDirectory(directory)) {
+                throw new CacheFileException(file, "its parent " + directory + " is not a directory");
+            }
+            int mode = (Integer) Files.getAttribute(directory, "unix:mode");
+            if ((mode & 0002) != 0 && (mode & 01000) == 0) {
+                throw new CacheFileException(file, "its directory " + directory + " is writable by every user "
+                        + "and has no sticky bit, so anyone could replace the cache file; use a private directory "
+                        + "(mode 0700)");
+            }
+        } catch (IOException e) {
+            throw new CacheFileException(file, "cannot create or check its directory " + directory + ": " + e, e);
+        }
+    }
+
+    private static void createPrivateDirectories(Path directory) throws IOException {
+        Path parent = directory.getParent();
+        if (parent != null && !Files.exists(parent)) {
+            createPrivateDirectories(parent);
+        }
+        try {
+            Files.createDirectory(directory, PosixFilePermissions.asFileAttribute(PRIVATE_DIRECTORY));
+            Files.setPosixFilePermissions(directory, PRIVATE_DIRECTORY); // the umask may have narrowed it
+        } catch (FileAlreadyExistsException raced) {
+            // another process created it first
+        }
+    }
+
+    /** Refuses a file that could be a trap. */
+    static void checkTrusted(Path file, BasicFileAttributes attributes, CacheConfig config) {
+        if (attributes.isSymbolicLink()) {
+            throw new CacheFileException(file, "is a symbolic link; fastmmap never follows a link to its cache "
+                    + "file, since a link can point anywhere: give the real file's path");
+        }
+        if (!attributes.isRegularFile()) {
+            throw new CacheFileException(file, "is not a regular file (it is a "
+                    + (attributes.isDirectory() ? "directory" : "device, FIFO or socket") + "); choose another path");
+        }
+        try {
+            int owner = (Integer) Files.getAttribute(file, "unix:uid", NO_FOLLOW);
+            int me = currentUid();
+            if (owner != me && !config.sharedWithGroup()) {
+                throw new CacheFileException(file, "is owned by user id " + owner + ", not by this process's user id "
+                        + me + "; a cache file of another user is refused, since it could hold forged data: delete "
+                        + "it, or grant GROUP_WRITE in filePermissions to share one cache within a group");
+            }
+            int links = (Integer) Files.getAttribute(file, "unix:nlink", NO_FOLLOW);
+            if (links > 1 && removeOwnCreationLinks(file, attributes.fileKey()) && links - 1 == 1) {
+                return;
+            }
+            if (links > 1) {
+                throw new CacheFileException(file, "has " + links + " hard links; another name for the same file "
+                        + "could be used to tamper with it: remove the other links");
+            }
+        } catch (IOException e) {
+            throw new CacheFileException(file, "cannot check the file's owner and links: " + e, e);
+        }
+    }
+
+    private static int currentUid() throws IOException {
+        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    }
+
+    private static String creationPrefix(Path file) {
+        return "." + file.getFileName() + ".init-";
+    }
+
+    /**
+     * A creator links its finished temporary file to the cache name and then removes the temporary name; one
+     * that died in between leaves a second link. Such a link, with our reserved name and the same inode, is ours
+     * to remove.
+     */
+    private static boolean removeOwnCreationLinks(Path file, Object fileKey) throws IOException {
+        boolean removed = false;
+        try (DirectoryStream<Path> siblings = Files.newDirectoryStream(file.getParent(),
+                creationPrefix(file) + "*")) {
+            for (Path sibling : siblings) {
+                BasicFileAttributes attributes = attributesOrNull(sibling);
+                if (attributes != null && attributes.isRegularFile() && fileKey.equals(attributes.fileKey())) {
+                    Files.deleteIfExists(sibling);
+                    removed = true;
+                }
+            }
+        }
+        return removed;
+    }
+
+    /** Opens an existing, trusted file and checks its header. */
+    static Opened openExisting(CacheConfig config, Path file) {
+        FileChannel channel = null;
+        try {
+            channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                    LinkOption.NOFOLLOW_LINKS);
+            FileLayout layout = new FileLayout(config.geometry());
+            long hashSeed;
+            try {
+                hashSeed = checkHeader(file, channel, layout);
+            } catch (IncompatibleCacheFileException | CacheCorruptedException refused) {
+                if (!config.recreate()) {
+                    throw refused;
+                }
+                return replace(config, file, channel);
+            }
+            SharedMemory memory = SharedMemory.map(channel, layout.fileSize(), config.geometry().pageSizeBytes());
+            return new Opened(file, channel, memory, layout, hashSeed);
+        } catch (IOException e) {
+            closeQuietly(channel);
+            throw new CacheFileException(file, "cannot open the cache file: " + e, e);
+        } catch (RuntimeException e) {
+            closeQuietly(channel);
+            throw e;
+        }
+    }
+
+    /** @return the file's hash seed, after checking that it is a cache of exactly this layout */
+    static long checkHeader(Path file, FileChannel channel, FileLayout layout) throws IOException {
+        long size = channel.size();
+        if (size < FileHeader.HEADER_USED_BYTES) {
+            throw new IncompatibleCacheFileException(file, "is " + size + " bytes long, too short to be a fastmmap "
+                    + "cache file; delete it or use recreate(true)");
+        }
+        ByteBuffer header = ByteBuffer.allocate(FileHeader.HEADER_USED_BYTES).order(ByteOrder.LITTLE_ENDIAN);
+        while (header.hasRemaining()) {
+            if (channel.read(header, header.position()) < 0) {
+                break;
+            }
+        }
+        long magic = header.getLong(FileHeader.MAGIC_OFFSET);
+        if (magic != FileHeader.MAGIC) {
+            throw new IncompatibleCacheFileException(file, "is not a fastmmap cache file (it starts with \""
+                    + FileHeader.magicText(magic) + "\", not \"FASTMMAP\"); it was left untouched: choose another "
+                    + "path, or use recreate(true) to overwrite it");
+        }
+        int version = header.getInt(FileHeader.VERSION_OFFSET);
+        if (version != FileHeader.FORMAT_VERSION) {
+            throw new IncompatibleCacheFileException(file, "has format version " + version + "; this fastmmap reads "
+                    + "version " + FileHeader.FORMAT_VERSION + ": open it with the fastmmap that wrote it, or use "
+                    + "recreate(true)");
+        }
+        int descriptor = header.getInt(FileHeader.LAYOUT_OFFSET);
+        if (descriptor != FileLayout.LAYOUT_DESCRIPTOR) {
+            throw new IncompatibleCacheFileException(file, "uses memory layout " + Integer.toHexString(descriptor)
+                    + ", this build uses " + Integer.toHexString(FileLayout.LAYOUT_DESCRIPTOR)
+                    + "; open it with the fastmmap that wrote it, or use recreate(true)");
+        }
+        byte[] checked = new byte[FileHeader.CHECKSUM_OFFSET - FileHeader.VERSION_OFFSET];
+        header.get(FileHeader.VERSION_OFFSET, checked);
+        if (FileHeader.checksum(checked) != header.getInt(FileHeader.CHECKSUM_OFFSET)) {
+            throw new CacheCorruptedException(file + ": the file header fails its checksum: it was damaged; "
+                    + "use recreate(true) to re-initialise the file");
+        }
+        Geometry wanted = layout.geometry();
+        int pageSize = header.getInt(FileHeader.PAGE_SIZE_OFFSET);
+        int pageCount = header.getInt(FileHeader.PAGE_COUNT_OFFSET);
+        if (pageSize != wanted.pageSizeBytes() || pageCount != wanted.pageCount()) {
+            throw new IncompatibleCacheFileException(file, "was created with pageSize=" + pageSize + ", pageCount="
+                    + pageCount + " but this cache asks for pageSize=" + wanted.pageSizeBytes() + ", pageCount="
+                    + wanted.pageCount() + "; open it with the geometry it was created with, or use "
+                    + "recreate(true) to wipe it");
+        }
+        long recordedSize = header.getLong(FileHeader.FILE_SIZE_OFFSET);
+        if (recordedSize != layout.fileSize() || size != recordedSize
+                || header.getInt(FileHeader.SPARE_COUNT_OFFSET) != wanted.spareCount()
+                || header.getInt(FileHeader.PROCESS_SLOTS_OFFSET) != FileLayout.PROCESS_SLOT_COUNT
+                || header.getLong(FileHeader.DIRECTORY_OFFSET_OFFSET) != layout.directoryOffset()
+                || header.getLong(FileHeader.PAGES_OFFSET_OFFSET) != layout.pagesOffset()) {
+            throw new CacheCorruptedException(file + ": the file is " + size + " bytes and its header records "
+                    + recordedSize + " bytes; " + layout.fileSize() + " are expected for its geometry. Something "
+                    + "truncated, extended or rewrote it; use recreate(true) to re-initialise it");
+        }
+        return header.getLong(FileHeader.HASH_SEED_OFFSET);
+    }
+
+    /** recreate(true) on a file that is not a cache of this geometry: replace it when nobody has it open. */
+    private static Opened replace(CacheConfig config, Path file, FileChannel oldChannel) {
+        try (ProcessSlots probe = new ProcessSlots(file, oldChannel)) {
+            if (probe.othersAttached()) {
+                throw new CacheFileException(file, "recreate(true) cannot replace this file while other processes "
+                        + "have it open with another geometry or format; stop them first");
+            }
+            Opened created = create(config, file, true);
+            closeQuietly(oldChannel);
+            return created;
+        }
+    }
+
+    /**
+     * Creates, fills and initialises the file under a temporary name, then publishes it.
+     *
+     * @param replace true to atomically replace an existing file, false to fail (return null) when one appeared
+     * @return the opened file, or null when another process published the file first
+     */
+    static Opened create(CacheConfig config, Path file, boolean replace) {
+        FileLayout layout = new FileLayout(config.geometry());
+        Path temporary = file.resolveSibling(creationPrefix(file) + ProcessHandle.current().pid() + "-"
+                + HexFormat.of().toHexDigits(RANDOM.nextInt()));
+        Set<PosixFilePermission> permissions = EnumSet.copyOf(config.filePermissions());
+        FileChannel channel = null;
+        SharedMemory memory = null;
+        try {
+            channel = FileChannel.open(temporary, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
+                    PosixFilePermissions.asFileAttribute(permissions));
+            Files.setPosixFilePermissions(temporary, permissions); // the umask may have narrowed them
+            allocate(file, channel, layout.fileSize());
+            memory = SharedMemory.map(channel, layout.fileSize(), config.geometry().pageSizeBytes());
+            long hashSeed = RANDOM.nextLong();
+            new PageStore(memory, layout, file, hashSeed, null).initialiseNewFile();
+            FileHeader.write(memory, layout, hashSeed, config.clock().millis());
+            if (replace) {
+                Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            } else {
+                try {
+                    Files.createLink(file, temporary);
+                } catch (FileAlreadyExistsException lostTheRace) {
+                    memory.close();
+                    closeQuietly(channel);
+                    Files.deleteIfExists(temporary);
+                    return null;
+                }
+                Files.deleteIfExists(temporary);
+            }
+            return new Opened(file, channel, memory, layout, hashSeed);
+        } catch (IOException | RuntimeException e) {
+            if (memory != null) {
+                memory.close();
+            }
+            closeQuietly(channel);
+            try {
+                Files.deleteIfExists(temporary);
+            } catch (IOException ignored) {
+                // the original failure matters more
+            }
+            if (e instanceof CacheFileException cacheFileException) {
+                throw cacheFileException;
+            }
+            throw new CacheFileException(file, "cannot create the cache file of " + layout.fileSize()
+                    + " bytes: " + e, e);
+        }
+    }
+
+    /** Writes zeros over the whole length: a sparse file could fail with SIGBUS on first use when the disk fills. */
+    private static void allocate(Path file, FileChannel channel, long byteCount) throws IOException {
+        ByteBuffer zeros = ByteBuffer.allocateDirect(ALLOCATION_CHUNK);
+        long position = 0;
+        try {
+            while (position < byteCount) {
+                zeros.clear().limit((int) Math.min(ALLOCATION_CHUNK, byteCount - position));
+                while (zeros.hasRemaining()) {
+                    position += channel.write(zeros, position);
+                }
+            }
+        } catch (IOException e) {
+            throw new CacheFileException(file, "cannot allocate " + byteCount + " bytes for the cache file (is the "
+                    + "disk full?): " + e.getMessage(), e);
+        }
+    }
+
+    static void closeQuietly(FileChannel channel) {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // nothing more to do
+            }
+        }
+    }
+}

@@ -1,0 +1,81 @@
+package io.fastmmap.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.util.zip.CRC32C;
+
+/**
+ * Where each region of a cache file lies, computed from the geometry alone. docs/file-format.md is the same
+ * specification in prose, with a worked hex example.
+ *
+ * <pre>
+ *  offset 0              +-----------------------------------------------+
+ *                        | file header              (FileHeader)   4 KiB |
+ *  4096                  +-----------------------------------------------+
+ *                        | process table  1024 x 16 B  (ProcessTable)    |
+ *  20480                 +-----------------------------------------------+
+ *                        | spare table    spareCount x 8 B (SpareTable)  |
+ *  directoryOffset       +-----------------------------------------------+  64-byte aligned
+ *                        | page directory pageCount x 64 B (PageDirectory)|
+ *  pagesOffset           +-----------------------------------------------+  4096-byte aligned
+ *                        | physical page 0          pageSize bytes       |
+ *                        | ...                                           |
+ *                        | physical page pageCount+spareCount-1          |
+ *  fileSize              +-----------------------------------------------+
+ * </pre>
+ *
+ * Logical page {@code i} (what a key hashes to) lives in the physical page named by its directory entry; the
+ * extra physical pages are spares that compaction writes a page's new image into before switching the entry
+ * to it, so a page being compacted is never half old, half new.
+ *
+ * @param geometry page size and count
+ */
+public record FileLayout(Geometry geometry) {
+    public static final int HEADER_BYTES = 4096;
+    public static final int PROCESS_SLOT_COUNT = 1024;
+    public static final long PROCESS_TABLE_OFFSET = HEADER_BYTES;
+    static final long SPARE_TABLE_OFFSET = PROCESS_TABLE_OFFSET + (long) PROCESS_SLOT_COUNT * ProcessTable.ENTRY_BYTES;
+
+    /**
+     * A digest of every layout constant. Two builds that disagree on any size or offset compute different
+     * descriptors and refuse each other's files (LMDB's MDB_LOCK_FORMAT idea).
+     */
+    public static final int LAYOUT_DESCRIPTOR = descriptor();
+
+    private static int descriptor() {
+        String layout = "le;xxh64;header=" + FileHeader.HEADER_USED_BYTES
+                + ";proc=" + PROCESS_SLOT_COUNT + "x" + ProcessTable.ENTRY_BYTES
+                + ";spare=" + SpareTable.ENTRY_BYTES
+                + ";dir=" + PageDirectory.ENTRY_BYTES + "/lock=gen48.slot16"
+                + ";page=" + PageFormat.HEADER_BYTES + ";slot=" + PageFormat.SLOT_BYTES
+                + ";record=" + PageFormat.RECORD_HEADER_BYTES + "/align" + PageFormat.RECORD_ALIGNMENT
+                + ";crc=crc32c";
+        CRC32C crc = new CRC32C();
+        crc.update(layout.getBytes(StandardCharsets.US_ASCII));
+        return (int) crc.getValue();
+    }
+
+    public long spareTableOffset() {
+        return SPARE_TABLE_OFFSET;
+    }
+
+    public long directoryOffset() {
+        return align(SPARE_TABLE_OFFSET + (long) geometry.spareCount() * SpareTable.ENTRY_BYTES, 64);
+    }
+
+    public long pagesOffset() {
+        return align(directoryOffset() + (long) geometry.pageCount() * PageDirectory.ENTRY_BYTES, 4096);
+    }
+
+    public long fileSize() {
+        return pagesOffset() + (long) geometry.physicalPageCount() * geometry.pageSizeBytes();
+    }
+
+    /** @return the file offset of physical page {@code physicalPage} */
+    public long physicalPageOffset(int physicalPage) {
+        return pagesOffset() + (long) physicalPage * geometry.pageSizeBytes();
+    }
+
+    private static long align(long value, int alignment) {
+        return (value + alignment - 1) & -alignment;
+    }
+}

@@ -1,0 +1,64 @@
+package io.fastmmap.internal;
+
+/**
+ * One 64-byte entry (a cache line of its own, so page locks do not share lines) per logical page.
+ *
+ * <pre>
+ *  0                       8             12            16            20            24
+ *  +-----------------------+-------------+-------------+-------------+-------------+
+ *  | lockWord              | physPage    | operation   | accessClock | reserved    |
+ *  +-----------------------+-------------+-------------+-------------+-------------+
+ *  24                      32                      40                      48                      56      64
+ *  +-----------------------+-----------------------+-----------------------+-----------------------+-------+
+ *  | evictionCount         | expirationCount       | repairCount           | lockRecoveryCount     | rsvd  |
+ *  +-----------------------+-----------------------+-----------------------+-----------------------+-------+
+ *
+ *  lockWord = generation (48 bits) << 16 | holder (16 bits);  holder 0 = free, else process slot + 1
+ * </pre>
+ *
+ * <ul>
+ *   <li>{@code lockWord}: taken by CAS from {g, 0} to {g+1, mySlot+1}, released by a store of {g+1, 0}. The
+ *       generation makes a takeover from a dead holder exact: it CASes from the very word it judged dead.</li>
+ *   <li>{@code physPage}: which physical page holds this logical page now; switched by compaction.</li>
+ *   <li>{@code operation}: the in-progress marker. Non-zero while a mutation is under way; a locker that finds it
+ *       set knows the previous holder died mid-update and repairs the page first.</li>
+ *   <li>{@code accessClock}: the page's logical LRU clock; each read or write of an entry stamps it with the next
+ *       tick, which orders accesses exactly, unlike one-second timestamps.</li>
+ *   <li>counters: shared statistics, written under the page lock.</li>
+ * </ul>
+ */
+final class PageDirectory {
+    static final int ENTRY_BYTES = 64;
+    static final int LOCK_WORD = 0;
+    static final int PHYSICAL_PAGE = 8;
+    static final int OPERATION = 12;
+    static final int ACCESS_CLOCK = 16;
+    static final int EVICTION_COUNT = 24;
+    static final int EXPIRATION_COUNT = 32;
+    static final int REPAIR_COUNT = 40;
+    static final int LOCK_RECOVERY_COUNT = 48;
+
+    static final int OP_IDLE = 0;
+    static final int OP_INSERT = 1;
+    static final int OP_REMOVE = 2;
+    static final int OP_COMPACT = 3;
+
+    private PageDirectory() {
+    }
+
+    static int holder(long lockWord) {
+        return (int) (lockWord & 0xFFFF);
+    }
+
+    static long generation(long lockWord) {
+        return lockWord >>> 16;
+    }
+
+    static long heldBy(long freeWord, int slot) {
+        return ((generation(freeWord) + 1) << 16) | (slot + 1);
+    }
+
+    static long released(long heldWord) {
+        return heldWord & ~0xFFFFL;
+    }
+}

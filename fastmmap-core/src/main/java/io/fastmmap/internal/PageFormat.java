@@ -1,0 +1,96 @@
+package io.fastmmap.internal;
+
+/**
+ * A physical page: a header, an open-addressing slot table, and records appended after it.
+ *
+ * <pre>
+ *  0        4          8           12          16          20            24           28               32
+ *  +--------+----------+-----------+-----------+-----------+-------------+------------+----------------+
+ *  | magic  | slotCount| freeOffset| liveCount | tombstones| garbageBytes| logicalPage| previousPhysical|
+ *  +--------+----------+-----------+-----------+-----------+-------------+------------+----------------+
+ *  32: slot table, slotCount x 8 bytes (slotCount a power of two)
+ *      slot = tag (32 bits, the key hash's low half) << 32 | record offset (32 bits)
+ *      offset 0 = empty (ends a probe), 1 = tombstone (removed; probing continues past it)
+ *  32 + 8 x slotCount: records, 8-byte aligned, appended at freeOffset
+ *
+ *  record:
+ *  0            4            8                       16            20          22          24
+ *  +------------+------------+-----------------------+-------------+-----------+-----------+------------+
+ *  | accessTick | checksum   | expireAtMillis        | valueLength | keyLength | flags     | key, value |
+ *  +------------+------------+-----------------------+-------------+-----------+-----------+------------+
+ * </pre>
+ *
+ * <ul>
+ *   <li>Writing an entry appends its record in free space, then publishes it with one 8-byte release store of
+ *       its slot: a crash before the store leaves only unused bytes, after it a complete record. The counters
+ *       in the header are derived data, recomputed by repair.</li>
+ *   <li>{@code checksum} = CRC-32C of key and value, mixed with expiry, lengths and flags, so a damaged record is
+ *       never served. {@code accessTick} is outside it: reads restamp it.</li>
+ *   <li>{@code expireAtMillis} is wall-clock epoch milliseconds; 0 means never.</li>
+ *   <li>{@code logicalPage} lets a locker check it reached the page it meant; {@code previousPhysical} is set in
+ *       a compacted image so recovery can return the old page to the spare pool (see {@link SpareTable}).</li>
+ * </ul>
+ */
+final class PageFormat {
+    static final int MAGIC = 0x4547504D; // "MPGE"
+    static final int HEADER_BYTES = 32;
+    static final int MAGIC_OFFSET = 0;
+    static final int SLOT_COUNT = 4;
+    static final int FREE_OFFSET = 8;
+    static final int LIVE_COUNT = 12;
+    static final int TOMBSTONE_COUNT = 16;
+    static final int GARBAGE_BYTES = 20;
+    static final int LOGICAL_PAGE = 24;
+    static final int PREVIOUS_PHYSICAL = 28;
+
+    static final int SLOT_BYTES = 8;
+    static final int MIN_SLOT_COUNT = 8;
+    static final long EMPTY = 0;
+    static final long TOMBSTONE = 1;
+
+    static final int RECORD_HEADER_BYTES = 24;
+    static final int RECORD_ALIGNMENT = 8;
+    static final int ACCESS_TICK = 0;
+    static final int CHECKSUM = 4;
+    static final int EXPIRE_AT = 8;
+    static final int VALUE_LENGTH = 16;
+    static final int KEY_LENGTH = 20;
+    static final int FLAGS = 22;
+    static final int MAX_KEY_LENGTH = 0xFFFF;
+
+    private PageFormat() {
+    }
+
+    static int dataStart(int slotCount) {
+        return HEADER_BYTES + slotCount * SLOT_BYTES;
+    }
+
+    /** @return bytes a record of this key and value takes, rounded up to the record alignment */
+    static long recordBytes(int keyLength, long valueLength) {
+        return (RECORD_HEADER_BYTES + keyLength + valueLength + RECORD_ALIGNMENT - 1) & -RECORD_ALIGNMENT;
+    }
+
+    /** @return the largest record one page can hold: the page with the smallest slot table and nothing else */
+    static long maxRecordBytes(int pageSize) {
+        return pageSize - dataStart(MIN_SLOT_COUNT);
+    }
+
+    static long slot(int tag, int recordOffset) {
+        return ((long) tag << 32) | Integer.toUnsignedLong(recordOffset);
+    }
+
+    static int slotOffset(long slot) {
+        return (int) slot;
+    }
+
+    static int slotTag(long slot) {
+        return (int) (slot >>> 32);
+    }
+
+    /** Mixes the record's fixed fields into the CRC of key and value. */
+    static int checksum(int crcOfKeyAndValue, long expireAtMillis, int valueLength, int keyLength, int flags) {
+        long fields = XxHash64.avalanche(expireAtMillis
+                ^ XxHash64.avalanche(((long) valueLength << 32) | ((long) keyLength << 16) | flags));
+        return crcOfKeyAndValue ^ (int) fields ^ (int) (fields >>> 32);
+    }
+}

@@ -1,0 +1,160 @@
+package io.fastmmap.internal;
+
+import java.nio.file.Path;
+
+/**
+ * Page locks: one 64-bit word per logical page in the page directory, taken and released with plain CPU atomics,
+ * so an uncontended lock costs a compare-and-set and no system call. It excludes threads of this JVM and other
+ * processes alike. See {@link PageDirectory} for the word and {@link ProcessSlots} for telling dead holders
+ * from paused ones.
+ */
+final class PageLocks {
+    private final SharedMemory memory;
+    private final long directoryOffset;
+    private final ProcessSlots slots;
+    private final Path file;
+    private final long timeoutNanos;
+    private final int slot;
+    /** Which thread of this JVM holds each page, to refuse a nested call instead of waiting on ourselves. */
+    private final Thread[] holders;
+
+    PageLocks(SharedMemory memory, FileLayout layout, ProcessSlots slots, Path file, long timeoutNanos) {
+        this.memory = memory;
+        this.directoryOffset = layout.directoryOffset();
+        this.slots = slots;
+        this.file = file;
+        this.timeoutNanos = timeoutNanos;
+        this.slot = slots.slot();
+        this.holders = new Thread[layout.geometry().pageCount()];
+    }
+
+    private long lockWordAddress(int page) {
+        return directoryOffset + (long) page * PageDirectory.ENTRY_BYTES + PageDirectory.LOCK_WORD;
+    }
+
+    /** Takes the page lock, waiting as long as the lock timeout allows for a live holder. */
+    void lock(int page) {
+        long address = lockWordAddress(page);
+        long word = memory.getLongVolatile(address);
+        if (PageDirectory.holder(word) != 0
+                || !memory.compareAndSetLong(address, word, PageDirectory.heldBy(word, slot))) {
+            lockSlowly(page, address);
+        }
+        holders[page] = Thread.currentThread();
+    }
+
+    private void lockSlowly(int page, long address) {
+        Backoff backoff = backoff("page " + page);
+        try {
+            while (true) {
+                long word = memory.getLongVolatile(address);
+                int holder = PageDirectory.holder(word) - 1;
+                if (holder < 0) {
+                    if (memory.compareAndSetLong(address, word, PageDirectory.heldBy(word, slot))) {
+                        return;
+                    }
+                    continue;
+                }
+                if (holder == slot && holders[page] == Thread.currentThread()) {
+                    throw new IllegalStateException(file + ": page " + page + " is already locked by this thread; "
+                            + "a getAndSet update function must not call the cache");
+                }
+                if (backoff.pause() && takeOverIfDead(page, address, word)) {
+                    return;
+                }
+            }
+        } finally {
+            backoff.finish();
+        }
+    }
+
+    /**
+     * Takes the lock without waiting when it is free or its holder is dead; used to reach a page whose dead holder
+     * still owns a spare page.
+     */
+    boolean tryLockAbandoned(int page) {
+        long address = lockWordAddress(page);
+        long word = memory.getLongVolatile(address);
+        int holder = PageDirectory.holder(word) - 1;
+        boolean taken = holder < 0
+                ? memory.compareAndSetLong(address, word, PageDirectory.heldBy(word, slot))
+                : holder != slot && takeOverIfDead(page, address, word);
+        if (taken) {
+            holders[page] = Thread.currentThread();
+        }
+        return taken;
+    }
+
+    private boolean takeOverIfDead(int page, long address, long word) {
+        int holder = PageDirectory.holder(word) - 1;
+        if (holder == slot || slots.isAlive(holder)) {
+            return false;
+        }
+        // CAS from the exact word judged dead: if anyone took or released it meanwhile, this fails.
+        if (!memory.compareAndSetLong(address, word, PageDirectory.heldBy(word, slot))) {
+            return false;
+        }
+        long counter = directoryOffset + (long) page * PageDirectory.ENTRY_BYTES
+                + PageDirectory.LOCK_RECOVERY_COUNT;
+        memory.putLong(counter, memory.getLong(counter) + 1);
+        return true;
+    }
+
+    /**
+     * Adopts a lock that names this process's slot but was left by a process that held the slot before and died.
+     * Called once when attaching, before any thread of this process can take a page lock.
+     *
+     * @return true when the page was adopted (and is now locked by the caller)
+     */
+    boolean adoptStale(int page) {
+        long address = lockWordAddress(page);
+        long word = memory.getLongVolatile(address);
+        if (PageDirectory.holder(word) - 1 != slot
+                || !memory.compareAndSetLong(address, word, PageDirectory.heldBy(word, slot))) {
+            return false;
+        }
+        holders[page] = Thread.currentThread();
+        long counter = directoryOffset + (long) page * PageDirectory.ENTRY_BYTES
+                + PageDirectory.LOCK_RECOVERY_COUNT;
+        memory.putLong(counter, memory.getLong(counter) + 1);
+        return true;
+    }
+
+    void unlock(int page) {
+        holders[page] = null;
+        long address = lockWordAddress(page);
+        memory.putLongRelease(address, PageDirectory.released(memory.getLong(address)));
+    }
+
+    /** @return true when some thread of this process holds some page lock */
+    boolean anyHeldByThisProcess() {
+        for (int page = 0; page < holders.length; page++) {
+            if (PageDirectory.holder(memory.getLongVolatile(lockWordAddress(page))) - 1 == slot) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    Backoff backoff(String what) {
+        return new Backoff(timeoutNanos, () -> describeTimeout(what));
+    }
+
+    private String describeTimeout(String what) {
+        return file + ": gave up waiting for " + what + ", held by a live process or thread (" + describeHolders()
+                + "); if a process is paused (SIGSTOP, debugger) resume it, or raise lockTimeout";
+    }
+
+    private String describeHolders() {
+        StringBuilder text = new StringBuilder();
+        for (int page = 0; page < holders.length && text.length() < 200; page++) {
+            int holder = PageDirectory.holder(memory.getLongVolatile(lockWordAddress(page))) - 1;
+            if (holder >= 0) {
+                long pid = memory.getLong(ProcessTable.entryOffset(holder) + ProcessTable.PID_OFFSET);
+                text.append(text.length() == 0 ? "" : ", ").append("page ").append(page).append(" by pid ")
+                        .append(pid).append(holder == slot ? " (this process)" : "");
+            }
+        }
+        return text.length() == 0 ? "no page lock is held now" : "locks now: " + text;
+    }
+}

@@ -1,0 +1,590 @@
+package io.fastmmap.internal;
+
+import static io.fastmmap.internal.PageFormat.ACCESS_TICK;
+import static io.fastmmap.internal.PageFormat.CHECKSUM;
+import static io.fastmmap.internal.PageFormat.EXPIRE_AT;
+import static io.fastmmap.internal.PageFormat.FLAGS;
+import static io.fastmmap.internal.PageFormat.FREE_OFFSET;
+import static io.fastmmap.internal.PageFormat.GARBAGE_BYTES;
+import static io.fastmmap.internal.PageFormat.KEY_LENGTH;
+import static io.fastmmap.internal.PageFormat.LIVE_COUNT;
+import static io.fastmmap.internal.PageFormat.LOGICAL_PAGE;
+import static io.fastmmap.internal.PageFormat.PREVIOUS_PHYSICAL;
+import static io.fastmmap.internal.PageFormat.RECORD_HEADER_BYTES;
+import static io.fastmmap.internal.PageFormat.SLOT_COUNT;
+import static io.fastmmap.internal.PageFormat.TOMBSTONE;
+import static io.fastmmap.internal.PageFormat.TOMBSTONE_COUNT;
+import static io.fastmmap.internal.PageFormat.VALUE_LENGTH;
+
+import java.lang.invoke.VarHandle;
+import java.nio.file.Path;
+import java.util.zip.CRC32C;
+
+/*
+ * Design notes.
+ *
+ * Layout: see PageFormat (a physical page), PageDirectory (per logical page: lock, marker, which physical page)
+ * and SpareTable.
+ *
+ * Locking: every method here runs with the logical page locked by the caller (Engine), except the static-size
+ * helpers. Nothing here blocks except takeSpare, which waits for a spare page to come free.
+ *
+ * Crash safety: a mutation sets the page's in-progress marker before its first store and clears it after its
+ * last. In-place mutations (append, remove) change exactly one slot word to switch between the old and the new
+ * state; everything else they write is either unreachable before that store or derived counters. Compaction
+ * never writes the page it reads: it builds a new image in a spare physical page and switches the directory
+ * entry in one store. A locker that finds the marker set calls recover(): it settles the spare pages the dead
+ * holder took and rebuilds the page from every record that passes its bounds and checksum checks. So after any
+ * crash every key of the page reads as it was, and the key in flight as its old or its new value.
+ *
+ * Eviction: only in compaction, when the page lacks room. Expired records go first (counted as expirations), then
+ * the least recently used by the page's logical clock (counted as evictions), until the new record fits with a
+ * little slack so the next writes do not compact again at once.
+ */
+final class PageStore {
+    static final int FULL = Integer.MIN_VALUE;
+    private static final int REBASE_AT = 1 << 30;
+    private static final int REBASE_BY = 1 << 29;
+
+    enum Mode { NORMAL, PURGE, CLEAR, REPAIR }
+
+    private final SharedMemory memory;
+    private final FileLayout layout;
+    private final Path file;
+    private final long hashSeed;
+    private final int pageSize;
+    private final int pageCount;
+    private final int physicalCount;
+    private final int spareCount;
+    private final long directoryOffset;
+    private final long spareTableOffset;
+    private final PageLocks locks;
+
+    PageStore(SharedMemory memory, FileLayout layout, Path file, long hashSeed, PageLocks locks) {
+        this.memory = memory;
+        this.layout = layout;
+        this.file = file;
+        this.hashSeed = hashSeed;
+        this.locks = locks;
+        Geometry geometry = layout.geometry();
+        this.pageSize = geometry.pageSizeBytes();
+        this.pageCount = geometry.pageCount();
+        this.physicalCount = geometry.physicalPageCount();
+        this.spareCount = geometry.spareCount();
+        this.directoryOffset = layout.directoryOffset();
+        this.spareTableOffset = layout.spareTableOffset();
+    }
+
+    long hash(byte[] key) {
+        return XxHash64.hash(key, hashSeed);
+    }
+
+    int pageOf(long hash) {
+        return (int) (((hash >>> 32) * pageCount) >>> 32);
+    }
+
+    long directoryEntry(int page) {
+        return directoryOffset + (long) page * PageDirectory.ENTRY_BYTES;
+    }
+
+    private long spareEntry(int index) {
+        return spareTableOffset + (long) index * SpareTable.ENTRY_BYTES;
+    }
+
+    // ---------------------------------------------------------------- initialisation (new file, not yet shared)
+
+    void initialiseNewFile() {
+        for (int page = 0; page < pageCount; page++) {
+            long entry = directoryEntry(page);
+            memory.putInt(entry + PageDirectory.PHYSICAL_PAGE, page);
+            writeEmptyPage(layout.physicalPageOffset(page), page, PageFormat.MIN_SLOT_COUNT * 8);
+        }
+        for (int i = 0; i < spareCount; i++) {
+            memory.putLong(spareEntry(i), SpareTable.word(pageCount + i, 0));
+        }
+    }
+
+    private void writeEmptyPage(long base, int logicalPage, int slotCount) {
+        memory.zero(base, PageFormat.dataStart(slotCount));
+        memory.putInt(base + PageFormat.MAGIC_OFFSET, PageFormat.MAGIC);
+        memory.putInt(base + SLOT_COUNT, slotCount);
+        memory.putInt(base + FREE_OFFSET, PageFormat.dataStart(slotCount));
+        memory.putInt(base + LOGICAL_PAGE, logicalPage);
+        memory.putInt(base + PREVIOUS_PHYSICAL, -1);
+    }
+
+    // ---------------------------------------------------------------- validated access to the current page
+
+    private PageDamage damage(int page, String what) {
+        return new PageDamage(file + ": page " + page + ": " + what
+                + "; the page is rebuilt from its intact entries when next locked");
+    }
+
+    /** @return the file offset of the physical page now holding {@code page}, after checking its header */
+    long pageBase(int page) {
+        int physical = memory.getInt(directoryEntry(page) + PageDirectory.PHYSICAL_PAGE);
+        if (physical < 0 || physical >= physicalCount) {
+            throw damage(page, "directory names physical page " + physical + " of " + physicalCount);
+        }
+        long base = layout.physicalPageOffset(physical);
+        if (memory.getInt(base) != PageFormat.MAGIC || memory.getInt(base + LOGICAL_PAGE) != page) {
+            throw damage(page, "physical page " + physical + " has a bad magic or belongs to page "
+                    + memory.getInt(base + LOGICAL_PAGE));
+        }
+        int slots = memory.getInt(base + SLOT_COUNT);
+        if (!validSlotCount(slots)) {
+            throw damage(page, "slot count " + slots + " is impossible for a " + pageSize + "-byte page");
+        }
+        int free = memory.getInt(base + FREE_OFFSET);
+        if (free < PageFormat.dataStart(slots) || free > pageSize) {
+            throw damage(page, "free offset " + free + " lies outside the data area");
+        }
+        return base;
+    }
+
+    private boolean validSlotCount(int slots) {
+        return slots >= PageFormat.MIN_SLOT_COUNT && Integer.bitCount(slots) == 1
+                && PageFormat.dataStart(slots) <= pageSize;
+    }
+
+    private static long slotAddress(long base, int index) {
+        return base + PageFormat.HEADER_BYTES + (long) index * PageFormat.SLOT_BYTES;
+    }
+
+    /** Checks that a record lies inside the data area; returns its key length. */
+    private int checkRecord(int page, long base, int slots, int offset) {
+        if (offset < PageFormat.dataStart(slots) || (offset & (PageFormat.RECORD_ALIGNMENT - 1)) != 0
+                || offset > pageSize - RECORD_HEADER_BYTES) {
+            throw damage(page, "a slot points at offset " + offset + ", outside the data area");
+        }
+        int keyLength = memory.getShort(base + offset + KEY_LENGTH);
+        long valueLength = Integer.toUnsignedLong(memory.getInt(base + offset + VALUE_LENGTH));
+        if (offset + RECORD_HEADER_BYTES + keyLength + valueLength > pageSize) {
+            throw damage(page, "the record at offset " + offset + " claims " + keyLength + " key and "
+                    + valueLength + " value bytes, past the end of the page");
+        }
+        return keyLength;
+    }
+
+    private int recordBytesAt(long base, int offset) {
+        int keyLength = memory.getShort(base + offset + KEY_LENGTH);
+        int valueLength = memory.getInt(base + offset + VALUE_LENGTH);
+        return (int) PageFormat.recordBytes(keyLength, valueLength);
+    }
+
+    /**
+     * @return the slot index holding {@code key}; else {@code -1 - i} where {@code i} is the slot a new entry
+     *     should take; or {@link #FULL} when every slot is in use
+     */
+    int find(int page, long base, byte[] key, int tag) {
+        int slots = memory.getInt(base + SLOT_COUNT);
+        int mask = slots - 1;
+        int index = tag & mask;
+        int firstTombstone = -1;
+        for (int probes = 0; probes < slots; probes++) {
+            long slot = memory.getLong(slotAddress(base, index));
+            int offset = PageFormat.slotOffset(slot);
+            if (offset == PageFormat.EMPTY) {
+                return -1 - (firstTombstone >= 0 ? firstTombstone : index);
+            }
+            if (offset == TOMBSTONE) {
+                if (firstTombstone < 0) {
+                    firstTombstone = index;
+                }
+            } else if (PageFormat.slotTag(slot) == tag
+                    && checkRecord(page, base, slots, offset) == key.length
+                    && memory.equalsArray(base + offset + RECORD_HEADER_BYTES, key)) {
+                return index;
+            }
+            index = (index + 1) & mask;
+        }
+        return firstTombstone >= 0 ? -1 - firstTombstone : FULL;
+    }
+
+    int recordOffset(long base, int slotIndex) {
+        return PageFormat.slotOffset(memory.getLong(slotAddress(base, slotIndex)));
+    }
+
+    boolean isExpired(long base, int offset, long nowMillis) {
+        long expireAt = memory.getLong(base + offset + EXPIRE_AT);
+        return expireAt != 0 && nowMillis >= expireAt;
+    }
+
+    /** Reads and verifies the value of a found record, and marks it used. */
+    byte[] readValue(int page, long base, int offset, byte[] key) {
+        int valueLength = memory.getInt(base + offset + VALUE_LENGTH);
+        byte[] value = new byte[valueLength];
+        memory.copyToArray(base + offset + RECORD_HEADER_BYTES + key.length, value, 0, valueLength);
+        int expected = checksum(key, value, memory.getLong(base + offset + EXPIRE_AT),
+                memory.getShort(base + offset + FLAGS));
+        if (expected != memory.getInt(base + offset + CHECKSUM)) {
+            throw damage(page, "the record at offset " + offset + " fails its checksum");
+        }
+        touch(page, base, offset);
+        return value;
+    }
+
+    static int checksum(byte[] key, byte[] value, long expireAtMillis, int flags) {
+        CRC32C crc = new CRC32C();
+        crc.update(key, 0, key.length);
+        crc.update(value, 0, value.length);
+        return PageFormat.checksum((int) crc.getValue(), expireAtMillis, value.length, key.length, flags);
+    }
+
+    /** Stamps a record with the page's next logical clock tick: the least recently used has the smallest. */
+    void touch(int page, long base, int offset) {
+        long clockAddress = directoryEntry(page) + PageDirectory.ACCESS_CLOCK;
+        int tick = memory.getInt(clockAddress) + 1;
+        memory.putInt(clockAddress, tick);
+        memory.putInt(base + offset + ACCESS_TICK, tick);
+        if (tick >= REBASE_AT) {
+            rebaseClock(page, base);
+        }
+    }
+
+    /**
+     * Keeps ticks far from overflow on pages that are read for billions of calls without being compacted. A crash
+     * halfway only blurs the LRU order of a few entries, so this needs no marker.
+     */
+    private void rebaseClock(int page, long base) {
+        int slots = memory.getInt(base + SLOT_COUNT);
+        for (int i = 0; i < slots; i++) {
+            int offset = PageFormat.slotOffset(memory.getLong(slotAddress(base, i)));
+            if (offset > TOMBSTONE) {
+                checkRecord(page, base, slots, offset);
+                memory.putInt(base + offset + ACCESS_TICK,
+                        Math.max(0, memory.getInt(base + offset + ACCESS_TICK) - REBASE_BY));
+            }
+        }
+        long clockAddress = directoryEntry(page) + PageDirectory.ACCESS_CLOCK;
+        memory.putInt(clockAddress, memory.getInt(clockAddress) - REBASE_BY);
+    }
+
+    // ---------------------------------------------------------------- mutations
+
+    private void beginMutation(int page, int operation) {
+        memory.putIntVolatile(directoryEntry(page) + PageDirectory.OPERATION, operation);
+        VarHandle.storeStoreFence(); // the marker must be in memory before the first change it guards
+    }
+
+    private void endMutation(int page) {
+        memory.putIntRelease(directoryEntry(page) + PageDirectory.OPERATION, PageDirectory.OP_IDLE);
+    }
+
+    boolean interrupted(int page) {
+        return memory.getIntVolatile(directoryEntry(page) + PageDirectory.OPERATION) != PageDirectory.OP_IDLE;
+    }
+
+    /** Stores {@code value} under {@code key}, appending in place when it fits, else compacting. */
+    void put(int page, byte[] key, int tag, byte[] value, long expireAtMillis, long nowMillis) {
+        long base = pageBase(page);
+        int found = find(page, base, key, tag);
+        int slots = memory.getInt(base + SLOT_COUNT);
+        int free = memory.getInt(base + FREE_OFFSET);
+        long recordBytes = PageFormat.recordBytes(key.length, value.length);
+        if (found != FULL && free + recordBytes <= pageSize) {
+            if (found >= 0) {
+                append(page, base, found, key, tag, value, expireAtMillis, free, recordBytes);
+                return;
+            }
+            int target = -1 - found;
+            boolean reusesTombstone = memory.getLong(slotAddress(base, target)) == TOMBSTONE;
+            int used = memory.getInt(base + LIVE_COUNT) + memory.getInt(base + TOMBSTONE_COUNT);
+            if (reusesTombstone || (used + 1L) * 4 <= slots * 3L) {
+                append(page, base, target, key, tag, value, expireAtMillis, free, recordBytes);
+                return;
+            }
+        }
+        compact(page, Mode.NORMAL, found >= 0 ? found : -1, new NewRecord(key, tag, value, expireAtMillis),
+                nowMillis);
+    }
+
+    private void append(int page, long base, int slotIndex, byte[] key, int tag, byte[] value,
+            long expireAtMillis, int free, long recordBytes) {
+        long slotAddress = slotAddress(base, slotIndex);
+        long oldSlot = memory.getLong(slotAddress);
+        int oldOffset = PageFormat.slotOffset(oldSlot);
+        beginMutation(page, PageDirectory.OP_INSERT);
+        writeRecord(base + free, key, value, expireAtMillis, 0);
+        touch(page, base, free);
+        memory.putLongRelease(slotAddress, PageFormat.slot(tag, free)); // the commit point
+        memory.putInt(base + FREE_OFFSET, (int) (free + recordBytes));
+        if (oldOffset > TOMBSTONE) {
+            addInt(base + GARBAGE_BYTES, recordBytesAt(base, oldOffset));
+        } else {
+            addInt(base + LIVE_COUNT, 1);
+            if (oldOffset == TOMBSTONE) {
+                addInt(base + TOMBSTONE_COUNT, -1);
+            }
+        }
+        endMutation(page);
+    }
+
+    private void writeRecord(long at, byte[] key, byte[] value, long expireAtMillis, int tick) {
+        memory.putInt(at + ACCESS_TICK, tick);
+        memory.putInt(at + CHECKSUM, checksum(key, value, expireAtMillis, 0));
+        memory.putLong(at + EXPIRE_AT, expireAtMillis);
+        memory.putInt(at + VALUE_LENGTH, value.length);
+        memory.putShort(at + KEY_LENGTH, key.length);
+        memory.putShort(at + FLAGS, 0);
+        memory.copyFromArray(key, 0, at + RECORD_HEADER_BYTES, key.length);
+        memory.copyFromArray(value, 0, at + RECORD_HEADER_BYTES + key.length, value.length);
+    }
+
+    private void addInt(long address, int delta) {
+        memory.putInt(address, memory.getInt(address) + delta);
+    }
+
+    private void addLong(long address, long delta) {
+        memory.putLong(address, memory.getLong(address) + delta);
+    }
+
+    /** Turns the slot into a tombstone: one store switches the key from present to absent. */
+    void removeSlot(int page, long base, int slotIndex) {
+        int offset = recordOffset(base, slotIndex);
+        beginMutation(page, PageDirectory.OP_REMOVE);
+        memory.putLongRelease(slotAddress(base, slotIndex), TOMBSTONE);
+        addInt(base + LIVE_COUNT, -1);
+        addInt(base + TOMBSTONE_COUNT, 1);
+        addInt(base + GARBAGE_BYTES, recordBytesAt(base, offset));
+        endMutation(page);
+    }
+
+    /** Drops expired entries (PURGE) or all entries (CLEAR) of one page. */
+    void sweep(int page, Mode mode, long nowMillis) {
+        long base = pageBase(page);
+        if (mode == Mode.PURGE && !hasExpired(page, base, nowMillis)) {
+            return;
+        }
+        if (mode == Mode.CLEAR && memory.getInt(base + FREE_OFFSET) == PageFormat.dataStart(
+                memory.getInt(base + SLOT_COUNT))) {
+            return;
+        }
+        compact(page, mode, -1, null, nowMillis);
+    }
+
+    private boolean hasExpired(int page, long base, long nowMillis) {
+        int slots = memory.getInt(base + SLOT_COUNT);
+        for (int i = 0; i < slots; i++) {
+            int offset = recordOffset(base, i);
+            if (offset > TOMBSTONE) {
+                checkRecord(page, base, slots, offset);
+                if (isExpired(base, offset, nowMillis)) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- compaction (copy-on-write)
+
+    record NewRecord(byte[] key, int tag, byte[] value, long expireAtMillis) {
+        long bytes() {
+            return PageFormat.recordBytes(key.length, value.length);
+        }
+    }
+
+    private void compact(int page, Mode mode, int droppedSlot, NewRecord added, long nowMillis) {
+        beginMutation(page, PageDirectory.OP_COMPACT);
+        int current = memory.getInt(directoryEntry(page) + PageDirectory.PHYSICAL_PAGE);
+        rebuild(page, current, mode, droppedSlot, added, nowMillis);
+        endMutation(page);
+    }
+
+    /** Collects the records to keep from physical page {@code current} and commits a new image of them. */
+    private void rebuild(int page, int current, Mode mode, int droppedSlot, NewRecord added, long nowMillis) {
+        long base = layout.physicalPageOffset(current);
+        Survivors survivors = mode == Mode.REPAIR
+                ? Survivors.salvage(this, page, base, nowMillis)
+                : Survivors.collect(this, page, base, mode, droppedSlot, nowMillis);
+        long extraBytes = added == null ? 0 : added.bytes();
+        int extraCount = added == null ? 0 : 1;
+        int slotCount = survivors.fit(pageSize, extraBytes, extraCount);
+        int spare = takeSpare(page);
+        long spareWord = memory.getLongVolatile(spareEntry(spare));
+        int target = SpareTable.physicalPage(spareWord);
+        if (target < 0 || target >= physicalCount || target == current) {
+            throw new io.fastmmap.CacheCorruptedException(file + ": spare table entry " + spare
+                    + " names physical page " + target + "; the file is damaged: recreate it");
+        }
+        long targetBase = layout.physicalPageOffset(target);
+        writeEmptyPage(targetBase, page, slotCount);
+        memory.putInt(targetBase + PREVIOUS_PHYSICAL, current);
+        int mask = slotCount - 1;
+        int at = PageFormat.dataStart(slotCount);
+        int tick = 0;
+        for (int i : survivors.keptInLruOrder()) {
+            int bytes = survivors.bytes(i);
+            memory.copy(survivors.sourceBase() + survivors.offset(i), targetBase + at, bytes);
+            memory.putInt(targetBase + at + ACCESS_TICK, ++tick);
+            insertSlot(targetBase, mask, survivors.tag(i), at);
+            at += bytes;
+        }
+        if (added != null) {
+            writeRecord(targetBase + at, added.key(), added.value(), added.expireAtMillis(), ++tick);
+            insertSlot(targetBase, mask, added.tag(), at);
+            at += (int) added.bytes();
+        }
+        memory.putInt(targetBase + FREE_OFFSET, at);
+        memory.putInt(targetBase + LIVE_COUNT, tick);
+        VarHandle.storeStoreFence(); // the image must be complete before the directory names it
+        long entry = directoryEntry(page);
+        memory.putIntVolatile(entry + PageDirectory.PHYSICAL_PAGE, target); // the commit point
+        memory.putInt(entry + PageDirectory.ACCESS_CLOCK, tick);
+        if (!memory.compareAndSetLong(spareEntry(spare), spareWord, SpareTable.word(current, 0))) {
+            throw new io.fastmmap.CacheCorruptedException(file + ": spare table entry " + spare
+                    + " changed while page " + page + " owned it; the file is damaged: recreate it");
+        }
+        addLong(entry + PageDirectory.EVICTION_COUNT, survivors.evictedCount());
+        addLong(entry + PageDirectory.EXPIRATION_COUNT, survivors.expiredCount());
+    }
+
+    private void insertSlot(long base, int mask, int tag, int offset) {
+        int index = tag & mask;
+        while (memory.getLong(slotAddress(base, index)) != PageFormat.EMPTY) {
+            index = (index + 1) & mask;
+        }
+        memory.putLong(slotAddress(base, index), PageFormat.slot(tag, offset));
+    }
+
+    /** Takes a free spare for {@code page}; a spare held by a page whose holder died is recovered first. */
+    private int takeSpare(int page) {
+        Backoff backoff = null;
+        while (true) {
+            for (int n = 0; n < spareCount; n++) {
+                int index = (page + n) % spareCount;
+                long word = memory.getLongVolatile(spareEntry(index));
+                if (SpareTable.owner(word) == 0
+                        && memory.compareAndSetLong(spareEntry(index), word, SpareTable.word(
+                                SpareTable.physicalPage(word), page + 1))) {
+                    return index;
+                }
+            }
+            if (backoff == null) {
+                backoff = locks.backoff("a spare page to compact page " + page + " into");
+            }
+            if (backoff.pause()) {
+                recoverSparesOfDeadHolders(page);
+            }
+        }
+    }
+
+    private void recoverSparesOfDeadHolders(int page) {
+        for (int index = 0; index < spareCount; index++) {
+            int owner = SpareTable.owner(memory.getLongVolatile(spareEntry(index))) - 1;
+            if (owner >= 0 && owner < pageCount && owner != page && locks.tryLockAbandoned(owner)) {
+                try {
+                    recover(owner);
+                } finally {
+                    locks.unlock(owner);
+                }
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- recovery
+
+    /**
+     * Brings a page whose previous holder died mid-mutation (or that failed a check) back to a consistent state:
+     * settles the spare pages it owns, then rebuilds it from every intact record.
+     */
+    void recover(int page) {
+        long entry = directoryEntry(page);
+        memory.putIntVolatile(entry + PageDirectory.OPERATION, PageDirectory.OP_COMPACT);
+        VarHandle.storeStoreFence();
+        settleSpares(page);
+        int current = memory.getInt(entry + PageDirectory.PHYSICAL_PAGE);
+        if (!isUnshared(current, page, -1)) {
+            current = orphanPhysicalPage(page, -1);
+            memory.putIntVolatile(entry + PageDirectory.PHYSICAL_PAGE, current);
+            writeEmptyPage(layout.physicalPageOffset(current), page, PageFormat.MIN_SLOT_COUNT);
+        }
+        rebuild(page, current, Mode.REPAIR, -1, null, Long.MIN_VALUE);
+        addLong(entry + PageDirectory.REPAIR_COUNT, 1);
+        endMutation(page);
+    }
+
+    private void settleSpares(int page) {
+        long entry = directoryEntry(page);
+        for (int index = 0; index < spareCount; index++) {
+            long word = memory.getLongVolatile(spareEntry(index));
+            if (SpareTable.owner(word) != page + 1) {
+                continue;
+            }
+            int spare = SpareTable.physicalPage(word);
+            int current = memory.getInt(entry + PageDirectory.PHYSICAL_PAGE);
+            int free = spare;
+            if (spare == current) { // committed: the page's previous physical page is the one to free
+                free = memory.getInt(layout.physicalPageOffset(spare) + PREVIOUS_PHYSICAL);
+                if (!isUnshared(free, -1, index)) {
+                    free = orphanPhysicalPage(-1, index);
+                }
+            }
+            memory.compareAndSetLong(spareEntry(index), word, SpareTable.word(free, 0));
+        }
+    }
+
+    /**
+     * @return true when {@code physical} is a valid index that no directory entry (other than
+     *     {@code ownerPage}'s) and no spare entry (other than {@code ignoredSpare}) names
+     */
+    private boolean isUnshared(int physical, int ownerPage, int ignoredSpare) {
+        if (physical < 0 || physical >= physicalCount) {
+            return false;
+        }
+        for (int page = 0; page < pageCount; page++) {
+            if (page != ownerPage
+                    && memory.getInt(directoryEntry(page) + PageDirectory.PHYSICAL_PAGE) == physical) {
+                return false;
+            }
+        }
+        for (int index = 0; index < spareCount; index++) {
+            if (index != ignoredSpare
+                    && SpareTable.physicalPage(memory.getLongVolatile(spareEntry(index))) == physical) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private int orphanPhysicalPage(int ownerPage, int ignoredSpare) {
+        for (int physical = 0; physical < physicalCount; physical++) {
+            if (isUnshared(physical, ownerPage, ignoredSpare)) {
+                return physical;
+            }
+        }
+        throw new io.fastmmap.CacheCorruptedException(file + ": the page directory and spare table name every "
+                + "physical page more than once; the file is damaged beyond repair: recreate it");
+    }
+
+    // ---------------------------------------------------------------- for Survivors and statistics
+
+    SharedMemory memory() {
+        return memory;
+    }
+
+    int pageSize() {
+        return pageSize;
+    }
+
+    int checkedRecord(int page, long base, int slots, int offset) {
+        return checkRecord(page, base, slots, offset);
+    }
+
+    int pageOfKey(byte[] key) {
+        return pageOf(hash(key));
+    }
+
+    long sumCounter(int field) {
+        long sum = 0;
+        for (int page = 0; page < pageCount; page++) {
+            sum += memory.getLong(directoryEntry(page) + field);
+        }
+        return sum;
+    }
+
+    int pageCount() {
+        return pageCount;
+    }
+}

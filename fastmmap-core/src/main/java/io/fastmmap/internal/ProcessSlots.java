@@ -1,0 +1,162 @@
+package io.fastmmap.internal;
+
+import io.fastmmap.CacheFileException;
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Path;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Tells live processes from dead ones, LMDB's way: every process attached to a file holds an exclusive fcntl lock
+ * on one byte of its own (its slot), and the kernel drops that lock the instant the process dies, however it dies.
+ * A lock word naming a slot whose byte nobody holds belongs to a dead process. A process that is merely paused
+ * (a long GC, SIGSTOP) still holds its byte, so it is never taken for dead. Slot numbers, not pids, identify
+ * holders, because pids repeat across containers.
+ *
+ * <p>The lock bytes lie far beyond the end of the file ({@link #LOCK_BYTES_BASE}), so they never cover data.
+ *
+ * <p>All channel calls run on one private thread that nobody interrupts: an interrupted thread that touches a
+ * {@link FileChannel} closes it, and closing it would drop this process's locks and let others take this
+ * process for dead.
+ */
+final class ProcessSlots implements AutoCloseable {
+    static final long LOCK_BYTES_BASE = 1L << 62;
+
+    private final Path file;
+    private final FileChannel channel;
+    private final ExecutorService ioThread;
+    private FileLock slotLock;
+    private int slot = -1;
+
+    ProcessSlots(Path file, FileChannel channel) {
+        this.file = file;
+        this.channel = channel;
+        this.ioThread = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "fastmmap-locks " + file.getFileName());
+            thread.setDaemon(true);
+            return thread;
+        });
+    }
+
+    /** Claims the first free slot; called once, before any page lock is taken. */
+    int claim() {
+        slot = onIoThread(() -> {
+            for (int i = 0; i < FileLayout.PROCESS_SLOT_COUNT; i++) {
+                FileLock lock = tryLock(LOCK_BYTES_BASE + i, 1);
+                if (lock != null) {
+                    slotLock = lock;
+                    return i;
+                }
+            }
+            throw new CacheFileException(file, "all " + FileLayout.PROCESS_SLOT_COUNT
+                    + " process slots are taken: too many processes have this cache open at once");
+        });
+        return slot;
+    }
+
+    int slot() {
+        return slot;
+    }
+
+    /** @return false only when no process holds {@code otherSlot}'s lock byte right now */
+    boolean isAlive(int otherSlot) {
+        if (otherSlot == slot) {
+            return true;
+        }
+        return onIoThread(() -> {
+            FileLock probe = tryLock(LOCK_BYTES_BASE + otherSlot, 1);
+            if (probe == null) {
+                return true;
+            }
+            probe.release();
+            return false;
+        });
+    }
+
+    /**
+     * @return true when some other process holds a slot. Only call without a slot of our own (before
+     *     {@link #claim()} or after {@link #releaseSlot()}): this JVM's own lock would overlap the probe.
+     */
+    boolean othersAttached() {
+        return onIoThread(() -> {
+            FileLock probe = tryLock(LOCK_BYTES_BASE, FileLayout.PROCESS_SLOT_COUNT);
+            if (probe == null) {
+                return true;
+            }
+            probe.release();
+            return false;
+        });
+    }
+
+    void releaseSlot() {
+        onIoThread(() -> {
+            if (slotLock != null && slotLock.isValid()) {
+                slotLock.release();
+            }
+            slotLock = null;
+            return null;
+        });
+    }
+
+    private FileLock tryLock(long position, long size) throws IOException {
+        try {
+            return channel.tryLock(position, size, false);
+        } catch (OverlappingFileLockException heldInThisJvm) {
+            return null;
+        }
+    }
+
+    private <T> T onIoThread(IoCall<T> call) {
+        CompletableFuture<T> result = new CompletableFuture<>();
+        ioThread.execute(() -> {
+            try {
+                result.complete(call.run());
+            } catch (Throwable e) {
+                result.completeExceptionally(e);
+            }
+        });
+        boolean interrupted = false;
+        try {
+            while (true) {
+                try {
+                    return result.get();
+                } catch (InterruptedException e) {
+                    interrupted = true; // finish the call; the caller's interrupt is restored below
+                } catch (java.util.concurrent.ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof RuntimeException runtime) {
+                        throw runtime;
+                    }
+                    if (cause instanceof Error error) {
+                        throw error;
+                    }
+                    throw new CacheFileException(file, "file lock call failed: " + cause, cause);
+                }
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        ioThread.shutdown();
+        try {
+            ioThread.awaitTermination(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    @FunctionalInterface
+    private interface IoCall<T> {
+        T run() throws IOException;
+    }
+}

@@ -1,0 +1,228 @@
+package io.fastmmap.internal;
+
+import io.fastmmap.CacheCorruptedException;
+import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.MappedByteBuffer;
+import java.nio.channels.FileChannel;
+
+/**
+ * The one owner of the mapped cache file: every read, write and compare-and-set on shared memory goes through
+ * this class, and every access is bounds-checked against the file before it touches memory.
+ *
+ * <p>Java 17 build: {@link MappedByteBuffer} chunks with {@link VarHandle} views. A buffer is limited to 2 GiB,
+ * so the file is mapped in chunks of {@value #CHUNK_SHIFT}-bit size, and each chunk also maps the next
+ * {@code maxAccessBytes} bytes. An access of at most that many bytes therefore always lies inside the chunk
+ * of its first byte, and the lookup is a shift and a mask. Overlapping mappings of one file are views of the
+ * same physical pages, so atomics stay atomic across them.
+ *
+ * <p>All multi-byte values are little-endian, whatever the platform, so a file can move between machines.
+ * On Java 22+ the class under {@code META-INF/versions/22} replaces this one with a {@code MemorySegment}.
+ */
+public final class SharedMemory implements AutoCloseable {
+    static final int CHUNK_SHIFT = 30;
+    private static final long CHUNK_MASK = (1L << CHUNK_SHIFT) - 1;
+    private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle SHORT = MethodHandles.byteBufferViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle ARRAY_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    private final MappedByteBuffer[] chunks;
+    private final long byteCount;
+
+    private SharedMemory(MappedByteBuffer[] chunks, long byteCount) {
+        this.chunks = chunks;
+        this.byteCount = byteCount;
+    }
+
+    /**
+     * Maps {@code byteCount} bytes of {@code channel} read-write and shared. The mapping outlives the channel.
+     *
+     * @param maxAccessBytes the longest single access that will ever be made (a page)
+     */
+    public static SharedMemory map(FileChannel channel, long byteCount, int maxAccessBytes) throws IOException {
+        int chunkCount = (int) ((byteCount + CHUNK_MASK) >>> CHUNK_SHIFT);
+        MappedByteBuffer[] chunks = new MappedByteBuffer[Math.max(1, chunkCount)];
+        for (int i = 0; i < chunks.length; i++) {
+            long start = (long) i << CHUNK_SHIFT;
+            long size = Math.min(byteCount - start, (1L << CHUNK_SHIFT) + maxAccessBytes);
+            chunks[i] = channel.map(FileChannel.MapMode.READ_WRITE, start, size);
+        }
+        return new SharedMemory(chunks, byteCount);
+    }
+
+    /** @return the mapped length */
+    public long byteCount() {
+        return byteCount;
+    }
+
+    private ByteBuffer chunk(long offset) {
+        return chunks[(int) (offset >>> CHUNK_SHIFT)];
+    }
+
+    private static int local(long offset) {
+        return (int) (offset & CHUNK_MASK);
+    }
+
+    private void check(long offset, long length) {
+        if (offset < 0 || length < 0 || offset > byteCount - length) {
+            throw outOfBounds(offset, length);
+        }
+    }
+
+    private void checkAligned(long offset, int width) {
+        check(offset, width);
+        if ((offset & (width - 1)) != 0) {
+            throw new IllegalArgumentException("unaligned atomic access at offset " + offset);
+        }
+    }
+
+    private CacheCorruptedException outOfBounds(long offset, long length) {
+        return new CacheCorruptedException("access of " + length + " bytes at offset " + offset
+                + " lies outside the mapped file of " + byteCount + " bytes");
+    }
+
+    public long getLong(long offset) {
+        check(offset, 8);
+        return (long) LONG.get(chunk(offset), local(offset));
+    }
+
+    public void putLong(long offset, long value) {
+        check(offset, 8);
+        LONG.set(chunk(offset), local(offset), value);
+    }
+
+    public long getLongVolatile(long offset) {
+        checkAligned(offset, 8);
+        return (long) LONG.getVolatile(chunk(offset), local(offset));
+    }
+
+    public void putLongVolatile(long offset, long value) {
+        checkAligned(offset, 8);
+        LONG.setVolatile(chunk(offset), local(offset), value);
+    }
+
+    public void putLongRelease(long offset, long value) {
+        checkAligned(offset, 8);
+        LONG.setRelease(chunk(offset), local(offset), value);
+    }
+
+    public boolean compareAndSetLong(long offset, long expected, long value) {
+        checkAligned(offset, 8);
+        return LONG.compareAndSet(chunk(offset), local(offset), expected, value);
+    }
+
+    public int getInt(long offset) {
+        check(offset, 4);
+        return (int) INT.get(chunk(offset), local(offset));
+    }
+
+    public void putInt(long offset, int value) {
+        check(offset, 4);
+        INT.set(chunk(offset), local(offset), value);
+    }
+
+    public int getIntVolatile(long offset) {
+        checkAligned(offset, 4);
+        return (int) INT.getVolatile(chunk(offset), local(offset));
+    }
+
+    public void putIntVolatile(long offset, int value) {
+        checkAligned(offset, 4);
+        INT.setVolatile(chunk(offset), local(offset), value);
+    }
+
+    public void putIntRelease(long offset, int value) {
+        checkAligned(offset, 4);
+        INT.setRelease(chunk(offset), local(offset), value);
+    }
+
+    /** @return the unsigned 16-bit value at {@code offset} */
+    public int getShort(long offset) {
+        check(offset, 2);
+        return Short.toUnsignedInt((short) SHORT.get(chunk(offset), local(offset)));
+    }
+
+    public void putShort(long offset, int value) {
+        check(offset, 2);
+        SHORT.set(chunk(offset), local(offset), (short) value);
+    }
+
+    public byte getByte(long offset) {
+        check(offset, 1);
+        return chunk(offset).get(local(offset));
+    }
+
+    public void putByte(long offset, byte value) {
+        check(offset, 1);
+        chunk(offset).put(local(offset), value);
+    }
+
+    public void copyToArray(long offset, byte[] target, int targetIndex, int length) {
+        check(offset, length);
+        chunk(offset).get(local(offset), target, targetIndex, length);
+    }
+
+    public void copyFromArray(byte[] source, int sourceIndex, long offset, int length) {
+        check(offset, length);
+        chunk(offset).put(local(offset), source, sourceIndex, length);
+    }
+
+    /** Copies between two regions that do not overlap. */
+    public void copy(long sourceOffset, long targetOffset, int length) {
+        check(sourceOffset, length);
+        check(targetOffset, length);
+        chunk(targetOffset).put(local(targetOffset), chunk(sourceOffset), local(sourceOffset), length);
+    }
+
+    public void zero(long offset, long length) {
+        check(offset, length);
+        long end = offset + length;
+        long at = offset;
+        while (at < end && (at & 7) != 0) {
+            putByte(at++, (byte) 0);
+        }
+        for (; at + 8 <= end; at += 8) {
+            LONG.set(chunk(at), local(at), 0L);
+        }
+        while (at < end) {
+            putByte(at++, (byte) 0);
+        }
+    }
+
+    /** @return true when the {@code key.length} bytes at {@code offset} equal {@code key} */
+    public boolean equalsArray(long offset, byte[] key) {
+        int length = key.length;
+        check(offset, length);
+        ByteBuffer buffer = chunk(offset);
+        int base = local(offset);
+        int i = 0;
+        for (; i + 8 <= length; i += 8) {
+            if ((long) LONG.get(buffer, base + i) != (long) ARRAY_LONG.get(key, i)) {
+                return false;
+            }
+        }
+        for (; i < length; i++) {
+            if (buffer.get(base + i) != key[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Writes dirty pages to the file (msync). Not needed for sharing between processes. */
+    public void force() {
+        for (MappedByteBuffer chunk : chunks) {
+            chunk.force();
+        }
+    }
+
+    /** The buffers are unmapped by the garbage collector; Java 17 offers no deterministic unmap. */
+    @Override
+    public void close() {
+        // Nothing to release deterministically on Java 17.
+    }
+}

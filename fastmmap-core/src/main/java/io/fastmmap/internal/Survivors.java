@@ -1,0 +1,201 @@
+package io.fastmmap.internal;
+
+import static io.fastmmap.internal.PageFormat.ACCESS_TICK;
+import static io.fastmmap.internal.PageFormat.CHECKSUM;
+import static io.fastmmap.internal.PageFormat.EXPIRE_AT;
+import static io.fastmmap.internal.PageFormat.FLAGS;
+import static io.fastmmap.internal.PageFormat.KEY_LENGTH;
+import static io.fastmmap.internal.PageFormat.RECORD_HEADER_BYTES;
+import static io.fastmmap.internal.PageFormat.SLOT_COUNT;
+import static io.fastmmap.internal.PageFormat.TOMBSTONE;
+import static io.fastmmap.internal.PageFormat.VALUE_LENGTH;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.Set;
+
+/**
+ * The records of one physical page that a compaction may carry over, and the choice of which of them to evict
+ * so that the rest (plus a new record) fit: expired records never make the list, then the least recently used go
+ * first.
+ */
+final class Survivors {
+    private final long sourceBase;
+    private final int[] offsets;
+    private final int[] bytes;
+    private final int[] ticks;
+    private final int[] tags;
+    private int count;
+    private long totalBytes;
+    private int evictedCount;
+    private int expiredCount;
+    private int[] lruOrder;
+
+    private Survivors(long sourceBase, int capacity) {
+        this.sourceBase = sourceBase;
+        this.offsets = new int[capacity];
+        this.bytes = new int[capacity];
+        this.ticks = new int[capacity];
+        this.tags = new int[capacity];
+    }
+
+    /** Normal compaction: the page passed its header checks; a damaged record aborts (and triggers repair). */
+    static Survivors collect(PageStore store, int page, long base, PageStore.Mode mode, int droppedSlot,
+            long nowMillis) {
+        SharedMemory memory = store.memory();
+        int slots = memory.getInt(base + SLOT_COUNT);
+        Survivors survivors = new Survivors(base, slots);
+        for (int i = 0; i < slots; i++) {
+            long slot = memory.getLong(base + PageFormat.HEADER_BYTES + (long) i * PageFormat.SLOT_BYTES);
+            int offset = PageFormat.slotOffset(slot);
+            if (offset <= TOMBSTONE || i == droppedSlot) {
+                continue;
+            }
+            store.checkedRecord(page, base, slots, offset);
+            if (mode == PageStore.Mode.CLEAR) {
+                continue;
+            }
+            if (store.isExpired(base, offset, nowMillis)) {
+                survivors.expiredCount++;
+                continue;
+            }
+            survivors.add(memory, base, offset, PageFormat.slotTag(slot));
+        }
+        return survivors;
+    }
+
+    /**
+     * Repair: keeps every record that lies inside the page, passes its checksum and hashes to this page, once
+     * per key. Never throws for damage; what fails a check is dropped.
+     */
+    static Survivors salvage(PageStore store, int page, long base, long nowMillis) {
+        SharedMemory memory = store.memory();
+        int pageSize = store.pageSize();
+        int slots = memory.getInt(base + SLOT_COUNT);
+        if (slots < PageFormat.MIN_SLOT_COUNT || Integer.bitCount(slots) != 1
+                || PageFormat.dataStart(slots) > pageSize) {
+            return new Survivors(base, 0);
+        }
+        Survivors survivors = new Survivors(base, slots);
+        Set<ByteBuffer> seen = new HashSet<>();
+        for (int i = 0; i < slots; i++) {
+            int offset = PageFormat.slotOffset(
+                    memory.getLong(base + PageFormat.HEADER_BYTES + (long) i * PageFormat.SLOT_BYTES));
+            if (offset <= TOMBSTONE) {
+                continue;
+            }
+            try {
+                store.checkedRecord(page, base, slots, offset);
+            } catch (PageDamage damaged) {
+                continue;
+            }
+            byte[] key = new byte[memory.getShort(base + offset + KEY_LENGTH)];
+            byte[] value = new byte[memory.getInt(base + offset + VALUE_LENGTH)];
+            memory.copyToArray(base + offset + RECORD_HEADER_BYTES, key, 0, key.length);
+            memory.copyToArray(base + offset + RECORD_HEADER_BYTES + key.length, value, 0, value.length);
+            long expireAt = memory.getLong(base + offset + EXPIRE_AT);
+            int checksum = PageStore.checksum(key, value, expireAt, memory.getShort(base + offset + FLAGS));
+            long hash = store.hash(key);
+            if (checksum != memory.getInt(base + offset + CHECKSUM) || store.pageOf(hash) != page
+                    || !seen.add(ByteBuffer.wrap(key))) {
+                continue;
+            }
+            if (store.isExpired(base, offset, nowMillis)) {
+                survivors.expiredCount++;
+                continue;
+            }
+            survivors.add(memory, base, offset, (int) hash);
+        }
+        return survivors;
+    }
+
+    private void add(SharedMemory memory, long base, int offset, int tag) {
+        int keyLength = memory.getShort(base + offset + KEY_LENGTH);
+        int valueLength = memory.getInt(base + offset + VALUE_LENGTH);
+        offsets[count] = offset;
+        bytes[count] = (int) PageFormat.recordBytes(keyLength, valueLength);
+        ticks[count] = memory.getInt(base + offset + ACCESS_TICK);
+        tags[count] = tag;
+        totalBytes += bytes[count];
+        count++;
+    }
+
+    /**
+     * Decides how many slots the new image gets and evicts least recently used records until everything left,
+     * plus {@code extraBytes} in {@code extraCount} new records, fits.
+     *
+     * @return the slot count of the new image
+     */
+    int fit(int pageSize, long extraBytes, int extraCount) {
+        lruOrder = orderByTick();
+        int evicted = 0;
+        int entries = count + extraCount;
+        long total = totalBytes + extraBytes;
+        if (PageFormat.dataStart(minimumSlots(entries)) + total > pageSize) {
+            while (evicted < count) {
+                long area = pageSize - PageFormat.dataStart(minimumSlots(entries));
+                long slack = area / 16; // evict a little more than needed so the next writes append in place
+                if (total + slack <= area) {
+                    break;
+                }
+                total -= bytes[lruOrder[evicted++]];
+                entries--;
+            }
+        }
+        evictedCount = evicted;
+        lruOrder = Arrays.copyOfRange(lruOrder, evicted, lruOrder.length);
+        int slots = minimumSlots(entries);
+        while (slots < 2L * entries && PageFormat.dataStart(slots * 2) + total <= pageSize) {
+            slots *= 2;
+        }
+        return slots;
+    }
+
+    /** @return a power of two that keeps the load factor at or below 3/4 */
+    private static int minimumSlots(int entries) {
+        int needed = entries + entries / 3 + 1;
+        return Math.max(PageFormat.MIN_SLOT_COUNT, Integer.highestOneBit(Math.max(1, needed - 1)) << 1);
+    }
+
+    private int[] orderByTick() {
+        long[] keyed = new long[count];
+        for (int i = 0; i < count; i++) {
+            keyed[i] = ((long) ticks[i] << 32) | i;
+        }
+        Arrays.sort(keyed);
+        int[] order = new int[count];
+        for (int i = 0; i < count; i++) {
+            order[i] = (int) keyed[i];
+        }
+        return order;
+    }
+
+    int[] keptInLruOrder() {
+        return lruOrder;
+    }
+
+    long sourceBase() {
+        return sourceBase;
+    }
+
+    int offset(int index) {
+        return offsets[index];
+    }
+
+    int bytes(int index) {
+        return bytes[index];
+    }
+
+    int tag(int index) {
+        return tags[index];
+    }
+
+    int evictedCount() {
+        return evictedCount;
+    }
+
+    int expiredCount() {
+        return expiredCount;
+    }
+}

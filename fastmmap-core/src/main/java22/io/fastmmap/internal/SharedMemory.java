@@ -1,0 +1,191 @@
+package io.fastmmap.internal;
+
+import io.fastmmap.CacheCorruptedException;
+import java.io.IOException;
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
+import java.nio.channels.FileChannel;
+
+/**
+ * The one owner of the mapped cache file: every read, write and compare-and-set on shared memory goes through
+ * this class, and every access is bounds-checked against the file before it touches memory.
+ *
+ * <p>Java 22+ build: one {@link MemorySegment} over the whole file (no 2 GiB limit), unmapped at once by
+ * {@link #close()}. The arena is shared and lives as long as the cache, since closing a shared arena makes
+ * every thread of the JVM pass a handshake. The Java 17 build of this class has the same methods.
+ */
+public final class SharedMemory implements AutoCloseable {
+    private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt INT = ValueLayout.JAVA_INT.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfLong LONG_UNALIGNED =
+            ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfInt INT_UNALIGNED =
+            ValueLayout.JAVA_INT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfShort SHORT_UNALIGNED =
+            ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final VarHandle LONG_HANDLE = LONG.varHandle();
+    private static final VarHandle INT_HANDLE = INT.varHandle();
+
+    private final Arena arena;
+    private final MemorySegment segment;
+    private final long byteCount;
+
+    private SharedMemory(Arena arena, MemorySegment segment) {
+        this.arena = arena;
+        this.segment = segment;
+        this.byteCount = segment.byteSize();
+    }
+
+    /**
+     * Maps {@code byteCount} bytes of {@code channel} read-write and shared. The mapping outlives the channel.
+     *
+     * @param maxAccessBytes the longest single access that will ever be made (unused here: no chunks)
+     */
+    public static SharedMemory map(FileChannel channel, long byteCount, int maxAccessBytes) throws IOException {
+        Arena arena = Arena.ofShared();
+        try {
+            return new SharedMemory(arena, channel.map(FileChannel.MapMode.READ_WRITE, 0, byteCount, arena));
+        } catch (IOException | RuntimeException e) {
+            arena.close();
+            throw e;
+        }
+    }
+
+    /** @return the mapped length */
+    public long byteCount() {
+        return byteCount;
+    }
+
+    private void check(long offset, long length) {
+        if (offset < 0 || length < 0 || offset > byteCount - length) {
+            throw new CacheCorruptedException("access of " + length + " bytes at offset " + offset
+                    + " lies outside the mapped file of " + byteCount + " bytes");
+        }
+    }
+
+    private void checkAligned(long offset, int width) {
+        check(offset, width);
+        if ((offset & (width - 1)) != 0) {
+            throw new IllegalArgumentException("unaligned atomic access at offset " + offset);
+        }
+    }
+
+    public long getLong(long offset) {
+        check(offset, 8);
+        return segment.get(LONG_UNALIGNED, offset);
+    }
+
+    public void putLong(long offset, long value) {
+        check(offset, 8);
+        segment.set(LONG_UNALIGNED, offset, value);
+    }
+
+    public long getLongVolatile(long offset) {
+        checkAligned(offset, 8);
+        return (long) LONG_HANDLE.getVolatile(segment, offset);
+    }
+
+    public void putLongVolatile(long offset, long value) {
+        checkAligned(offset, 8);
+        LONG_HANDLE.setVolatile(segment, offset, value);
+    }
+
+    public void putLongRelease(long offset, long value) {
+        checkAligned(offset, 8);
+        LONG_HANDLE.setRelease(segment, offset, value);
+    }
+
+    public boolean compareAndSetLong(long offset, long expected, long value) {
+        checkAligned(offset, 8);
+        return LONG_HANDLE.compareAndSet(segment, offset, expected, value);
+    }
+
+    public int getInt(long offset) {
+        check(offset, 4);
+        return segment.get(INT_UNALIGNED, offset);
+    }
+
+    public void putInt(long offset, int value) {
+        check(offset, 4);
+        segment.set(INT_UNALIGNED, offset, value);
+    }
+
+    public int getIntVolatile(long offset) {
+        checkAligned(offset, 4);
+        return (int) INT_HANDLE.getVolatile(segment, offset);
+    }
+
+    public void putIntVolatile(long offset, int value) {
+        checkAligned(offset, 4);
+        INT_HANDLE.setVolatile(segment, offset, value);
+    }
+
+    public void putIntRelease(long offset, int value) {
+        checkAligned(offset, 4);
+        INT_HANDLE.setRelease(segment, offset, value);
+    }
+
+    /** @return the unsigned 16-bit value at {@code offset} */
+    public int getShort(long offset) {
+        check(offset, 2);
+        return Short.toUnsignedInt(segment.get(SHORT_UNALIGNED, offset));
+    }
+
+    public void putShort(long offset, int value) {
+        check(offset, 2);
+        segment.set(SHORT_UNALIGNED, offset, (short) value);
+    }
+
+    public byte getByte(long offset) {
+        check(offset, 1);
+        return segment.get(ValueLayout.JAVA_BYTE, offset);
+    }
+
+    public void putByte(long offset, byte value) {
+        check(offset, 1);
+        segment.set(ValueLayout.JAVA_BYTE, offset, value);
+    }
+
+    public void copyToArray(long offset, byte[] target, int targetIndex, int length) {
+        check(offset, length);
+        MemorySegment.copy(segment, ValueLayout.JAVA_BYTE, offset, target, targetIndex, length);
+    }
+
+    public void copyFromArray(byte[] source, int sourceIndex, long offset, int length) {
+        check(offset, length);
+        MemorySegment.copy(source, sourceIndex, segment, ValueLayout.JAVA_BYTE, offset, length);
+    }
+
+    /** Copies between two regions that do not overlap. */
+    public void copy(long sourceOffset, long targetOffset, int length) {
+        check(sourceOffset, length);
+        check(targetOffset, length);
+        MemorySegment.copy(segment, sourceOffset, segment, targetOffset, length);
+    }
+
+    public void zero(long offset, long length) {
+        check(offset, length);
+        segment.asSlice(offset, length).fill((byte) 0);
+    }
+
+    /** @return true when the {@code key.length} bytes at {@code offset} equal {@code key} */
+    public boolean equalsArray(long offset, byte[] key) {
+        check(offset, key.length);
+        return MemorySegment.mismatch(segment, offset, offset + key.length,
+                MemorySegment.ofArray(key), 0, key.length) == -1;
+    }
+
+    /** Writes dirty pages to the file (msync). Not needed for sharing between processes. */
+    public void force() {
+        segment.force();
+    }
+
+    /** Unmaps the file now. No thread may use this object afterwards. */
+    @Override
+    public void close() {
+        arena.close();
+    }
+}
