@@ -1,0 +1,159 @@
+package io.fastmmap.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fastmmap.Bytes;
+import io.fastmmap.FastMmap;
+import io.fastmmap.FastMmapException;
+import java.nio.file.Path;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Damage written into a closed cache file is detected when the page is next used: the page is rebuilt from its
+ * intact records, damaged values are never served, and nothing but a FastMmapException ever escapes.
+ */
+class CorruptionTest {
+    @TempDir
+    Path directory;
+
+    private final Geometry geometry = new Geometry(4096, 2);
+    private Path file;
+
+    private FastMmap open() {
+        return FastMmap.builder(file).pageCount(geometry.pageCount()).pageSize(geometry.pageSizeBytes()).build();
+    }
+
+    private void fill() {
+        file = directory.resolve("c.fmm");
+        try (FastMmap cache = open()) {
+            for (int i = 0; i < 20; i++) {
+                cache.set(Bytes.utf8("k" + i), Bytes.filled(60, i));
+            }
+        }
+    }
+
+    @Test
+    void aFlippedValueByteShouldNeverBeServedAndOtherKeysShouldSurvive() throws Exception {
+        fill();
+        try (RawFile raw = new RawFile(file, geometry)) {
+            long record = raw.recordOf(Bytes.utf8("k3"));
+            long at = record + PageFormat.RECORD_HEADER_BYTES + 2 + 10;
+            raw.memory.putByte(at, (byte) (raw.memory.getByte(at) ^ 0x10));
+        }
+        try (FastMmap cache = open()) {
+            assertThat(cache.get(Bytes.utf8("k3"))).isNull();
+            for (int i = 0; i < 20; i++) {
+                if (i != 3) {
+                    assertThat(cache.get(Bytes.utf8("k" + i))).as("k" + i).isEqualTo(Bytes.filled(60, i));
+                }
+            }
+            assertThat(cache.stats().pageRepairCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void aSlotPointingOutsideThePageShouldBeRepaired() throws Exception {
+        fill();
+        try (RawFile raw = new RawFile(file, geometry)) {
+            long slot = raw.slotOf(Bytes.utf8("k5"));
+            raw.memory.putLong(slot, PageFormat.slot(PageFormat.slotTag(raw.memory.getLong(slot)), 1 << 30));
+        }
+        try (FastMmap cache = open()) {
+            assertThat(cache.get(Bytes.utf8("k5"))).isNull();
+            for (int i = 0; i < 20; i++) {
+                if (i != 5) {
+                    assertThat(cache.get(Bytes.utf8("k" + i))).as("k" + i).isEqualTo(Bytes.filled(60, i));
+                }
+            }
+            cache.set(Bytes.utf8("k5"), Bytes.utf8("back"));
+            assertThat(cache.get(Bytes.utf8("k5"))).isEqualTo(Bytes.utf8("back"));
+        }
+    }
+
+    @Test
+    void aRecordLengthRunningPastThePageShouldBeRepaired() throws Exception {
+        fill();
+        try (RawFile raw = new RawFile(file, geometry)) {
+            raw.memory.putInt(raw.recordOf(Bytes.utf8("k7")) + PageFormat.VALUE_LENGTH, Integer.MAX_VALUE);
+        }
+        try (FastMmap cache = open()) {
+            assertThat(cache.get(Bytes.utf8("k7"))).isNull();
+            assertThat(cache.get(Bytes.utf8("k8"))).isEqualTo(Bytes.filled(60, 8));
+        }
+    }
+
+    @Test
+    void aGarbagePageHeaderShouldLoseAtMostThatPage() throws Exception {
+        fill();
+        boolean[] onDamagedPage = new boolean[20];
+        try (RawFile raw = new RawFile(file, geometry)) {
+            int damagedPage = raw.pageOf(Bytes.utf8("k0"));
+            raw.memory.putInt(raw.pageBase(damagedPage) + PageFormat.SLOT_COUNT, 12345);
+            for (int i = 0; i < 20; i++) {
+                onDamagedPage[i] = raw.pageOf(Bytes.utf8("k" + i)) == damagedPage;
+            }
+        }
+        try (FastMmap cache = open()) {
+            for (int i = 0; i < 20; i++) {
+                byte[] value = cache.get(Bytes.utf8("k" + i));
+                if (onDamagedPage[i]) {
+                    assertThat(value).as("k" + i).isNull();
+                } else {
+                    assertThat(value).as("k" + i).isEqualTo(Bytes.filled(60, i));
+                }
+            }
+            cache.set(Bytes.utf8("k0"), Bytes.utf8("fresh"));
+            assertThat(cache.get(Bytes.utf8("k0"))).isEqualTo(Bytes.utf8("fresh"));
+        }
+    }
+
+    @Test
+    void aDirectoryEntryNamingAnImpossiblePageShouldBeRepaired() throws Exception {
+        fill();
+        try (RawFile raw = new RawFile(file, geometry)) {
+            raw.memory.putInt(raw.directoryEntry(0) + PageDirectory.PHYSICAL_PAGE, 999_999);
+        }
+        try (FastMmap cache = open()) {
+            for (int i = 0; i < 20; i++) {
+                cache.get(Bytes.utf8("k" + i));
+            }
+            cache.set(Bytes.utf8("new"), Bytes.utf8("value"));
+            assertThat(cache.get(Bytes.utf8("new"))).isEqualTo(Bytes.utf8("value"));
+            assertThat(cache.stats().pageRepairCount()).isPositive();
+        }
+    }
+
+    @Test
+    void randomDamageAnywhereInThePagesShouldOnlyEverSurfaceAsFastMmapExceptions() throws Exception {
+        Random random = new Random(2024);
+        for (int round = 0; round < 60; round++) {
+            fill();
+            try (RawFile raw = new RawFile(file, geometry)) {
+                long start = raw.layout.spareTableOffset();
+                long length = raw.layout.fileSize() - start;
+                for (int flips = 0; flips < 1 + random.nextInt(40); flips++) {
+                    long at = start + (long) (random.nextDouble() * length);
+                    raw.memory.putByte(at, (byte) random.nextInt(256));
+                }
+            }
+            try (FastMmap cache = open()) {
+                for (int i = 0; i < 20; i++) {
+                    try {
+                        byte[] value = cache.get(Bytes.utf8("k" + i));
+                        assertThat(value == null || java.util.Arrays.equals(value, Bytes.filled(60, i)))
+                                .as("round %d key k%d served a wrong value", round, i).isTrue();
+                        cache.set(Bytes.utf8("k" + i), Bytes.filled(60, i));
+                        cache.remove(Bytes.utf8("x" + i));
+                    } catch (FastMmapException clean) {
+                        // a refusal is acceptable; anything else fails the test
+                    }
+                }
+            } catch (FastMmapException clean) {
+                // refusing to open a damaged file is acceptable
+            }
+            java.nio.file.Files.delete(file);
+        }
+    }
+}
