@@ -257,6 +257,7 @@ final class CacheFile {
      * @return the opened file, or null when another process published the file first
      */
     static Opened create(CacheConfig config, Path file, boolean replace) {
+        removeLeftoversOfDeadCreators(file);
         FileLayout layout = new FileLayout(config.geometry());
         Path temporary = file.resolveSibling(creationPrefix(file) + ProcessHandle.current().pid() + "-"
                 + HexFormat.of().toHexDigits(RANDOM.nextInt()));
@@ -302,6 +303,27 @@ final class CacheFile {
             }
             throw new CacheFileException(file, "cannot create the cache file of " + layout.fileSize()
                     + " bytes: " + e, e);
+        }
+    }
+
+    /** A creator that died before publishing leaves its temporary file; its name says which process made it. */
+    private static void removeLeftoversOfDeadCreators(Path file) {
+        String prefix = creationPrefix(file);
+        try (DirectoryStream<Path> siblings = Files.newDirectoryStream(file.getParent(), prefix + "*")) {
+            for (Path sibling : siblings) {
+                String rest = sibling.getFileName().toString().substring(prefix.length());
+                int dash = rest.indexOf('-');
+                try {
+                    long pid = Long.parseLong(dash < 0 ? rest : rest.substring(0, dash));
+                    if (ProcessHandle.of(pid).isEmpty()) {
+                        Files.deleteIfExists(sibling);
+                    }
+                } catch (NumberFormatException notOurs) {
+                    // not a name this class made: leave it
+                }
+            }
+        } catch (IOException e) {
+            // leftovers only waste space; creating the cache matters more
         }
     }
 

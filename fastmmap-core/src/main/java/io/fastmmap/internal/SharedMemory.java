@@ -93,6 +93,9 @@ public final class SharedMemory implements AutoCloseable {
     public void putLong(long offset, long value) {
         check(offset, 8);
         LONG.set(chunk(offset), local(offset), value);
+        if (CrashPoints.ENABLED) {
+            CrashPoints.stored();
+        }
     }
 
     public long getLongVolatile(long offset) {
@@ -103,16 +106,26 @@ public final class SharedMemory implements AutoCloseable {
     public void putLongVolatile(long offset, long value) {
         checkAligned(offset, 8);
         LONG.setVolatile(chunk(offset), local(offset), value);
+        if (CrashPoints.ENABLED) {
+            CrashPoints.stored();
+        }
     }
 
     public void putLongRelease(long offset, long value) {
         checkAligned(offset, 8);
         LONG.setRelease(chunk(offset), local(offset), value);
+        if (CrashPoints.ENABLED) {
+            CrashPoints.stored();
+        }
     }
 
     public boolean compareAndSetLong(long offset, long expected, long value) {
         checkAligned(offset, 8);
-        return LONG.compareAndSet(chunk(offset), local(offset), expected, value);
+        boolean swapped = LONG.compareAndSet(chunk(offset), local(offset), expected, value);
+        if (CrashPoints.ENABLED) {
+            CrashPoints.stored();
+        }
+        return swapped;
     }
 
     public int getInt(long offset) {
@@ -123,6 +136,9 @@ public final class SharedMemory implements AutoCloseable {
     public void putInt(long offset, int value) {
         check(offset, 4);
         INT.set(chunk(offset), local(offset), value);
+        if (CrashPoints.ENABLED) {
+            CrashPoints.stored();
+        }
     }
 
     public int getIntVolatile(long offset) {
@@ -133,11 +149,17 @@ public final class SharedMemory implements AutoCloseable {
     public void putIntVolatile(long offset, int value) {
         checkAligned(offset, 4);
         INT.setVolatile(chunk(offset), local(offset), value);
+        if (CrashPoints.ENABLED) {
+            CrashPoints.stored();
+        }
     }
 
     public void putIntRelease(long offset, int value) {
         checkAligned(offset, 4);
         INT.setRelease(chunk(offset), local(offset), value);
+        if (CrashPoints.ENABLED) {
+            CrashPoints.stored();
+        }
     }
 
     /** @return the unsigned 16-bit value at {@code offset} */
@@ -149,6 +171,9 @@ public final class SharedMemory implements AutoCloseable {
     public void putShort(long offset, int value) {
         check(offset, 2);
         SHORT.set(chunk(offset), local(offset), (short) value);
+        if (CrashPoints.ENABLED) {
+            CrashPoints.stored();
+        }
     }
 
     public byte getByte(long offset) {
@@ -159,6 +184,9 @@ public final class SharedMemory implements AutoCloseable {
     public void putByte(long offset, byte value) {
         check(offset, 1);
         chunk(offset).put(local(offset), value);
+        if (CrashPoints.ENABLED) {
+            CrashPoints.stored();
+        }
     }
 
     public void copyToArray(long offset, byte[] target, int targetIndex, int length) {
@@ -169,6 +197,9 @@ public final class SharedMemory implements AutoCloseable {
     public void copyFromArray(byte[] source, int sourceIndex, long offset, int length) {
         check(offset, length);
         chunk(offset).put(local(offset), source, sourceIndex, length);
+        if (CrashPoints.ENABLED) {
+            CrashPoints.stored();
+        }
     }
 
     /** Copies between two regions that do not overlap. */
@@ -176,6 +207,9 @@ public final class SharedMemory implements AutoCloseable {
         check(sourceOffset, length);
         check(targetOffset, length);
         chunk(targetOffset).put(local(targetOffset), chunk(sourceOffset), local(sourceOffset), length);
+        if (CrashPoints.ENABLED) {
+            CrashPoints.stored();
+        }
     }
 
     public void zero(long offset, long length) {
@@ -190,6 +224,9 @@ public final class SharedMemory implements AutoCloseable {
         }
         while (at < end) {
             putByte(at++, (byte) 0);
+        }
+        if (CrashPoints.ENABLED) {
+            CrashPoints.stored();
         }
     }
 

@@ -152,10 +152,17 @@ final class Survivors {
         return slots;
     }
 
-    /** @return a power of two that keeps the load factor at or below 3/4 */
-    private static int minimumSlots(int entries) {
-        int needed = entries + entries / 3 + 1;
-        return Math.max(PageFormat.MIN_SLOT_COUNT, Integer.highestOneBit(Math.max(1, needed - 1)) << 1);
+    /**
+     * @return the smallest power of two that keeps the load factor at or below 3/4, the same bound appends keep;
+     *     so any page's records fit again in a page of this many slots, and repair never has to evict
+     */
+    static int minimumSlots(int entries) {
+        long needed = Math.max(1, (4L * entries + 2) / 3);
+        int slots = PageFormat.MIN_SLOT_COUNT;
+        while (slots < needed) {
+            slots *= 2;
+        }
+        return slots;
     }
 
     private int[] orderByTick() {

@@ -81,6 +81,9 @@ public final class SharedMemory implements AutoCloseable {
     public void putLong(long offset, long value) {
         check(offset, 8);
         segment.set(LONG_UNALIGNED, offset, value);
+        if (CrashPoints.ENABLED) {
+            CrashPoints.stored();
+        }
     }
 
     public long getLongVolatile(long offset) {
@@ -91,16 +94,26 @@ public final class SharedMemory implements AutoCloseable {
     public void putLongVolatile(long offset, long value) {
         checkAligned(offset, 8);
         LONG_HANDLE.setVolatile(segment, offset, value);
+        if (CrashPoints.ENABLED) {
+            CrashPoints.stored();
+        }
     }
 
     public void putLongRelease(long offset, long value) {
         checkAligned(offset, 8);
         LONG_HANDLE.setRelease(segment, offset, value);
+        if (CrashPoints.ENABLED) {
+            CrashPoints.stored();
+        }
     }
 
     public boolean compareAndSetLong(long offset, long expected, long value) {
         checkAligned(offset, 8);
-        return LONG_HANDLE.compareAndSet(segment, offset, expected, value);
+        boolean swapped = LONG_HANDLE.compareAndSet(segment, offset, expected, value);
+        if (CrashPoints.ENABLED) {
+            CrashPoints.stored();
+        }
+        return swapped;
     }
 
     public int getInt(long offset) {
@@ -111,6 +124,9 @@ public final class SharedMemory implements AutoCloseable {
     public void putInt(long offset, int value) {
         check(offset, 4);
         segment.set(INT_UNALIGNED, offset, value);
+        if (CrashPoints.ENABLED) {
+            CrashPoints.stored();
+        }
     }
 
     public int getIntVolatile(long offset) {
@@ -121,11 +137,17 @@ public final class SharedMemory implements AutoCloseable {
     public void putIntVolatile(long offset, int value) {
         checkAligned(offset, 4);
         INT_HANDLE.setVolatile(segment, offset, value);
+        if (CrashPoints.ENABLED) {
+            CrashPoints.stored();
+        }
     }
 
     public void putIntRelease(long offset, int value) {
         checkAligned(offset, 4);
         INT_HANDLE.setRelease(segment, offset, value);
+        if (CrashPoints.ENABLED) {
+            CrashPoints.stored();
+        }
     }
 
     /** @return the unsigned 16-bit value at {@code offset} */
@@ -137,6 +159,9 @@ public final class SharedMemory implements AutoCloseable {
     public void putShort(long offset, int value) {
         check(offset, 2);
         segment.set(SHORT_UNALIGNED, offset, (short) value);
+        if (CrashPoints.ENABLED) {
+            CrashPoints.stored();
+        }
     }
 
     public byte getByte(long offset) {
@@ -147,6 +172,9 @@ public final class SharedMemory implements AutoCloseable {
     public void putByte(long offset, byte value) {
         check(offset, 1);
         segment.set(ValueLayout.JAVA_BYTE, offset, value);
+        if (CrashPoints.ENABLED) {
+            CrashPoints.stored();
+        }
     }
 
     public void copyToArray(long offset, byte[] target, int targetIndex, int length) {
@@ -157,6 +185,9 @@ public final class SharedMemory implements AutoCloseable {
     public void copyFromArray(byte[] source, int sourceIndex, long offset, int length) {
         check(offset, length);
         MemorySegment.copy(source, sourceIndex, segment, ValueLayout.JAVA_BYTE, offset, length);
+        if (CrashPoints.ENABLED) {
+            CrashPoints.stored();
+        }
     }
 
     /** Copies between two regions that do not overlap. */
@@ -164,11 +195,17 @@ public final class SharedMemory implements AutoCloseable {
         check(sourceOffset, length);
         check(targetOffset, length);
         MemorySegment.copy(segment, sourceOffset, segment, targetOffset, length);
+        if (CrashPoints.ENABLED) {
+            CrashPoints.stored();
+        }
     }
 
     public void zero(long offset, long length) {
         check(offset, length);
         segment.asSlice(offset, length).fill((byte) 0);
+        if (CrashPoints.ENABLED) {
+            CrashPoints.stored();
+        }
     }
 
     /** @return true when the {@code key.length} bytes at {@code offset} equal {@code key} */
