@@ -258,7 +258,15 @@ public final class Engine {
             throw new IllegalStateException(file() + ": a getAndSet update function called the cache; it runs "
                     + "with a page locked, so it must not call the cache (compute what you need before)");
         }
-        locks.lock(page);
+        try {
+            locks.lock(page);
+        } catch (IllegalStateException unmapped) {
+            // The Java 22+ mapping is gone when the last user closed the file while this thread waited.
+            if (attachment.isClosed()) {
+                throw closedException();
+            }
+            throw unmapped;
+        }
         if (attachment.isClosed()) {
             locks.unlock(page);
             throw closedException();

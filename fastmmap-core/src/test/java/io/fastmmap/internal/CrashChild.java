@@ -15,6 +15,13 @@ public final class CrashChild {
     public static void main(String[] args) {
         Path file = Path.of(args[0]);
         String scenario = args[1];
+        if (scenario.startsWith("createAndSet:")) {
+            String id = scenario.substring("createAndSet:".length());
+            try (FastMmap cache = FastMmap.builder(file).pageCount(2).pageSize(4096).build()) {
+                cache.set(Bytes.utf8("child-" + id), Bytes.utf8(id));
+            }
+            return;
+        }
         if (scenario.equals("create")) {
             CrashPoints.arm();
             FastMmap.builder(file).pageCount(2).pageSize(4096).build().close();
