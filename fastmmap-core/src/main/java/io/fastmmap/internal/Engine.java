@@ -78,28 +78,29 @@ public final class Engine {
         checkKey(key);
         long hash = store.hash(key);
         int page = store.pageOf(hash);
-        long now = clock.millis();
         lock(page);
         try {
             try {
-                return readLocked(page, key, (int) hash, now);
+                return readLocked(page, key, (int) hash);
             } catch (PageDamage damage) {
                 store.recover(page);
-                return readLocked(page, key, (int) hash, now);
+                return readLocked(page, key, (int) hash);
             }
         } finally {
             locks.unlock(page);
         }
     }
 
-    private byte[] readLocked(int page, byte[] key, int tag, long now) {
+    /** Reads the clock only for an entry that can expire: most session reads then need no clock at all. */
+    private byte[] readLocked(int page, byte[] key, int tag) {
         long base = store.pageBase(page);
         int slot = store.find(page, base, key, tag);
         if (slot < 0) {
             return null;
         }
         int offset = store.recordOffset(base, slot);
-        return store.isExpired(base, offset, now) ? null : store.readValue(page, base, offset, key);
+        long expireAt = store.expireAtMillis(base, offset);
+        return expireAt != 0 && clock.millis() >= expireAt ? null : store.readValue(page, base, offset, key);
     }
 
     public boolean exists(byte[] key) {
@@ -141,7 +142,7 @@ public final class Engine {
 
     public byte[] getAndRemove(byte[] key) {
         return apply(key, (page, tag, now) -> {
-            byte[] value = readLocked(page, key, tag, now);
+            byte[] value = readLocked(page, key, tag);
             long base = store.pageBase(page);
             int slot = store.find(page, base, key, tag);
             if (slot >= 0) {
@@ -155,7 +156,7 @@ public final class Engine {
         Objects.requireNonNull(update, "update");
         checkKey(key);
         return apply(key, (page, tag, now) -> {
-            byte[] current = readLocked(page, key, tag, now);
+            byte[] current = readLocked(page, key, tag);
             byte[] next = runUpdate(update, current);
             if (next == current) {
                 return current;

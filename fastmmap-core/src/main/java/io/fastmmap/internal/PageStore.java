@@ -205,8 +205,12 @@ final class PageStore {
         return PageFormat.slotOffset(memory.getLong(slotAddress(base, slotIndex)));
     }
 
+    long expireAtMillis(long base, int offset) {
+        return memory.getLong(base + offset + EXPIRE_AT);
+    }
+
     boolean isExpired(long base, int offset, long nowMillis) {
-        long expireAt = memory.getLong(base + offset + EXPIRE_AT);
+        long expireAt = expireAtMillis(base, offset);
         return expireAt != 0 && nowMillis >= expireAt;
     }
 
