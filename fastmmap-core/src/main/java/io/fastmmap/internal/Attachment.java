@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * This JVM's one connection to one cache file: the channel, the mapping, the process slot and the page locks.
@@ -23,8 +22,6 @@ final class Attachment {
     final FileLayout layout;
     final PageStore store;
     final PageLocks locks;
-    /** Threads of this JVM now inside a getAndSet update function; nonzero makes locking check for nesting. */
-    final AtomicInteger callbacksRunning = new AtomicInteger();
     private final Object fileKey;
     private final java.nio.channels.FileChannel channel;
     private final SharedMemory memory;

@@ -6,7 +6,7 @@ import java.util.function.Supplier;
 
 /**
  * How a thread waits for something another thread or process holds: spin briefly (the holder is usually done
- * within a microsecond), then yield, then park for growing intervals up to a millisecond, so a long wait costs
+ * within a microsecond), then yield, then park for growing intervals up to 0.2 ms, so a long wait costs
  * no core. {@link #pause()} says when it is time to check whether the holder died; the waiter gives up after
  * the lock timeout. An interrupt does not end the wait (a cache call must not leave shared state half-done); it
  * is remembered and restored by {@link #finish()}.
@@ -16,7 +16,8 @@ final class Backoff {
     private static final int YIELDS = 20;
     private static final long FIRST_PROBE_NANOS = 2_000_000;
     private static final long PROBE_INTERVAL_NANOS = 20_000_000;
-    private static final long MAX_PARK_NANOS = 1_000_000;
+    /** Short enough that a waiter is back soon after a busy holder lets go; long enough to cost no CPU. */
+    private static final long MAX_PARK_NANOS = 200_000;
 
     private final long startNanos;
     private final long timeoutNanos;

@@ -225,16 +225,31 @@ final class CacheFile {
                     + "recreate(true) to wipe it");
         }
         long recordedSize = header.getLong(FileHeader.FILE_SIZE_OFFSET);
-        if (recordedSize != layout.fileSize() || size != recordedSize
-                || header.getInt(FileHeader.SPARE_COUNT_OFFSET) != wanted.spareCount()
-                || header.getInt(FileHeader.PROCESS_SLOTS_OFFSET) != FileLayout.PROCESS_SLOT_COUNT
-                || header.getLong(FileHeader.DIRECTORY_OFFSET_OFFSET) != layout.directoryOffset()
-                || header.getLong(FileHeader.PAGES_OFFSET_OFFSET) != layout.pagesOffset()) {
+        if (recordedSize != layout.fileSize() || size != recordedSize) {
             throw new CacheCorruptedException(file + ": the file is " + size + " bytes and its header records "
                     + recordedSize + " bytes; " + layout.fileSize() + " are expected for its geometry. Something "
                     + "truncated, extended or rewrote it; use recreate(true) to re-initialise it");
         }
+        checkField(file, "spareCount", header.getInt(FileHeader.SPARE_COUNT_OFFSET), wanted.spareCount());
+        checkField(file, "processSlotCount", header.getInt(FileHeader.PROCESS_SLOTS_OFFSET),
+                FileLayout.PROCESS_SLOT_COUNT);
+        checkField(file, "processTableOffset", header.getLong(FileHeader.PROCESS_TABLE_OFFSET_OFFSET),
+                FileLayout.PROCESS_TABLE_OFFSET);
+        checkField(file, "spareTableOffset", header.getLong(FileHeader.SPARE_TABLE_OFFSET_OFFSET),
+                layout.spareTableOffset());
+        checkField(file, "directoryOffset", header.getLong(FileHeader.DIRECTORY_OFFSET_OFFSET),
+                layout.directoryOffset());
+        checkField(file, "pagesOffset", header.getLong(FileHeader.PAGES_OFFSET_OFFSET), layout.pagesOffset());
         return header.getLong(FileHeader.HASH_SEED_OFFSET);
+    }
+
+    /** A header field that the geometry determines; the checksum passed, so a mismatch is a foreign writer. */
+    private static void checkField(Path file, String name, long recorded, long expected) {
+        if (recorded != expected) {
+            throw new IncompatibleCacheFileException(file, "records " + name + "=" + recorded + " where this "
+                    + "fastmmap computes " + expected + " for the same geometry; it was written by an incompatible "
+                    + "program: open it with that program, or use recreate(true)");
+        }
     }
 
     /** recreate(true) on a file that is not a cache of this geometry: replace it when nobody has it open. */

@@ -19,7 +19,14 @@ import java.util.function.UnaryOperator;
  * unlock. When the page fails a check mid-operation, it is repaired and the operation retried once.
  */
 public final class Engine {
-    private static final ThreadLocal<Engine> IN_UPDATE = new ThreadLocal<>();
+    /**
+     * Threads inside a getAndSet update function, over all caches of this JVM. An update must not call any cache:
+     * it holds a page lock, and waiting for another page (of any file) while holding one can deadlock with a
+     * thread that does the reverse. The counter keeps the check to one volatile read while no update runs.
+     */
+    private static final java.util.concurrent.atomic.AtomicInteger UPDATES_RUNNING =
+            new java.util.concurrent.atomic.AtomicInteger();
+    private static final ThreadLocal<Boolean> IN_UPDATE = new ThreadLocal<>();
 
     private final CacheConfig config;
     private final Attachment attachment;
@@ -176,13 +183,13 @@ public final class Engine {
     }
 
     private byte[] runUpdate(UnaryOperator<byte[]> update, byte[] current) {
-        attachment.callbacksRunning.incrementAndGet();
-        IN_UPDATE.set(this);
+        UPDATES_RUNNING.incrementAndGet();
+        IN_UPDATE.set(Boolean.TRUE);
         try {
             return update.apply(current);
         } finally {
             IN_UPDATE.remove();
-            attachment.callbacksRunning.decrementAndGet();
+            UPDATES_RUNNING.decrementAndGet();
         }
     }
 
@@ -255,7 +262,7 @@ public final class Engine {
 
     private void lock(int page) {
         checkOpen();
-        if (attachment.callbacksRunning.get() != 0 && IN_UPDATE.get() != null) {
+        if (UPDATES_RUNNING.get() != 0 && IN_UPDATE.get() != null) {
             throw new IllegalStateException(file() + ": a getAndSet update function called the cache; it runs "
                     + "with a page locked, so it must not call the cache (compute what you need before)");
         }

@@ -36,22 +36,44 @@ public record FileLayout(Geometry geometry) {
     static final long SPARE_TABLE_OFFSET = PROCESS_TABLE_OFFSET + (long) PROCESS_SLOT_COUNT * ProcessTable.ENTRY_BYTES;
 
     /**
-     * A digest of every layout constant. Two builds that disagree on any size or offset compute different
+     * A digest of every layout constant: sizes, field offsets, magic numbers, byte order, hash and checksum
+     * algorithms. Two builds that disagree on any of them compute different
      * descriptors and refuse each other's files (LMDB's MDB_LOCK_FORMAT idea).
      */
     public static final int LAYOUT_DESCRIPTOR = descriptor();
 
     private static int descriptor() {
-        String layout = "le;xxh64;header=" + FileHeader.HEADER_USED_BYTES
-                + ";proc=" + PROCESS_SLOT_COUNT + "x" + ProcessTable.ENTRY_BYTES
+        String layout = "le;xxh64;crc32c;lock=gen48.slot16;headerRegion=" + HEADER_BYTES
+                + ";header=" + fields(FileHeader.MAGIC_OFFSET, FileHeader.VERSION_OFFSET, FileHeader.LAYOUT_OFFSET,
+                        FileHeader.PAGE_SIZE_OFFSET, FileHeader.PAGE_COUNT_OFFSET, FileHeader.SPARE_COUNT_OFFSET,
+                        FileHeader.PROCESS_SLOTS_OFFSET, FileHeader.FILE_SIZE_OFFSET, FileHeader.HASH_SEED_OFFSET,
+                        FileHeader.CREATED_AT_OFFSET, FileHeader.PROCESS_TABLE_OFFSET_OFFSET,
+                        FileHeader.SPARE_TABLE_OFFSET_OFFSET, FileHeader.DIRECTORY_OFFSET_OFFSET,
+                        FileHeader.PAGES_OFFSET_OFFSET, FileHeader.CHECKSUM_OFFSET, FileHeader.HEADER_USED_BYTES)
+                + ";proc=" + PROCESS_SLOT_COUNT + "x" + fields(ProcessTable.ENTRY_BYTES, ProcessTable.PID_OFFSET,
+                        ProcessTable.ATTACHED_AT_OFFSET)
                 + ";spare=" + SpareTable.ENTRY_BYTES
-                + ";dir=" + PageDirectory.ENTRY_BYTES + "/lock=gen48.slot16"
-                + ";page=" + PageFormat.HEADER_BYTES + ";slot=" + PageFormat.SLOT_BYTES
-                + ";record=" + PageFormat.RECORD_HEADER_BYTES + "/align" + PageFormat.RECORD_ALIGNMENT
-                + ";crc=crc32c";
+                + ";dir=" + fields(PageDirectory.ENTRY_BYTES, PageDirectory.LOCK_WORD, PageDirectory.PHYSICAL_PAGE,
+                        PageDirectory.OPERATION, PageDirectory.ACCESS_CLOCK, PageDirectory.EVICTION_COUNT,
+                        PageDirectory.EXPIRATION_COUNT, PageDirectory.REPAIR_COUNT, PageDirectory.LOCK_RECOVERY_COUNT)
+                + ";page=" + fields(PageFormat.MAGIC, PageFormat.HEADER_BYTES, PageFormat.SLOT_COUNT,
+                        PageFormat.FREE_OFFSET, PageFormat.LIVE_COUNT, PageFormat.TOMBSTONE_COUNT,
+                        PageFormat.GARBAGE_BYTES, PageFormat.LOGICAL_PAGE, PageFormat.PREVIOUS_PHYSICAL)
+                + ";slot=" + PageFormat.SLOT_BYTES + "/min" + PageFormat.MIN_SLOT_COUNT
+                + ";record=" + fields(PageFormat.RECORD_HEADER_BYTES, PageFormat.RECORD_ALIGNMENT,
+                        PageFormat.ACCESS_TICK, PageFormat.CHECKSUM, PageFormat.EXPIRE_AT, PageFormat.VALUE_LENGTH,
+                        PageFormat.KEY_LENGTH, PageFormat.FLAGS);
         CRC32C crc = new CRC32C();
         crc.update(layout.getBytes(StandardCharsets.US_ASCII));
         return (int) crc.getValue();
+    }
+
+    private static String fields(long... values) {
+        StringBuilder text = new StringBuilder();
+        for (long value : values) {
+            text.append(value).append(',');
+        }
+        return text.toString();
     }
 
     public long spareTableOffset() {

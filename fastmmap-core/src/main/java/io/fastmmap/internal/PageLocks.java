@@ -123,7 +123,14 @@ final class PageLocks {
     void unlock(int page) {
         holders[page] = null;
         long address = lockWordAddress(page);
-        memory.putLongRelease(address, PageDirectory.released(memory.getLong(address)));
+        long word = memory.getLongVolatile(address);
+        if (PageDirectory.holder(word) - 1 != slot) {
+            throw new io.fastmmap.CacheCorruptedException(file + ": the lock of page " + page + " was taken from "
+                    + "this process while it held it (lock word " + Long.toHexString(word) + "); other processes "
+                    + "took this one for dead, which happens when code in this JVM opens and closes the cache file "
+                    + "itself (that drops this process's file locks): never open the cache file by other means");
+        }
+        memory.putLongRelease(address, PageDirectory.released(word));
     }
 
     /** @return true when some thread of this process holds some page lock */

@@ -237,13 +237,18 @@ final class PageStore {
 
     /** Stamps a record with the page's next logical clock tick: the least recently used has the smallest. */
     void touch(int page, long base, int offset) {
-        long clockAddress = directoryEntry(page) + PageDirectory.ACCESS_CLOCK;
-        int tick = memory.getInt(clockAddress) + 1;
-        memory.putInt(clockAddress, tick);
+        int tick = nextTick(page);
         memory.putInt(base + offset + ACCESS_TICK, tick);
         if (tick >= REBASE_AT) {
             rebaseClock(page, base);
         }
+    }
+
+    private int nextTick(int page) {
+        long clockAddress = directoryEntry(page) + PageDirectory.ACCESS_CLOCK;
+        int tick = memory.getInt(clockAddress) + 1;
+        memory.putInt(clockAddress, tick);
+        return tick;
     }
 
     /**
@@ -309,8 +314,8 @@ final class PageStore {
         long oldSlot = memory.getLong(slotAddress);
         int oldOffset = PageFormat.slotOffset(oldSlot);
         beginMutation(page, PageDirectory.OP_INSERT);
-        writeRecord(base + free, key, value, expireAtMillis, 0);
-        touch(page, base, free);
+        int tick = nextTick(page);
+        writeRecord(base + free, key, value, expireAtMillis, tick);
         memory.putLongRelease(slotAddress, PageFormat.slot(tag, free)); // the commit point
         memory.putInt(base + FREE_OFFSET, (int) (free + recordBytes));
         if (oldOffset > TOMBSTONE) {
@@ -322,6 +327,9 @@ final class PageStore {
             }
         }
         endMutation(page);
+        if (tick >= REBASE_AT) {
+            rebaseClock(page, base); // after the commit, so the new record's tick is rebased too
+        }
     }
 
     private void writeRecord(long at, byte[] key, byte[] value, long expireAtMillis, int tick) {
@@ -479,7 +487,9 @@ final class PageStore {
             int owner = SpareTable.owner(memory.getLongVolatile(spareEntry(index))) - 1;
             if (owner >= 0 && owner < pageCount && owner != page && locks.tryLockAbandoned(owner)) {
                 try {
-                    recover(owner);
+                    if (interrupted(owner)) { // else its holder finished meanwhile: nothing to repair
+                        recover(owner);
+                    }
                 } finally {
                     locks.unlock(owner);
                 }
