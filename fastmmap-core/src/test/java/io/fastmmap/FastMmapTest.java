@@ -162,6 +162,17 @@ class FastMmapTest {
     }
 
     @Test
+    void anUpdateThatCallsAnotherCacheShouldFailToo() {
+        try (FastMmap cache = small();
+                FastMmap other = FastMmap.builder(directory.resolve("other.fmm")).pageCount(1).pageSize(4096).build()) {
+            assertThatThrownBy(() -> cache.getAndSet(utf8("k"), old -> other.get(utf8("x"))))
+                    .isInstanceOf(IllegalStateException.class);
+            other.set(utf8("x"), utf8("y"));
+            assertThat(text(other.get(utf8("x")))).isEqualTo("y");
+        }
+    }
+
+    @Test
     void getAndRemoveShouldReturnTheOldValueAndRemoveIt() {
         try (FastMmap cache = small()) {
             cache.set(utf8("k"), utf8("v"));
