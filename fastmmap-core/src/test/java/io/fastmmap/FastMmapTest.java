@@ -210,6 +210,37 @@ class FastMmapTest {
     }
 
     @Test
+    void eachInstanceShouldWaitForALiveHolderOnlyAsLongAsItsOwnLockTimeout() throws Exception {
+        Path file = directory.resolve("timeout.fmm");
+        try (FastMmap patient = FastMmap.builder(file).pageCount(1).pageSize(4096).build();
+                FastMmap hasty = FastMmap.builder(file).pageCount(1).pageSize(4096)
+                        .lockTimeout(java.time.Duration.ofMillis(300)).build()) {
+            java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            Thread holder = new Thread(() -> patient.getAndSet(utf8("k"), old -> {
+                holding.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return utf8("held");
+            }));
+            holder.start();
+            holding.await();
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> hasty.get(utf8("k")))
+                    .isInstanceOf(LockTimeoutException.class).hasMessageContaining("page 0");
+            long waitedMillis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(waitedMillis).isBetween(250L, 5_000L);
+            release.countDown();
+            holder.join();
+            assertThat(text(hasty.get(utf8("k")))).isEqualTo("held");
+            assertThat(hasty.stats().lockRecoveryCount()).as("a live holder is never taken over").isZero();
+        }
+    }
+
+    @Test
     void valuesShouldSurviveCloseAndReopen() {
         Path file = directory.resolve("persist.fmm");
         try (FastMmap cache = FastMmap.builder(file).build()) {

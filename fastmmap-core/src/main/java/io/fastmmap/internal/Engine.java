@@ -267,7 +267,7 @@ public final class Engine {
                     + "with a page locked, so it must not call the cache (compute what you need before)");
         }
         try {
-            locks.lock(page);
+            locks.lock(page, config.lockTimeoutNanos());
         } catch (IllegalStateException unmapped) {
             // The Java 22+ mapping is gone when the last user closed the file while this thread waited.
             if (attachment.isClosed()) {

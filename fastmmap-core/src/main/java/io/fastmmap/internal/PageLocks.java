@@ -32,19 +32,19 @@ final class PageLocks {
         return directoryOffset + (long) page * PageDirectory.ENTRY_BYTES + PageDirectory.LOCK_WORD;
     }
 
-    /** Takes the page lock, waiting as long as the lock timeout allows for a live holder. */
-    void lock(int page) {
+    /** Takes the page lock, waiting up to {@code timeoutNanos} for a live holder. */
+    void lock(int page, long timeoutNanos) {
         long address = lockWordAddress(page);
         long word = memory.getLongVolatile(address);
         if (PageDirectory.holder(word) != 0
                 || !memory.compareAndSetLong(address, word, PageDirectory.heldBy(word, slot))) {
-            lockSlowly(page, address);
+            lockSlowly(page, address, timeoutNanos);
         }
         holders[page] = Thread.currentThread();
     }
 
-    private void lockSlowly(int page, long address) {
-        Backoff backoff = backoff("page " + page);
+    private void lockSlowly(int page, long address, long timeoutNanos) {
+        Backoff backoff = new Backoff(timeoutNanos, () -> describeTimeout("page " + page));
         try {
             while (true) {
                 long word = memory.getLongVolatile(address);
@@ -143,6 +143,7 @@ final class PageLocks {
         return false;
     }
 
+    /** A wait bounded by the lock timeout of the first cache that opened the file in this JVM. */
     Backoff backoff(String what) {
         return new Backoff(timeoutNanos, () -> describeTimeout(what));
     }
