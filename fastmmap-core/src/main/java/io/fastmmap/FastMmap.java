@@ -3,6 +3,7 @@ package io.fastmmap;
 import io.fastmmap.internal.CacheConfig;
 import io.fastmmap.internal.Engine;
 import io.fastmmap.internal.Geometry;
+import io.fastmmap.internal.PageScan;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
@@ -128,6 +129,46 @@ public final class FastMmap implements AutoCloseable {
      */
     public boolean exists(byte[] key) {
         return engine.exists(key);
+    }
+
+    /**
+     * The keys of all live entries (Perl {@code get_keys(0)}). Expired entries are skipped.
+     *
+     * <p><b>Not a snapshot.</b> Each iterator locks one page at a time, copies that page's live entries and
+     * unlocks it before handing them out, so other threads and processes keep working, and the loop body may call
+     * this cache (even remove the key it was given). In exchange, a key added or removed while the iteration runs
+     * may or may not be seen; a key that stays present throughout is seen exactly once. Iterating does not count
+     * as a use for least-recently-used order.
+     *
+     * @return an iterable whose every iterator walks the whole file again
+     * @throws CacheClosedException from the iterator when the cache has been closed
+     */
+    public Iterable<byte[]> keys() {
+        return () -> new PageByPage<>(engine, false, PageScan.Entry::key);
+    }
+
+    /**
+     * Key and metadata of all live entries (Perl {@code get_keys(1)}); {@link CacheEntry#value()} is null. Same
+     * guarantees as {@link #keys()}: one page locked at a time, not a snapshot, expired entries skipped.
+     *
+     * @return an iterable whose every iterator walks the whole file again
+     */
+    public Iterable<CacheEntry> entries() {
+        return () -> new PageByPage<>(engine, false, FastMmap::toEntry);
+    }
+
+    /**
+     * Key, value and metadata of all live entries (Perl {@code get_keys(2)}). Same guarantees as {@link #keys()}:
+     * one page locked at a time, not a snapshot, expired entries skipped.
+     *
+     * @return an iterable whose every iterator walks the whole file again
+     */
+    public Iterable<CacheEntry> entriesWithValues() {
+        return () -> new PageByPage<>(engine, true, FastMmap::toEntry);
+    }
+
+    private static CacheEntry toEntry(PageScan.Entry entry) {
+        return new CacheEntry(entry.key(), entry.value(), entry.expireAtMillis(), entry.flags());
     }
 
     /** Removes every entry of every page. Pages are cleared one at a time, so this is not one atomic step. */

@@ -211,6 +211,15 @@ public final class Engine {
         }
     }
 
+    /** @return the live entries of one page, copied while it is locked; see {@link PageScan} */
+    public java.util.List<PageScan.Entry> scanPage(int page, boolean withValues) {
+        return withPage(page, now -> PageScan.collect(store, file(), page, now, withValues));
+    }
+
+    public int pageCount() {
+        return store.pageCount();
+    }
+
     public CacheStats stats() {
         checkOpen();
         return new CacheStats(store.sumCounter(PageDirectory.EVICTION_COUNT),
