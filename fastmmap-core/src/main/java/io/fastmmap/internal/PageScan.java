@@ -39,18 +39,44 @@ public final class PageScan {
             if (store.isExpired(base, offset, nowMillis)) {
                 continue;
             }
-            byte[] key = new byte[keyLength];
-            byte[] value = new byte[memory.getInt(base + offset + VALUE_LENGTH)];
-            memory.copyToArray(base + offset + RECORD_HEADER_BYTES, key, 0, key.length);
-            memory.copyToArray(base + offset + RECORD_HEADER_BYTES + key.length, value, 0, value.length);
-            long expireAt = memory.getLong(base + offset + EXPIRE_AT);
-            int flags = memory.getShort(base + offset + FLAGS);
-            if (PageStore.checksum(key, value, expireAt, flags) != memory.getInt(base + offset + CHECKSUM)) {
+            Entry entry = read(memory, base, offset, keyLength);
+            if (entry == null) {
                 throw new PageDamage(file + ": page " + page + ": the record at offset " + offset
                         + " fails its checksum; the page is rebuilt from its intact entries");
             }
-            entries.add(new Entry(key, withValues ? value : null, expireAt, flags));
+            entries.add(withValues ? entry : new Entry(entry.key(), null, entry.expireAtMillis(), entry.flags()));
         }
         return entries;
+    }
+
+    /** @return the record at {@code offset} (already bounds-checked), or null when it fails its checksum */
+    private static Entry read(SharedMemory memory, long base, int offset, int keyLength) {
+        byte[] key = new byte[keyLength];
+        byte[] value = new byte[memory.getInt(base + offset + VALUE_LENGTH)];
+        memory.copyToArray(base + offset + RECORD_HEADER_BYTES, key, 0, key.length);
+        memory.copyToArray(base + offset + RECORD_HEADER_BYTES + key.length, value, 0, value.length);
+        long expireAt = memory.getLong(base + offset + EXPIRE_AT);
+        int flags = memory.getShort(base + offset + FLAGS);
+        if (PageStore.checksum(key, value, expireAt, flags) != memory.getInt(base + offset + CHECKSUM)) {
+            return null;
+        }
+        return new Entry(key, value, expireAt, flags);
+    }
+
+    /**
+     * Copies the dirty records among {@code offsets} (records a compaction is dropping from the page at
+     * {@code base}, checked by it already) into {@code sink}. One failing its checksum is left out: writing back
+     * damaged bytes would spread the damage to the backing store.
+     */
+    static void copyDirty(PageStore store, long base, int[] offsets, List<Entry> sink) {
+        SharedMemory memory = store.memory();
+        for (int offset : offsets) {
+            if ((memory.getShort(base + offset + FLAGS) & PageFormat.FLAG_DIRTY) != 0) {
+                Entry entry = read(memory, base, offset, memory.getShort(base + offset + PageFormat.KEY_LENGTH));
+                if (entry != null) {
+                    sink.add(entry);
+                }
+            }
+        }
     }
 }

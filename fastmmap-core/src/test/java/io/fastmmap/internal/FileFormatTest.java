@@ -121,9 +121,9 @@ class FileFormatTest {
         Files.delete(truncated);
 
         Path versioned = createSmall();
-        patch(versioned, 8, new byte[] {2});
+        patch(versioned, 8, new byte[] {3});
         assertThatThrownBy(() -> FastMmap.builder(versioned).pageCount(3).pageSize(4096).build())
-                .isInstanceOf(IncompatibleCacheFileException.class).hasMessageContaining("format version 2");
+                .isInstanceOf(IncompatibleCacheFileException.class).hasMessageContaining("format version 3");
         Files.delete(versioned);
 
         Path damaged = createSmall();
