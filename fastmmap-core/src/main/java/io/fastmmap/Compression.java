@@ -38,6 +38,25 @@ public interface Compression {
      */
     byte[] decompress(byte[] compressed);
 
+    /**
+     * For algorithms that store the original length first (deflate, lz4): reads and checks it.
+     *
+     * @param compressed the stored bytes
+     * @param algorithm named in the error
+     * @return the original length, 0 to {@link #MAX_DECOMPRESSED_BYTES}
+     * @throws CodecException when the prefix is missing or out of range
+     */
+    static int lengthPrefix(byte[] compressed, String algorithm) {
+        int length = compressed.length < 4 ? -1 : java.nio.ByteBuffer.wrap(compressed).getInt();
+        if (length < 0 || length > MAX_DECOMPRESSED_BYTES) {
+            throw new CodecException(algorithm + ": the stored value has " + (compressed.length < 4
+                    ? compressed.length + " bytes, shorter than the length prefix"
+                    : "a length prefix of " + length + " bytes") + "; it was damaged or written by another "
+                    + "algorithm: remove the key");
+        }
+        return length;
+    }
+
     /** @return deflate (zlib stream, default level) behind a 4-byte length, id 1 */
     static Compression deflate() {
         return JdkCompression.DEFLATE;

@@ -283,8 +283,8 @@ public final class FastMmap implements AutoCloseable {
     }
 
     /**
-     * Reads the statistics. The space figures lock each page in turn (briefly, one at a time), like Perl's
-     * {@code get_statistics}.
+     * Reads the statistics without taking any lock, so it never waits for a busy page (Perl's
+     * {@code get_statistics} locks every page). Each figure is exact when read; together they are not one snapshot.
      *
      * @return shared counters of the file, and this instance's operation counters when stats are enabled
      */

@@ -34,13 +34,7 @@ enum JdkCompression implements Compression {
 
         @Override
         public byte[] decompress(byte[] compressed) {
-            if (compressed.length < 4) {
-                throw bad(compressed.length + " bytes, shorter than the length prefix");
-            }
-            int length = ByteBuffer.wrap(compressed).getInt();
-            if (length < 0 || length > MAX_DECOMPRESSED_BYTES) {
-                throw bad("a length prefix of " + length + " bytes");
-            }
+            int length = Compression.lengthPrefix(compressed, toString());
             Inflater inflater = new Inflater();
             try {
                 inflater.setInput(compressed, 4, compressed.length - 4);

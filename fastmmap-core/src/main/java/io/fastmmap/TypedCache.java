@@ -121,7 +121,7 @@ public final class TypedCache<K, V> implements AutoCloseable {
         }
         PageScan.Entry marker = loaded == null
                 ? new PageScan.Entry(keyBytes, new byte[0], 0, ValueEncoding.ABSENT_FLAG)
-                : toEntry(keyBytes, values.encode(loaded), 0);
+                : clean(keyBytes, values.encode(loaded)); // it came from the backing store: not dirty
         return decode(key, engine.updateEntry(keyBytes, current -> current == null ? marker : current));
     }
 
@@ -265,6 +265,10 @@ public final class TypedCache<K, V> implements AutoCloseable {
 
     private PageScan.Entry toEntry(byte[] key, ValueEncoding.Encoded encoded, long expireAtMillis) {
         return new PageScan.Entry(key, encoded.bytes(), expireAtMillis, dirty(encoded.flags()));
+    }
+
+    private static PageScan.Entry clean(byte[] key, ValueEncoding.Encoded encoded) {
+        return new PageScan.Entry(key, encoded.bytes(), 0, encoded.flags());
     }
 
     // ---------------------------------------------------------------- removal

@@ -43,13 +43,7 @@ public final class Lz4Compression implements Compression {
 
     @Override
     public byte[] decompress(byte[] compressed) {
-        if (compressed.length < 4) {
-            throw bad(compressed.length + " bytes, shorter than the length prefix");
-        }
-        int length = ByteBuffer.wrap(compressed).getInt();
-        if (length < 0 || length > MAX_DECOMPRESSED_BYTES) {
-            throw bad("a length prefix of " + length + " bytes");
-        }
+        int length = Compression.lengthPrefix(compressed, toString());
         byte[] raw = new byte[length];
         try {
             int done = decompressor.decompress(compressed, 4, compressed.length - 4, raw, 0, length);

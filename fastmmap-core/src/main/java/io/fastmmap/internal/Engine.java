@@ -194,11 +194,7 @@ public final class Engine {
     public PageScan.Entry takeEntry(byte[] key) {
         return apply(key, (page, tag, now) -> {
             PageScan.Entry entry = readEntryLocked(page, key, tag, now);
-            long base = store.pageBase(page);
-            int slot = store.find(page, base, key, tag);
-            if (slot >= 0) {
-                store.removeSlot(page, base, slot);
-            }
+            removeIfPresent(page, key, tag);
             return entry;
         });
     }
@@ -225,11 +221,7 @@ public final class Engine {
                 return current;
             }
             if (next == null) {
-                long base = store.pageBase(page);
-                int slot = store.find(page, base, key, tag);
-                if (slot >= 0) {
-                    store.removeSlot(page, base, slot);
-                }
+                removeIfPresent(page, key, tag);
                 return null;
             }
             checkEntry(key, next.value());
@@ -262,11 +254,7 @@ public final class Engine {
     public byte[] getAndRemove(byte[] key) {
         return apply(key, (page, tag, now) -> {
             byte[] value = readLocked(page, key, tag);
-            long base = store.pageBase(page);
-            int slot = store.find(page, base, key, tag);
-            if (slot >= 0) {
-                store.removeSlot(page, base, slot);
-            }
+            removeIfPresent(page, key, tag);
             return value;
         });
     }
@@ -282,11 +270,7 @@ public final class Engine {
                 return current;
             }
             if (next == null) {
-                long base = store.pageBase(page);
-                int slot = store.find(page, base, key, tag);
-                if (slot >= 0) {
-                    store.removeSlot(page, base, slot);
-                }
+                removeIfPresent(page, key, tag);
                 return null;
             }
             checkEntry(key, next);
@@ -295,6 +279,14 @@ public final class Engine {
         });
         writeBack(dropped);
         return result;
+    }
+
+    private void removeIfPresent(int page, byte[] key, int tag) {
+        long base = store.pageBase(page);
+        int slot = store.find(page, base, key, tag);
+        if (slot >= 0) {
+            store.removeSlot(page, base, slot);
+        }
     }
 
     private static <T> T runUpdate(java.util.function.Supplier<T> update) {
@@ -429,12 +421,23 @@ public final class Engine {
                 store.sumCounter(PageDirectory.LOCK_RECOVERY_COUNT)};
     }
 
-    /** @return space used and free, summed over all pages, each read while its page is locked */
+    /**
+     * @return space used and free, summed over all pages. Read without locking, like the counters, so statistics
+     *     never wait for a busy (or paused) lock holder; a page caught halfway through a compaction is read again,
+     *     and left out if it is still changing.
+     */
     public PageUsage usage() {
+        checkOpen();
         PageUsage total = new PageUsage(0, 0, 0);
         for (int page = 0; page < store.pageCount(); page++) {
-            int target = page;
-            total = total.plus(withPage(page, now -> PageUsage.of(store, target)));
+            for (int attempt = 0; attempt < 2; attempt++) {
+                try {
+                    total = total.plus(PageUsage.of(store, page));
+                    break;
+                } catch (io.fastmmap.CacheCorruptedException changing) {
+                    Thread.onSpinWait();
+                }
+            }
         }
         return total;
     }

@@ -38,7 +38,7 @@ class FileFormatTest {
         assertThat(new String(bytes, 0, 8, StandardCharsets.US_ASCII)).isEqualTo("FASTMMAP");
         try (RawFile raw = new RawFile(file, geometry)) {
             SharedMemory memory = raw.memory;
-            assertThat(memory.getInt(8)).isEqualTo(1);
+            assertThat(memory.getInt(8)).isEqualTo(2);
             assertThat(memory.getInt(12)).isEqualTo(FileLayout.LAYOUT_DESCRIPTOR);
             assertThat(memory.getInt(16)).isEqualTo(4096);
             assertThat(memory.getInt(20)).isEqualTo(3);
