@@ -66,6 +66,7 @@ public final class TypedCache<K, V> implements AutoCloseable {
     private final boolean writeBack;
     private final Deleter<? super K> deleter;
     private final boolean emptyOnClose;
+    private final boolean flushOnClose;
 
     private TypedCache(Builder<K, V> builder) {
         this.cache = builder.cache;
@@ -78,6 +79,7 @@ public final class TypedCache<K, V> implements AutoCloseable {
         this.writeBack = builder.writeBack;
         this.deleter = builder.deleter;
         this.emptyOnClose = builder.emptyOnClose;
+        this.flushOnClose = builder.flushOnClose;
         if (writeBack) {
             engine.onDirtyDropped(this::writeBackDropped);
         }
@@ -328,6 +330,40 @@ public final class TypedCache<K, V> implements AutoCloseable {
         engine.empty(onlyExpired);
     }
 
+    /**
+     * Writes every dirty live entry back and marks it clean, keeping it in the cache (Perl has no such call; its
+     * {@code empty_on_exit} empties the shared cache instead). Pages are read one at a time and the callback runs
+     * without a lock; an entry changed meanwhile stays dirty. Without write-back this does nothing.
+     *
+     * @return how many entries were written
+     * @throws CallbackException when some writes failed; those entries stay dirty and in the cache
+     */
+    public int flush() {
+        if (!writeBack) {
+            return 0;
+        }
+        int written = 0;
+        FailedWrites failures = new FailedWrites();
+        for (CacheEntry entry : cache.entriesWithValues()) {
+            if ((entry.flags() & Engine.DIRTY_FLAG) == 0 || (entry.flags() & ValueEncoding.ABSENT_FLAG) != 0) {
+                continue;
+            }
+            K key = keyCodec.decode(entry.key());
+            try {
+                writer.write(key, values.decode(new PageScan.Entry(entry.key(), entry.value(), 0, entry.flags())),
+                        entry.expiresAt());
+            } catch (Exception e) {
+                failures.add(entry, cache.file() + ": the write-back callback threw for key " + show(key)
+                        + " during flush(); it stays dirty in the cache", e);
+                continue;
+            }
+            engine.clearDirty(entry.key(), entry.value());
+            written++;
+        }
+        failures.throwIfAny(" entries unwritten");
+        return written;
+    }
+
     /** Removes every entry, without write-back or delete callbacks (Perl {@code clear}); see {@link #empty}. */
     public void clear() {
         cache.clear();
@@ -378,13 +414,15 @@ public final class TypedCache<K, V> implements AutoCloseable {
 
     /**
      * With {@link Builder#emptyOnClose}, empties the cache writing dirty entries back (Perl {@code empty_on_exit});
-     * then closes the underlying {@link FastMmap}, even when a write-back failed.
+     * with {@link Builder#flushOnClose}, writes dirty entries back and keeps them; then closes the underlying {@link FastMmap}, even when a write-back failed.
      */
     @Override
     public void close() {
         try {
             if (emptyOnClose) {
                 empty(false);
+            } else if (flushOnClose) {
+                flush();
             }
         } finally {
             cache.close();
@@ -446,8 +484,7 @@ public final class TypedCache<K, V> implements AutoCloseable {
 
     /** Writes back every dropped dirty entry, then reports all failures at once. */
     private void writeBackDropped(List<PageScan.Entry> dropped) {
-        List<CacheEntry> unwritten = new ArrayList<>();
-        CallbackException failure = null;
+        FailedWrites failures = new FailedWrites();
         for (PageScan.Entry entry : dropped) {
             if (ValueEncoding.isAbsentMarker(entry)) {
                 continue;
@@ -455,29 +492,14 @@ public final class TypedCache<K, V> implements AutoCloseable {
             K key = null;
             try {
                 key = keyCodec.decode(entry.key());
-                V value = values.decode(entry);
-                writer.write(key, value, entry.expireAtMillis() == 0 ? null
+                writer.write(key, values.decode(entry), entry.expireAtMillis() == 0 ? null
                         : Instant.ofEpochMilli(entry.expireAtMillis()));
             } catch (Exception e) {
-                unwritten.add(FastMmap.toEntry(entry));
-                if (failure == null) {
-                    failure = new CallbackException(cache.file() + ": the write-back callback threw for key "
-                            + (key == null ? "(undecodable)" : show(key)) + "; the entry has left the cache", e,
-                            List.of());
-                } else {
-                    failure.addSuppressed(e);
-                }
+                failures.add(FastMmap.toEntry(entry), cache.file() + ": the write-back callback threw for key "
+                        + (key == null ? "(undecodable)" : show(key)) + "; the entry has left the cache", e);
             }
         }
-        if (failure != null) {
-            CallbackException report = new CallbackException(failure.getMessage() + " (" + unwritten.size()
-                    + " of " + dropped.size() + " dirty entries unwritten: see unwritten() to retry)",
-                    failure.getCause(), unwritten);
-            for (Throwable other : failure.getSuppressed()) {
-                report.addSuppressed(other);
-            }
-            throw report;
-        }
+        failures.throwIfAny(" of " + dropped.size() + " dirty entries unwritten: see unwritten() to retry");
     }
 
     private static String show(Object key) {
@@ -538,6 +560,7 @@ public final class TypedCache<K, V> implements AutoCloseable {
         private boolean writeBack;
         private Deleter<? super K> deleter;
         private boolean emptyOnClose;
+        private boolean flushOnClose;
 
         private Builder(FastMmap cache, Codec<K> keyCodec, Codec<V> valueCodec) {
             this.cache = Objects.requireNonNull(cache, "cache");
@@ -636,6 +659,18 @@ public final class TypedCache<K, V> implements AutoCloseable {
          */
         public Builder<K, V> emptyOnClose(boolean emptyOnClose) {
             this.emptyOnClose = emptyOnClose;
+            return this;
+        }
+
+        /**
+         * {@link TypedCache#close()} first calls {@link TypedCache#flush()}: dirty entries are written back and
+         * stay cached for the other processes. The gentler alternative to {@link #emptyOnClose}.
+         *
+         * @param flushOnClose true to flush
+         * @return this builder
+         */
+        public Builder<K, V> flushOnClose(boolean flushOnClose) {
+            this.flushOnClose = flushOnClose;
             return this;
         }
 

@@ -226,4 +226,51 @@ class CallbackTest {
             assertPageUnlocked(cache);
         }
     }
+
+    @Test
+    void shouldFlushDirtyEntriesAndKeepThemCached() {
+        try (TypedCache<String, String> cache = writeBackCache(4096)) {
+            cache.put("a", "1");
+            cache.put("b", "2", Duration.ofSeconds(60));
+            assertThat(cache.flush()).isEqualTo(2);
+            assertThat(backing).containsOnly(Map.entry("a", "1"), Map.entry("b", "2"));
+            assertThat(cache.get("a")).isEqualTo("1");
+            assertThat(cache.raw().entries()).allSatisfy(e -> assertThat(e.flags() & 1).as("clean").isZero());
+            assertThat(cache.raw().entries()).anySatisfy(e -> assertThat(e.expiresAt())
+                    .isEqualTo(Instant.ofEpochMilli(clock.millis()).plusSeconds(60)));
+            assertThat(cache.flush()).as("nothing dirty is left").isZero();
+            backing.clear();
+            cache.empty(false);
+            assertThat(backing).as("clean entries are not written again").isEmpty();
+        }
+    }
+
+    @Test
+    void shouldKeepEntriesWhoseFlushFailedDirty() {
+        try (TypedCache<String, String> cache = typed(4096).writeBack((key, value, expiresAt) -> {
+            if (key.equals("bad")) {
+                throw new IllegalStateException("no");
+            }
+            backing.put(key, value);
+        }).build()) {
+            cache.put("bad", "x");
+            cache.put("good", "y");
+            assertThatThrownBy(cache::flush).isInstanceOf(CallbackException.class)
+                    .hasMessageContaining("key \"bad\" during flush()").hasMessageContaining("stays dirty");
+            assertThat(backing).containsOnlyKeys("good");
+            assertThat(cache.raw().entries()).anySatisfy(e -> assertThat(e.flags() & 1).isEqualTo(1));
+        }
+    }
+
+    @Test
+    void shouldFlushOnCloseAndLeaveTheEntriesForOtherProcesses() {
+        TypedCache<String, String> cache = typed(4096).writeBack((key, value, expiresAt) -> backing.put(key, value))
+                .flushOnClose(true).build();
+        cache.put("a", "1");
+        cache.close();
+        assertThat(backing).containsOnly(Map.entry("a", "1"));
+        try (FastMmap again = file(4096)) {
+            assertThat(again.keys()).hasSize(1);
+        }
+    }
 }

@@ -233,6 +233,28 @@ public final class Engine {
         return result;
     }
 
+    /**
+     * Marks the entry clean after its value was written back, keeping its expiry; only when it still holds exactly
+     * {@code writtenValue} and is still dirty (a newer put since the write stays dirty).
+     *
+     * @return true when the flag was cleared
+     */
+    public boolean clearDirty(byte[] key, byte[] writtenValue) {
+        java.util.List<PageScan.Entry> dropped = dirtySink();
+        boolean cleared = apply(key, (page, tag, now) -> {
+            PageScan.Entry current = readEntryLocked(page, key, tag, now);
+            if (current == null || (current.flags() & DIRTY_FLAG) == 0
+                    || !java.util.Arrays.equals(current.value(), writtenValue)) {
+                return false;
+            }
+            store.put(page, key, tag, current.value(), current.expireAtMillis(), current.flags() & ~DIRTY_FLAG, now,
+                    dropped);
+            return true;
+        });
+        writeBack(dropped);
+        return cleared;
+    }
+
     /** Drops expired entries (or all), handing dirty ones to the write-back handler page by page. */
     public void empty(boolean onlyExpired) {
         sweepAll(onlyExpired ? PageStore.Mode.PURGE : PageStore.Mode.CLEAR, true);
