@@ -140,6 +140,32 @@ public final class FastMmap implements AutoCloseable {
         engine.purge();
     }
 
+    /**
+     * Checks the whole file against its format without changing it: the header, the spare pages, and each page in
+     * turn under its lock (header fields, slot table, record bounds and checksums, the in-progress marker, the
+     * live/tombstone/garbage counters). Other threads and processes may keep using the cache meanwhile; each page
+     * is checked between their operations. A page left mid-update by a process that died is reported, not
+     * repaired (any operation on it, or {@link #repair()}, repairs it).
+     *
+     * @return what was found; {@link VerifyReport#isClean()} when the file is sound
+     * @throws CacheClosedException when this cache was closed
+     */
+    public VerifyReport verify() {
+        return engine.verify(false);
+    }
+
+    /**
+     * Checks the file as {@link #verify()} does and rebuilds every page with a finding, keeping each entry that
+     * passes its checks (a damaged entry is dropped, never served). Header damage cannot be repaired in place:
+     * it stays unrepaired in the report, and {@link Builder#recreate(boolean)} re-initialises the file.
+     *
+     * @return what was found, each finding marked repaired when its page passed every check after the rebuild
+     * @throws CacheClosedException when this cache was closed
+     */
+    public VerifyReport repair() {
+        return engine.verify(true);
+    }
+
     /** @return counters shared by all processes using the file */
     public CacheStats stats() {
         return engine.stats();

@@ -3,6 +3,7 @@ package io.fastmmap.internal;
 import io.fastmmap.CacheClosedException;
 import io.fastmmap.CacheStats;
 import io.fastmmap.ValueTooLargeException;
+import io.fastmmap.VerifyReport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -260,7 +261,29 @@ public final class Engine {
         }
     }
 
+    /**
+     * Checks every page against the file format under its lock; with {@code repair}, rebuilds each page with a
+     * finding through the same recovery a dead holder's page gets.
+     */
+    public VerifyReport verify(boolean repair) {
+        checkOpen();
+        return new PageVerifier(attachment).run(repair, this::lockWithoutRecovery);
+    }
+
     private void lock(int page) {
+        lockWithoutRecovery(page);
+        if (store.interrupted(page)) {
+            try {
+                store.recover(page);
+            } catch (RuntimeException | Error e) {
+                locks.unlock(page);
+                throw e;
+            }
+        }
+    }
+
+    /** Takes the page lock as every operation does, but leaves a page interrupted mid-update as it is. */
+    private void lockWithoutRecovery(int page) {
         checkOpen();
         if (UPDATES_RUNNING.get() != 0 && IN_UPDATE.get() != null) {
             throw new IllegalStateException(file() + ": a getAndSet update function called the cache; it runs "
@@ -278,14 +301,6 @@ public final class Engine {
         if (attachment.isClosed()) {
             locks.unlock(page);
             throw closedException();
-        }
-        if (store.interrupted(page)) {
-            try {
-                store.recover(page);
-            } catch (RuntimeException | Error e) {
-                locks.unlock(page);
-                throw e;
-            }
         }
     }
 
