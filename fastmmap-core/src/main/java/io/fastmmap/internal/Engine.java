@@ -1,7 +1,6 @@
 package io.fastmmap.internal;
 
 import io.fastmmap.CacheClosedException;
-import io.fastmmap.CacheStats;
 import io.fastmmap.ValueTooLargeException;
 import io.fastmmap.VerifyReport;
 import java.nio.charset.StandardCharsets;
@@ -194,6 +193,71 @@ public final class Engine {
         }
     }
 
+    /**
+     * Reads many keys, locking each page they fall on once, in page order (so two batches never wait for each
+     * other in a cycle).
+     *
+     * @return the values in the order of {@code keys}, null for a miss
+     */
+    public byte[][] multiGet(java.util.List<byte[]> keys) {
+        byte[][] values = new byte[keys.size()][];
+        byPage(keys, (page, indexes, hashes, now) -> {
+            for (int i : indexes) {
+                values[i] = readLocked(page, keys.get(i), (int) hashes[i]);
+            }
+        });
+        return values;
+    }
+
+    /** Stores many entries, locking each page they fall on once; every entry is checked before any is written. */
+    public void multiSet(java.util.List<byte[]> keys, java.util.List<byte[]> values, long ttlMillis) {
+        if (keys.size() != values.size()) {
+            throw new IllegalArgumentException(file() + ": multiSet got " + keys.size() + " keys but "
+                    + values.size() + " values; pass one value per key");
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            checkEntry(keys.get(i), values.get(i));
+        }
+        byPage(keys, (page, indexes, hashes, now) -> {
+            for (int i : indexes) {
+                store.put(page, keys.get(i), (int) hashes[i], values.get(i), expireAt(now, ttlMillis), now);
+            }
+        });
+    }
+
+    @FunctionalInterface
+    private interface PageGroup {
+        void run(int page, int[] indexes, long[] hashes, long nowMillis);
+    }
+
+    private void byPage(java.util.List<byte[]> keys, PageGroup group) {
+        int count = keys.size();
+        long[] hashes = new long[count];
+        long[] pageThenIndex = new long[count];
+        for (int i = 0; i < count; i++) {
+            checkKey(keys.get(i));
+            hashes[i] = store.hash(keys.get(i));
+            pageThenIndex[i] = ((long) store.pageOf(hashes[i]) << 32) | i;
+        }
+        java.util.Arrays.sort(pageThenIndex);
+        for (int start = 0; start < count; ) {
+            int page = (int) (pageThenIndex[start] >>> 32);
+            int end = start;
+            while (end < count && (int) (pageThenIndex[end] >>> 32) == page) {
+                end++;
+            }
+            int[] indexes = new int[end - start];
+            for (int i = start; i < end; i++) {
+                indexes[i - start] = (int) pageThenIndex[i];
+            }
+            withPage(page, now -> {
+                group.run(page, indexes, hashes, now);
+                return null;
+            });
+            start = end;
+        }
+    }
+
     public void clear() {
         sweepAll(PageStore.Mode.CLEAR);
     }
@@ -212,11 +276,31 @@ public final class Engine {
         }
     }
 
-    public CacheStats stats() {
+    /** @return the live entries of one page, copied while it is locked; see {@link PageScan} */
+    public java.util.List<PageScan.Entry> scanPage(int page, boolean withValues) {
+        return withPage(page, now -> PageScan.collect(store, file(), page, now, withValues));
+    }
+
+    public int pageCount() {
+        return store.pageCount();
+    }
+
+    /** @return the shared counters: evictions, expirations, page repairs, lock recoveries */
+    public long[] sharedCounters() {
         checkOpen();
-        return new CacheStats(store.sumCounter(PageDirectory.EVICTION_COUNT),
+        return new long[] {store.sumCounter(PageDirectory.EVICTION_COUNT),
                 store.sumCounter(PageDirectory.EXPIRATION_COUNT), store.sumCounter(PageDirectory.REPAIR_COUNT),
-                store.sumCounter(PageDirectory.LOCK_RECOVERY_COUNT));
+                store.sumCounter(PageDirectory.LOCK_RECOVERY_COUNT)};
+    }
+
+    /** @return space used and free, summed over all pages, each read while its page is locked */
+    public PageUsage usage() {
+        PageUsage total = new PageUsage(0, 0, 0);
+        for (int page = 0; page < store.pageCount(); page++) {
+            int target = page;
+            total = total.plus(withPage(page, now -> PageUsage.of(store, target)));
+        }
+        return total;
     }
 
     public int maxValueByteCount(int keyByteCount) {

@@ -88,8 +88,8 @@ public final class VerifierChild {
 
     public static CacheStats parseStats(String line) {
         String[] parts = line.split(" ");
-        return new CacheStats(Long.parseLong(parts[1]), Long.parseLong(parts[2]), Long.parseLong(parts[3]),
-                Long.parseLong(parts[4]));
+        return new CacheStats(0, 0, 0, 0, Long.parseLong(parts[1]), Long.parseLong(parts[2]),
+                Long.parseLong(parts[3]), Long.parseLong(parts[4]), 0, 0, 0);
     }
 
     public static void main(String[] args) {

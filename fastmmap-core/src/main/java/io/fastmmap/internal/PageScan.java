@@ -1,0 +1,56 @@
+package io.fastmmap.internal;
+
+import static io.fastmmap.internal.PageFormat.CHECKSUM;
+import static io.fastmmap.internal.PageFormat.EXPIRE_AT;
+import static io.fastmmap.internal.PageFormat.FLAGS;
+import static io.fastmmap.internal.PageFormat.RECORD_HEADER_BYTES;
+import static io.fastmmap.internal.PageFormat.SLOT_COUNT;
+import static io.fastmmap.internal.PageFormat.TOMBSTONE;
+import static io.fastmmap.internal.PageFormat.VALUE_LENGTH;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Copies the live entries of one locked page, in slot order, for iteration. Every record is bounds-checked and its
+ * checksum verified (so a damaged record is never handed out, even as a key alone), and nothing is written: an
+ * iteration does not count as a use for least-recently-used order, as in Perl's {@code get_keys}.
+ */
+public final class PageScan {
+    private PageScan() {
+    }
+
+    /** One live entry; {@code value} is null unless values were asked for. */
+    public record Entry(byte[] key, byte[] value, long expireAtMillis, int flags) {
+    }
+
+    static List<Entry> collect(PageStore store, java.nio.file.Path file, int page, long nowMillis,
+            boolean withValues) {
+        SharedMemory memory = store.memory();
+        long base = store.pageBase(page);
+        int slots = memory.getInt(base + SLOT_COUNT);
+        List<Entry> entries = new ArrayList<>();
+        for (int i = 0; i < slots; i++) {
+            int offset = store.recordOffset(base, i);
+            if (offset <= TOMBSTONE) {
+                continue;
+            }
+            int keyLength = store.checkedRecord(page, base, slots, offset);
+            if (store.isExpired(base, offset, nowMillis)) {
+                continue;
+            }
+            byte[] key = new byte[keyLength];
+            byte[] value = new byte[memory.getInt(base + offset + VALUE_LENGTH)];
+            memory.copyToArray(base + offset + RECORD_HEADER_BYTES, key, 0, key.length);
+            memory.copyToArray(base + offset + RECORD_HEADER_BYTES + key.length, value, 0, value.length);
+            long expireAt = memory.getLong(base + offset + EXPIRE_AT);
+            int flags = memory.getShort(base + offset + FLAGS);
+            if (PageStore.checksum(key, value, expireAt, flags) != memory.getInt(base + offset + CHECKSUM)) {
+                throw new PageDamage(file + ": page " + page + ": the record at offset " + offset
+                        + " fails its checksum; the page is rebuilt from its intact entries");
+            }
+            entries.add(new Entry(key, withValues ? value : null, expireAt, flags));
+        }
+        return entries;
+    }
+}
