@@ -52,10 +52,16 @@ final class KeyOptions {
         }
     }
 
-    /** A key as a message shows it: text when it is text, else hex. */
+    /** A key as a message shows it: quoted text when it is printable text, else hex. */
     static String show(byte[] key) {
+        String text = printable(key);
+        return text.startsWith("0x") ? text : "'" + text + "'";
+    }
+
+    /** A key as a listing shows it: text when it is printable text (and cannot be mistaken for hex), else 0x + hex. */
+    static String printable(byte[] key) {
         String text = textOrNull(key);
-        return text != null && text.chars().noneMatch(Character::isISOControl) ? "'" + text + "'"
-                : "0x" + HexFormat.of().formatHex(key);
+        return text != null && !text.isEmpty() && !text.startsWith("0x")
+                && text.chars().noneMatch(Character::isISOControl) ? text : "0x" + HexFormat.of().formatHex(key);
     }
 }

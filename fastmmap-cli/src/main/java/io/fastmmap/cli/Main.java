@@ -14,14 +14,16 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "fastmmap", mixinStandardHelpOptions = true, versionProvider = Main.Version.class,
         description = "Inspect, change, verify, repair, watch and benchmark a fastmmap cache file.",
-        subcommands = {InfoCommand.class, StatsCommand.class, GetCommand.class, SetCommand.class,
-            RemoveCommand.class, ClearCommand.class, PurgeCommand.class, BenchCommand.class, WatchCommand.class,
-            BenchCommand.Worker.class})
+        subcommands = {InfoCommand.class, StatsCommand.class, KeysCommand.class, GetCommand.class,
+            SetCommand.class, RemoveCommand.class, ClearCommand.class, PurgeCommand.class, VerifyCommand.class,
+            RepairCommand.class, BenchCommand.class, WatchCommand.class, BenchCommand.Worker.class})
 public final class Main {
     static final int EXIT_FAILURE = 1;
     static final int EXIT_USAGE = 2;
     /** {@code get} of an absent key, like grep's "no match": not an error, but scripts need to tell. */
     static final int EXIT_ABSENT = 3;
+    /** {@code verify} found damage, or {@code repair} left some. */
+    static final int EXIT_DAMAGED = 4;
 
     private Main() {
     }

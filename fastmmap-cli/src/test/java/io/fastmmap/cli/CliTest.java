@@ -95,7 +95,7 @@ class CliTest {
 
         assertThat(Cli.run("purge", file.toString()).exitCode()).isZero();
 
-        assertThat(Cli.run("stats", file.toString()).out()).contains("expirations:    1");
+        assertThat(Cli.run("stats", file.toString()).out()).contains("expirations:     1");
         assertThat(Cli.run("get", file.toString(), "kept").out()).isEqualTo("y\n");
         assertThat(Cli.run("clear", file.toString()).exitCode()).isZero();
         assertThat(Cli.run("get", file.toString(), "kept").exitCode()).isEqualTo(Main.EXIT_ABSENT);
