@@ -235,7 +235,8 @@ public final class FastMmap implements AutoCloseable {
      * @throws CacheClosedException from the iterator when the cache has been closed
      */
     public Iterable<byte[]> keys() {
-        return () -> new PageByPage<>(engine, false, PageScan.Entry::key);
+        return () -> new PageByPage<>(engine.file(), engine.pageCount(), page -> engine.scanPage(page, false),
+                PageScan.Entry::key);
     }
 
     /**
@@ -245,7 +246,8 @@ public final class FastMmap implements AutoCloseable {
      * @return an iterable whose every iterator walks the whole file again
      */
     public Iterable<CacheEntry> entries() {
-        return () -> new PageByPage<>(engine, false, FastMmap::toEntry);
+        return () -> new PageByPage<>(engine.file(), engine.pageCount(), page -> engine.scanPage(page, false),
+                FastMmap::toEntry);
     }
 
     /**
@@ -255,10 +257,11 @@ public final class FastMmap implements AutoCloseable {
      * @return an iterable whose every iterator walks the whole file again
      */
     public Iterable<CacheEntry> entriesWithValues() {
-        return () -> new PageByPage<>(engine, true, FastMmap::toEntry);
+        return () -> new PageByPage<>(engine.file(), engine.pageCount(), page -> engine.scanPage(page, true),
+                FastMmap::toEntry);
     }
 
-    private static CacheEntry toEntry(PageScan.Entry entry) {
+    static CacheEntry toEntry(PageScan.Entry entry) {
         return new CacheEntry(entry.key(), entry.value(), entry.expireAtMillis(), entry.flags());
     }
 

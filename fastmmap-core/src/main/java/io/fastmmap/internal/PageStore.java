@@ -216,7 +216,20 @@ final class PageStore {
 
     /** Reads and verifies the value of a found record, and marks it used. */
     byte[] readValue(int page, long base, int offset, byte[] key) {
+        byte[] value = peekValue(page, base, offset, key);
+        touch(page, base, offset);
+        return value;
+    }
+
+    /**
+     * Reads and verifies the value of a found record without writing anything. The length is checked again here:
+     * a reader without the lock may see the record change after {@link #find} checked it.
+     */
+    byte[] peekValue(int page, long base, int offset, byte[] key) {
         int valueLength = memory.getInt(base + offset + VALUE_LENGTH);
+        if (valueLength < 0 || valueLength > pageSize - offset - RECORD_HEADER_BYTES - key.length) {
+            throw damage(page, "the record at offset " + offset + " claims " + valueLength + " value bytes");
+        }
         byte[] value = new byte[valueLength];
         memory.copyToArray(base + offset + RECORD_HEADER_BYTES + key.length, value, 0, valueLength);
         int expected = checksum(key, value, memory.getLong(base + offset + EXPIRE_AT),
@@ -224,7 +237,6 @@ final class PageStore {
         if (expected != memory.getInt(base + offset + CHECKSUM)) {
             throw damage(page, "the record at offset " + offset + " fails its checksum");
         }
-        touch(page, base, offset);
         return value;
     }
 
