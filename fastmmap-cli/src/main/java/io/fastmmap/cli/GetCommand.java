@@ -1,6 +1,6 @@
 package io.fastmmap.cli;
 
-import io.fastmmap.FastMmap;
+import io.fastmmap.CacheReader;
 import java.io.IOException;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
@@ -30,7 +30,7 @@ final class GetCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         byte[] keyBytes = keys.bytes("KEY", key);
         byte[] value;
-        try (FastMmap cache = cacheFile.open()) {
+        try (CacheReader cache = cacheFile.reader()) {
             value = cache.get(keyBytes);
         }
         if (value == null) {
