@@ -288,19 +288,12 @@ public final class Engine {
     /** @return the shared counters: evictions, expirations, page repairs, lock recoveries */
     public long[] sharedCounters() {
         checkOpen();
-        return new long[] {store.sumCounter(PageDirectory.EVICTION_COUNT),
-                store.sumCounter(PageDirectory.EXPIRATION_COUNT), store.sumCounter(PageDirectory.REPAIR_COUNT),
-                store.sumCounter(PageDirectory.LOCK_RECOVERY_COUNT)};
+        return store.sharedCounters();
     }
 
     /** @return space used and free, summed over all pages, each read while its page is locked */
     public PageUsage usage() {
-        PageUsage total = new PageUsage(0, 0, 0);
-        for (int page = 0; page < store.pageCount(); page++) {
-            int target = page;
-            total = total.plus(withPage(page, now -> PageUsage.of(store, target)));
-        }
-        return total;
+        return PageUsage.sum(store.pageCount(), page -> withPage(page, now -> PageUsage.of(store, page)));
     }
 
     public int maxValueByteCount(int keyByteCount) {

@@ -602,6 +602,12 @@ final class PageStore {
         return pageOf(hash(key));
     }
 
+    /** @return evictions, expirations, page repairs and lock recoveries, summed over all pages */
+    long[] sharedCounters() {
+        return new long[] {sumCounter(PageDirectory.EVICTION_COUNT), sumCounter(PageDirectory.EXPIRATION_COUNT),
+                sumCounter(PageDirectory.REPAIR_COUNT), sumCounter(PageDirectory.LOCK_RECOVERY_COUNT)};
+    }
+
     long sumCounter(int field) {
         long sum = 0;
         for (int page = 0; page < pageCount; page++) {

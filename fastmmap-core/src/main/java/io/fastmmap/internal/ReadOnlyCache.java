@@ -104,18 +104,11 @@ public final class ReadOnlyCache implements AutoCloseable {
         if (closed.get()) {
             throw new CacheClosedException(file + ": this reader was closed");
         }
-        return new long[] {store.sumCounter(PageDirectory.EVICTION_COUNT),
-                store.sumCounter(PageDirectory.EXPIRATION_COUNT), store.sumCounter(PageDirectory.REPAIR_COUNT),
-                store.sumCounter(PageDirectory.LOCK_RECOVERY_COUNT)};
+        return store.sharedCounters();
     }
 
     public PageUsage usage() {
-        PageUsage total = new PageUsage(0, 0, 0);
-        for (int page = 0; page < store.pageCount(); page++) {
-            int target = page;
-            total = total.plus(optimistic(page, () -> PageUsage.of(store, target)));
-        }
-        return total;
+        return PageUsage.sum(store.pageCount(), page -> optimistic(page, () -> PageUsage.of(store, page)));
     }
 
     @FunctionalInterface
