@@ -235,7 +235,8 @@ public final class FastMmap implements AutoCloseable {
      * @throws CacheClosedException from the iterator when the cache has been closed
      */
     public Iterable<byte[]> keys() {
-        return () -> new PageByPage<>(engine, false, PageScan.Entry::key);
+        return () -> new PageByPage<>(engine.file(), engine.pageCount(), page -> engine.scanPage(page, false),
+                PageScan.Entry::key);
     }
 
     /**
@@ -245,7 +246,8 @@ public final class FastMmap implements AutoCloseable {
      * @return an iterable whose every iterator walks the whole file again
      */
     public Iterable<CacheEntry> entries() {
-        return () -> new PageByPage<>(engine, false, FastMmap::toEntry);
+        return () -> new PageByPage<>(engine.file(), engine.pageCount(), page -> engine.scanPage(page, false),
+                FastMmap::toEntry);
     }
 
     /**
@@ -255,7 +257,8 @@ public final class FastMmap implements AutoCloseable {
      * @return an iterable whose every iterator walks the whole file again
      */
     public Iterable<CacheEntry> entriesWithValues() {
-        return () -> new PageByPage<>(engine, true, FastMmap::toEntry);
+        return () -> new PageByPage<>(engine.file(), engine.pageCount(), page -> engine.scanPage(page, true),
+                FastMmap::toEntry);
     }
 
     /** For {@link TypedCache}, which needs the flags and write-back hooks the public byte API leaves out. */
@@ -280,6 +283,32 @@ public final class FastMmap implements AutoCloseable {
     /** Drops every expired entry, freeing its space now instead of when its page next needs room. */
     public void purge() {
         engine.purge();
+    }
+
+    /**
+     * Checks the whole file against its format without changing it: the header, the spare pages, and each page in
+     * turn under its lock (header fields, slot table, record bounds and checksums, the in-progress marker, the
+     * live/tombstone/garbage counters). Other threads and processes may keep using the cache meanwhile; each page
+     * is checked between their operations. A page left mid-update by a process that died is reported, not
+     * repaired (any operation on it, or {@link #repair()}, repairs it).
+     *
+     * @return what was found; {@link VerifyReport#isClean()} when the file is sound
+     * @throws CacheClosedException when this cache was closed
+     */
+    public VerifyReport verify() {
+        return engine.verify(false);
+    }
+
+    /**
+     * Checks the file as {@link #verify()} does and rebuilds every page with a finding, keeping each entry that
+     * passes its checks (a damaged entry is dropped, never served). Header damage cannot be repaired in place:
+     * it stays unrepaired in the report, and {@link Builder#recreate(boolean)} re-initialises the file.
+     *
+     * @return what was found, each finding marked repaired when its page passed every check after the rebuild
+     * @throws CacheClosedException when this cache was closed
+     */
+    public VerifyReport repair() {
+        return engine.verify(true);
     }
 
     /**

@@ -2,6 +2,7 @@ package io.fastmmap.internal;
 
 import io.fastmmap.CacheClosedException;
 import io.fastmmap.ValueTooLargeException;
+import io.fastmmap.VerifyReport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -438,9 +439,7 @@ public final class Engine {
     /** @return the shared counters: evictions, expirations, page repairs, lock recoveries */
     public long[] sharedCounters() {
         checkOpen();
-        return new long[] {store.sumCounter(PageDirectory.EVICTION_COUNT),
-                store.sumCounter(PageDirectory.EXPIRATION_COUNT), store.sumCounter(PageDirectory.REPAIR_COUNT),
-                store.sumCounter(PageDirectory.LOCK_RECOVERY_COUNT)};
+        return store.sharedCounters();
     }
 
     /**
@@ -450,18 +449,18 @@ public final class Engine {
      */
     public PageUsage usage() {
         checkOpen();
-        PageUsage total = new PageUsage(0, 0, 0);
-        for (int page = 0; page < store.pageCount(); page++) {
-            for (int attempt = 0; attempt < 2; attempt++) {
-                try {
-                    total = total.plus(PageUsage.of(store, page));
-                    break;
-                } catch (io.fastmmap.CacheCorruptedException changing) {
-                    Thread.onSpinWait();
-                }
+        return PageUsage.sum(store.pageCount(), this::unlockedUsage);
+    }
+
+    private PageUsage unlockedUsage(int page) {
+        for (int attempt = 0; attempt < 2; attempt++) {
+            try {
+                return PageUsage.of(store, page);
+            } catch (io.fastmmap.CacheCorruptedException changing) {
+                Thread.onSpinWait();
             }
         }
-        return total;
+        return new PageUsage(0, 0, 0);
     }
 
     public int maxValueByteCount(int keyByteCount) {
@@ -506,7 +505,29 @@ public final class Engine {
         }
     }
 
+    /**
+     * Checks every page against the file format under its lock; with {@code repair}, rebuilds each page with a
+     * finding through the same recovery a dead holder's page gets.
+     */
+    public VerifyReport verify(boolean repair) {
+        checkOpen();
+        return new PageVerifier(attachment).run(repair, this::lockWithoutRecovery);
+    }
+
     private void lock(int page) {
+        lockWithoutRecovery(page);
+        if (store.interrupted(page)) {
+            try {
+                store.recover(page);
+            } catch (RuntimeException | Error e) {
+                locks.unlock(page);
+                throw e;
+            }
+        }
+    }
+
+    /** Takes the page lock as every operation does, but leaves a page interrupted mid-update as it is. */
+    private void lockWithoutRecovery(int page) {
         checkOpen();
         if (UPDATES_RUNNING.get() != 0 && IN_UPDATE.get() != null) {
             throw new IllegalStateException(file() + ": a getAndSet update function called the cache; it runs "
@@ -524,14 +545,6 @@ public final class Engine {
         if (attachment.isClosed()) {
             locks.unlock(page);
             throw closedException();
-        }
-        if (store.interrupted(page)) {
-            try {
-                store.recover(page);
-            } catch (RuntimeException | Error e) {
-                locks.unlock(page);
-                throw e;
-            }
         }
     }
 

@@ -8,6 +8,7 @@ import static io.fastmmap.internal.PageFormat.SLOT_COUNT;
 import static io.fastmmap.internal.PageFormat.TOMBSTONE;
 import static io.fastmmap.internal.PageFormat.VALUE_LENGTH;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,7 +25,18 @@ public final class PageScan {
     public record Entry(byte[] key, byte[] value, long expireAtMillis, int flags) {
     }
 
-    static List<Entry> collect(PageStore store, java.nio.file.Path file, int page, long nowMillis,
+    /** Read again after the record check: a lock-free reader may see the record change in between. */
+    private static int checkedValueLength(PageStore store, Path file, int page, long base, int offset,
+            int keyLength) {
+        int valueLength = store.memory().getInt(base + offset + VALUE_LENGTH);
+        if (valueLength < 0 || valueLength > store.pageSize() - offset - RECORD_HEADER_BYTES - keyLength) {
+            throw new PageDamage(file + ": page " + page + ": the record at offset " + offset + " claims "
+                    + valueLength + " value bytes; the page is rebuilt from its intact entries");
+        }
+        return valueLength;
+    }
+
+    static List<Entry> collect(PageStore store, Path file, int page, long nowMillis,
             boolean withValues) {
         SharedMemory memory = store.memory();
         long base = store.pageBase(page);
@@ -39,7 +51,8 @@ public final class PageScan {
             if (store.isExpired(base, offset, nowMillis)) {
                 continue;
             }
-            Entry entry = read(memory, base, offset, keyLength);
+            Entry entry = read(memory, base, offset, keyLength,
+                    checkedValueLength(store, file, page, base, offset, keyLength));
             if (entry == null) {
                 throw new PageDamage(file + ": page " + page + ": the record at offset " + offset
                         + " fails its checksum; the page is rebuilt from its intact entries");
@@ -50,9 +63,9 @@ public final class PageScan {
     }
 
     /** @return the record at {@code offset} (already bounds-checked), or null when it fails its checksum */
-    private static Entry read(SharedMemory memory, long base, int offset, int keyLength) {
+    private static Entry read(SharedMemory memory, long base, int offset, int keyLength, int valueLength) {
         byte[] key = new byte[keyLength];
-        byte[] value = new byte[memory.getInt(base + offset + VALUE_LENGTH)];
+        byte[] value = new byte[valueLength];
         memory.copyToArray(base + offset + RECORD_HEADER_BYTES, key, 0, key.length);
         memory.copyToArray(base + offset + RECORD_HEADER_BYTES + key.length, value, 0, value.length);
         long expireAt = memory.getLong(base + offset + EXPIRE_AT);
@@ -72,7 +85,8 @@ public final class PageScan {
         SharedMemory memory = store.memory();
         for (int offset : offsets) {
             if ((memory.getShort(base + offset + FLAGS) & PageFormat.FLAG_DIRTY) != 0) {
-                Entry entry = read(memory, base, offset, memory.getShort(base + offset + PageFormat.KEY_LENGTH));
+                Entry entry = read(memory, base, offset, memory.getShort(base + offset + PageFormat.KEY_LENGTH),
+                        memory.getInt(base + offset + VALUE_LENGTH)); // both checked by the compaction
                 if (entry != null) {
                     sink.add(entry);
                 }

@@ -220,7 +220,20 @@ final class PageStore {
 
     /** Reads and verifies the value of a found record, and marks it used. */
     byte[] readValue(int page, long base, int offset, byte[] key) {
+        byte[] value = peekValue(page, base, offset, key);
+        touch(page, base, offset);
+        return value;
+    }
+
+    /**
+     * Reads and verifies the value of a found record without writing anything. The length is checked again here:
+     * a reader without the lock may see the record change after {@link #find} checked it.
+     */
+    byte[] peekValue(int page, long base, int offset, byte[] key) {
         int valueLength = memory.getInt(base + offset + VALUE_LENGTH);
+        if (valueLength < 0 || valueLength > pageSize - offset - RECORD_HEADER_BYTES - key.length) {
+            throw damage(page, "the record at offset " + offset + " claims " + valueLength + " value bytes");
+        }
         byte[] value = new byte[valueLength];
         memory.copyToArray(base + offset + RECORD_HEADER_BYTES + key.length, value, 0, valueLength);
         int expected = checksum(key, value, memory.getLong(base + offset + EXPIRE_AT),
@@ -228,7 +241,6 @@ final class PageStore {
         if (expected != memory.getInt(base + offset + CHECKSUM)) {
             throw damage(page, "the record at offset " + offset + " fails its checksum");
         }
-        touch(page, base, offset);
         return value;
     }
 
@@ -612,6 +624,12 @@ final class PageStore {
 
     int pageOfKey(byte[] key) {
         return pageOf(hash(key));
+    }
+
+    /** @return evictions, expirations, page repairs and lock recoveries, summed over all pages */
+    long[] sharedCounters() {
+        return new long[] {sumCounter(PageDirectory.EVICTION_COUNT), sumCounter(PageDirectory.EXPIRATION_COUNT),
+                sumCounter(PageDirectory.REPAIR_COUNT), sumCounter(PageDirectory.LOCK_RECOVERY_COUNT)};
     }
 
     long sumCounter(int field) {
