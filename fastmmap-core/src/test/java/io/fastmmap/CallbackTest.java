@@ -167,6 +167,7 @@ class CallbackTest {
                     assertThat(backing).as("a cached dirty entry is not written yet").doesNotContainKey("key" + i);
                 }
             }
+            assertThat(cache.raw().verify().isClean()).as("dirty flags are valid format").isTrue();
         }
     }
 
