@@ -224,7 +224,8 @@ public final class TypedCache<K, V> implements AutoCloseable {
     }
 
     /**
-     * Atomically replaces the value of {@code key} across threads and processes, like {@link Map#compute}. The
+     * Atomically replaces the value of {@code key} across threads and processes, like {@link Map#compute}; a new
+     * value is stored with the default time to live (as {@link FastMmap#getAndSet}). The
      * function runs with the page locked: keep it short and do not call any cache from it. Write-through and the
      * delete callback run after the page is unlocked.
      *

@@ -274,4 +274,13 @@ class CallbackTest {
             assertThat(again.keys()).hasSize(1);
         }
     }
+
+    @Test
+    void shouldRefuseASecondWriteBackViewOfOneInstance() {
+        try (TypedCache<String, String> cache = writeBackCache(4096)) {
+            assertThatThrownBy(() -> TypedCache.builder(cache.raw(), Codec.utf8(), Codec.utf8())
+                    .writeBack((k, v, e) -> { }).build()).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("one write-back view per FastMmap");
+        }
+    }
 }

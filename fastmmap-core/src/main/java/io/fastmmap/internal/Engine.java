@@ -158,7 +158,11 @@ public final class Engine {
      * eviction or expiry. It is called after the page is unlocked; what it throws reaches the caller of the
      * operation, which has completed.
      */
-    public void onDirtyDropped(java.util.function.Consumer<java.util.List<PageScan.Entry>> handler) {
+    public synchronized void onDirtyDropped(java.util.function.Consumer<java.util.List<PageScan.Entry>> handler) {
+        if (dirtyHandler != null) {
+            throw new IllegalStateException(file() + ": this FastMmap already has a write-back TypedCache; build one "
+                    + "write-back view per FastMmap instance (open the file again for another)");
+        }
         this.dirtyHandler = handler;
     }
 
