@@ -136,8 +136,10 @@ final class PageStore {
             throw damage(page, "slot count " + slots + " is impossible for a " + pageSize + "-byte page");
         }
         int free = memory.getInt(base + FREE_OFFSET);
-        if (free < PageFormat.dataStart(slots) || free > pageSize) {
-            throw damage(page, "free offset " + free + " lies outside the data area");
+        // Alignment too: a record appended at an unaligned offset would fail its own bounds check on the next
+        // read and be dropped by repair, losing a write that was acknowledged (BitFlipTest found this).
+        if (free < PageFormat.dataStart(slots) || free > pageSize || (free & (PageFormat.RECORD_ALIGNMENT - 1)) != 0) {
+            throw damage(page, "free offset " + free + " lies outside the data area or is not 8-byte aligned");
         }
         return base;
     }
