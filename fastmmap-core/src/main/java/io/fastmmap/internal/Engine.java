@@ -83,6 +83,14 @@ public final class Engine {
     // ---------------------------------------------------------------- operations
 
     public byte[] get(byte[] key) {
+        try {
+            return read(key);
+        } catch (InternalError fault) {
+            throw MappingFault.translate(attachment.file, attachment.layout.fileSize(), fault);
+        }
+    }
+
+    private byte[] read(byte[] key) {
         checkKey(key);
         long hash = store.hash(key);
         int page = store.pageOf(hash);
@@ -247,6 +255,14 @@ public final class Engine {
     }
 
     private <T> T withPage(int page, PageOperation<T> operation) {
+        try {
+            return withPageLocked(page, operation);
+        } catch (InternalError fault) {
+            throw MappingFault.translate(attachment.file, attachment.layout.fileSize(), fault);
+        }
+    }
+
+    private <T> T withPageLocked(int page, PageOperation<T> operation) {
         long now = clock.millis();
         lock(page);
         try {
@@ -267,7 +283,11 @@ public final class Engine {
      */
     public VerifyReport verify(boolean repair) {
         checkOpen();
-        return new PageVerifier(attachment).run(repair, this::lockWithoutRecovery);
+        try {
+            return new PageVerifier(attachment).run(repair, this::lockWithoutRecovery);
+        } catch (InternalError fault) {
+            throw MappingFault.translate(attachment.file, attachment.layout.fileSize(), fault);
+        }
     }
 
     private void lock(int page) {
