@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fastmmap.Bytes;
 import io.fastmmap.CacheCorruptedException;
+import io.fastmmap.DamagedCacheCheck;
 import io.fastmmap.FastMmap;
-import io.fastmmap.FastMmapException;
 import io.fastmmap.IncompatibleCacheFileException;
 import io.fastmmap.VerifyReport;
 import java.io.IOException;
@@ -15,11 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -82,7 +80,7 @@ class BitFlipTest {
             boolean reserved = bit / 8 >= FileHeader.CHECKSUM_OFFSET + 4; // bytes 92..95: reserved, unchecked
             try (FastMmap cache = open()) {
                 assertThat(reserved).as("header bit %d was flipped and the file still opened", bit).isTrue();
-                exercise(cache, bit);
+                new DamagedCacheCheck(template, KEYS).exercise(cache, bit, OPERATIONS, "bit " + bit);
             } catch (IncompatibleCacheFileException | CacheCorruptedException expected) {
                 assertThat(reserved).as("reserved header bit %d: %s", bit, expected).isFalse();
                 assertThat(expected.getMessage()).contains(file.toString());
@@ -116,7 +114,8 @@ class BitFlipTest {
                 try (FastMmap cache = open()) {
                     VerifyReport report = cache.verify();
                     foundByVerify += report.isClean() ? 0 : 1;
-                    refusals += exercise(cache, bit);
+                    refusals += new DamagedCacheCheck(template, KEYS).exercise(cache, bit, OPERATIONS, "bit " + bit);
+                    assertThat(cache.verify().isClean()).as("bit %d: verify after repair", bit).isTrue();
                 } catch (AssertionError failure) { // collected, so one run shows every failing bit
                     failures.add("bit " + bit + " (byte " + bit / 8 + " of the file): "
                             + failure.getMessage().replace('\n', ' '));
@@ -137,67 +136,6 @@ class BitFlipTest {
         bytes[(int) (bit / 8)] ^= (byte) (1 << (bit % 8));
         try (FileChannel channel = FileChannel.open(file, StandardOpenOption.WRITE)) {
             channel.write(ByteBuffer.wrap(bytes), 0);
-        }
-    }
-
-    /**
-     * 100 random operations against a model; then repair and verify.
-     *
-     * @return how many operations were refused with a FastMmapException
-     */
-    private int exercise(FastMmap cache, long bit) {
-        Random random = new Random(bit);
-        Map<String, byte[]> written = new HashMap<>(); // keys this round wrote: exact; others: template or null
-        List<String> removed = new ArrayList<>();
-        int refused = 0;
-        for (int op = 0; op < OPERATIONS; op++) {
-            String name = "k" + random.nextInt(KEYS + 8);
-            byte[] key = Bytes.utf8(name);
-            try {
-                switch (random.nextInt(5)) {
-                    case 0, 1 -> checkRead(name, cache.get(key), written, removed, bit);
-                    case 2 -> {
-                        byte[] value = Bytes.filled(random.nextInt(200), op);
-                        cache.set(key, value);
-                        written.put(name, value);
-                        removed.remove(name);
-                    }
-                    case 3 -> {
-                        cache.remove(key);
-                        written.remove(name);
-                        removed.add(name);
-                    }
-                    default -> {
-                        byte[] value = Bytes.filled(random.nextInt(100), op + 1000);
-                        cache.getAndSet(key, old -> {
-                            checkRead(name, old, written, removed, bit);
-                            return value;
-                        });
-                        written.put(name, value);
-                        removed.remove(name);
-                    }
-                }
-            } catch (FastMmapException refusedOperation) {
-                refused++;
-                written.remove(name); // its state is unknown now: judge it like a template key
-                removed.remove(name);
-            }
-        }
-        VerifyReport repaired = cache.repair();
-        assertThat(repaired.unrepaired()).as("bit %d: %s", bit, repaired).isEmpty();
-        VerifyReport after = cache.verify();
-        assertThat(after.isClean()).as("bit %d: after repair: %s", bit, after).isTrue();
-        return refused;
-    }
-
-    private void checkRead(String name, byte[] value, Map<String, byte[]> written, List<String> removed, long bit) {
-        if (written.containsKey(name)) {
-            assertThat(value).as("bit %d: key %s after this round wrote it", bit, name).isEqualTo(written.get(name));
-        } else if (removed.contains(name)) {
-            assertThat(value).as("bit %d: key %s after this round removed it", bit, name).isNull();
-        } else if (value != null) {
-            assertThat(Arrays.equals(value, template.get(name)))
-                    .as("bit %d: key %s served a value that is not its own", bit, name).isTrue();
         }
     }
 }
