@@ -82,6 +82,14 @@ public final class Engine {
     // ---------------------------------------------------------------- operations
 
     public byte[] get(byte[] key) {
+        try {
+            return read(key);
+        } catch (InternalError fault) {
+            throw MappingFault.translate(attachment.file, attachment.layout.fileSize(), fault);
+        }
+    }
+
+    private byte[] read(byte[] key) {
         checkKey(key);
         long hash = store.hash(key);
         int page = store.pageOf(hash);
@@ -324,6 +332,14 @@ public final class Engine {
     }
 
     private <T> T withPage(int page, PageOperation<T> operation) {
+        try {
+            return withPageLocked(page, operation);
+        } catch (InternalError fault) {
+            throw MappingFault.translate(attachment.file, attachment.layout.fileSize(), fault);
+        }
+    }
+
+    private <T> T withPageLocked(int page, PageOperation<T> operation) {
         long now = clock.millis();
         lock(page);
         try {
@@ -344,7 +360,11 @@ public final class Engine {
      */
     public VerifyReport verify(boolean repair) {
         checkOpen();
-        return new PageVerifier(attachment).run(repair, this::lockWithoutRecovery);
+        try {
+            return new PageVerifier(attachment).run(repair, this::lockWithoutRecovery);
+        } catch (InternalError fault) {
+            throw MappingFault.translate(attachment.file, attachment.layout.fileSize(), fault);
+        }
     }
 
     private void lock(int page) {
