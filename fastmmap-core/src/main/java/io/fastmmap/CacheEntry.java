@@ -39,7 +39,7 @@ public final class CacheEntry {
      * <em>order</em> of accesses (a logical clock) instead, so that a read never has to consult the wall clock.
      * Perl's {@code last_access} therefore has no Java counterpart.
      *
-     * @return always null in file format version 1
+     * @return always null: the file format records no access time
      */
     public Instant lastAccess() {
         return null;

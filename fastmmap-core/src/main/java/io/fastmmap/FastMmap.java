@@ -261,6 +261,16 @@ public final class FastMmap implements AutoCloseable {
                 FastMmap::toEntry);
     }
 
+    /** For {@link TypedCache}, which needs the flags and write-back hooks the public byte API leaves out. */
+    Engine engine() {
+        return engine;
+    }
+
+    /** @return this instance's operation counters, or null when stats are off */
+    OperationCounters counters() {
+        return counters;
+    }
+
     static CacheEntry toEntry(PageScan.Entry entry) {
         return new CacheEntry(entry.key(), entry.value(), entry.expireAtMillis(), entry.flags());
     }

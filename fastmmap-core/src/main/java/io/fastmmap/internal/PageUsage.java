@@ -8,7 +8,7 @@ import static io.fastmmap.internal.PageFormat.SLOT_COUNT;
 import java.util.function.IntFunction;
 
 /**
- * Space accounting of one locked page, from its header alone (no record is read). The header counters are derived
+ * Space accounting of one page, from its header alone (read without its lock by statistics) (no record is read). The header counters are derived
  * data that repair recomputes, so they are clamped into the page's bounds rather than trusted.
  *
  * @param entryCount records reachable from the slot table (live, or expired and not yet dropped)
