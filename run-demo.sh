@@ -64,8 +64,8 @@ file_arg=()
 
 start() { # NAME PORT
   "$jdk17/bin/java" -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$jar" --server.port="$2" \
-    --demo.instance="$1" "${file_arg[@]}" 2>&1 | sed -u "s/^/${dim}[$1]${off} /" &
-  pids+=($!)
+    --demo.instance="$1" "${file_arg[@]}" > >(sed -u "s/^/${dim}[$1]${off} /") 2>&1 &
+  pids+=($!) # the java process itself (its output goes through sed, which ends with it)
 }
 
 step "starting A on http://localhost:8081 and B on http://localhost:8082 (JDK 17), one session file"
