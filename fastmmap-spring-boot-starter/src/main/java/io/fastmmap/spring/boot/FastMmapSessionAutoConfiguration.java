@@ -111,12 +111,22 @@ public class FastMmapSessionAutoConfiguration {
         return new FastMmapSessionCleanup(repository, properties.getCleanupCron());
     }
 
-    /** Boot's rule on both lines, read from the environment so no version-specific class is needed. */
+    /**
+     * Boot's rule on both lines, read from the environment so no version-specific class is needed. Like Boot's own
+     * properties, a bare number means seconds.
+     */
     static Duration sessionTimeout(Environment environment) {
-        Binder binder = Binder.get(environment);
-        return binder.bind("spring.session.timeout", Duration.class)
-                .orElseGet(() -> binder.bind("server.servlet.session.timeout", Duration.class)
-                        .orElse(Duration.ofMinutes(30)));
+        for (String key : new String[] {"spring.session.timeout", "server.servlet.session.timeout"}) {
+            String value = environment.getProperty(key);
+            if (value == null || value.isBlank()) {
+                continue;
+            }
+            if (value.trim().matches("\\d+")) {
+                return Duration.ofSeconds(Long.parseLong(value.trim()));
+            }
+            return Binder.get(environment).bind(key, Duration.class).get();
+        }
+        return Duration.ofMinutes(30);
     }
 
     private static Duration max(Duration a, Duration b) {

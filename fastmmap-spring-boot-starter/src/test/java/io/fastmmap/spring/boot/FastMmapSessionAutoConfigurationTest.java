@@ -102,6 +102,9 @@ class FastMmapSessionAutoConfigurationTest {
         runner().withPropertyValues("spring.session.timeout=5m", "server.servlet.session.timeout=45m")
                 .run(context -> assertThat(context.getBean(FastMmapSessionRepository.class).createSession()
                         .getMaxInactiveInterval()).isEqualTo(Duration.ofMinutes(5)));
+        runner().withPropertyValues("server.servlet.session.timeout=600") // a bare number is seconds, as in Boot
+                .run(context -> assertThat(context.getBean(FastMmapSessionRepository.class).createSession()
+                        .getMaxInactiveInterval()).isEqualTo(Duration.ofMinutes(10)));
     }
 
     @Configuration(proxyBeanMethods = false)

@@ -162,6 +162,11 @@ class FastMmapSessionRepositoryTest {
         s3.setAttribute(SPRING_SECURITY_CONTEXT, securityContext("bob"));
         b.save(s3);
 
+        int loginSessionBytes = storeA.cache().get(("s:" + s1.getId()).getBytes(
+                java.nio.charset.StandardCharsets.US_ASCII)).length;
+        System.out.println("a session holding a Spring Security context takes " + loginSessionBytes + " bytes");
+        assertThat(loginSessionBytes).isBetween(500, 4096); // docs/session.md's sizing advice relies on this
+
         var alices = a.findByIndexNameAndIndexValue(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME,
                 "alice");
         assertThat(alices).containsOnlyKeys(s1.getId(), s2.getId());
