@@ -44,13 +44,16 @@ final class FastMmapStore implements PeerStore {
         return new FastMmapStore(builder(workload, file).build(), workload.keys(), workload.value());
     }
 
-    private static FastMmap.Builder builder(PeerWorkload workload, Path file) {
+    /** The cache geometry for the workload: 40% full when it fits, half the live data when overcommitted. */
+    static FastMmap.Builder builder(PeerWorkload workload, Path file) {
+        return FastMmap.builder(file).pageSize(Workload.pageSize(workload.valueSize())).pageCount(pageCount(workload));
+    }
+
+    /** Pages of {@link Workload#pageSize} bytes: 40% full when the workload fits, else its live data over capacity. */
+    static int pageCount(PeerWorkload workload) {
         double fill = workload.sizing() == PeerWorkload.Sizing.FIT ? Workload.noEvictionFill()
                 : 1 / workload.sizing().capacityShare;
-        return FastMmap.builder(file)
-                .pageSize(Workload.pageSize(workload.valueSize()))
-                .pageCount(Workload.pageCount(workload.valueSize(), workload.keyCount(),
-                        PeerWorkload.MEAN_KEY_BYTES, fill));
+        return Workload.pageCount(workload.valueSize(), workload.keyCount(), PeerWorkload.MEAN_KEY_BYTES, fill);
     }
 
     FastMmap cache() {
