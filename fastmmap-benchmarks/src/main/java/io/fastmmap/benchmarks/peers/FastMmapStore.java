@@ -84,7 +84,9 @@ final class FastMmapStore implements PeerStore {
     @Override
     public Space space() {
         CacheStats stats = cache.stats();
-        long live = stats.entryCount() * (PeerWorkload.liveBytes(keys, value.length) / keys.length);
+        long allLive = PeerWorkload.liveBytes(keys, value.length);
+        // After evictions the entries held are a sample of the keys: their mean size stands for theirs.
+        long live = stats.entryCount() == keys.length ? allLive : stats.entryCount() * allLive / keys.length;
         try {
             return new Space(stats.entryCount(), live, stats.usedBytes(), Files.size(cache.file()),
                     "records in the pages (CacheStats.usedBytes)");

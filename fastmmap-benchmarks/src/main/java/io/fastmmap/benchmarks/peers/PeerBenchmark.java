@@ -118,6 +118,19 @@ public class PeerBenchmark {
         }
     }
 
+    /**
+     * {@code --jvm-flags}: prints the forks' JVM flags ({@link Fork#jvmArgsAppend}, Chronicle Map's), one per line, so
+     * run-all.sh starts its other JVMs (Footprint) with the same list instead of a copy of it.
+     */
+    public static void main(String[] args) {
+        if (args.length != 1 || !args[0].equals("--jvm-flags")) {
+            throw new IllegalArgumentException("usage: PeerBenchmark --jvm-flags (run the benchmark through JMH)");
+        }
+        for (String flag : PeerBenchmark.class.getAnnotation(Fork.class).jvmArgsAppend()) {
+            System.out.println(flag);
+        }
+    }
+
     @Benchmark
     public int op(Worker worker) {
         return worker.client.run(worker.ops[worker.nextIndex(1)]);
