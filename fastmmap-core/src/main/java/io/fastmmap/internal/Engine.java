@@ -89,6 +89,14 @@ public final class Engine {
     // ---------------------------------------------------------------- operations
 
     public byte[] get(byte[] key) {
+        try {
+            return read(key);
+        } catch (InternalError fault) {
+            throw MappingFault.translate(attachment.file, attachment.layout.fileSize(), fault);
+        }
+    }
+
+    private byte[] read(byte[] key) {
         checkKey(key);
         long hash = store.hash(key);
         int page = store.pageOf(hash);
@@ -447,9 +455,9 @@ public final class Engine {
     }
 
     /**
-     * @return space used and free, summed over all pages. Read without locking, like the counters, so statistics
-     *     never wait for a busy (or paused) lock holder; a page caught halfway through a compaction is read again,
-     *     and left out if it is still changing.
+     * @return space used and free, summed over all pages, each page read under its lock so that no page is ever
+     *     left out or counted halfway through a compaction (a monitor that must never wait uses {@link
+     *     ReadOnlyCache} instead)
      */
     public PageUsage usage() {
         checkOpen();
@@ -495,6 +503,14 @@ public final class Engine {
     }
 
     private <T> T withPage(int page, PageOperation<T> operation) {
+        try {
+            return withPageLocked(page, operation);
+        } catch (InternalError fault) {
+            throw MappingFault.translate(attachment.file, attachment.layout.fileSize(), fault);
+        }
+    }
+
+    private <T> T withPageLocked(int page, PageOperation<T> operation) {
         long now = clock.millis();
         lock(page);
         try {
@@ -515,7 +531,11 @@ public final class Engine {
      */
     public VerifyReport verify(boolean repair) {
         checkOpen();
-        return new PageVerifier(attachment).run(repair, this::lockWithoutRecovery);
+        try {
+            return new PageVerifier(attachment).run(repair, this::lockWithoutRecovery);
+        } catch (InternalError fault) {
+            throw MappingFault.translate(attachment.file, attachment.layout.fileSize(), fault);
+        }
     }
 
     private void lock(int page) {

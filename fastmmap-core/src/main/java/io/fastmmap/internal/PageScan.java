@@ -25,17 +25,6 @@ public final class PageScan {
     public record Entry(byte[] key, byte[] value, long expireAtMillis, int flags) {
     }
 
-    /** Read again after the record check: a lock-free reader may see the record change in between. */
-    private static int checkedValueLength(PageStore store, Path file, int page, long base, int offset,
-            int keyLength) {
-        int valueLength = store.memory().getInt(base + offset + VALUE_LENGTH);
-        if (valueLength < 0 || valueLength > store.pageSize() - offset - RECORD_HEADER_BYTES - keyLength) {
-            throw new PageDamage(file + ": page " + page + ": the record at offset " + offset + " claims "
-                    + valueLength + " value bytes; the page is rebuilt from its intact entries");
-        }
-        return valueLength;
-    }
-
     static List<Entry> collect(PageStore store, Path file, int page, long nowMillis,
             boolean withValues) {
         SharedMemory memory = store.memory();
@@ -51,19 +40,26 @@ public final class PageScan {
             if (store.isExpired(base, offset, nowMillis)) {
                 continue;
             }
-            Entry entry = read(memory, base, offset, keyLength,
-                    checkedValueLength(store, file, page, base, offset, keyLength));
+            Entry entry = read(store, base, offset, keyLength);
             if (entry == null) {
                 throw new PageDamage(file + ": page " + page + ": the record at offset " + offset
-                        + " fails its checksum; the page is rebuilt from its intact entries");
+                        + " fails its checksum or bounds; the page is rebuilt from its intact entries");
             }
             entries.add(withValues ? entry : new Entry(entry.key(), null, entry.expireAtMillis(), entry.flags()));
         }
         return entries;
     }
 
-    /** @return the record at {@code offset} (already bounds-checked), or null when it fails its checksum */
-    private static Entry read(SharedMemory memory, long base, int offset, int keyLength, int valueLength) {
+    /**
+     * @return the record at {@code offset} (already bounds-checked), or null when it fails its checksum or its
+     *     value length, read again here, no longer fits the page (a lock-free reader may see the record change)
+     */
+    private static Entry read(PageStore store, long base, int offset, int keyLength) {
+        SharedMemory memory = store.memory();
+        int valueLength = memory.getInt(base + offset + VALUE_LENGTH);
+        if (valueLength < 0 || (long) offset + RECORD_HEADER_BYTES + keyLength + valueLength > store.pageSize()) {
+            return null;
+        }
         byte[] key = new byte[keyLength];
         byte[] value = new byte[valueLength];
         memory.copyToArray(base + offset + RECORD_HEADER_BYTES, key, 0, key.length);
@@ -85,8 +81,7 @@ public final class PageScan {
         SharedMemory memory = store.memory();
         for (int offset : offsets) {
             if ((memory.getShort(base + offset + FLAGS) & PageFormat.FLAG_DIRTY) != 0) {
-                Entry entry = read(memory, base, offset, memory.getShort(base + offset + PageFormat.KEY_LENGTH),
-                        memory.getInt(base + offset + VALUE_LENGTH)); // both checked by the compaction
+                Entry entry = read(store, base, offset, memory.getShort(base + offset + PageFormat.KEY_LENGTH));
                 if (entry != null) {
                     sink.add(entry);
                 }

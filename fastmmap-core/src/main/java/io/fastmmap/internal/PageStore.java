@@ -136,8 +136,10 @@ final class PageStore {
             throw damage(page, "slot count " + slots + " is impossible for a " + pageSize + "-byte page");
         }
         int free = memory.getInt(base + FREE_OFFSET);
-        if (free < PageFormat.dataStart(slots) || free > pageSize) {
-            throw damage(page, "free offset " + free + " lies outside the data area");
+        // Alignment too: a record appended at an unaligned offset would fail its own bounds check on the next
+        // read and be dropped by repair, losing a write that was acknowledged (BitFlipTest found this).
+        if (free < PageFormat.dataStart(slots) || free > pageSize || (free & (PageFormat.RECORD_ALIGNMENT - 1)) != 0) {
+            throw damage(page, "free offset " + free + " lies outside the data area or is not 8-byte aligned");
         }
         return base;
     }
@@ -490,7 +492,15 @@ final class PageStore {
 
     private void insertSlot(long base, int mask, int tag, int offset) {
         int index = tag & mask;
-        while (memory.getLong(slotAddress(base, index)) != PageFormat.EMPTY) {
+        // Bounded although a fresh image always has empty slots: on Java 17, a read of a mapping whose file was
+        // truncated underneath returns garbage until the fault's InternalError is delivered, and an unbounded
+        // probe spun forever on it (HostileFileTest found this).
+        for (int probes = 0; memory.getLong(slotAddress(base, index)) != PageFormat.EMPTY; probes++) {
+            if (probes > mask) {
+                throw new io.fastmmap.CacheCorruptedException(file + ": page " + (memory.getInt(base + LOGICAL_PAGE))
+                        + ": no empty slot in a freshly built page image: the mapping no longer reads back what was "
+                        + "written (was the file truncated?); recreate the file");
+            }
             index = (index + 1) & mask;
         }
         memory.putLong(slotAddress(base, index), PageFormat.slot(tag, offset));
