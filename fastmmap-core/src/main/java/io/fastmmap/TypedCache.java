@@ -262,6 +262,24 @@ public final class TypedCache<K, V> implements AutoCloseable {
         return next;
     }
 
+    /**
+     * Stores {@code value} only when the key has no live value, atomically across threads and processes, like
+     * {@link Map#putIfAbsent}; callbacks as for {@link #compute}.
+     *
+     * @param key the key
+     * @param value the value, not null
+     * @return the value already there (nothing was stored), or null when {@code value} was stored
+     */
+    public V putIfAbsent(K key, V value) {
+        Objects.requireNonNull(value, "value");
+        List<V> previous = new ArrayList<>(1);
+        compute(key, (k, old) -> {
+            previous.add(old);
+            return old == null ? value : old;
+        });
+        return previous.get(previous.size() - 1);
+    }
+
     private int dirty(int flags) {
         return writeBack ? flags | Engine.DIRTY_FLAG : flags;
     }

@@ -39,6 +39,11 @@ class TypedCacheTest {
             assertThat(cache.compute("n", (key, old) -> old == null ? "new" : "wrong")).isEqualTo("new");
             assertThat(cache.compute("n", (key, old) -> null)).isNull();
             assertThat(cache.containsKey("n")).isFalse();
+            assertThat(cache.putIfAbsent("k", "other")).isEqualTo("v1+");
+            assertThat(cache.putIfAbsent("fresh", "first")).isNull();
+            assertThat(cache.putIfAbsent("fresh", "second")).isEqualTo("first");
+            assertThat(cache.get("fresh")).isEqualTo("first");
+            cache.remove("fresh");
             assertThat(cache.getAndRemove("k")).isEqualTo("v1+");
             assertThat(cache.remove("k")).isFalse();
 
