@@ -62,7 +62,7 @@ public interface Compression {
         return JdkCompression.DEFLATE;
     }
 
-    /** @return gzip (RFC 1952), byte-compatible with Perl's {@code compressor => 'zlib'}, id 2 */
+    /** @return gzip (RFC 1952), the framing of Perl's {@code compressor => 'zlib'}, id 2 */
     static Compression gzip() {
         return JdkCompression.GZIP;
     }
