@@ -283,4 +283,25 @@ class CallbackTest {
                     .hasMessageContaining("one write-back view per FastMmap");
         }
     }
+
+    @Test
+    void shouldNotBlockOtherKeysOfThePageWhileASlowLoaderRuns() throws Exception {
+        java.util.concurrent.CountDownLatch loading = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch finish = new java.util.concurrent.CountDownLatch(1);
+        try (TypedCache<String, String> cache = typed(4096).readThrough(key -> {
+            loading.countDown();
+            finish.await();
+            return "slow";
+        }).build()) {
+            java.util.concurrent.CompletableFuture<String> slow =
+                    java.util.concurrent.CompletableFuture.supplyAsync(() -> cache.get("slow-key"));
+            assertThat(loading.await(5, TimeUnit.SECONDS)).isTrue();
+            // One page: "other" shares the page of "slow-key", yet is served while the loader waits.
+            cache.put("other", "fast");
+            assertThat(cache.get("other")).isEqualTo("fast");
+            assertThat(slow).isNotDone();
+            finish.countDown();
+            assertThat(slow.get(5, TimeUnit.SECONDS)).isEqualTo("slow");
+        }
+    }
 }
