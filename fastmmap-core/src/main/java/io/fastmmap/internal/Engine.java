@@ -3,6 +3,7 @@ package io.fastmmap.internal;
 import io.fastmmap.CacheClosedException;
 import io.fastmmap.ValueTooLargeException;
 import io.fastmmap.VerifyReport;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -455,24 +456,39 @@ public final class Engine {
     }
 
     /**
-     * @return space used and free, summed over all pages, each page read under its lock so that no page is ever
-     *     left out or counted halfway through a compaction (a monitor that must never wait uses {@link
-     *     ReadOnlyCache} instead)
+     * @return space used and free, summed over all pages, read without locks so that statistics never wait for a
+     *     busy or paused lock holder (see {@link #unlockedUsage})
      */
     public PageUsage usage() {
         checkOpen();
         return PageUsage.sum(store.pageCount(), this::unlockedUsage);
     }
 
+    /**
+     * One page's header counters, validated as {@link ReadOnlyCache} validates reads: unchanged lock word, no holder.
+     * A page that stays locked for a few tries (its holder may be paused) is counted as its header stands, which
+     * may be off by the change in progress; a header caught unreadable each time counts as empty. Approximate
+     * only then, and never waiting.
+     */
     private PageUsage unlockedUsage(int page) {
-        for (int attempt = 0; attempt < 2; attempt++) {
+        SharedMemory memory = store.memory();
+        long lockWord = store.directoryEntry(page) + PageDirectory.LOCK_WORD;
+        PageUsage seen = new PageUsage(0, 0, 0);
+        for (int attempt = 0; attempt < 8; attempt++) {
+            long before = memory.getLongVolatile(lockWord);
             try {
-                return PageUsage.of(store, page);
-            } catch (io.fastmmap.CacheCorruptedException changing) {
+                seen = PageUsage.of(store, page);
+            } catch (RuntimeException changing) { // a header mid-change fails its checks: read again
                 Thread.onSpinWait();
+                continue;
             }
+            VarHandle.acquireFence();
+            if (PageDirectory.holder(before) == 0 && memory.getLongVolatile(lockWord) == before) {
+                break;
+            }
+            Thread.onSpinWait();
         }
-        return new PageUsage(0, 0, 0);
+        return seen;
     }
 
     public int maxValueByteCount(int keyByteCount) {
