@@ -173,6 +173,68 @@ public final class PeersReport {
         processTable();
         footprintTable();
         allRows();
+        methods();
+    }
+
+    /** The fixed part: what each figure is and how to get it again. */
+    private void methods() {
+        String text = """
+                ## What is measured
+
+                One workload for every peer (`PeerWorkload`): keys of 32–64 printable bytes (`session:` + random \
+                characters); values of random bytes (100 B, 1 KiB, 16 KiB); a pre-generated stream of operations per \
+                thread or process: gets and sets in the mix's proportion, keys uniform or Zipf(0.99) (scrambled, \
+                as YCSB's); 10,000, 100,000 or 1,000,000 keys; the cache sized to hold them all, or half of them \
+                (`overcommit2x`: every store evicts, a get that misses stores the value). Each store is filled with \
+                every key before measuring.
+
+                | peer | how it runs |
+                |---|---|
+                | fastmmap | one cache file on tmpfs, pages 40 % full when it fits (64 KiB pages; 1 MiB for 16 KiB values) |
+                | Chronicle Map | `ChronicleMapBuilder.of(byte[], byte[])`, `entries(keyCount)`, mean key size, constant value \
+                size, persisted to a file on tmpfs; sets through a query context (no copy of the old value); no \
+                eviction, so no overcommitted rows; JDK 25 with its documented `--add-opens`/`--add-exports` \
+                and `-Dchronicle.analytics.disable=true` |
+                | Redis | redis-server on loopback TCP, no persistence, started by run-all.sh; Jedis, one connection \
+                per thread; `op` is one round trip per operation, `batch16` one pipeline of 16; overcommitted: \
+                `maxmemory` half of the filled size, `allkeys-lru` |
+                | Caffeine | on-heap, bounded by weight (key + value bytes), maintenance on the calling thread; a set \
+                stores a copy, a get returns the stored array (no copy: the in-process ceiling) |
+                | floor | XXH64 of the key picks a slot of a plain shared mapping; copy 1 KiB out into a new array \
+                (the same floor as docs/benchmarks.md) |
+                | Cache::FastMmap | the Debian package, `perl/cache-fastmmap-driver.pl`, same page size and count \
+                as fastmmap's file, `raw_values => 1` or `serializer => 'storable'`; processes forked from one \
+                parent |
+
+                JMH: Throughput (ops/s over all threads) and SampleTime (p50/p99/p99.9 of one operation of the mix, \
+                get or set), `-prof gc` (`gc.alloc.rate.norm`, bytes allocated per operation, for the in-process \
+                stores; for Redis it is the client's allocation). Full run: 1 fork, 3 × 2 s warm-up, 5 × 2 s \
+                measured; quick run: 1 × 1 s each. Threads: 1, and twice the cores (more threads than cores).
+
+                ## How to run
+
+                ```
+                fastmmap-benchmarks/run-all.sh                                  # full: about an hour, writes this file
+                fastmmap-benchmarks/run-all.sh --quick --out target/peers-quick # smoke test, a few minutes, CI
+                ```
+
+                As root it installs what is missing (`apt-get install -y libcache-fastmmap-perl redis-server \
+                gnuplot-nox`), builds `fastmmap-benchmarks/target/benchmarks.jar` with `-Pbenchmarks`, starts \
+                redis-server on a free loopback port (and stops it at the end), runs JMH, the multi-process drivers \
+                and the footprint, and writes this report and its chart (the quick run writes them into its \
+                `--out` directory instead). Single pieces, by hand:
+
+                ```
+                java -jar fastmmap-benchmarks/target/benchmarks.jar 'PeerBenchmark.op$' -p store=fastmmap,chronicle \\
+                     -p mix=get100 -prof gc          # on JDK 24+ add -jvmArgsPrepend '--enable-native-access=ALL-UNNAMED'
+                java -cp fastmmap-benchmarks/target/benchmarks.jar io.fastmmap.benchmarks.peers.MultiProcessDriver \\
+                     prepare /dev/shm/w 10000 1024 get90 uniform fit 2
+                java -cp fastmmap-benchmarks/target/benchmarks.jar io.fastmmap.benchmarks.peers.MultiProcessDriver \\
+                     run /dev/shm/w 2 raw 5 10 results.jsonl
+                perl fastmmap-benchmarks/perl/cache-fastmmap-driver.pl /dev/shm/w 2 raw 5 10 results.jsonl
+                ```
+                """;
+        out.append(text);
     }
 
     private void goals() {
