@@ -29,7 +29,7 @@ while [[ $# -gt 0 ]]; do
     --out) out=${2:?--out needs a directory}; shift ;;
     --no-install) install=false ;;
     --no-build) build=false ;;
-    -h | --help) sed -n '2,22p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "run-all.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
@@ -175,7 +175,8 @@ jmh_runs() {
 }
 
 multiprocess() {
-  local driver=io.fastmmap.benchmarks.peers.MultiProcessDriver warmup=5 seconds=10
+  # 10 s of warm-up: JSON encoding and decoding (Jackson) take several seconds to be compiled.
+  local driver=io.fastmmap.benchmarks.peers.MultiProcessDriver warmup=10 seconds=10
   $quick && { warmup=1; seconds=1; }
   local dir=$bench_dir/multiprocess
   rm -f "$out/multiprocess.jsonl"
