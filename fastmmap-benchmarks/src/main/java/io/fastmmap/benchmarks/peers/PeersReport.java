@@ -258,11 +258,11 @@ public final class PeersReport {
                 ## Not covered yet
 
                 - Cache::FastMmap's space: it has no used-bytes counter, so its overhead per entry is not measured \
-                  (its documented layout: a 24-byte record header, a 4-byte slot, padding to 4 bytes).
+                (its documented layout: a 24-byte record header, a 4-byte slot, padding to 4 bytes).
                 - Open-loop runs at a fixed offered rate with coordinated-omission correction, memcached, value sizes \
-                  drawn from a distribution, and a kill -9 during the runs (the torture module does that part).
+                drawn from a distribution, and a kill -9 during the runs (the torture module does that part).
                 - Chronicle Map and Redis across processes: the multi-process comparison is fastmmap against \
-                  Cache::FastMmap only, as the issue asks.
+                Cache::FastMmap only, as the issue asks.
                 """;
         out.append(text);
     }
