@@ -231,6 +231,26 @@ machine with $(nproc) cores anything near or above that count means the figures 
   gnuplot "$out/peers-chart.gp"
 }
 
+# The quick run is CI's smoke test: it fails unless every peer and driver produced a result.
+check_complete() {
+  local missing=() store
+  for store in ${all_stores//,/ }; do
+    grep -q "\"store\" : \"$store\"" "$out/jmh-primary-jdk25.json" || missing+=("JMH $store")
+  done
+  grep -q '"store" : "redis"' "$out/jmh-pipelined-jdk25.json" || missing+=("JMH pipelined redis")
+  local runs
+  runs=$(grep -c '"opsPerSec"' "$out/multiprocess.jsonl" || true)
+  [[ $runs -eq 8 ]] || missing+=("multi-process runs: $runs of 8")
+  [[ $(grep -c '"impl":"Cache::FastMmap' "$out/multiprocess.jsonl") -eq 4 ]] || missing+=("Cache::FastMmap runs")
+  grep -q '"store":"chronicle"' "$out/footprint.jsonl" || missing+=("footprint")
+  [[ -s $(dirname "$report_md")/$chart_png ]] || missing+=("chart")
+  if [[ ${#missing[@]} -gt 0 ]]; then
+    echo "run-all.sh: no result from: ${missing[*]}" >&2
+    exit 1
+  fi
+  log "every peer ran: JMH (${all_stores}, Redis pipelined), 8 multi-process runs, footprint, report, chart"
+}
+
 install_peers
 $build && build_jar
 [[ -f $jar ]] || { echo "run-all.sh: no $jar: run without --no-build" >&2; exit 1; }
@@ -241,4 +261,5 @@ jmh_runs
 multiprocess
 footprint
 report
+check_complete
 log "done in $(($(date +%s) - started)) s: $report_md"
