@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # fastmmap beside its peers: installs them, runs every benchmark, writes the report and its chart.
 #
-#   fastmmap-benchmarks/run-all.sh                      # the full run (about an hour): docs/benchmarks-peers.md + .png
+#   fastmmap-benchmarks/run-all.sh                      # the full run (~75 min): docs/benchmarks-peers.md + .png
 #   fastmmap-benchmarks/run-all.sh --quick --out DIR    # smoke test (a few minutes): every peer briefly, report in DIR
 #
 # Options:

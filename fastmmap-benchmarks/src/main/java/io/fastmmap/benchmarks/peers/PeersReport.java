@@ -235,7 +235,7 @@ public final class PeersReport {
                 ## How to run
 
                 ```
-                fastmmap-benchmarks/run-all.sh                                  # full: about an hour, writes this file
+                fastmmap-benchmarks/run-all.sh                                  # full: about 75 minutes, writes this file
                 fastmmap-benchmarks/run-all.sh --quick --out target/peers-quick # smoke test, a few minutes, CI
                 ```
 
