@@ -1,87 +1,99 @@
 #!/usr/bin/env bash
-# Two JVMs, one cache file: process A on JDK 17 and process B on JDK 25 open the same fastmmap file at the same
-# time and count together on one shared counter with getAndSet, while each reads the notes the other one writes.
-# At the end a third run checks that the counter is exactly the sum of both processes' increments.
+# The fastmmap session demo: one Spring Boot app (form login, a visit counter, a cart) started TWICE on this host,
+# instance A on port 8081 and instance B on port 8082, both keeping their HTTP sessions in ONE fastmmap file. A
+# visitor can switch between the two ports and keep their session: the visit count goes on, the login and the cart
+# follow. Runs in the foreground until Ctrl-C.
 #
-# Usage: ./run-demo.sh [SECONDS]      (default 3; works from any directory)
-# Builds fastmmap-core and examples/two-process-demo with Maven on JDK 25 (tests skipped), finds both JDKs with
-# bin/find-jdk, and runs in a fresh private temporary directory that is removed afterwards.
+# Usage: ./run-demo.sh            (works from any directory)
+# Environment: FASTMMAP_DEMO_FILE  the session file (default ~/.cache/fastmmap/spring-demo.sessions, kept across
+#                                  runs, so sessions survive a restart of the demo)
+#              FASTMMAP_JDK17_HOME a JDK 17 to run the app on (default: found by bin/find-jdk 17)
+#
+# Builds examples/spring-demo (and the fastmmap modules it needs) with Maven on JDK 25, tests skipped; the two app
+# instances then run on JDK 17. The core's two-process demo moved to examples/two-process-demo/run-demo.sh.
 set -euo pipefail
 root=$(dirname "$(readlink -f "$0")")
 cd "$root"
 
-seconds=${1:-3}
-if [[ ! $seconds =~ ^[0-9]+$ || $seconds -lt 1 || $seconds -gt 30 ]]; then
-  echo "usage: $0 [SECONDS]   (1 to 30, default 3)" >&2
-  exit 2
-fi
-
 if [[ -t 1 && -z ${NO_COLOR:-} ]]; then
-  bold=$'\e[1m' green=$'\e[32m' red=$'\e[31m' dim=$'\e[2m' off=$'\e[0m' color=--color
+  bold=$'\e[1m' green=$'\e[32m' red=$'\e[31m' dim=$'\e[2m' off=$'\e[0m'
 else
-  bold='' green='' red='' dim='' off='' color=''
+  bold='' green='' red='' dim='' off=''
 fi
 step() { printf '%s==>%s %s\n' "$bold" "$off" "$*"; }
+fail() { echo "${red}run-demo: $*${off}" >&2; exit 1; }
 
+for tool in curl mvn; do
+  command -v "$tool" >/dev/null || fail "$tool is not installed (apt-get install -y $tool)"
+done
 jdk17=$(bin/find-jdk 17)
 jdk25=$(bin/find-jdk 25)
-
-if ! grep -q '<module>examples/two-process-demo</module>' pom.xml; then
-  echo "run-demo: examples/two-process-demo is not listed in the <modules> of $root/pom.xml yet;" >&2
-  echo "run-demo: add <module>examples/two-process-demo</module> there, then run this again." >&2
-  exit 2
-fi
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/fastmmap-demo.XXXXXX") # mode 0700: fastmmap refuses world-writable directories
-pid_a='' pid_b=''
-# On any exit (also Ctrl-C or a failed step) stop the demo processes still running and remove the directory.
-trap 'for p in $pid_a $pid_b; do kill "$p" 2>/dev/null || true; done; rm -rf "$work"' EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
-
-step "building fastmmap-core and the demo with Maven on JDK 25 (tests skipped)"
-build_start=$SECONDS
-# maven.test.skip also skips compiling the tests, which the demo does not need. Maven's output is shown only when
-# the build fails (on success -q leaves nothing but stray ANSI resets).
-if ! JAVA_HOME=$jdk25 \
-    MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED ${MAVEN_OPTS:-}" \
-    mvn -B -ntp -q -Dstyle.color=never -Dmaven.test.skip=true -pl examples/two-process-demo -am package \
-    >"$work/build.log" 2>&1; then
-  cat "$work/build.log" >&2
-  echo "${red}run-demo: the Maven build failed (output above)${off}" >&2
-  exit 1
-fi
-echo "    ${dim}built in $((SECONDS - build_start)) s${off}"
-
-# The demo's version is its parent's, the first <version> in its pom; fastmmap-core has the same.
-version=$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' examples/two-process-demo/pom.xml | head -n 1)
-core_jar=fastmmap-core/target/fastmmap-core-$version.jar
-demo_jar=examples/two-process-demo/target/fastmmap-two-process-demo-$version.jar
-for jar in "$core_jar" "$demo_jar"; do
-  [[ -f $jar ]] || { echo "${red}run-demo: the build did not produce $root/$jar${off}" >&2; exit 1; }
+for port in 8081 8082; do
+  if curl -s -o /dev/null --max-time 1 "http://localhost:$port/"; then
+    fail "port $port is already in use (another demo still running?); stop it first"
+  fi
 done
 
-file=$work/demo.fmm
-java_opts=(-Xmx64m -XX:+UseSerialGC -cp "$core_jar:$demo_jar")
-main=io.fastmmap.examples.TwoProcessDemo
+work=$(mktemp -d "${TMPDIR:-/tmp}/fastmmap-spring-demo.XXXXXX")
+pids=()
+# On any exit (Ctrl-C, a failed step) stop both instances and remove the scratch directory (not the session file).
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
+  rm -rf "$work"
+}
+trap cleanup EXIT
+trap 'echo; step "stopping A and B"; exit 0' INT TERM
 
-step "A on JDK 17 and B on JDK 25 share $file for $seconds s"
-# Both start at once: exactly one of them creates the file, the other opens it. `timeout` guards a hung demo.
-timeout 60 "$jdk17/bin/java" "${java_opts[@]}" $main run "$file" A B "$seconds" $color & pid_a=$!
-timeout 60 "$jdk25/bin/java" "${java_opts[@]}" $main run "$file" B A "$seconds" $color & pid_b=$!
-rc_a=0 rc_b=0
-wait "$pid_a" || rc_a=$?
-wait "$pid_b" || rc_b=$?
-pid_a='' pid_b=''
-if [[ $rc_a -ne 0 || $rc_b -ne 0 ]]; then
-  echo "${red}run-demo: FAILED: process A exited $rc_a, process B exited $rc_b${off}" >&2
-  exit 1
+step "building examples/spring-demo with Maven on JDK 25 (tests skipped)"
+build_start=$SECONDS
+if ! JAVA_HOME=$jdk25 \
+    MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED ${MAVEN_OPTS:-}" \
+    mvn -B -ntp -q -Dstyle.color=never -Dmaven.test.skip=true -pl examples/spring-demo -am package \
+    >"$work/build.log" 2>&1; then
+  cat "$work/build.log" >&2
+  fail "the Maven build failed (output above)"
 fi
+echo "    ${dim}built in $((SECONDS - build_start)) s${off}"
+jar=$(ls examples/spring-demo/target/fastmmap-spring-demo-*.jar | grep -v original | head -n 1)
+[[ -f $jar ]] || fail "the build did not produce examples/spring-demo/target/fastmmap-spring-demo-*.jar"
 
-step "both exited; a third JVM opens the file and checks the count"
-if verdict=$("$jdk25/bin/java" "${java_opts[@]}" $main verify "$file" A B); then
-  echo "${bold}${green}OK${off} $verdict"
-else
-  echo "${bold}${red}FAILED${off} $verdict" >&2
-  exit 1
-fi
+session_file=${FASTMMAP_DEMO_FILE:-}
+file_arg=()
+[[ -n $session_file ]] && file_arg=(--fastmmap.session.file="$session_file")
+
+start() { # NAME PORT
+  "$jdk17/bin/java" -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$jar" --server.port="$2" \
+    --demo.instance="$1" "${file_arg[@]}" > >(sed -u "s/^/${dim}[$1]${off} /") 2>&1 &
+  pids+=($!) # the java process itself (its output goes through sed, which ends with it)
+}
+
+step "starting A on http://localhost:8081 and B on http://localhost:8082 (JDK 17), one session file"
+start A 8081
+start B 8082
+for port in 8081 8082; do
+  for _ in $(seq 240); do
+    curl -s -o /dev/null --max-time 2 "http://localhost:$port/api/whoami" && continue 2
+    sleep 0.5
+  done
+  fail "the instance on port $port did not answer within 2 minutes"
+done
+
+step "one visitor (one cookie jar), alternating between A and B:"
+jar_file=$work/cookies
+for port in 8081 8082 8081 8082; do
+  body=$(curl -s -b "$jar_file" -c "$jar_file" "http://localhost:$port/api/visits")
+  echo "    curl localhost:$port/api/visits -> ${green}$body${off}"
+done
+count=$(curl -s -b "$jar_file" -c "$jar_file" "http://localhost:8082/api/visits" | tr -dc 0-9)
+[[ $count == 5 ]] || fail "expected the fifth visit to count 5, got '$count'"
+
+cat <<INFO
+
+${bold}${green}Both instances share one session.${off} Try it:
+  - open http://localhost:8081/ and http://localhost:8082/ in one browser: the visit count and cart are shared;
+  - log in at http://localhost:8081/account as ${bold}demo${off} / ${bold}demo${off}, then open http://localhost:8082/account;
+  - from a shell: curl -b jar -c jar localhost:8081/api/visits; curl -b jar -c jar localhost:8082/api/visits
+Press Ctrl-C to stop both.
+INFO
+wait

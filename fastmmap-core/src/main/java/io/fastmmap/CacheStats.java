@@ -21,7 +21,8 @@ package io.fastmmap;
  * @param expirationCount expired entries dropped; shared
  * @param pageRepairCount pages rebuilt after a process died mid-update or damage was found; shared
  * @param lockRecoveryCount page locks taken over from a process that died holding them; shared
- * @param entryCount entries stored in all pages, including expired ones not yet dropped; shared
+ * @param entryCount entries stored in all pages, including expired ones not yet dropped; shared; like the two
+ *     space figures, read from the page headers without locking
  * @param usedBytes bytes those entries take in the pages (headers, keys and values); shared
  * @param freeBytes bytes of page data area available to new entries, counting space a compaction reclaims; shared
  */

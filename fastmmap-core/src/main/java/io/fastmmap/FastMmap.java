@@ -235,7 +235,8 @@ public final class FastMmap implements AutoCloseable {
      * @throws CacheClosedException from the iterator when the cache has been closed
      */
     public Iterable<byte[]> keys() {
-        return () -> new PageByPage<>(engine, false, PageScan.Entry::key);
+        return () -> new PageByPage<>(engine.file(), engine.pageCount(), page -> engine.scanPage(page, false),
+                PageScan.Entry::key);
     }
 
     /**
@@ -245,7 +246,8 @@ public final class FastMmap implements AutoCloseable {
      * @return an iterable whose every iterator walks the whole file again
      */
     public Iterable<CacheEntry> entries() {
-        return () -> new PageByPage<>(engine, false, FastMmap::toEntry);
+        return () -> new PageByPage<>(engine.file(), engine.pageCount(), page -> engine.scanPage(page, false),
+                FastMmap::toEntry);
     }
 
     /**
@@ -255,10 +257,21 @@ public final class FastMmap implements AutoCloseable {
      * @return an iterable whose every iterator walks the whole file again
      */
     public Iterable<CacheEntry> entriesWithValues() {
-        return () -> new PageByPage<>(engine, true, FastMmap::toEntry);
+        return () -> new PageByPage<>(engine.file(), engine.pageCount(), page -> engine.scanPage(page, true),
+                FastMmap::toEntry);
     }
 
-    private static CacheEntry toEntry(PageScan.Entry entry) {
+    /** For {@link TypedCache}, which needs the flags and write-back hooks the public byte API leaves out. */
+    Engine engine() {
+        return engine;
+    }
+
+    /** @return this instance's operation counters, or null when stats are off */
+    OperationCounters counters() {
+        return counters;
+    }
+
+    static CacheEntry toEntry(PageScan.Entry entry) {
         return new CacheEntry(entry.key(), entry.value(), entry.expireAtMillis(), entry.flags());
     }
 
@@ -299,8 +312,8 @@ public final class FastMmap implements AutoCloseable {
     }
 
     /**
-     * Reads the statistics. The space figures lock each page in turn (briefly, one at a time), like Perl's
-     * {@code get_statistics}.
+     * Reads the statistics without taking any lock, so it never waits for a busy page (Perl's
+     * {@code get_statistics} locks every page). Each figure is exact when read; together they are not one snapshot.
      *
      * @return shared counters of the file, and this instance's operation counters when stats are enabled
      */

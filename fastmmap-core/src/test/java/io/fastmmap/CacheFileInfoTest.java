@@ -25,7 +25,7 @@ class CacheFileInfoTest {
 
         CacheFileInfo info = CacheFileInfo.read(file);
 
-        assertThat(info.formatVersion()).isEqualTo(1);
+        assertThat(info.formatVersion()).isEqualTo(2);
         assertThat(info.pageCount()).isEqualTo(7);
         assertThat(info.pageSizeBytes()).isEqualTo(8192);
         assertThat(info.cacheSizeBytes()).isEqualTo(7 * 8192);

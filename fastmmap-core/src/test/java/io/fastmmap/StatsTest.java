@@ -2,6 +2,7 @@ package io.fastmmap;
 
 import static io.fastmmap.Bytes.utf8;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -108,6 +109,37 @@ class StatsTest {
             assertThat(second.stats().entryCount()).isEqualTo(1);
             assertThat(second.stats().setCount()).isZero();
             assertThat(first.stats().setCount()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void shouldNeverWaitForAPageLockToReadStatistics() throws Exception {
+        try (FastMmap cache = FastMmap.builder(directory.resolve("busy.fmm")).pageCount(1).pageSize(4096)
+                .lockTimeout(java.time.Duration.ofMillis(300)).build()) {
+            cache.set(utf8("k"), utf8("v"));
+            java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+            java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+            Thread holder = new Thread(() -> cache.getAndSet(utf8("k"), v -> {
+                holding.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return v;
+            }));
+            holder.start();
+            holding.await();
+            try {
+                assertThatThrownBy(() -> cache.get(utf8("k"))).as("the page is really held")
+                        .isInstanceOf(LockTimeoutException.class);
+                CacheStats stats = cache.stats();
+                assertThat(stats.entryCount()).isEqualTo(1);
+                assertThat(stats.usedBytes()).isEqualTo(32);
+            } finally {
+                release.countDown();
+                holder.join();
+            }
         }
     }
 }

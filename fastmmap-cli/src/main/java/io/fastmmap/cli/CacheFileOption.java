@@ -1,6 +1,7 @@
 package io.fastmmap.cli;
 
 import io.fastmmap.CacheFileInfo;
+import io.fastmmap.CacheReader;
 import io.fastmmap.FastMmap;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -21,7 +22,15 @@ final class CacheFileOption {
         return CacheFileInfo.read(file);
     }
 
-    /** Opens the existing file; a command that only reads never creates one. */
+    /**
+     * Maps the existing file read-only: a command that only reads needs only read permission, takes no process
+     * slot or lock, and leaves least-recently-used order alone.
+     */
+    CacheReader reader() {
+        return CacheReader.open(file);
+    }
+
+    /** Opens the existing file read-write; no command creates a file but {@code bench}. */
     FastMmap open() {
         return info().builder().lockTimeout(lockTimeout).build();
     }

@@ -1,26 +1,19 @@
 package io.fastmmap.cli;
 
-import io.fastmmap.FastMmap;
+import io.fastmmap.CacheReader;
 import java.io.IOException;
 import java.util.HexFormat;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
 
 @Command(name = "get", description = "Print a key's value. Exit status 3 when the key is absent or expired.")
 final class GetCommand implements Callable<Integer> {
     enum Format { text, hex, raw }
 
     @Mixin
-    CacheFileOption cacheFile;
-
-    @Mixin
-    KeyOptions keys;
-
-    @Parameters(index = "1", paramLabel = "KEY")
-    String key;
+    FileAndKey target;
 
     @Option(names = "--format", defaultValue = "text",
             description = "text (UTF-8, refused when the value is not), hex, or raw bytes (default: ${DEFAULT-VALUE})")
@@ -28,13 +21,13 @@ final class GetCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        byte[] keyBytes = keys.bytes("KEY", key);
+        byte[] keyBytes = target.keyBytes();
         byte[] value;
-        try (FastMmap cache = cacheFile.open()) {
+        try (CacheReader cache = target.cacheFile.reader()) {
             value = cache.get(keyBytes);
         }
         if (value == null) {
-            System.err.println("fastmmap: " + cacheFile.file + ": no key " + KeyOptions.show(keyBytes));
+            System.err.println("fastmmap: " + target.cacheFile.file + ": no key " + KeyOptions.show(keyBytes));
             return Main.EXIT_ABSENT;
         }
         switch (format) {
@@ -46,7 +39,8 @@ final class GetCommand implements Callable<Integer> {
             default -> {
                 String text = KeyOptions.textOrNull(value);
                 if (text == null) {
-                    throw new IllegalArgumentException(cacheFile.file + ": the value of " + KeyOptions.show(keyBytes)
+                    throw new IllegalArgumentException(target.cacheFile.file + ": the value of "
+                            + KeyOptions.show(keyBytes)
                             + " (" + value.length + " bytes) is not UTF-8 text; use --format hex or --format raw");
                 }
                 System.out.println(text);

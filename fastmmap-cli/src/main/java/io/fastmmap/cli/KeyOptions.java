@@ -1,10 +1,7 @@
 package io.fastmmap.cli;
 
-import java.nio.ByteBuffer;
-import java.nio.CharBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
+import io.fastmmap.Codec;
+import io.fastmmap.CodecException;
 import java.util.HexFormat;
 import picocli.CommandLine.Option;
 
@@ -28,26 +25,18 @@ final class KeyOptions {
     /** Strings from the command line may hold lone surrogates; they are refused, never turned into '?'. */
     static byte[] strictUtf8(String what, String text) {
         try {
-            ByteBuffer encoded = StandardCharsets.UTF_8.newEncoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .encode(CharBuffer.wrap(text));
-            byte[] bytes = new byte[encoded.remaining()];
-            encoded.get(bytes);
-            return bytes;
-        } catch (CharacterCodingException e) {
-            throw new IllegalArgumentException(what + " '" + text + "' is not valid Unicode text; give it with --hex");
+            return Codec.utf8().encode(text);
+        } catch (CodecException e) {
+            throw new IllegalArgumentException(what + " '" + text + "' is not valid Unicode text (" + e.getMessage()
+                    + "); give it with --hex");
         }
     }
 
     /** @return the bytes as text when they are valid UTF-8, else null */
     static String textOrNull(byte[] bytes) {
         try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
+            return Codec.utf8().decode(bytes);
+        } catch (CodecException e) {
             return null;
         }
     }

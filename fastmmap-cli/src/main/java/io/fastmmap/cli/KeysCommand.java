@@ -1,7 +1,7 @@
 package io.fastmmap.cli;
 
 import io.fastmmap.CacheEntry;
-import io.fastmmap.FastMmap;
+import io.fastmmap.CacheReader;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -14,7 +14,7 @@ final class KeysCommand implements Callable<Integer> {
     @Mixin
     CacheFileOption cacheFile;
 
-    @Option(names = {"-l", "--long"}, description = "also show value size, last access, expiry and flags")
+    @Option(names = {"-l", "--long"}, description = "also show value size, expiry and flags")
     boolean details;
 
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "stop after N keys; 0 = all")
@@ -24,14 +24,14 @@ final class KeysCommand implements Callable<Integer> {
     public Integer call() {
         PrintStream out = System.out;
         long shown = 0;
-        try (FastMmap cache = cacheFile.open()) {
+        try (CacheReader cache = cacheFile.reader()) {
             for (CacheEntry entry : details ? cache.entriesWithValues() : cache.entries()) {
                 if (limit > 0 && shown++ >= limit) {
                     break;
                 }
                 String key = KeyOptions.printable(entry.key());
                 if (details) {
-                    out.println(key + "\t" + entry.value().length + " bytes\tlast access " + entry.lastAccess()
+                    out.println(key + "\t" + entry.value().length + " bytes"
                             + "\texpires " + (entry.expiresAt() == null ? "never" : entry.expiresAt())
                             + "\tflags " + entry.flags());
                 } else {

@@ -12,13 +12,7 @@ import picocli.CommandLine.Parameters;
 @Command(name = "set", description = "Store a value under a key, from the command line or from standard input.")
 final class SetCommand implements Callable<Integer> {
     @Mixin
-    CacheFileOption cacheFile;
-
-    @Mixin
-    KeyOptions keys;
-
-    @Parameters(index = "1", paramLabel = "KEY")
-    String key;
+    FileAndKey target;
 
     @Parameters(index = "2", paramLabel = "VALUE", arity = "0..1",
             description = "the value; leave it out with --stdin")
@@ -36,9 +30,9 @@ final class SetCommand implements Callable<Integer> {
         if (stdin == (value != null)) {
             throw new IllegalArgumentException("give either VALUE or --stdin, not " + (stdin ? "both" : "neither"));
         }
-        byte[] keyBytes = keys.bytes("KEY", key);
-        byte[] valueBytes = stdin ? System.in.readAllBytes() : keys.bytes("VALUE", value);
-        try (FastMmap cache = cacheFile.open()) {
+        byte[] keyBytes = target.keyBytes();
+        byte[] valueBytes = stdin ? System.in.readAllBytes() : target.encoding.bytes("VALUE", value);
+        try (FastMmap cache = target.cacheFile.open()) {
             if (ttl == null) {
                 cache.set(keyBytes, valueBytes);
             } else {

@@ -1,6 +1,6 @@
 package io.fastmmap.cli;
 
-import io.fastmmap.FastMmap;
+import io.fastmmap.CacheReader;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,7 +12,7 @@ final class StatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (FastMmap cache = cacheFile.open()) {
+        try (CacheReader cache = cacheFile.reader()) {
             StatsFormat.print(cache.stats(), System.out);
         }
         return 0;

@@ -1,6 +1,6 @@
 package io.fastmmap.cli;
 
-import io.fastmmap.FastMmap;
+import io.fastmmap.CacheReader;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.temporal.ChronoUnit;
@@ -29,7 +29,7 @@ final class WatchCommand implements Callable<Integer> {
         }
         // On a terminal each refresh redraws the screen; into a pipe or a file, one line per refresh.
         boolean terminal = System.console() != null;
-        try (FastMmap cache = cacheFile.open()) {
+        try (CacheReader cache = cacheFile.reader()) {
             for (int shown = 0; count == 0 || shown < count; shown++) {
                 if (shown > 0) {
                     Thread.sleep(interval.toMillis());

@@ -43,7 +43,7 @@ class CliTest {
         Cli.Run run = Cli.run("info", file.toString());
 
         assertThat(run.exitCode()).as(run.err()).isZero();
-        assertThat(run.out()).contains("fastmmap v1").contains("5 x 8 KiB (8192 bytes)")
+        assertThat(run.out()).contains("fastmmap v2").contains("5 x 8 KiB (8192 bytes)")
                 .contains("40 KiB (40960 bytes)").contains("rw-------");
     }
 

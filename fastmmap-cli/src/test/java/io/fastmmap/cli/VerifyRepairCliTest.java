@@ -65,7 +65,7 @@ class VerifyRepairCliTest {
 
         assertThat(keys.exitCode()).as(keys.err()).isZero();
         assertThat(keys.out().lines()).hasSize(21).contains("key-0", "key-19", "victim");
-        assertThat(details.out().lines()).hasSize(5).allMatch(line -> line.contains(" bytes\tlast access ")
+        assertThat(details.out().lines()).hasSize(5).allMatch(line -> line.contains(" bytes\texpires ")
                 && line.contains("expires never"));
     }
 

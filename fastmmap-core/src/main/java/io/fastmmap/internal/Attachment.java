@@ -93,6 +93,11 @@ final class Attachment {
         return ByteBuffer.wrap(bytes);
     }
 
+    /** A read-only mapping of the whole file, made through this attachment's own descriptor. */
+    SharedMemory mapReadOnly() throws IOException {
+        return SharedMemory.mapReadOnly(channel, layout.fileSize(), layout.geometry().pageSizeBytes());
+    }
+
     private static Object fileKey(Path file) {
         try {
             return Files.readAttributes(file, BasicFileAttributes.class).fileKey();

@@ -32,6 +32,15 @@ public record FileDescription(int formatVersion, Geometry geometry, long fileSiz
     }
 
     private static ByteBuffer readUnattached(Path file) {
+        try (FileChannel channel = openForReading(file)) {
+            return CacheFile.readHeader(file, channel);
+        } catch (IOException e) {
+            throw new CacheFileException(file, "cannot read the file header: " + e, e);
+        }
+    }
+
+    /** Opens an existing regular file for reading, refusing what could block or lead elsewhere. */
+    static FileChannel openForReading(Path file) throws IOException {
         BasicFileAttributes attributes = CacheFile.attributesOrNull(file);
         if (attributes == null) {
             throw new CacheFileException(file, "does not exist; check the path");
@@ -42,11 +51,7 @@ public record FileDescription(int formatVersion, Geometry geometry, long fileSiz
                     + (attributes.isSymbolicLink() ? "symbolic link" : attributes.isDirectory() ? "directory"
                     : "device, FIFO or socket") + "); give the path of a cache file");
         }
-        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS)) {
-            return CacheFile.readHeader(file, channel);
-        } catch (IOException e) {
-            throw new CacheFileException(file, "cannot read the file header: " + e, e);
-        }
+        return FileChannel.open(file, StandardOpenOption.READ, LinkOption.NOFOLLOW_LINKS);
     }
 
     private static FileDescription of(ByteBuffer header) {

@@ -1,0 +1,23 @@
+package io.fastmmap.session;
+
+/**
+ * Turns one session attribute value into bytes and back. The store calls it outside any page lock; merges only
+ * move the bytes. {@link DefaultAttributeSerializer} is the default (JSON, Java serialization opt-in).
+ */
+public interface AttributeSerializer {
+    /**
+     * @param name the attribute's name, for error messages
+     * @param value a non-null value
+     * @return its bytes
+     * @throws SessionSerializationException when the value cannot be serialized, saying how to make it work
+     */
+    byte[] serialize(String name, Object value);
+
+    /**
+     * @param name the attribute's name, for error messages
+     * @param bytes what {@link #serialize} returned, possibly in another process
+     * @return the value
+     * @throws SessionSerializationException when the bytes cannot be read back, saying why
+     */
+    Object deserialize(String name, byte[] bytes);
+}

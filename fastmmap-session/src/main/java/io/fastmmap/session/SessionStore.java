@@ -1,0 +1,607 @@
+package io.fastmmap.session;
+
+import io.fastmmap.CacheEntry;
+import io.fastmmap.FastMmap;
+import io.fastmmap.ValueTooLargeException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.UnaryOperator;
+
+/**
+ * Web sessions in one fastmmap file shared by every process of an application: the Java form of Perl's
+ * Catalyst::Plugin::Session::Store::FastMmap, container-neutral (the Spring Session repository builds on it).
+ *
+ * <p><b>One entry per session</b> holds attributes, creation time, last access, max inactive interval and principal
+ * together, so LRU eviction can never separate a session from its expiry. <b>Sliding expiry</b>: every write moves
+ * the last access forward; a session is expired {@code maxInactiveInterval} after it, and reads never return an
+ * expired session. {@link #deleteExpiredSessions()} really removes expired sessions and reports them.
+ *
+ * <p><b>Atomic delta merge</b> ({@link #applyDelta}): a request's changed attributes are merged into the stored
+ * session under the entry's page lock ({@link FastMmap#getAndSet}), so concurrent requests from any process that
+ * change different attributes all survive, per attribute the last writer wins, and a session deleted meanwhile is
+ * never recreated. Attribute values are serialized before the lock is taken; the merge only moves bytes.
+ *
+ * <p><b>Principal index</b> ({@link #findByPrincipalName}): an index entry per user lists session ids. Session and
+ * index live in different entries (different pages), so they cannot change in one step; instead the index is kept a
+ * <em>superset</em>: an id is added before the session names the user and removed only after it no longer does, and
+ * every lookup checks each listed session and prunes ids that are gone. A crash between the steps, or LRU evicting
+ * an index entry, can leave a stale id (pruned on lookup) or drop an index entry (re-added on that user's next
+ * request); a lookup never returns a session that is not the user's.
+ *
+ * <p><b>Session ids</b> are checked ({@link SessionIds}) before the file is touched and are used only inside keys.
+ *
+ * <p>Thread-safe; open one store per file per process and share it.
+ */
+public final class SessionStore implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(SessionStore.class.getName());
+    private static final byte[] SESSION_PREFIX = "s:".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] INDEX_PREFIX = "p:".getBytes(StandardCharsets.US_ASCII);
+    /** Longer principal names are indexed under a digest so the key stays small. */
+    private static final int MAX_PLAIN_PRINCIPAL_BYTES = 256;
+
+    private final SessionStoreConfig config;
+    private final FastMmap cache;
+    private final AttributeSerializer serializer;
+    private final EvictionMonitor evictions;
+    private volatile boolean warnedAboutLimit;
+
+    private SessionStore(SessionStoreConfig config, FastMmap cache) {
+        this.config = config;
+        this.cache = cache;
+        this.serializer = config.serializer();
+        this.evictions = new EvictionMonitor(cache, config);
+    }
+
+    /**
+     * Opens (or creates) the session file. Missing parent directories are created with mode 0700.
+     *
+     * @param config where and how
+     * @return the store
+     * @throws io.fastmmap.FastMmapException when the file cannot be opened, naming it and the fix
+     */
+    public static SessionStore open(SessionStoreConfig config) {
+        createPrivateDirectories(config.file().getParent());
+        FastMmap cache = FastMmap.builder(config.file())
+                .cacheSize(config.cacheSizeBytes())
+                .pageSize(config.pageSizeBytes())
+                .expireAfterWrite(config.maxInactiveIntervalLimit().plus(config.expiredRetention()))
+                .recreate(config.recreate())
+                .deleteOnClose(config.deleteOnClose())
+                .clock(config.clock())
+                .build();
+        return new SessionStore(config, cache);
+    }
+
+    private static void createPrivateDirectories(Path dir) {
+        if (dir == null || Files.isDirectory(dir)) {
+            return;
+        }
+        createPrivateDirectories(dir.getParent());
+        try {
+            Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString(
+                    "rwx------")));
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            // another process created it first
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the session directory " + dir + ": " + e.getMessage()
+                    + "; create it (mode 0700) or set the session file (storage) elsewhere", e);
+        }
+    }
+
+    /** @return the configuration this store was opened with */
+    public SessionStoreConfig config() {
+        return config;
+    }
+
+    /**
+     * @param id a session id
+     * @return the session, or null when absent, expired or unreadable
+     * @throws InvalidSessionIdException before touching the file when the id is malformed
+     */
+    public SessionData getSessionData(String id) {
+        byte[] bytes = cache.get(sessionKey(id));
+        SessionRecord record = decodeLive(bytes, id, clockMillis());
+        return record == null ? null : toData(id, record);
+    }
+
+    /**
+     * Stores a whole session, replacing what was there (Catalyst's {@code store_session_data}). Prefer
+     * {@link #applyDelta} when concurrent requests may change the same session.
+     *
+     * @param id a session id
+     * @param data the session
+     * @throws SessionTooLargeException when the session cannot fit in one page; the old contents stay
+     */
+    public void storeSessionData(String id, SessionData data) {
+        byte[] key = sessionKey(id);
+        SessionRecord record = toRecord(data);
+        byte[] bytes = record.encode();
+        if (record.principalName != null) {
+            indexAdd(record.principalName, id);
+        }
+        String[] old = new String[1];
+        write(id, key, current -> {
+            SessionRecord previous = decodeQuietly(current, id);
+            old[0] = previous == null ? null : previous.principalName;
+            return bytes;
+        }, bytes.length);
+        if (old[0] != null && !old[0].equals(record.principalName)) {
+            indexRemove(old[0], id);
+        }
+    }
+
+    /**
+     * Removes a session.
+     *
+     * @param id a session id
+     * @return true when a session (live or expired) was removed
+     */
+    public boolean deleteSessionData(String id) {
+        byte[] old = cache.getAndRemove(sessionKey(id));
+        SessionRecord record = decodeQuietly(old, id);
+        if (record != null && record.principalName != null) {
+            indexRemove(record.principalName, id);
+        }
+        return old != null;
+    }
+
+    /**
+     * Atomically replaces a session with what {@code update} makes of it (Catalyst's {@code get_and_set_session_data}).
+     * The entry's page stays locked while {@code update} runs and attributes are deserialized and serialized inside
+     * that lock, so keep it short; {@link #applyDelta} holds the lock only to move bytes.
+     *
+     * @param id a session id
+     * @param update sees the live session or null, returns the new session or null to delete it
+     * @return the session stored afterwards, or null
+     */
+    public SessionData getAndSetSessionData(String id, UnaryOperator<SessionData> update) {
+        byte[] key = sessionKey(id);
+        long now = clockMillis();
+        SessionData[] result = new SessionData[1];
+        String[] principals = new String[2];
+        write(id, key, current -> {
+            SessionRecord previous = decodeLive(current, id, now);
+            principals[0] = previous == null ? null : previous.principalName;
+            SessionData next = update.apply(previous == null ? null : toData(id, previous));
+            result[0] = next;
+            if (next == null) {
+                return null;
+            }
+            SessionRecord record = toRecord(next);
+            principals[1] = record.principalName;
+            return record.encode();
+        }, -1);
+        reindex(id, principals[0], principals[1]);
+        return result[0];
+    }
+
+    /**
+     * Merges one request's changes into the stored session, atomically with respect to every thread and process:
+     * only the attributes named in the delta change, the last access moves forward, and a session that no longer
+     * exists is left absent unless the delta creates it ({@link SessionDelta.Builder#createdAt}).
+     *
+     * @param id a session id
+     * @param delta the changes
+     * @return true when the session exists after the merge; false when it was gone (deleted or expired)
+     * @throws SessionTooLargeException when the merged session cannot fit in one page; the old contents stay
+     * @throws SessionSerializationException when a changed attribute cannot be serialized; nothing is changed
+     */
+    public boolean applyDelta(String id, SessionDelta delta) {
+        byte[] key = sessionKey(id);
+        Map<String, byte[]> changes = serializeChanges(delta);
+        long now = clockMillis();
+        if (delta.principalChanged() && delta.principalName() != null) {
+            indexAdd(delta.principalName(), id);
+        }
+        String[] principals = new String[2];
+        boolean[] exists = new boolean[1];
+        write(id, key, current -> {
+            SessionRecord record = decodeLive(current, id, now);
+            if (record == null) {
+                if (delta.createdAt() == null) {
+                    return current;
+                }
+                record = newRecord(delta.createdAt(), now);
+            }
+            principals[0] = record.principalName;
+            merge(record, delta, changes, now);
+            principals[1] = record.principalName;
+            exists[0] = true;
+            return record.encode();
+        }, -1);
+        if (exists[0]) {
+            reindex(id, principals[0], principals[1]);
+        }
+        return exists[0];
+    }
+
+    /**
+     * Moves a session to a new id (session fixation protection at login), applying {@code delta} on the way. A
+     * request still writing to the old id afterwards finds it gone and does not recreate it. Crash-safe: the new entry
+     * is written before the old one is removed, so a crash in between leaves both (the old one expires) and never
+     * neither.
+     *
+     * @param oldId the current id
+     * @param newId the new id, not in use
+     * @param delta changes to apply as well
+     * @return true when the session now lives under {@code newId}; false when the old session was gone
+     * @throws IllegalStateException when {@code newId} is already in use
+     */
+    public boolean changeSessionId(String oldId, String newId, SessionDelta delta) {
+        byte[] oldKey = sessionKey(oldId);
+        byte[] newKey = sessionKey(newId);
+        Map<String, byte[]> changes = serializeChanges(delta);
+        long now = clockMillis();
+        byte[] snapshot = cache.get(oldKey);
+        SessionRecord record = decodeLive(snapshot, oldId, now);
+        if (record == null) {
+            if (delta.createdAt() == null) {
+                return false;
+            }
+            record = newRecord(delta.createdAt(), now);
+        }
+        String oldPrincipal = record.principalName;
+        merge(record, delta, changes, now);
+        if (record.principalName != null) {
+            indexAdd(record.principalName, newId);
+        }
+        byte[] moved = record.encode();
+        boolean[] taken = new boolean[1];
+        write(newId, newKey, current -> {
+            taken[0] = current != null;
+            return taken[0] ? current : moved;
+        }, moved.length);
+        if (taken[0]) {
+            throw new IllegalStateException("cannot change session id " + oldId + " to " + newId + ": a session with"
+                    + " the new id exists already; generate another id");
+        }
+        byte[] latest = cache.getAndRemove(oldKey);
+        SessionRecord latestRecord = decodeLive(latest, oldId, now);
+        if (latestRecord == null && snapshot != null) {
+            // Deleted (logged out) while we copied it: the copy must not outlive it.
+            cache.remove(newKey);
+            if (record.principalName != null) {
+                indexRemove(record.principalName, newId);
+            }
+            return false;
+        }
+        if (latestRecord != null && !Arrays.equals(latest, snapshot)) {
+            // A concurrent request changed the old entry after our snapshot: carry its state over, with our delta.
+            merge(latestRecord, delta, changes, now);
+            byte[] merged = latestRecord.encode();
+            write(newId, newKey, current -> current == null ? null : merged, merged.length);
+            oldPrincipal = latestRecord.principalName;
+        }
+        if (oldPrincipal != null) {
+            indexRemove(oldPrincipal, oldId);
+        }
+        return true;
+    }
+
+    /**
+     * Removes every expired session from the file (the Perl store's version of this was a no-op) and reports each,
+     * so callers can fire expiry events. Sessions expired longer than {@link SessionStoreConfig#expiredRetention()}
+     * ago may already have been dropped by the file itself and are then not reported. Also frees the space of
+     * expired entries of any kind ({@link FastMmap#purge()}).
+     *
+     * @return the sessions removed, with their last contents (attributes that cannot be read are left out)
+     */
+    public List<ExpiredSession> deleteExpiredSessions() {
+        long now = clockMillis();
+        List<ExpiredSession> removed = new ArrayList<>();
+        for (CacheEntry entry : cache.entriesWithValues()) {
+            byte[] key = entry.key();
+            if (!startsWith(key, SESSION_PREFIX)) {
+                continue;
+            }
+            String id = new String(key, SESSION_PREFIX.length, key.length - SESSION_PREFIX.length,
+                    StandardCharsets.US_ASCII);
+            SessionRecord seen = decodeQuietly(entry.value(), id);
+            if (seen != null && !seen.isExpired(now)) {
+                continue;
+            }
+            SessionRecord[] gone = new SessionRecord[1];
+            boolean[] corrupt = new boolean[1];
+            cache.getAndSet(key, current -> {
+                if (current == null) {
+                    return null;
+                }
+                SessionRecord record = decodeQuietly(current, id);
+                if (record != null && !record.isExpired(now)) {
+                    return current; // refreshed by a request since we looked
+                }
+                gone[0] = record;
+                corrupt[0] = record == null;
+                return null;
+            });
+            if (gone[0] != null) {
+                if (gone[0].principalName != null) {
+                    indexRemove(gone[0].principalName, id);
+                }
+                removed.add(new ExpiredSession(id, toDataLenient(id, gone[0])));
+            } else if (corrupt[0]) {
+                LOG.log(Level.WARNING, "removed unreadable session entry " + id + " from " + config.file());
+            }
+        }
+        cache.purge();
+        return removed;
+    }
+
+    /**
+     * @param principalName a user name
+     * @return the user's live sessions by id
+     */
+    public Map<String, SessionData> findByPrincipalName(String principalName) {
+        Objects.requireNonNull(principalName, "principalName");
+        byte[] indexKey = indexKey(principalName);
+        List<String> ids = parseIds(cache.get(indexKey));
+        Map<String, SessionData> found = new LinkedHashMap<>();
+        List<String> stale = new ArrayList<>();
+        long now = clockMillis();
+        for (String id : ids) {
+            if (!SessionIds.isValid(id)) {
+                stale.add(id);
+                continue;
+            }
+            SessionRecord record = decodeLive(cache.get(sessionKey(id)), id, now);
+            if (record == null || !principalName.equals(record.principalName)) {
+                stale.add(id);
+            } else {
+                found.put(id, toData(id, record));
+            }
+        }
+        if (!stale.isEmpty()) {
+            updateIndex(indexKey, list -> list.removeAll(stale));
+        }
+        return found;
+    }
+
+    /**
+     * @return live sessions evicted from the file to make room since this store opened it (counted across all
+     *     processes sharing the file); each is a user who lost a session early: raise the cache size when this grows
+     */
+    public long liveSessionEvictionCount() {
+        return evictions.evictedSinceOpen();
+    }
+
+    /**
+     * @param id a session id
+     * @return the largest serialized session (all attributes with names and metadata) that fits under this id
+     */
+    public int maxSessionByteCount(String id) {
+        return cache.maxValueByteCount(sessionKey(id).length);
+    }
+
+    /** @return the underlying file, for statistics and diagnostics */
+    public FastMmap cache() {
+        return cache;
+    }
+
+    /** Closes the file (deleting it when so configured and no other process has it open). */
+    @Override
+    public void close() {
+        cache.close();
+    }
+
+    @Override
+    public String toString() {
+        return "SessionStore[" + config.file() + "]";
+    }
+
+    // ---- merging ----
+
+    private Map<String, byte[]> serializeChanges(SessionDelta delta) {
+        Map<String, byte[]> changes = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : delta.changes().entrySet()) {
+            changes.put(e.getKey(), e.getValue() == null ? null : serializer.serialize(e.getKey(), e.getValue()));
+        }
+        return changes;
+    }
+
+    private SessionRecord newRecord(Instant createdAt, long nowMillis) {
+        return new SessionRecord(createdAt.toEpochMilli(), nowMillis, config.defaultMaxInactiveInterval().toMillis(),
+                null, Map.of());
+    }
+
+    private void merge(SessionRecord record, SessionDelta delta, Map<String, byte[]> changes, long nowMillis) {
+        for (Map.Entry<String, byte[]> e : changes.entrySet()) {
+            if (e.getValue() == null) {
+                record.attributes.remove(e.getKey());
+            } else {
+                record.attributes.put(e.getKey(), e.getValue());
+            }
+        }
+        long accessed = delta.lastAccessedAt() == null ? nowMillis : delta.lastAccessedAt().toEpochMilli();
+        record.lastAccessedMillis = Math.max(record.lastAccessedMillis, accessed);
+        if (delta.maxInactiveInterval() != null) {
+            record.maxInactiveMillis = limit(delta.maxInactiveInterval()).toMillis();
+        }
+        if (delta.principalChanged()) {
+            record.principalName = delta.principalName();
+        }
+    }
+
+    private Duration limit(Duration interval) {
+        Duration max = config.maxInactiveIntervalLimit();
+        if (interval.compareTo(max) <= 0) {
+            return interval;
+        }
+        if (!warnedAboutLimit) {
+            warnedAboutLimit = true;
+            LOG.log(Level.WARNING, "a session asked for max inactive interval " + interval + ", above the limit "
+                    + max + " of " + config.file() + "; it gets " + max + ". Raise max-inactive-interval-limit"
+                    + " (fastmmap.session.max-inactive-interval-limit) if sessions should live longer.");
+        }
+        return max;
+    }
+
+    private void write(String id, byte[] key, UnaryOperator<byte[]> update, int byteCount) {
+        try {
+            cache.getAndSet(key, update);
+        } catch (ValueTooLargeException e) {
+            long size = byteCount >= 0 ? byteCount : e.entryByteCount() - key.length;
+            throw new SessionTooLargeException("session " + id + " needs " + size + " bytes serialized, but one"
+                    + " session may take at most " + maxSessionByteCount(id) + " bytes in " + config.file()
+                    + " (page size " + config.pageSizeBytes() + " bytes); store less in the session or raise"
+                    + " page-size (fastmmap.session.page-size). The session keeps its previous contents.", size,
+                    maxSessionByteCount(id), e);
+        }
+        evictions.maybeCheck();
+    }
+
+    // ---- index ----
+
+    private void reindex(String id, String before, String after) {
+        if (after != null) {
+            indexAdd(after, id); // adds when the index entry was evicted or the principal is new; else a no-op
+        }
+        if (before != null && !before.equals(after)) {
+            indexRemove(before, id);
+        }
+    }
+
+    private void indexAdd(String principalName, String id) {
+        updateIndex(indexKey(principalName), ids -> {
+            if (!ids.contains(id)) {
+                ids.add(id);
+            }
+        });
+    }
+
+    private void indexRemove(String principalName, String id) {
+        updateIndex(indexKey(principalName), ids -> ids.remove(id));
+    }
+
+    private void updateIndex(byte[] indexKey, java.util.function.Consumer<List<String>> change) {
+        try {
+            cache.getAndSet(indexKey, current -> {
+                List<String> ids = parseIds(current);
+                List<String> before = List.copyOf(ids);
+                change.accept(ids);
+                if (ids.equals(before)) {
+                    return current;
+                }
+                return ids.isEmpty() ? null : String.join("\n", ids).getBytes(StandardCharsets.US_ASCII);
+            });
+        } catch (ValueTooLargeException e) {
+            LOG.log(Level.WARNING, "the principal index entry for one user no longer fits in a page of "
+                    + config.file() + " (too many sessions for one user); findByPrincipalName may miss sessions."
+                    + " Raise page-size or limit concurrent sessions per user.");
+        }
+    }
+
+    private static List<String> parseIds(byte[] bytes) {
+        if (bytes == null || bytes.length == 0) {
+            return new ArrayList<>();
+        }
+        return new ArrayList<>(Arrays.asList(new String(bytes, StandardCharsets.US_ASCII).split("\n")));
+    }
+
+    // ---- keys and records ----
+
+    private static byte[] sessionKey(String id) {
+        return concat(SESSION_PREFIX, SessionIds.requireValid(id).getBytes(StandardCharsets.US_ASCII));
+    }
+
+    private static byte[] indexKey(String principalName) {
+        byte[] name = principalName.getBytes(StandardCharsets.UTF_8);
+        if (name.length <= MAX_PLAIN_PRINCIPAL_BYTES) {
+            return concat(INDEX_PREFIX, name);
+        }
+        try {
+            byte[] digest = java.security.MessageDigest.getInstance("SHA-256").digest(name);
+            return concat("p#".getBytes(StandardCharsets.US_ASCII), digest);
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("every JDK has SHA-256", e);
+        }
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] out = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    private static boolean startsWith(byte[] key, byte[] prefix) {
+        return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
+    }
+
+    private long clockMillis() {
+        return config.clock().millis();
+    }
+
+    private SessionRecord decodeLive(byte[] bytes, String id, long nowMillis) {
+        SessionRecord record = decodeQuietly(bytes, id);
+        return record == null || record.isExpired(nowMillis) ? null : record;
+    }
+
+    private SessionRecord decodeQuietly(byte[] bytes, String id) {
+        if (bytes == null) {
+            return null;
+        }
+        try {
+            return SessionRecord.decode(bytes, "session " + id);
+        } catch (SessionRecord.CorruptSessionException e) {
+            LOG.log(Level.WARNING, "treating session " + id + " in " + config.file() + " as absent: "
+                    + e.getMessage());
+            return null;
+        }
+    }
+
+    private SessionRecord toRecord(SessionData data) {
+        Map<String, byte[]> attributes = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : data.attributes().entrySet()) {
+            attributes.put(e.getKey(), serializer.serialize(e.getKey(), e.getValue()));
+        }
+        return new SessionRecord(data.createdAt().toEpochMilli(), data.lastAccessedAt().toEpochMilli(),
+                limit(data.maxInactiveInterval()).toMillis(), data.principalName(), attributes);
+    }
+
+    private SessionData toData(String id, SessionRecord record) {
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        for (Map.Entry<String, byte[]> e : record.attributes.entrySet()) {
+            attributes.put(e.getKey(), serializer.deserialize(e.getKey(), e.getValue()));
+        }
+        return dataOf(record, attributes);
+    }
+
+    private SessionData toDataLenient(String id, SessionRecord record) {
+        Map<String, Object> attributes = new LinkedHashMap<>();
+        for (Map.Entry<String, byte[]> e : record.attributes.entrySet()) {
+            try {
+                attributes.put(e.getKey(), serializer.deserialize(e.getKey(), e.getValue()));
+            } catch (RuntimeException ex) {
+                LOG.log(Level.DEBUG, "expired session " + id + ": attribute " + e.getKey() + " unreadable: " + ex);
+            }
+        }
+        return dataOf(record, attributes);
+    }
+
+    private static SessionData dataOf(SessionRecord record, Map<String, Object> attributes) {
+        return SessionData.of(Instant.ofEpochMilli(record.createdMillis),
+                Instant.ofEpochMilli(record.lastAccessedMillis), Duration.ofMillis(record.maxInactiveMillis),
+                record.principalName, attributes);
+    }
+
+    /**
+     * A session removed by {@link #deleteExpiredSessions()}.
+     *
+     * @param id its id
+     * @param data its last contents
+     */
+    public record ExpiredSession(String id, SessionData data) {
+    }
+}

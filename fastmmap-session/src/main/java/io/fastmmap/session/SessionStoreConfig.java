@@ -1,0 +1,398 @@
+package io.fastmmap.session;
+
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * How a {@link SessionStore} opens its file. Defaults follow the Perl store: one file per application, named after
+ * it, in a private per-user directory ({@code $XDG_CACHE_HOME/fastmmap} or {@code ~/.cache/fastmmap}, created with
+ * mode 0700), kept across restarts.
+ *
+ * {@snippet :
+ * SessionStore store = SessionStore.open(SessionStoreConfig.builder("shop")   // ~/.cache/fastmmap/shop.sessions
+ *         .cacheSize(64L << 20)
+ *         .build());
+ * }
+ *
+ * <p>The same settings as string keys ({@link #fromProperties}), for containers that configure by name.
+ */
+public final class SessionStoreConfig {
+    /** Default total size of the session file: 16 MiB. */
+    public static final long DEFAULT_CACHE_SIZE = 16L << 20;
+    /** Default page size, which bounds one session: 64 KiB. */
+    public static final int DEFAULT_PAGE_SIZE = 64 << 10;
+
+    private static final Set<String> KEYS = new TreeSet<>(Arrays.asList("app-name", "storage", "cache-size",
+            "page-size", "recreate", "delete-on-close", "max-inactive-interval", "max-inactive-interval-limit",
+            "java-allowed-classes"));
+    /** The Perl store's names for the same settings. */
+    private static final Map<String, String> PERL_ALIASES = Map.of("init_file", "recreate", "unlink_on_exit",
+            "delete-on-close", "cache_size", "cache-size", "page_size", "page-size", "file", "storage");
+
+    private final String appName;
+    private final Path file;
+    private final long cacheSizeBytes;
+    private final int pageSizeBytes;
+    private final boolean recreate;
+    private final boolean deleteOnClose;
+    private final Duration defaultMaxInactiveInterval;
+    private final Duration maxInactiveIntervalLimit;
+    private final Duration expiredRetention;
+    private final Duration evictionWarningInterval;
+    private final Clock clock;
+    private final AttributeSerializer serializer;
+
+    private SessionStoreConfig(Builder b) {
+        this.appName = b.appName;
+        this.file = b.file != null ? b.file : defaultDirectory().resolve(appName + ".sessions");
+        this.cacheSizeBytes = b.cacheSizeBytes;
+        this.pageSizeBytes = b.pageSizeBytes;
+        this.recreate = b.recreate;
+        this.deleteOnClose = b.deleteOnClose;
+        this.defaultMaxInactiveInterval = b.defaultMaxInactiveInterval;
+        this.maxInactiveIntervalLimit = b.maxInactiveIntervalLimit;
+        this.expiredRetention = b.expiredRetention;
+        this.evictionWarningInterval = b.evictionWarningInterval;
+        this.clock = b.clock;
+        this.serializer = b.serializer;
+    }
+
+    /**
+     * @param appName the application's name, used for the default file name: letters, digits, '.', '_' and '-'
+     * @return a builder with the defaults
+     */
+    public static Builder builder(String appName) {
+        return new Builder(appName);
+    }
+
+    /**
+     * Reads settings by name: {@code app-name} (required), {@code storage} (file path), {@code cache-size} and
+     * {@code page-size} (bytes, or with a k/m/g suffix), {@code recreate}, {@code delete-on-close},
+     * {@code max-inactive-interval} and {@code max-inactive-interval-limit} (seconds, or an ISO-8601 duration such as
+     * {@code PT30M}), {@code java-allowed-classes} (comma-separated patterns; switches Java serialization on). The
+     * Perl store's {@code init_file}, {@code unlink_on_exit}, {@code cache_size} and {@code page_size} are accepted
+     * too.
+     *
+     * @param properties the settings
+     * @return the configuration
+     * @throws IllegalArgumentException naming an unknown key or a bad value
+     */
+    public static SessionStoreConfig fromProperties(Map<String, String> properties) {
+        String appName = null;
+        for (Map.Entry<String, String> e : properties.entrySet()) {
+            if (canonical(e.getKey()).equals("app-name")) {
+                appName = e.getValue();
+            }
+        }
+        if (appName == null) {
+            throw new IllegalArgumentException("session store settings need \"app-name\" (it names the file); got "
+                    + properties.keySet());
+        }
+        Builder b = builder(appName);
+        for (Map.Entry<String, String> e : properties.entrySet()) {
+            String value = e.getValue().trim();
+            switch (canonical(e.getKey())) {
+                case "app-name" -> { }
+                case "storage" -> b.file(Path.of(value));
+                case "cache-size" -> b.cacheSize(parseSize(e.getKey(), value));
+                case "page-size" -> b.pageSize(Math.toIntExact(parseSize(e.getKey(), value)));
+                case "recreate" -> b.recreate(parseBoolean(e.getKey(), value));
+                case "delete-on-close" -> b.deleteOnClose(parseBoolean(e.getKey(), value));
+                case "max-inactive-interval" -> b.defaultMaxInactiveInterval(parseDuration(e.getKey(), value));
+                case "max-inactive-interval-limit" -> b.maxInactiveIntervalLimit(parseDuration(e.getKey(), value));
+                case "java-allowed-classes" -> b.serializer(DefaultAttributeSerializer.withJavaSerialization(
+                        Arrays.stream(value.split(",")).map(String::trim).filter(s -> !s.isEmpty())
+                                .toArray(String[]::new)));
+                default -> throw new IllegalArgumentException("unknown session store setting \"" + e.getKey()
+                        + "\"; known: " + KEYS + " (and the Perl names " + PERL_ALIASES.keySet() + ")");
+            }
+        }
+        return b.build();
+    }
+
+    private static String canonical(String key) {
+        return PERL_ALIASES.getOrDefault(key, key);
+    }
+
+    /**
+     * @param key the setting, for the message
+     * @param value bytes, or a number with suffix k, m or g (powers of 1024), as the Perl store's {@code cache_size}
+     * @return bytes
+     */
+    static long parseSize(String key, String value) {
+        String v = value.toLowerCase(Locale.ROOT);
+        long unit = 1;
+        if (v.endsWith("k") || v.endsWith("m") || v.endsWith("g")) {
+            unit = switch (v.charAt(v.length() - 1)) {
+                case 'k' -> 1L << 10;
+                case 'm' -> 1L << 20;
+                default -> 1L << 30;
+            };
+            v = v.substring(0, v.length() - 1);
+        }
+        try {
+            return Math.multiplyExact(Long.parseLong(v), unit);
+        } catch (NumberFormatException | ArithmeticException e) {
+            throw new IllegalArgumentException("session store setting " + key + "=\"" + value + "\" is not a size;"
+                    + " write bytes or a number with k, m or g, e.g. 64m");
+        }
+    }
+
+    private static boolean parseBoolean(String key, String value) {
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "true", "1", "yes" -> true;
+            case "false", "0", "no" -> false;
+            default -> throw new IllegalArgumentException("session store setting " + key + "=\"" + value
+                    + "\" is not a boolean; write true or false");
+        };
+    }
+
+    private static Duration parseDuration(String key, String value) {
+        try {
+            return value.startsWith("P") || value.startsWith("p") ? Duration.parse(value)
+                    : Duration.ofSeconds(Long.parseLong(value));
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("session store setting " + key + "=\"" + value + "\" is not a"
+                    + " duration; write seconds (1800) or ISO-8601 (PT30M)");
+        }
+    }
+
+    /** @return {@code $XDG_CACHE_HOME/fastmmap}, or {@code ~/.cache/fastmmap} */
+    static Path defaultDirectory() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        Path base = xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute() ? Path.of(xdg)
+                : Path.of(System.getProperty("user.home"), ".cache");
+        return base.resolve("fastmmap");
+    }
+
+    /** @return the application name */
+    public String appName() {
+        return appName;
+    }
+
+    /** @return the session file */
+    public Path file() {
+        return file;
+    }
+
+    /** @return total page bytes of the file */
+    public long cacheSizeBytes() {
+        return cacheSizeBytes;
+    }
+
+    /** @return bytes per page; one session must fit in one page */
+    public int pageSizeBytes() {
+        return pageSizeBytes;
+    }
+
+    /** @return true to wipe the file when opening */
+    public boolean recreate() {
+        return recreate;
+    }
+
+    /** @return true to delete the file on close when no other process has it open */
+    public boolean deleteOnClose() {
+        return deleteOnClose;
+    }
+
+    /** @return the max inactive interval of new sessions */
+    public Duration defaultMaxInactiveInterval() {
+        return defaultMaxInactiveInterval;
+    }
+
+    /** @return the longest max inactive interval a session may have; longer ones are lowered to it */
+    public Duration maxInactiveIntervalLimit() {
+        return maxInactiveIntervalLimit;
+    }
+
+    /** @return how long an expired session stays in the file for {@link SessionStore#deleteExpiredSessions} to report */
+    public Duration expiredRetention() {
+        return expiredRetention;
+    }
+
+    /** @return the least time between two warnings about evicted live sessions */
+    public Duration evictionWarningInterval() {
+        return evictionWarningInterval;
+    }
+
+    /** @return the wall clock of session times */
+    public Clock clock() {
+        return clock;
+    }
+
+    /** @return the attribute serializer */
+    public AttributeSerializer serializer() {
+        return serializer;
+    }
+
+    @Override
+    public String toString() {
+        return "SessionStoreConfig[app=" + appName + ", file=" + file + ", cacheSize=" + cacheSizeBytes
+                + ", pageSize=" + pageSizeBytes + ", recreate=" + recreate + ", deleteOnClose=" + deleteOnClose
+                + ", maxInactive=" + defaultMaxInactiveInterval + ", limit=" + maxInactiveIntervalLimit
+                + ", serializer=" + serializer + "]";
+    }
+
+    /** Collects settings; each setter checks its argument at once. */
+    public static final class Builder {
+        private final String appName;
+        private Path file;
+        private long cacheSizeBytes = DEFAULT_CACHE_SIZE;
+        private int pageSizeBytes = DEFAULT_PAGE_SIZE;
+        private boolean recreate;
+        private boolean deleteOnClose;
+        private Duration defaultMaxInactiveInterval = Duration.ofMinutes(30);
+        private Duration maxInactiveIntervalLimit = Duration.ofHours(24);
+        private Duration expiredRetention = Duration.ofMinutes(10);
+        private Duration evictionWarningInterval = Duration.ofMinutes(5);
+        private Clock clock = Clock.systemUTC();
+        private AttributeSerializer serializer = DefaultAttributeSerializer.jsonOnly();
+
+        private Builder(String appName) {
+            Objects.requireNonNull(appName, "appName");
+            if (!appName.matches("[A-Za-z0-9._-]{1,64}") || appName.startsWith(".")) {
+                throw new IllegalArgumentException("app name \"" + appName + "\" must be 1 to 64 characters from"
+                        + " [A-Za-z0-9._-], not starting with '.' (it names the session file)");
+            }
+            this.appName = appName;
+        }
+
+        /**
+         * @param file the session file (Perl {@code storage}); its parent directories are created with mode 0700
+         * @return this builder
+         */
+        public Builder file(Path file) {
+            this.file = Objects.requireNonNull(file, "file").toAbsolutePath();
+            return this;
+        }
+
+        /**
+         * @param bytes total page bytes (Perl {@code cache_size}); changing it recreates the file at the next start
+         * @return this builder
+         */
+        public Builder cacheSize(long bytes) {
+            if (bytes < 4096) {
+                throw new IllegalArgumentException("cacheSize=" + bytes + " bytes; it must be at least 4096");
+            }
+            this.cacheSizeBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @param bytes bytes per page (Perl {@code page_size}), a multiple of 4096; the largest session must fit
+         * @return this builder
+         */
+        public Builder pageSize(int bytes) {
+            if (bytes < 4096 || bytes % 4096 != 0) {
+                throw new IllegalArgumentException("pageSize=" + bytes + " bytes; it must be a multiple of 4096");
+            }
+            this.pageSizeBytes = bytes;
+            return this;
+        }
+
+        /**
+         * @param recreate wipe the file when opening (Perl {@code init_file})
+         * @return this builder
+         */
+        public Builder recreate(boolean recreate) {
+            this.recreate = recreate;
+            return this;
+        }
+
+        /**
+         * @param deleteOnClose delete the file on close when no other process has it open (Perl
+         *     {@code unlink_on_exit}); off by default, so sessions survive restarts
+         * @return this builder
+         */
+        public Builder deleteOnClose(boolean deleteOnClose) {
+            this.deleteOnClose = deleteOnClose;
+            return this;
+        }
+
+        /**
+         * @param interval the max inactive interval of new sessions; default 30 minutes
+         * @return this builder
+         */
+        public Builder defaultMaxInactiveInterval(Duration interval) {
+            if (interval.isNegative()) {
+                throw new IllegalArgumentException("defaultMaxInactiveInterval=" + interval + "; it must be zero or"
+                        + " positive");
+            }
+            this.defaultMaxInactiveInterval = interval;
+            return this;
+        }
+
+        /**
+         * @param limit the longest max inactive interval; default 24 hours. The file's own time to live for a
+         *     session entry is this plus {@link #expiredRetention}, so LRU treats older entries as expired
+         * @return this builder
+         */
+        public Builder maxInactiveIntervalLimit(Duration limit) {
+            if (limit.isNegative() || limit.isZero()) {
+                throw new IllegalArgumentException("maxInactiveIntervalLimit=" + limit + "; it must be positive");
+            }
+            this.maxInactiveIntervalLimit = limit;
+            return this;
+        }
+
+        /**
+         * @param retention how long an expired session stays findable by {@link SessionStore#deleteExpiredSessions}
+         *     (so expiry events can be fired); default 10 minutes
+         * @return this builder
+         */
+        public Builder expiredRetention(Duration retention) {
+            if (retention.isNegative()) {
+                throw new IllegalArgumentException("expiredRetention=" + retention + "; it must not be negative");
+            }
+            this.expiredRetention = retention;
+            return this;
+        }
+
+        /**
+         * @param interval least time between two warnings about evicted live sessions; default 5 minutes
+         * @return this builder
+         */
+        public Builder evictionWarningInterval(Duration interval) {
+            this.evictionWarningInterval = Objects.requireNonNull(interval, "interval");
+            return this;
+        }
+
+        /**
+         * @param clock the wall clock for session times; every process sharing the file must agree on time
+         * @return this builder
+         */
+        public Builder clock(Clock clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @param serializer how attribute values become bytes; default {@link DefaultAttributeSerializer#jsonOnly()}
+         * @return this builder
+         */
+        public Builder serializer(AttributeSerializer serializer) {
+            this.serializer = Objects.requireNonNull(serializer, "serializer");
+            return this;
+        }
+
+        /** @return the configuration */
+        public SessionStoreConfig build() {
+            if (defaultMaxInactiveInterval.compareTo(maxInactiveIntervalLimit) > 0) {
+                throw new IllegalArgumentException("defaultMaxInactiveInterval=" + defaultMaxInactiveInterval
+                        + " is above maxInactiveIntervalLimit=" + maxInactiveIntervalLimit + "; raise the limit");
+            }
+            if (pageSizeBytes > cacheSizeBytes) {
+                throw new IllegalArgumentException("pageSize=" + pageSizeBytes + " is above cacheSize="
+                        + cacheSizeBytes + "; raise cacheSize or lower pageSize");
+            }
+            return new SessionStoreConfig(this);
+        }
+    }
+}

@@ -1,0 +1,132 @@
+package io.fastmmap.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** deleteExpiredSessions, the principal index and changeSessionId. */
+class ExpiryAndIndexTest {
+    @TempDir
+    Path dir;
+
+    private final TestClock clock = new TestClock();
+
+    private static SessionDelta create(TestClock clock, Duration maxInactive, String principal) {
+        SessionDelta.Builder b = SessionDelta.builder().createdAt(clock.instant()).maxInactiveInterval(maxInactive);
+        if (principal != null) {
+            b.principalName(principal);
+        }
+        return b.build();
+    }
+
+    @Test
+    void deleteExpiredSessionsRemovesOnlyExpiredOnesAndReportsThem() {
+        try (SessionStore store = SessionStore.open(Stores.config(dir, clock).build())) {
+            String shortLived = Stores.newId();
+            String longLived = Stores.newId();
+            store.applyDelta(shortLived, create(clock, Duration.ofMinutes(1), "alice"));
+            store.applyDelta(shortLived, SessionDelta.builder().setAttribute("cart", "book").build());
+            store.applyDelta(longLived, create(clock, Duration.ofMinutes(30), "alice"));
+            clock.advance(Duration.ofMinutes(2));
+
+            var removed = store.deleteExpiredSessions();
+            assertThat(removed).hasSize(1);
+            assertThat(removed.get(0).id()).isEqualTo(shortLived);
+            assertThat((String) removed.get(0).data().attribute("cart")).isEqualTo("book");
+            assertThat(removed.get(0).data().principalName()).isEqualTo("alice");
+            // really gone from the file, not only hidden
+            int sessionEntries = 0;
+            for (byte[] key : store.cache().keys()) {
+                if (new String(key, java.nio.charset.StandardCharsets.US_ASCII).startsWith("s:")) {
+                    sessionEntries++;
+                }
+            }
+            assertThat(sessionEntries).isEqualTo(1);
+            assertThat(store.findByPrincipalName("alice")).containsOnlyKeys(longLived);
+        }
+    }
+
+    @Test
+    void principalIndexFollowsLoginLogoutAndUserChange() {
+        try (SessionStore store = SessionStore.open(Stores.config(dir, clock).build())) {
+            String a = Stores.newId();
+            String b = Stores.newId();
+            store.applyDelta(a, create(clock, Duration.ofMinutes(30), null));
+            store.applyDelta(b, create(clock, Duration.ofMinutes(30), null));
+            assertThat(store.findByPrincipalName("alice")).isEmpty();
+
+            store.applyDelta(a, SessionDelta.builder().principalName("alice").build());
+            store.applyDelta(b, SessionDelta.builder().principalName("alice").build());
+            assertThat(store.findByPrincipalName("alice")).containsOnlyKeys(a, b);
+
+            store.applyDelta(b, SessionDelta.builder().principalName("bob").build());
+            assertThat(store.findByPrincipalName("alice")).containsOnlyKeys(a);
+            assertThat(store.findByPrincipalName("bob")).containsOnlyKeys(b);
+
+            store.deleteSessionData(a);
+            assertThat(store.findByPrincipalName("alice")).isEmpty();
+            assertThat(store.cache().get("p:alice".getBytes(java.nio.charset.StandardCharsets.UTF_8))).isNull();
+        }
+    }
+
+    @Test
+    void aLostIndexEntryIsRebuiltByTheUsersNextRequestAndStaleIdsArePruned() {
+        try (SessionStore store = SessionStore.open(Stores.config(dir, clock).build())) {
+            String a = Stores.newId();
+            store.applyDelta(a, create(clock, Duration.ofMinutes(30), "alice"));
+            byte[] indexKey = "p:alice".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            store.cache().remove(indexKey); // as if LRU had evicted it
+            assertThat(store.findByPrincipalName("alice")).isEmpty();
+            store.applyDelta(a, SessionDelta.builder().setAttribute("x", 1).build());
+            assertThat(store.findByPrincipalName("alice")).containsOnlyKeys(a);
+
+            // a stale id (as a crash between session and index writes would leave) is never returned, and pruned
+            String ghost = Stores.newId();
+            store.cache().set(indexKey, (a + "\n" + ghost).getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            assertThat(store.findByPrincipalName("alice")).containsOnlyKeys(a);
+            assertThat(new String(store.cache().get(indexKey), java.nio.charset.StandardCharsets.US_ASCII))
+                    .isEqualTo(a);
+        }
+    }
+
+    @Test
+    void changeSessionIdMovesTheSessionAndTheIndex() {
+        try (SessionStore store = SessionStore.open(Stores.config(dir, clock).build())) {
+            String before = Stores.newId();
+            String after = Stores.newId();
+            store.applyDelta(before, create(clock, Duration.ofMinutes(30), null));
+            store.applyDelta(before, SessionDelta.builder().setAttribute("cart", "book").build());
+
+            assertThat(store.changeSessionId(before, after, SessionDelta.builder().principalName("alice")
+                    .setAttribute("SPRING_SECURITY_CONTEXT", "ctx").build())).isTrue();
+            assertThat(store.getSessionData(before)).isNull();
+            SessionData moved = store.getSessionData(after);
+            assertThat(moved.attributes()).containsOnlyKeys("cart", "SPRING_SECURITY_CONTEXT");
+            assertThat(store.findByPrincipalName("alice")).containsOnlyKeys(after);
+            // a request still holding the old id cannot bring it back
+            assertThat(store.applyDelta(before, SessionDelta.builder().setAttribute("cart", "x").build())).isFalse();
+            assertThat(store.getSessionData(before)).isNull();
+        }
+    }
+
+    @Test
+    void changeSessionIdOfAGoneSessionCreatesNothingAndATakenIdIsRefused() {
+        try (SessionStore store = SessionStore.open(Stores.config(dir, clock).build())) {
+            String gone = Stores.newId();
+            String target = Stores.newId();
+            assertThat(store.changeSessionId(gone, target, SessionDelta.builder().build())).isFalse();
+            assertThat(store.getSessionData(target)).isNull();
+
+            String a = Stores.newId();
+            store.applyDelta(a, create(clock, Duration.ofMinutes(30), null));
+            store.applyDelta(target, create(clock, Duration.ofMinutes(30), null));
+            assertThatThrownBy(() -> store.changeSessionId(a, target, SessionDelta.builder().build()))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("exists already");
+            assertThat(store.getSessionData(a)).isNotNull();
+        }
+    }
+}

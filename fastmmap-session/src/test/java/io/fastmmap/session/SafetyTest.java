@@ -1,0 +1,178 @@
+package io.fastmmap.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.logging.Handler;
+import java.util.logging.LogRecord;
+import java.util.logging.Logger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** Session id checks, too-large sessions, eviction warnings, configuration and file placement. */
+class SafetyTest {
+    @TempDir
+    Path dir;
+
+    private final TestClock clock = new TestClock();
+
+    @ParameterizedTest
+    @ValueSource(strings = {"", "short", "../../../../etc/passwd-aaaaaaaa", "s:aaaaaaaaaaaaaaaaaaaa",
+        "aaaaaaaaaaaaaaaa\naaaa", "møøse-møøse-møøse-møøse", "aaaaaaaaaaaaaaaa aaaa"})
+    void malformedIdsAreRefusedBeforeTheStoreIsTouched(String id) {
+        SessionStore store = SessionStore.open(Stores.config(dir, clock).build());
+        store.close(); // any access to the file would now fail with CacheClosedException instead
+        assertThatThrownBy(() -> store.getSessionData(id)).isInstanceOf(InvalidSessionIdException.class)
+                .hasMessageContaining("[A-Za-z0-9_-]");
+        assertThatThrownBy(() -> store.applyDelta(id, SessionDelta.builder().build()))
+                .isInstanceOf(InvalidSessionIdException.class);
+        assertThatThrownBy(() -> store.deleteSessionData(id)).isInstanceOf(InvalidSessionIdException.class);
+    }
+
+    @Test
+    void tooLongIdsAreRefusedAndTypicalIdsAccepted() {
+        assertThat(SessionIds.isValid("a".repeat(129))).isFalse();
+        assertThat(SessionIds.isValid("a".repeat(128))).isTrue();
+        assertThat(SessionIds.isValid("0b3f4c2e-9f1d-4c55-8e0a-6a1b2c3d4e5f")).isTrue(); // Spring UUID
+        assertThat(SessionIds.isValid("node01abcdefghijklmnop_q0")).isTrue(); // Jetty
+    }
+
+    @Test
+    void aTooLargeSessionNamesTheSizesAndTheOptionAndKeepsTheOldContents() {
+        String id = Stores.newId();
+        try (SessionStore store = SessionStore.open(Stores.config(dir, clock).build())) {
+            store.applyDelta(id, SessionDelta.builder().createdAt(clock.instant()).setAttribute("a", "small").build());
+            String big = "x".repeat(20_000);
+            assertThatThrownBy(() -> store.applyDelta(id, SessionDelta.builder().setAttribute("b", big).build()))
+                    .isInstanceOf(SessionTooLargeException.class)
+                    .hasMessageContaining("session " + id)
+                    .hasMessageContaining("page-size")
+                    .hasMessageContaining(String.valueOf(store.maxSessionByteCount(id)))
+                    .satisfies(e -> assertThat(((SessionTooLargeException) e).sessionByteCount())
+                            .isGreaterThan(20_000));
+            assertThat(store.getSessionData(id).attributes()).containsOnlyKeys("a");
+        }
+    }
+
+    @Test
+    void evictedLiveSessionsAreCountedAndWarnedAboutAtMostOncePerInterval() {
+        List<LogRecord> warnings = new ArrayList<>();
+        Logger jul = Logger.getLogger(SessionStore.class.getName());
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getMessage().contains("evicted")) {
+                    warnings.add(record);
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        jul.addHandler(handler);
+        try (SessionStore store = SessionStore.open(SessionStoreConfig.builder("tiny").file(dir.resolve("t.fmm"))
+                .cacheSize(64 << 10).pageSize(8 << 10).clock(clock).build())) {
+            String payload = "y".repeat(1000);
+            for (int i = 0; i < 300; i++) {
+                store.applyDelta(Stores.newId(), SessionDelta.builder().createdAt(clock.instant())
+                        .setAttribute("p", payload).build());
+                if (i % 50 == 0) {
+                    clock.advance(Duration.ofSeconds(2)); // lets the once-a-second check run
+                }
+            }
+            long evicted = store.liveSessionEvictionCount();
+            assertThat(evicted).isGreaterThan(200); // 64 KiB hold about 60 such sessions
+            assertThat(warnings).hasSize(1); // the rest fall inside the 5-minute warning interval
+            assertThat(warnings.get(0).getMessage()).contains("cache-size").contains(String.valueOf(64 << 10));
+            clock.advance(Duration.ofMinutes(6));
+            store.applyDelta(Stores.newId(), SessionDelta.builder().createdAt(clock.instant())
+                    .setAttribute("p", payload).build());
+            assertThat(warnings).hasSize(2);
+        } finally {
+            jul.removeHandler(handler);
+        }
+    }
+
+    @Test
+    void defaultFileIsNamedAfterTheAppInAPrivateDirectory() throws Exception {
+        String oldHome = System.getProperty("user.home");
+        System.setProperty("user.home", dir.toString());
+        try {
+            SessionStoreConfig config = SessionStoreConfig.builder("MyShop").build();
+            String xdg = System.getenv("XDG_CACHE_HOME");
+            Path expectedDir = xdg != null && !xdg.isBlank() ? Path.of(xdg, "fastmmap")
+                    : dir.resolve(".cache/fastmmap");
+            assertThat(config.file()).isEqualTo(expectedDir.resolve("MyShop.sessions"));
+            if (xdg == null || xdg.isBlank()) {
+                try (SessionStore store = SessionStore.open(config)) {
+                    assertThat(Files.exists(store.config().file())).isTrue();
+                    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(expectedDir)))
+                            .isEqualTo("rwx------");
+                    assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve(".cache"))))
+                            .isEqualTo("rwx------");
+                }
+            }
+        } finally {
+            System.setProperty("user.home", oldHome);
+        }
+    }
+
+    @Test
+    void settingsByNameIncludingThePerlOnes() {
+        SessionStoreConfig config = SessionStoreConfig.fromProperties(Map.of("app-name", "shop",
+                "storage", dir.resolve("s.fmm").toString(), "cache_size", "2m", "page-size", "32k",
+                "init_file", "1", "unlink_on_exit", "true", "max-inactive-interval", "PT15M",
+                "java-allowed-classes", "com.example.*, java.util.*"));
+        assertThat(config.file()).isEqualTo(dir.resolve("s.fmm"));
+        assertThat(config.cacheSizeBytes()).isEqualTo(2L << 20);
+        assertThat(config.pageSizeBytes()).isEqualTo(32 << 10);
+        assertThat(config.recreate()).isTrue();
+        assertThat(config.deleteOnClose()).isTrue();
+        assertThat(config.defaultMaxInactiveInterval()).isEqualTo(Duration.ofMinutes(15));
+        assertThat(((DefaultAttributeSerializer) config.serializer()).javaSerializationEnabled()).isTrue();
+
+        assertThatThrownBy(() -> SessionStoreConfig.fromProperties(Map.of("app-name", "x", "cache-sise", "1m")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cache-sise")
+                .hasMessageContaining("cache-size");
+        assertThatThrownBy(() -> SessionStoreConfig.fromProperties(Map.of("app-name", "x", "cache-size", "lots")))
+                .hasMessageContaining("64m");
+        assertThatThrownBy(() -> SessionStoreConfig.builder("../etc")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void deleteOnCloseRemovesTheFile() {
+        SessionStoreConfig config = Stores.config(dir, clock).deleteOnClose(true).build();
+        SessionStore store = SessionStore.open(config);
+        assertThat(Files.exists(config.file())).isTrue();
+        store.close();
+        assertThat(Files.exists(config.file())).isFalse();
+    }
+
+    @Test
+    void recreateWipesTheFile() {
+        String id = Stores.newId();
+        try (SessionStore store = SessionStore.open(Stores.config(dir, clock).build())) {
+            store.applyDelta(id, SessionDelta.builder().createdAt(clock.instant()).build());
+        }
+        try (SessionStore store = SessionStore.open(Stores.config(dir, clock).build())) {
+            assertThat(store.getSessionData(id)).isNotNull(); // kept across restarts by default
+        }
+        try (SessionStore store = SessionStore.open(Stores.config(dir, clock).recreate(true).build())) {
+            assertThat(store.getSessionData(id)).isNull();
+        }
+    }
+}

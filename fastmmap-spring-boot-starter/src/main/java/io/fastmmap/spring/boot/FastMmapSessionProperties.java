@@ -1,0 +1,175 @@
+package io.fastmmap.spring.boot;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.session.FlushMode;
+import org.springframework.session.SaveMode;
+import org.springframework.util.unit.DataSize;
+
+/** {@code fastmmap.session.*}: where and how HTTP sessions are stored. */
+@ConfigurationProperties(prefix = "fastmmap.session")
+public class FastMmapSessionProperties {
+    /** Whether to store HTTP sessions in a fastmmap file. */
+    private boolean enabled = true;
+
+    /**
+     * Session file, shared by every instance of the application on this host. Default:
+     * ~/.cache/fastmmap/APP.sessions (or under $XDG_CACHE_HOME), APP being app-name.
+     */
+    private Path file;
+
+    /** Names the default file. Default: spring.application.name, else "application". */
+    private String appName;
+
+    /** Total size of the session file. Changing it recreates the file (all sessions are lost) at the next start. */
+    private DataSize cacheSize = DataSize.ofMegabytes(16);
+
+    /** Page size; one session (all attributes serialized) must fit in one page. */
+    private DataSize pageSize = DataSize.ofKilobytes(64);
+
+    /** Wipe the session file at start-up. */
+    private boolean recreate = false;
+
+    /** Delete the session file when the application stops and no other process has it open. */
+    private boolean deleteOnClose = false;
+
+    /** When session changes are written: at the end of the request (ON_SAVE) or at once (IMMEDIATE). */
+    private FlushMode flushMode = FlushMode.ON_SAVE;
+
+    /** Which attributes are written on save. */
+    private SaveMode saveMode = SaveMode.ON_SET_ATTRIBUTE;
+
+    /** Cron expression of the expired-session cleanup, which publishes SessionExpiredEvents; "-" turns it off. */
+    private String cleanupCron = "0 * * * * *";
+
+    /** Longest max inactive interval a session may have; longer ones are lowered to it. */
+    private Duration maxInactiveIntervalLimit = Duration.ofHours(24);
+
+    private final Serialization serialization = new Serialization();
+
+    /** How attribute values are serialized. */
+    public static class Serialization {
+        /**
+         * Allow Java serialization for Spring Security's session attributes (security context, saved request, CSRF
+         * token); needed for form login. Adds org.springframework.security.** and java.util.* to the allow-list.
+         */
+        private boolean springSecurity = false;
+
+        /**
+         * Further class patterns (a.b.C, a.b.*, a.b.**) that may be read back with Java serialization; any entry
+         * switches Java serialization on. Plain values (strings, numbers, lists, maps) are always stored as JSON.
+         */
+        private List<String> javaAllowedClasses = new ArrayList<>();
+
+        public boolean isSpringSecurity() {
+            return springSecurity;
+        }
+
+        public void setSpringSecurity(boolean springSecurity) {
+            this.springSecurity = springSecurity;
+        }
+
+        public List<String> getJavaAllowedClasses() {
+            return javaAllowedClasses;
+        }
+
+        public void setJavaAllowedClasses(List<String> javaAllowedClasses) {
+            this.javaAllowedClasses = javaAllowedClasses;
+        }
+    }
+
+    public boolean isEnabled() {
+        return enabled;
+    }
+
+    public void setEnabled(boolean enabled) {
+        this.enabled = enabled;
+    }
+
+    public Path getFile() {
+        return file;
+    }
+
+    public void setFile(Path file) {
+        this.file = file;
+    }
+
+    public String getAppName() {
+        return appName;
+    }
+
+    public void setAppName(String appName) {
+        this.appName = appName;
+    }
+
+    public DataSize getCacheSize() {
+        return cacheSize;
+    }
+
+    public void setCacheSize(DataSize cacheSize) {
+        this.cacheSize = cacheSize;
+    }
+
+    public DataSize getPageSize() {
+        return pageSize;
+    }
+
+    public void setPageSize(DataSize pageSize) {
+        this.pageSize = pageSize;
+    }
+
+    public boolean isRecreate() {
+        return recreate;
+    }
+
+    public void setRecreate(boolean recreate) {
+        this.recreate = recreate;
+    }
+
+    public boolean isDeleteOnClose() {
+        return deleteOnClose;
+    }
+
+    public void setDeleteOnClose(boolean deleteOnClose) {
+        this.deleteOnClose = deleteOnClose;
+    }
+
+    public FlushMode getFlushMode() {
+        return flushMode;
+    }
+
+    public void setFlushMode(FlushMode flushMode) {
+        this.flushMode = flushMode;
+    }
+
+    public SaveMode getSaveMode() {
+        return saveMode;
+    }
+
+    public void setSaveMode(SaveMode saveMode) {
+        this.saveMode = saveMode;
+    }
+
+    public String getCleanupCron() {
+        return cleanupCron;
+    }
+
+    public void setCleanupCron(String cleanupCron) {
+        this.cleanupCron = cleanupCron;
+    }
+
+    public Duration getMaxInactiveIntervalLimit() {
+        return maxInactiveIntervalLimit;
+    }
+
+    public void setMaxInactiveIntervalLimit(Duration maxInactiveIntervalLimit) {
+        this.maxInactiveIntervalLimit = maxInactiveIntervalLimit;
+    }
+
+    public Serialization getSerialization() {
+        return serialization;
+    }
+}

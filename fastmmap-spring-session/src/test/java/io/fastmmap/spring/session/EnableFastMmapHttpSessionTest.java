@@ -1,0 +1,80 @@
+package io.fastmmap.spring.session;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fastmmap.session.SessionStore;
+import io.fastmmap.session.SessionStoreConfig;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.session.FlushMode;
+import org.springframework.session.SaveMode;
+import org.springframework.session.config.SessionRepositoryCustomizer;
+import org.springframework.session.web.http.SessionRepositoryFilter;
+import org.springframework.test.util.ReflectionTestUtils;
+
+/** {@link EnableFastMmapHttpSession} in a plain Spring context (no Boot). */
+class EnableFastMmapHttpSessionTest {
+    @TempDir
+    static Path dir;
+
+    @Configuration
+    @EnableFastMmapHttpSession(appName = "annotated", cacheSize = 1 << 20,
+            pageSize = 16 << 10, maxInactiveIntervalInSeconds = 600, flushMode = FlushMode.IMMEDIATE,
+            saveMode = SaveMode.ALWAYS, cleanupCron = "-")
+    static class WithOwnStore {
+        @Bean
+        SessionStore sessionStore() {
+            return SessionStore.open(SessionStoreConfig.builder("own").file(dir.resolve("own.fmm"))
+                    .cacheSize(1 << 20).build());
+        }
+
+        @Bean
+        SessionRepositoryCustomizer<FastMmapSessionRepository> customizer() {
+            return repo -> repo.setDefaultMaxInactiveInterval(Duration.ofMinutes(7));
+        }
+    }
+
+    @Test
+    void registersFilterAndRepositoryWithTheAnnotationsSettings() {
+        try (var context = new AnnotationConfigApplicationContext(WithOwnStore.class)) {
+            FastMmapSessionRepository repo = context.getBean(FastMmapSessionRepository.class);
+            assertThat(context.getBean("springSessionRepositoryFilter")).isInstanceOf(SessionRepositoryFilter.class);
+            assertThat(repo.getSessionStore()).isSameAs(context.getBean(SessionStore.class));
+            assertThat(ReflectionTestUtils.getField(repo, "flushMode")).isEqualTo(FlushMode.IMMEDIATE);
+            assertThat(ReflectionTestUtils.getField(repo, "saveMode")).isEqualTo(SaveMode.ALWAYS);
+            // the customizer ran after the annotation's 600 s
+            var session = repo.createSession();
+            assertThat(session.getMaxInactiveInterval()).isEqualTo(Duration.ofMinutes(7));
+            assertThat(repo.findById(session.getId())).isNotNull(); // IMMEDIATE: stored on creation
+            assertThat(context.getBean(FastMmapSessionCleanup.class).isRunning()).isFalse(); // cron "-"
+        }
+    }
+
+    static final String LITERAL_FILE = "target/enable-annotation-test/opened.fmm";
+
+    @Configuration
+    @EnableFastMmapHttpSession(appName = "opened", file = LITERAL_FILE, cacheSize = 1 << 20, pageSize = 16 << 10)
+    static class OpensItsOwnStore {
+    }
+
+    @Test
+    void opensTheAnnotationsFileAndRunsTheCleanupWithTheContext() {
+        FastMmapSessionRepository repo;
+        try (var context = new AnnotationConfigApplicationContext(OpensItsOwnStore.class)) {
+            repo = context.getBean(FastMmapSessionRepository.class);
+            assertThat(repo.getSessionStore().config().file()).isEqualTo(Path.of(LITERAL_FILE).toAbsolutePath());
+            assertThat(Files.exists(Path.of(LITERAL_FILE))).isTrue();
+            assertThat(context.getBean(FastMmapSessionCleanup.class).isRunning()).isTrue();
+        }
+        // the repository opened the store, so the context's close closed it
+        assertThatThrownBy(() -> repo.findById("00000000-0000-0000-0000-000000000000"))
+                .isInstanceOf(io.fastmmap.CacheClosedException.class);
+    }
+}
