@@ -5,8 +5,8 @@
 #   fastmmap-benchmarks/run-all.sh --quick --out DIR    # smoke test (a few minutes): every peer briefly, report in DIR
 #
 # Options:
-#   --quick        every peer and driver once, briefly (JMH SampleTime only, 1 x 1 s warm-up, 1 x 1 s measured;
-#                  drivers 1 + 1 s);
+#   --quick        every peer and driver once, briefly (JMH SampleTime only, in one JVM, 1 x 1 s warm-up, 1 x 1 s
+#                  measured; drivers 1 + 1 s);
 #                  the report goes to OUT/benchmarks-peers.md, never to docs/; the figures prove only that it runs
 #   --out DIR      results directory (relative to the repository root; default fastmmap-benchmarks/target/peers,
 #                  or fastmmap-benchmarks/target/peers-quick with --quick)
@@ -128,14 +128,17 @@ machine() {
   } >"$out/machine.txt"
 }
 
-# JMH on one JDK: NAME JDK ARGS... (JMH arguments); JSON to OUT/jmh-NAME-jdkV.json, log beside it.
+# JMH on one JDK: NAME JDK ARGS... (JMH arguments); JSON to OUT/jmh-NAME-jdkV.json, log beside it. The quick run
+# does not fork (-f 0: a JVM start per trial would be most of its time), so JMH's own JVM gets the forks' flags.
 jmh() {
   local name=$1 v=$2
   shift 2
   local java=("${java25[@]}")
   [[ $v == 17 ]] && java=("${java17[@]}")
-  local prepend="-Dfastmmap.bench.redis=127.0.0.1:$redis_port -Dfastmmap.bench.dir=$bench_dir"
+  local props=(-Dfastmmap.bench.redis=127.0.0.1:$redis_port -Dfastmmap.bench.dir=$bench_dir)
+  local prepend="${props[*]}"
   [[ $v == 25 ]] && prepend+=" --enable-native-access=ALL-UNNAMED --sun-misc-unsafe-memory-access=allow"
+  $quick && java+=("${props[@]}" "${fork_flags[@]}")
   log "JMH $name on JDK $v: $*"
   "${java[@]}" -jar "$jar" "$@" -prof gc -jvmArgsPrepend "$prepend" -rf json -rff "$out/jmh-$name-jdk$v.json" \
     ${JMH_OPTS:-} >"$out/jmh-$name-jdk$v.log" 2>&1 || {
@@ -155,7 +158,7 @@ jmh_runs() {
   local b='io.fastmmap.benchmarks.peers.PeerBenchmark'
   if $quick; then
     # SampleTime only (half the forks): the report derives ops/s from its mean, marked with ≈.
-    local q=(-f 1 -wi 1 -w 1s -i 1 -r 1s -bm sample)
+    local q=(-f 0 -wi 1 -w 1s -i 1 -r 1s -bm sample)
     jmh primary 25 "$b.op\$" "${q[@]}" -p store=$all_stores -p mix=get90,get100
     jmh pipelined 25 "$b.batch16\$" "${q[@]}" -p store=redis
     # Eviction, Zipf keys and more threads than cores, on the stores that can evict (Chronicle Map cannot).
@@ -193,9 +196,7 @@ multiprocess() {
 }
 
 footprint() {
-  local flags
-  mapfile -t flags < <("${java25[@]}" -cp "$jar" io.fastmmap.benchmarks.peers.PeerBenchmark --jvm-flags)
-  local java=("${java25[@]}" "${flags[@]}" "-Dfastmmap.bench.redis=127.0.0.1:$redis_port"
+  local java=("${java25[@]}" "${fork_flags[@]}" "-Dfastmmap.bench.redis=127.0.0.1:$redis_port"
     "-Dfastmmap.bench.dir=$bench_dir" -cp "$jar" io.fastmmap.benchmarks.peers.Footprint "$out/footprint.jsonl")
   rm -f "$out/footprint.jsonl"
   local counts=(10000)
@@ -255,6 +256,8 @@ install_peers
 $build && build_jar
 [[ -f $jar ]] || { echo "run-all.sh: no $jar: run without --no-build" >&2; exit 1; }
 mkdir -p "$bench_dir"
+# PeerBenchmark's fork flags (Chronicle Map's), for the JVMs this script starts itself.
+mapfile -t fork_flags < <("${java25[@]}" -cp "$jar" io.fastmmap.benchmarks.peers.PeerBenchmark --jvm-flags)
 start_redis
 machine
 jmh_runs
