@@ -230,7 +230,8 @@ public final class PeersReport {
                 JMH: Throughput (ops/s over all threads) and SampleTime (p50/p99/p99.9 of one operation of the mix, \
                 get or set), `-prof gc` (`gc.alloc.rate.norm`, bytes allocated per operation, for the in-process \
                 stores; for Redis it is the client's allocation). Full run: 1 fork, 3 × 2 s warm-up, 5 × 2 s \
-                measured; quick run: SampleTime only, in one JVM (`-f 0`), 1 × 1 s each, its ops/s (marked ≈) derived from SampleTime's mean. Threads: 1, and twice the cores (more threads than cores).
+                measured; quick run: SampleTime only, in one JVM (`-f 0`), 1 × 1 s each, its ops/s (marked ≈) \
+                derived from SampleTime's mean. Threads: 1, and twice the cores (more threads than cores).
 
                 ## How to run
 
