@@ -72,7 +72,8 @@ final class CaffeineStore implements PeerStore {
     @Override
     public Space space() {
         long entries = cache.estimatedSize();
-        return new Space(entries, liveBytes / keys.length * entries, -1, 0, "heap growth, see Footprint");
+        long live = entries == keys.length ? liveBytes : liveBytes * entries / keys.length;
+        return new Space(entries, live, -1, 0, "heap growth, see Footprint");
     }
 
     @Override

@@ -28,11 +28,14 @@ public final class PeersReport {
     static final String PRIMARY = "10000keys-1024B-get90-uniform-fit";
     static final String PRIMARY_GETS = "10000keys-1024B-get100-uniform-fit";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final String NONE = "_No results yet: see [How to run](#how-to-run)._";
 
     private final List<Jmh> jmh = new ArrayList<>();
     private final List<JsonNode> processes = new ArrayList<>();
     private final List<JsonNode> footprints = new ArrayList<>();
     private final StringBuilder out = new StringBuilder();
+    /** A smoke-test run (machine.txt says so): figures are shown, but no goal is judged on them. */
+    private boolean quick;
 
     /** One JMH row: a benchmark method on one store, workload, thread count and JDK, with both modes merged. */
     static final class Jmh {
@@ -47,6 +50,9 @@ public final class PeersReport {
         double p99 = Double.NaN;
         double p999 = Double.NaN;
         double allocPerOp = Double.NaN;
+        /** SampleTime's mean, for ops/s when only SampleTime ran (the quick run). */
+        double sampleMeanNanos = Double.NaN;
+        boolean opsDerived;
 
         String name() {
             return method.equals("op") ? store : store + " " + method;
@@ -70,7 +76,8 @@ public final class PeersReport {
         Files.writeString(markdown, report.out.toString());
         Path chartData = results.resolve("peers-chart.dat");
         Files.writeString(chartData, report.chartData());
-        Files.writeString(results.resolve("peers-chart.gp"), chartScript(chartData, markdown.resolveSibling(args[2])));
+        Files.writeString(results.resolve("peers-chart.gp"), chartScript(chartData, markdown.resolveSibling(args[2]),
+                report.quick));
     }
 
     private void load(Path results) throws IOException {
@@ -121,6 +128,7 @@ public final class PeersReport {
                 merged.p50 = percentiles.path("50.0").asDouble() * toNanos;
                 merged.p99 = percentiles.path("99.0").asDouble() * toNanos;
                 merged.p999 = percentiles.path("99.9").asDouble() * toNanos;
+                merged.sampleMeanNanos = primary.path("score").asDouble() * toNanos;
             } else {
                 merged.opsPerSec = primary.path("score").asDouble();
                 merged.opsError = primary.path("scoreError").asDouble(Double.NaN);
@@ -129,6 +137,12 @@ public final class PeersReport {
             if (!alloc.isMissingNode() && (Double.isNaN(merged.allocPerOp) || !result.path("mode").asText()
                     .equals("sample"))) {
                 merged.allocPerOp = alloc.path("score").asDouble();
+            }
+        }
+        for (Jmh row : rows.values()) {
+            if (Double.isNaN(row.opsPerSec) && !Double.isNaN(row.sampleMeanNanos)) {
+                row.opsPerSec = row.threads * 1e9 / row.sampleMeanNanos;
+                row.opsDerived = true;
             }
         }
         jmh.clear();
@@ -157,22 +171,101 @@ public final class PeersReport {
                 + "[What is measured](#what-is-measured). Ratios are fastmmap's figure over the peer's: above 1, "
                 + "fastmmap does more operations per second.");
         line("");
-        line("![operations per second of each peer](" + chart + ")");
-        line("");
+        if (chartData().lines().count() > 1) {
+            line("![operations per second of each peer](" + chart + ")");
+            line("");
+        }
         line("## Machine");
         line("");
-        line("```");
         Path machine = results.resolve("machine.txt");
-        if (Files.exists(machine)) {
-            out.append(Files.readString(machine).strip()).append('\n');
+        if (!Files.exists(machine)) {
+            line(NONE);
+            line("");
+        } else {
+            line("```");
+            String text = Files.readString(machine).strip();
+            quick = text.contains("run: QUICK");
+            out.append(text).append('\n');
+            line("```");
+            line("");
         }
-        line("```");
-        line("");
         goals();
         primaryTable();
         processTable();
         footprintTable();
         allRows();
+        methods();
+    }
+
+    /** The fixed part: what each figure is and how to get it again. */
+    private void methods() {
+        String text = """
+                ## What is measured
+
+                One workload for every peer (`PeerWorkload`): keys of 32–64 printable bytes (`session:` + random \
+                characters); values of random bytes (100 B, 1 KiB, 16 KiB); a pre-generated stream of operations per \
+                thread or process: gets and sets in the mix's proportion, keys uniform or Zipf(0.99) (scrambled, \
+                as YCSB's); 10,000, 100,000 or 1,000,000 keys; the cache sized to hold them all, or half of them \
+                (`overcommit2x`: every store evicts, a get that misses stores the value). Each store is filled with \
+                every key before measuring.
+
+                | peer | how it runs |
+                |---|---|
+                | fastmmap | one cache file on tmpfs, pages 40 % full when it fits (64 KiB pages; 1 MiB for 16 KiB values) |
+                | Chronicle Map | `ChronicleMapBuilder.of(byte[], byte[])`, `entries(keyCount)`, mean key size, constant value \
+                size, persisted to a file on tmpfs; sets through a query context (no copy of the old value); no \
+                eviction, so no overcommitted rows; JDK 25 with its documented `--add-opens`/`--add-exports` \
+                and `-Dchronicle.analytics.disable=true` |
+                | Redis | redis-server on loopback TCP, no persistence, started by run-all.sh; Jedis, one connection \
+                per thread; `op` is one round trip per operation, `batch16` one pipeline of 16; overcommitted: \
+                `maxmemory` half of the filled size, `allkeys-lru` |
+                | Caffeine | on-heap, bounded by weight (key + value bytes), maintenance on the calling thread; a set \
+                stores a copy, a get returns the stored array (no copy: the in-process ceiling) |
+                | floor | XXH64 of the key picks a slot of a plain shared mapping; copy 1 KiB out into a new array \
+                (the same floor as docs/benchmarks.md) |
+                | Cache::FastMmap | the Debian package, `perl/cache-fastmmap-driver.pl`, same page size and count \
+                as fastmmap's file, `raw_values => 1` or `serializer => 'storable'`; processes forked from one \
+                parent |
+
+                JMH: Throughput (ops/s over all threads) and SampleTime (p50/p99/p99.9 of one operation of the mix, \
+                get or set), `-prof gc` (`gc.alloc.rate.norm`, bytes allocated per operation, for the in-process \
+                stores; for Redis it is the client's allocation). Full run: 1 fork, 3 × 2 s warm-up, 5 × 2 s \
+                measured; quick run: SampleTime only, in one JVM (`-f 0`), 1 × 1 s each, its ops/s (marked ≈) \
+                derived from SampleTime's mean. Threads: 1, and twice the cores (more threads than cores).
+
+                ## How to run
+
+                ```
+                fastmmap-benchmarks/run-all.sh                                  # full: about 75 minutes, writes this file
+                fastmmap-benchmarks/run-all.sh --quick --out target/peers-quick # smoke test, a few minutes, CI
+                ```
+
+                As root it installs what is missing (`apt-get install -y libcache-fastmmap-perl redis-server \
+                gnuplot-nox`), builds `fastmmap-benchmarks/target/benchmarks.jar` with `-Pbenchmarks`, starts \
+                redis-server on a free loopback port (and stops it at the end), runs JMH, the multi-process drivers \
+                and the footprint, and writes this report and its chart (the quick run writes them into its \
+                `--out` directory instead). Single pieces, by hand:
+
+                ```
+                java -jar fastmmap-benchmarks/target/benchmarks.jar 'PeerBenchmark.op$' -p store=fastmmap,chronicle \\
+                     -p mix=get100 -prof gc          # on JDK 24+ add -jvmArgsPrepend '--enable-native-access=ALL-UNNAMED'
+                java -cp fastmmap-benchmarks/target/benchmarks.jar io.fastmmap.benchmarks.peers.MultiProcessDriver \\
+                     prepare /dev/shm/w 10000 1024 get90 uniform fit 2
+                java -cp fastmmap-benchmarks/target/benchmarks.jar io.fastmmap.benchmarks.peers.MultiProcessDriver \\
+                     run /dev/shm/w 2 raw 5 10 results.jsonl
+                perl fastmmap-benchmarks/perl/cache-fastmmap-driver.pl /dev/shm/w 2 raw 5 10 results.jsonl
+                ```
+
+                ## Not covered yet
+
+                - Cache::FastMmap's space: it has no used-bytes counter, so its overhead per entry is not measured \
+                (its documented layout: a 24-byte record header, a 4-byte slot, padding to 4 bytes).
+                - Open-loop runs at a fixed offered rate with coordinated-omission correction, memcached, value sizes \
+                drawn from a distribution, and a kill -9 during the runs (the torture module does that part).
+                - Chronicle Map and Redis across processes: the multi-process comparison is fastmmap against \
+                Cache::FastMmap only, as the issue asks.
+                """;
+        out.append(text);
     }
 
     private void goals() {
@@ -207,9 +300,10 @@ public final class PeersReport {
     }
 
     private void goal(String what, String target, Optional<Double> value, double bound, boolean atLeast) {
-        String verdict = value.map(v -> (atLeast ? v >= bound : v <= bound) ? "met" : "**missed**")
-                .orElse("not measured in this run");
-        line("| " + what + " | " + target + " | " + value.map(PeersReport::ratio).orElse("–") + " | " + verdict + " |");
+        String verdict = value.map(v -> quick ? "none: a quick run measures nothing"
+                : (atLeast ? v >= bound : v <= bound) ? "met" : "**missed**").orElse("not measured in this run");
+        String shown = value.map(v -> target.endsWith(" B") ? number(v) + " B" : ratio(v)).orElse("–");
+        line("| " + what + " | " + target + " | " + shown + " | " + verdict + " |");
     }
 
     private Optional<Jmh> find(Predicate<Jmh> which) {
@@ -247,6 +341,11 @@ public final class PeersReport {
     }
 
     private void jmhTable(Predicate<Jmh> which) {
+        if (jmh.stream().noneMatch(which)) {
+            line(NONE);
+            line("");
+            return;
+        }
         line("| store | JDK | threads | ops/s | fastmmap ÷ store | p50 ns | p99 ns | p99.9 ns | alloc B/op |");
         line("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         jmh.stream().filter(which).sorted(Comparator.comparingInt((Jmh r) -> order(r.store))
@@ -255,7 +354,8 @@ public final class PeersReport {
                     Optional<Jmh> ours = jmh.stream().filter(f -> f.is("fastmmap", "op", r.workload, r.threads)
                             && f.jdk == r.jdk).findFirst();
                     String versus = ours.map(f -> ratio(f.opsPerSec / r.opsPerSec)).orElse("–");
-                    line("| " + r.name() + " | " + r.jdk + " | " + r.threads + " | " + number(r.opsPerSec) + " | "
+                    line("| " + r.name() + " | " + r.jdk + " | " + r.threads + " | " + (r.opsDerived ? "≈ " : "")
+                            + number(r.opsPerSec) + " | "
                             + versus + " | " + number(r.p50) + " | " + number(r.p99) + " | " + number(r.p999) + " | "
                             + number(r.allocPerOp) + " |");
                 });
@@ -276,6 +376,11 @@ public final class PeersReport {
                 + "the processes. `session`: a ~1 KiB session map, JSON (Jackson) for fastmmap, Storable for "
                 + "Cache::FastMmap.");
         line("");
+        if (processes.isEmpty()) {
+            line(NONE);
+            line("");
+            return;
+        }
         line("| implementation | mode | processes | workload | ops/s | fastmmap ÷ it | get p50 ns | get p99 ns | "
                 + "get p99.9 ns | set p50 ns | set p99 ns |");
         line("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
@@ -304,6 +409,11 @@ public final class PeersReport {
                 + "records (24-byte header, key, value, padding to 8), not the slot tables and page headers, which "
                 + "are part of the file size. Chronicle Map reserves its memory for `entries()` up front.");
         line("");
+        if (footprints.isEmpty()) {
+            line(NONE);
+            line("");
+            return;
+        }
         line("| store | JDK | workload | entries | overhead B/entry | file ÷ live data | used bytes means |");
         line("|---|---:|---|---:|---:|---:|---|");
         for (JsonNode f : footprints) {
@@ -324,6 +434,10 @@ public final class PeersReport {
                 + "data, so every store evicts; a get that misses stores the value). `batch16`: 16 operations per "
                 + "call (Redis: one pipeline), per-operation figures.");
         line("");
+        if (jmh.isEmpty()) {
+            line(NONE);
+            line("");
+        }
         jmh.stream().map(r -> r.workload).distinct().sorted().forEach(workload -> {
             line("### " + workload);
             line("");
@@ -348,16 +462,17 @@ public final class PeersReport {
         return data.toString();
     }
 
-    private static String chartScript(Path data, Path png) {
+    private static String chartScript(Path data, Path png, boolean quick) {
         return String.join("\n",
                 "set terminal pngcairo size 1100,600 noenhanced font 'sans,10'",
                 "set output '" + png + "'",
-                "set title 'Operations per second, 1 KiB values, 10,000 keys, 90% gets (log scale)'",
+                "set title 'Operations per second, 1 KiB values, 10,000 keys, 90% gets (log scale)"
+                        + (quick ? ": QUICK RUN, smoke test, not a measurement" : "") + "'",
                 "set style data histograms",
                 "set style fill solid 0.8 border -1",
                 "set boxwidth 0.7",
                 "set logscale y",
-                "set yrange [1000:*]",
+                "set rmargin 14",
                 "set grid ytics",
                 "set ylabel 'operations per second'",
                 "set xtics rotate by -35 left",
