@@ -34,17 +34,6 @@ public final class CacheEntry {
         return value == null ? null : value.clone();
     }
 
-    /**
-     * The time of the entry's last read or write, which this file format does not record: a page keeps the
-     * <em>order</em> of accesses (a logical clock) instead, so that a read never has to consult the wall clock.
-     * Perl's {@code last_access} therefore has no Java counterpart.
-     *
-     * @return always null in file format version 1
-     */
-    public Instant lastAccess() {
-        return null;
-    }
-
     /** @return when the entry expires, or null when it never does */
     public Instant expiresAt() {
         return expireAtMillis == 0 ? null : Instant.ofEpochMilli(expireAtMillis);

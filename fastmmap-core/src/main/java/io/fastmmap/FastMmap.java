@@ -4,11 +4,14 @@ import io.fastmmap.internal.CacheConfig;
 import io.fastmmap.internal.Engine;
 import io.fastmmap.internal.Geometry;
 import io.fastmmap.internal.PageScan;
+import io.fastmmap.internal.PageUsage;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.EnumSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Set;
 import java.util.function.UnaryOperator;
@@ -46,9 +49,11 @@ import java.util.function.UnaryOperator;
  */
 public final class FastMmap implements AutoCloseable {
     private final Engine engine;
+    private final OperationCounters counters; // null unless stats are enabled: get then only tests one field
 
-    private FastMmap(Engine engine) {
+    private FastMmap(Engine engine, boolean enableStats) {
         this.engine = engine;
+        this.counters = enableStats ? new OperationCounters() : null;
     }
 
     /**
@@ -66,7 +71,64 @@ public final class FastMmap implements AutoCloseable {
      * @return a copy of the value, or null when the key is absent or expired
      */
     public byte[] get(byte[] key) {
-        return engine.get(key);
+        byte[] value = engine.get(key);
+        if (counters != null) {
+            counters.read(value);
+        }
+        return value;
+    }
+
+    /**
+     * Reads many keys at once. Keys are grouped by the page they hash to, and each page is locked once for all of
+     * its keys (in page order), so a batch costs one lock per page touched instead of one per key. The reads of one
+     * page are atomic together; the batch as a whole is not.
+     *
+     * <p>Perl's {@code multi_get($pageKey, [@keys])} instead forces every key into the page of {@code $pageKey}
+     * and stores them under {@code "$pageKey-$key"}, which makes them invisible to {@code get} and crowds one
+     * page. Here every entry stays where {@link #get} finds it.
+     *
+     * @param keys the keys; duplicates are allowed
+     * @return the values in the order of {@code keys}, null for each miss
+     */
+    public List<byte[]> multiGet(List<byte[]> keys) {
+        byte[][] values = engine.multiGet(List.copyOf(keys));
+        if (counters != null) {
+            for (byte[] value : values) {
+                counters.read(value);
+            }
+        }
+        return Arrays.asList(values);
+    }
+
+    /**
+     * Stores many entries with the default time to live, locking each page once for all of its entries (see
+     * {@link #multiGet} for the grouping and how it differs from Perl's {@code multi_set}). Every entry is checked
+     * before anything is written, so a value too large fails the whole call with nothing stored.
+     *
+     * @param keys the keys
+     * @param values one value per key, in the same order
+     * @throws ValueTooLargeException when some entry can never fit in one page
+     */
+    public void multiSet(List<byte[]> keys, List<byte[]> values) {
+        multiSet(keys, values, engine.defaultTtlMillis());
+    }
+
+    /**
+     * Like {@link #multiSet(List, List)} with an explicit time to live for every entry.
+     *
+     * @param keys the keys
+     * @param values one value per key, in the same order
+     * @param ttl time to live, positive
+     */
+    public void multiSet(List<byte[]> keys, List<byte[]> values, Duration ttl) {
+        multiSet(keys, values, Engine.ttlMillis(ttl));
+    }
+
+    private void multiSet(List<byte[]> keys, List<byte[]> values, long ttlMillis) {
+        engine.multiSet(List.copyOf(keys), List.copyOf(values), ttlMillis);
+        if (counters != null) {
+            counters.sets.add(keys.size());
+        }
     }
 
     /**
@@ -78,6 +140,13 @@ public final class FastMmap implements AutoCloseable {
      */
     public void set(byte[] key, byte[] value) {
         engine.set(key, value, engine.defaultTtlMillis());
+        countSet();
+    }
+
+    private void countSet() {
+        if (counters != null) {
+            counters.sets.increment();
+        }
     }
 
     /**
@@ -90,6 +159,7 @@ public final class FastMmap implements AutoCloseable {
      */
     public void set(byte[] key, byte[] value, Duration ttl) {
         engine.set(key, value, Engine.ttlMillis(ttl));
+        countSet();
     }
 
     /**
@@ -97,7 +167,11 @@ public final class FastMmap implements AutoCloseable {
      * @return true when a live entry was removed
      */
     public boolean remove(byte[] key) {
-        return engine.remove(key);
+        boolean removed = engine.remove(key);
+        if (counters != null) {
+            counters.removed(removed);
+        }
+        return removed;
     }
 
     /**
@@ -112,7 +186,20 @@ public final class FastMmap implements AutoCloseable {
      * @throws ValueTooLargeException when the new entry can never fit in one page; the old value stays
      */
     public byte[] getAndSet(byte[] key, UnaryOperator<byte[]> update) {
-        return engine.getAndSet(key, update);
+        if (counters == null) {
+            return engine.getAndSet(key, update);
+        }
+        byte[][] before = new byte[1][];
+        byte[] after = engine.getAndSet(key, current -> {
+            before[0] = current;
+            return update.apply(current);
+        });
+        if (after == null) {
+            counters.removed(before[0] != null);
+        } else if (after != before[0]) {
+            counters.sets.increment();
+        }
+        return after;
     }
 
     /**
@@ -120,7 +207,11 @@ public final class FastMmap implements AutoCloseable {
      * @return the value the key had, or null; the key is absent afterwards
      */
     public byte[] getAndRemove(byte[] key) {
-        return engine.getAndRemove(key);
+        byte[] value = engine.getAndRemove(key);
+        if (counters != null) {
+            counters.removed(value != null);
+        }
+        return value;
     }
 
     /**
@@ -144,7 +235,8 @@ public final class FastMmap implements AutoCloseable {
      * @throws CacheClosedException from the iterator when the cache has been closed
      */
     public Iterable<byte[]> keys() {
-        return () -> new PageByPage<>(engine, false, PageScan.Entry::key);
+        return () -> new PageByPage<>(engine.file(), engine.pageCount(), page -> engine.scanPage(page, false),
+                PageScan.Entry::key);
     }
 
     /**
@@ -154,7 +246,8 @@ public final class FastMmap implements AutoCloseable {
      * @return an iterable whose every iterator walks the whole file again
      */
     public Iterable<CacheEntry> entries() {
-        return () -> new PageByPage<>(engine, false, FastMmap::toEntry);
+        return () -> new PageByPage<>(engine.file(), engine.pageCount(), page -> engine.scanPage(page, false),
+                FastMmap::toEntry);
     }
 
     /**
@@ -164,10 +257,21 @@ public final class FastMmap implements AutoCloseable {
      * @return an iterable whose every iterator walks the whole file again
      */
     public Iterable<CacheEntry> entriesWithValues() {
-        return () -> new PageByPage<>(engine, true, FastMmap::toEntry);
+        return () -> new PageByPage<>(engine.file(), engine.pageCount(), page -> engine.scanPage(page, true),
+                FastMmap::toEntry);
     }
 
-    private static CacheEntry toEntry(PageScan.Entry entry) {
+    /** For {@link TypedCache}, which needs the flags and write-back hooks the public byte API leaves out. */
+    Engine engine() {
+        return engine;
+    }
+
+    /** @return this instance's operation counters, or null when stats are off */
+    OperationCounters counters() {
+        return counters;
+    }
+
+    static CacheEntry toEntry(PageScan.Entry entry) {
         return new CacheEntry(entry.key(), entry.value(), entry.expireAtMillis(), entry.flags());
     }
 
@@ -181,9 +285,50 @@ public final class FastMmap implements AutoCloseable {
         engine.purge();
     }
 
-    /** @return counters shared by all processes using the file */
+    /**
+     * Checks the whole file against its format without changing it: the header, the spare pages, and each page in
+     * turn under its lock (header fields, slot table, record bounds and checksums, the in-progress marker, the
+     * live/tombstone/garbage counters). Other threads and processes may keep using the cache meanwhile; each page
+     * is checked between their operations. A page left mid-update by a process that died is reported, not
+     * repaired (any operation on it, or {@link #repair()}, repairs it).
+     *
+     * @return what was found; {@link VerifyReport#isClean()} when the file is sound
+     * @throws CacheClosedException when this cache was closed
+     */
+    public VerifyReport verify() {
+        return engine.verify(false);
+    }
+
+    /**
+     * Checks the file as {@link #verify()} does and rebuilds every page with a finding, keeping each entry that
+     * passes its checks (a damaged entry is dropped, never served). Header damage cannot be repaired in place:
+     * it stays unrepaired in the report, and {@link Builder#recreate(boolean)} re-initialises the file.
+     *
+     * @return what was found, each finding marked repaired when its page passed every check after the rebuild
+     * @throws CacheClosedException when this cache was closed
+     */
+    public VerifyReport repair() {
+        return engine.verify(true);
+    }
+
+    /**
+     * Reads the statistics without taking any lock, so it never waits for a busy page (Perl's
+     * {@code get_statistics} locks every page). Each figure is exact when read; together they are not one snapshot.
+     *
+     * @return shared counters of the file, and this instance's operation counters when stats are enabled
+     */
     public CacheStats stats() {
-        return engine.stats();
+        long[] shared = engine.sharedCounters();
+        PageUsage usage = engine.usage();
+        OperationCounters c = counters;
+        return new CacheStats(c == null ? 0 : c.hits.sum(), c == null ? 0 : c.misses.sum(),
+                c == null ? 0 : c.sets.sum(), c == null ? 0 : c.removes.sum(), shared[0], shared[1], shared[2],
+                shared[3], usage.entryCount(), usage.usedBytes(), usage.freeBytes());
+    }
+
+    /** @return whether this instance counts hits, misses, sets and removes ({@link Builder#enableStats}) */
+    public boolean statsEnabled() {
+        return counters != null;
     }
 
     /**
@@ -226,6 +371,7 @@ public final class FastMmap implements AutoCloseable {
         private boolean recreate;
         private boolean deleteOnClose;
         private Clock clock = Clock.systemUTC();
+        private boolean enableStats;
         private Duration lockTimeout = Duration.ofSeconds(10);
         private Set<PosixFilePermission> filePermissions =
                 EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
@@ -312,6 +458,19 @@ public final class FastMmap implements AutoCloseable {
         }
 
         /**
+         * Count hits, misses, sets and removes of this instance (Perl {@code enable_stats}); off by default. The
+         * counters live in this JVM, so even with stats on a read writes nothing more to the shared file; off,
+         * the read path only tests one field. Evictions, expirations and space are counted regardless.
+         *
+         * @param enableStats true to count
+         * @return this builder
+         */
+        public Builder enableStats(boolean enableStats) {
+            this.enableStats = enableStats;
+            return this;
+        }
+
+        /**
          * The wall clock that expiry is measured with. Every process sharing a file should use the same time
          * source; tests pass a clock they advance by hand.
          *
@@ -369,7 +528,7 @@ public final class FastMmap implements AutoCloseable {
             long ttlMillis = expireAfterWrite == null ? 0 : Engine.ttlMillis(expireAfterWrite);
             CacheConfig config = new CacheConfig(file, geometry, ttlMillis, recreate, deleteOnClose, clock,
                     lockTimeout.toNanos(), filePermissions);
-            return new FastMmap(Engine.open(config));
+            return new FastMmap(Engine.open(config), enableStats);
         }
     }
 }

@@ -1,37 +1,42 @@
 package io.fastmmap;
 
-import io.fastmmap.internal.Engine;
 import io.fastmmap.internal.PageScan;
+import java.nio.file.Path;
 import java.util.Iterator;
 import java.util.List;
 import java.util.NoSuchElementException;
 import java.util.function.Function;
+import java.util.function.IntFunction;
 
 /**
- * Walks a cache one page at a time: each page is locked just long enough to copy its live entries, so no lock is
- * held between calls to {@code next()} and the loop body may use the cache freely.
+ * Walks a cache one page at a time: each page is locked (or, by a {@link CacheReader}, read optimistically) just
+ * long enough to copy its live entries, so no lock is held between calls to {@code next()} and the loop body may
+ * use the cache freely.
  */
 final class PageByPage<T> implements Iterator<T> {
-    private final Engine engine;
-    private final boolean withValues;
+    private final Path file;
+    private final int pageCount;
+    private final IntFunction<List<PageScan.Entry>> scanPage;
     private final Function<PageScan.Entry, T> convert;
     private int nextPage;
     private List<PageScan.Entry> batch = List.of();
     private int indexInBatch;
 
-    PageByPage(Engine engine, boolean withValues, Function<PageScan.Entry, T> convert) {
-        this.engine = engine;
-        this.withValues = withValues;
+    PageByPage(Path file, int pageCount, IntFunction<List<PageScan.Entry>> scanPage,
+            Function<PageScan.Entry, T> convert) {
+        this.file = file;
+        this.pageCount = pageCount;
+        this.scanPage = scanPage;
         this.convert = convert;
     }
 
     @Override
     public boolean hasNext() {
         while (indexInBatch == batch.size()) {
-            if (nextPage == engine.pageCount()) {
+            if (nextPage == pageCount) {
                 return false;
             }
-            batch = engine.scanPage(nextPage++, withValues);
+            batch = scanPage.apply(nextPage++);
             indexInBatch = 0;
         }
         return true;
@@ -40,7 +45,7 @@ final class PageByPage<T> implements Iterator<T> {
     @Override
     public T next() {
         if (!hasNext()) {
-            throw new NoSuchElementException("every page of " + engine.file() + " has been visited");
+            throw new NoSuchElementException("every page of " + file + " has been visited");
         }
         return convert.apply(batch.get(indexInBatch++));
     }

@@ -115,8 +115,6 @@ public class CacheBenchmark {
     }
 
     private byte[] floorRead(byte[] key) {
-        long hash = XxHash64.hash(key, 0x5EEDL);
-        int index = (int) (((hash >>> 32) * Workload.KEY_COUNT) >>> 32);
-        return region.read((long) index * valueSize, valueSize);
+        return region.read((long) Workload.floorSlot(key, Workload.KEY_COUNT) * valueSize, valueSize);
     }
 }

@@ -31,11 +31,19 @@ public final class Workload {
 
     /** @return {@code count} distinct keys like {@code "session:3fK9...":} 32 to 40 printable bytes */
     public static byte[][] keys(int count, long seed) {
+        return keys(count, seed, 32, 40);
+    }
+
+    /**
+     * @return {@code count} distinct keys like {@code "session:3fK9...":} {@code minBytes} to {@code maxBytes}
+     *     printable bytes (at least 12: the prefix and four characters that keep up to 14.7 M keys distinct)
+     */
+    public static byte[][] keys(int count, long seed, int minBytes, int maxBytes) {
         SplittableRandom random = new SplittableRandom(seed);
         byte[][] keys = new byte[count][];
         byte[] prefix = "session:".getBytes(StandardCharsets.US_ASCII);
         for (int i = 0; i < count; i++) {
-            byte[] key = Arrays.copyOf(prefix, 32 + random.nextInt(9));
+            byte[] key = Arrays.copyOf(prefix, minBytes + random.nextInt(maxBytes - minBytes + 1));
             // The index in the first 4 random positions keeps keys distinct; the rest is random.
             int n = i;
             for (int at = prefix.length; at < key.length; at++) {
@@ -65,12 +73,31 @@ public final class Workload {
 
     /** @return pages for {@code keyCount} entries of {@code valueSize} bytes, about 40% full */
     public static int pageCount(int valueSize, int keyCount) {
-        long bytes = (long) keyCount * recordBytes(valueSize);
-        return (int) Math.ceil(bytes / (pageSize(valueSize) * FILL));
+        return pageCount(valueSize, keyCount, 40, FILL);
+    }
+
+    /**
+     * @param keyBytes the (largest or mean) key length to plan for
+     * @param fill the share of page space the {@code keyCount} entries should take; above 1 the cache is
+     *     overcommitted and evicts
+     * @return pages for {@code keyCount} entries of {@code valueSize} bytes
+     */
+    public static int pageCount(int valueSize, int keyCount, int keyBytes, double fill) {
+        long bytes = (long) keyCount * recordBytes(valueSize, keyBytes);
+        return (int) Math.max(1, Math.ceil(bytes / (pageSize(valueSize) * fill)));
+    }
+
+    /** The fill at which {@link #pageCount(int, int)} sizes a cache that never evicts. */
+    public static double noEvictionFill() {
+        return FILL;
     }
 
     private static int recordBytes(int valueSize) {
-        return (RECORD_HEADER_BYTES + 40 + valueSize + 7) & -8;
+        return recordBytes(valueSize, 40);
+    }
+
+    private static int recordBytes(int valueSize, int keyBytes) {
+        return (RECORD_HEADER_BYTES + keyBytes + valueSize + 7) & -8;
     }
 
     /**
@@ -104,6 +131,15 @@ public final class Workload {
             throw new IllegalStateException(evictions + " evictions while filling the benchmark cache");
         }
         return cache;
+    }
+
+    /**
+     * The floor's lookup: XXH64 of the key (the engine's hash) picks one of {@code slotCount} value slots. Shared by
+     * {@link CacheBenchmark#floor} and the peers' floor, so both measure the same thing.
+     */
+    public static int floorSlot(byte[] key, int slotCount) {
+        long hash = XxHash64.hash(key, 0x5EEDL);
+        return (int) (((hash >>> 32) * slotCount) >>> 32);
     }
 
     /** A new directory under {@code -Dfastmmap.bench.dir} (default: java.io.tmpdir). */

@@ -3,11 +3,13 @@ package io.fastmmap.internal;
 import io.fastmmap.CacheFileException;
 import io.fastmmap.IncompatibleCacheFileException;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * This JVM's one connection to one cache file: the channel, the mapping, the process slot and the page locks.
@@ -72,6 +74,28 @@ final class Attachment {
         }
         throw new CacheFileException(file, "another process kept creating and removing the file while this one "
                 + "tried to open it; retry");
+    }
+
+    /**
+     * Runs {@code action} with this JVM's attachment to {@code file}, or null when it has none, while no attachment
+     * can open or close.
+     */
+    static <T> T withAttachedOrNot(Path file, Function<Attachment, T> action) {
+        synchronized (OPEN) {
+            BasicFileAttributes attributes = CacheFile.attributesOrNull(file);
+            return action.apply(attributes == null ? null : OPEN.get(attributes.fileKey()));
+        }
+    }
+
+    ByteBuffer headerBytes() {
+        byte[] bytes = new byte[FileHeader.HEADER_USED_BYTES];
+        memory.copyToArray(0, bytes, 0, bytes.length);
+        return ByteBuffer.wrap(bytes);
+    }
+
+    /** A read-only mapping of the whole file, made through this attachment's own descriptor. */
+    SharedMemory mapReadOnly() throws IOException {
+        return SharedMemory.mapReadOnly(channel, layout.fileSize(), layout.geometry().pageSizeBytes());
     }
 
     private static Object fileKey(Path file) {

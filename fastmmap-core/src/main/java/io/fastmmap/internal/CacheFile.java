@@ -181,6 +181,42 @@ final class CacheFile {
     /** @return the file's hash seed, after checking that it is a cache of exactly this layout */
     static long checkHeader(Path file, FileChannel channel, FileLayout layout) throws IOException {
         long size = channel.size();
+        ByteBuffer header = readHeader(file, channel);
+        Geometry wanted = layout.geometry();
+        int pageSize = header.getInt(FileHeader.PAGE_SIZE_OFFSET);
+        int pageCount = header.getInt(FileHeader.PAGE_COUNT_OFFSET);
+        if (pageSize != wanted.pageSizeBytes() || pageCount != wanted.pageCount()) {
+            throw new IncompatibleCacheFileException(file, "was created with pageSize=" + pageSize + ", pageCount="
+                    + pageCount + " but this cache asks for pageSize=" + wanted.pageSizeBytes() + ", pageCount="
+                    + wanted.pageCount() + "; open it with the geometry it was created with, or use "
+                    + "recreate(true) to wipe it");
+        }
+        long recordedSize = header.getLong(FileHeader.FILE_SIZE_OFFSET);
+        if (recordedSize != layout.fileSize() || size != recordedSize) {
+            throw new CacheCorruptedException(file + ": the file is " + size + " bytes and its header records "
+                    + recordedSize + " bytes; " + layout.fileSize() + " are expected for its geometry. Something "
+                    + "truncated, extended or rewrote it; use recreate(true) to re-initialise it");
+        }
+        checkField(file, "spareCount", header.getInt(FileHeader.SPARE_COUNT_OFFSET), wanted.spareCount());
+        checkField(file, "processSlotCount", header.getInt(FileHeader.PROCESS_SLOTS_OFFSET),
+                FileLayout.PROCESS_SLOT_COUNT);
+        checkField(file, "processTableOffset", header.getLong(FileHeader.PROCESS_TABLE_OFFSET_OFFSET),
+                FileLayout.PROCESS_TABLE_OFFSET);
+        checkField(file, "spareTableOffset", header.getLong(FileHeader.SPARE_TABLE_OFFSET_OFFSET),
+                layout.spareTableOffset());
+        checkField(file, "directoryOffset", header.getLong(FileHeader.DIRECTORY_OFFSET_OFFSET),
+                layout.directoryOffset());
+        checkField(file, "pagesOffset", header.getLong(FileHeader.PAGES_OFFSET_OFFSET), layout.pagesOffset());
+        return header.getLong(FileHeader.HASH_SEED_OFFSET);
+    }
+
+    /**
+     * Reads the header and checks what every reader must: magic, format version, layout and checksum.
+     *
+     * @return the header's bytes, little-endian
+     */
+    static ByteBuffer readHeader(Path file, FileChannel channel) throws IOException {
+        long size = channel.size();
         if (size < FileHeader.HEADER_USED_BYTES) {
             throw new IncompatibleCacheFileException(file, "is " + size + " bytes long, too short to be a fastmmap "
                     + "cache file; delete it or use recreate(true)");
@@ -215,32 +251,7 @@ final class CacheFile {
             throw new CacheCorruptedException(file + ": the file header fails its checksum: it was damaged; "
                     + "use recreate(true) to re-initialise the file");
         }
-        Geometry wanted = layout.geometry();
-        int pageSize = header.getInt(FileHeader.PAGE_SIZE_OFFSET);
-        int pageCount = header.getInt(FileHeader.PAGE_COUNT_OFFSET);
-        if (pageSize != wanted.pageSizeBytes() || pageCount != wanted.pageCount()) {
-            throw new IncompatibleCacheFileException(file, "was created with pageSize=" + pageSize + ", pageCount="
-                    + pageCount + " but this cache asks for pageSize=" + wanted.pageSizeBytes() + ", pageCount="
-                    + wanted.pageCount() + "; open it with the geometry it was created with, or use "
-                    + "recreate(true) to wipe it");
-        }
-        long recordedSize = header.getLong(FileHeader.FILE_SIZE_OFFSET);
-        if (recordedSize != layout.fileSize() || size != recordedSize) {
-            throw new CacheCorruptedException(file + ": the file is " + size + " bytes and its header records "
-                    + recordedSize + " bytes; " + layout.fileSize() + " are expected for its geometry. Something "
-                    + "truncated, extended or rewrote it; use recreate(true) to re-initialise it");
-        }
-        checkField(file, "spareCount", header.getInt(FileHeader.SPARE_COUNT_OFFSET), wanted.spareCount());
-        checkField(file, "processSlotCount", header.getInt(FileHeader.PROCESS_SLOTS_OFFSET),
-                FileLayout.PROCESS_SLOT_COUNT);
-        checkField(file, "processTableOffset", header.getLong(FileHeader.PROCESS_TABLE_OFFSET_OFFSET),
-                FileLayout.PROCESS_TABLE_OFFSET);
-        checkField(file, "spareTableOffset", header.getLong(FileHeader.SPARE_TABLE_OFFSET_OFFSET),
-                layout.spareTableOffset());
-        checkField(file, "directoryOffset", header.getLong(FileHeader.DIRECTORY_OFFSET_OFFSET),
-                layout.directoryOffset());
-        checkField(file, "pagesOffset", header.getLong(FileHeader.PAGES_OFFSET_OFFSET), layout.pagesOffset());
-        return header.getLong(FileHeader.HASH_SEED_OFFSET);
+        return header;
     }
 
     /** A header field that the geometry determines; the checksum passed, so a mismatch is a foreign writer. */

@@ -1,8 +1,9 @@
 package io.fastmmap.internal;
 
 import io.fastmmap.CacheClosedException;
-import io.fastmmap.CacheStats;
 import io.fastmmap.ValueTooLargeException;
+import io.fastmmap.VerifyReport;
+import java.lang.invoke.VarHandle;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -35,6 +36,8 @@ public final class Engine {
     private final Clock clock;
     private final int pageSize;
     private volatile boolean closed;
+    /** Receives the dirty records compactions of this instance drop; null unless write-back is configured. */
+    private volatile java.util.function.Consumer<java.util.List<PageScan.Entry>> dirtyHandler;
 
     private Engine(CacheConfig config, Attachment attachment) {
         this.config = config;
@@ -71,6 +74,11 @@ public final class Engine {
         }
     }
 
+    /** @return the configured wall clock's time, as expiry is measured */
+    public long nowMillis() {
+        return clock.millis();
+    }
+
     public long defaultTtlMillis() {
         return config.defaultTtlMillis();
     }
@@ -82,6 +90,14 @@ public final class Engine {
     // ---------------------------------------------------------------- operations
 
     public byte[] get(byte[] key) {
+        try {
+            return read(key);
+        } catch (InternalError fault) {
+            throw MappingFault.translate(attachment.file, attachment.layout.fileSize(), fault);
+        }
+    }
+
+    private byte[] read(byte[] key) {
         checkKey(key);
         long hash = store.hash(key);
         int page = store.pageOf(hash);
@@ -127,11 +143,135 @@ public final class Engine {
     }
 
     public void set(byte[] key, byte[] value, long ttlMillis) {
+        set(key, value, ttlMillis, 0);
+    }
+
+    /** Stores with record flags; see {@link #DIRTY_FLAG}. */
+    public void set(byte[] key, byte[] value, long ttlMillis, int flags) {
         checkEntry(key, value);
+        java.util.List<PageScan.Entry> dropped = dirtySink();
         apply(key, (page, tag, now) -> {
-            store.put(page, key, tag, value, expireAt(now, ttlMillis), now);
+            store.put(page, key, tag, value, expireAt(now, ttlMillis), flags, now, dropped);
             return null;
         });
+        writeBack(dropped);
+    }
+
+    // ---------------------------------------------------------------- flags and write-back (for typed caches)
+
+    /** The record flag of a value not yet written to the backing store (Perl {@code FC_ISDIRTY}). */
+    public static final int DIRTY_FLAG = PageFormat.FLAG_DIRTY;
+
+    /**
+     * Sets who receives the dirty records ({@link #DIRTY_FLAG}) that this instance's writes and sweeps drop by
+     * eviction or expiry. It is called after the page is unlocked; what it throws reaches the caller of the
+     * operation, which has completed.
+     */
+    public synchronized void onDirtyDropped(java.util.function.Consumer<java.util.List<PageScan.Entry>> handler) {
+        if (dirtyHandler != null) {
+            throw new IllegalStateException(file() + ": this FastMmap already has a write-back TypedCache; build one "
+                    + "write-back view per FastMmap instance (open the file again for another)");
+        }
+        this.dirtyHandler = handler;
+    }
+
+    private java.util.List<PageScan.Entry> dirtySink() {
+        return dirtyHandler == null ? null : new java.util.ArrayList<>();
+    }
+
+    private void writeBack(java.util.List<PageScan.Entry> dropped) {
+        if (dropped != null && !dropped.isEmpty()) {
+            dirtyHandler.accept(dropped);
+        }
+    }
+
+    /** @return the live entry of {@code key} with its expiry and flags (counts as a use), or null */
+    public PageScan.Entry readEntry(byte[] key) {
+        return apply(key, (page, tag, now) -> readEntryLocked(page, key, tag, now));
+    }
+
+    private PageScan.Entry readEntryLocked(int page, byte[] key, int tag, long nowMillis) {
+        long base = store.pageBase(page);
+        int slot = store.find(page, base, key, tag);
+        if (slot < 0) {
+            return null;
+        }
+        int offset = store.recordOffset(base, slot);
+        if (store.isExpired(base, offset, nowMillis)) {
+            return null;
+        }
+        byte[] value = store.readValue(page, base, offset, key);
+        return new PageScan.Entry(key, value, store.expireAtMillis(base, offset), store.flags(base, offset));
+    }
+
+    /** Removes {@code key}; @return the live entry it had (with flags), or null */
+    public PageScan.Entry takeEntry(byte[] key) {
+        return apply(key, (page, tag, now) -> {
+            PageScan.Entry entry = readEntryLocked(page, key, tag, now);
+            removeIfPresent(page, key, tag);
+            return entry;
+        });
+    }
+
+    /** Computes a new entry from the current one while the page is locked. */
+    @FunctionalInterface
+    public interface EntryUpdate {
+        /**
+         * @param current the live entry, or null
+         * @return {@code current} to keep it, null to remove the key, or a new entry (its value and flags are
+         *     stored with the default time to live; its key and expiry are ignored)
+         */
+        PageScan.Entry apply(PageScan.Entry current);
+    }
+
+    /** Atomic read-modify-write with flags; @return the entry present afterwards, or null */
+    public PageScan.Entry updateEntry(byte[] key, EntryUpdate update) {
+        Objects.requireNonNull(update, "update");
+        java.util.List<PageScan.Entry> dropped = dirtySink();
+        PageScan.Entry result = apply(key, (page, tag, now) -> {
+            PageScan.Entry current = readEntryLocked(page, key, tag, now);
+            PageScan.Entry next = runUpdate(() -> update.apply(current));
+            if (next == current) {
+                return current;
+            }
+            if (next == null) {
+                removeIfPresent(page, key, tag);
+                return null;
+            }
+            checkEntry(key, next.value());
+            long expireAt = expireAt(now, config.defaultTtlMillis());
+            store.put(page, key, tag, next.value(), expireAt, next.flags(), now, dropped);
+            return new PageScan.Entry(key, next.value(), expireAt, next.flags());
+        });
+        writeBack(dropped);
+        return result;
+    }
+
+    /**
+     * Marks the entry clean after its value was written back, keeping its expiry; only when it still holds exactly
+     * {@code writtenValue} and is still dirty (a newer put since the write stays dirty).
+     *
+     * @return true when the flag was cleared
+     */
+    public boolean clearDirty(byte[] key, byte[] writtenValue) {
+        java.util.List<PageScan.Entry> dropped = dirtySink();
+        boolean cleared = apply(key, (page, tag, now) -> {
+            PageScan.Entry current = readEntryLocked(page, key, tag, now);
+            if (current == null || (current.flags() & DIRTY_FLAG) == 0
+                    || !java.util.Arrays.equals(current.value(), writtenValue)) {
+                return false;
+            }
+            store.put(page, key, tag, current.value(), current.expireAtMillis(), current.flags() & ~DIRTY_FLAG, now,
+                    dropped);
+            return true;
+        });
+        writeBack(dropped);
+        return cleared;
+    }
+
+    /** Drops expired entries (or all), handing dirty ones to the write-back handler page by page. */
+    public void empty(boolean onlyExpired) {
+        sweepAll(onlyExpired ? PageStore.Mode.PURGE : PageStore.Mode.CLEAR, true);
     }
 
     public boolean remove(byte[] key) {
@@ -150,11 +290,7 @@ public final class Engine {
     public byte[] getAndRemove(byte[] key) {
         return apply(key, (page, tag, now) -> {
             byte[] value = readLocked(page, key, tag);
-            long base = store.pageBase(page);
-            int slot = store.find(page, base, key, tag);
-            if (slot >= 0) {
-                store.removeSlot(page, base, slot);
-            }
+            removeIfPresent(page, key, tag);
             return value;
         });
     }
@@ -162,52 +298,145 @@ public final class Engine {
     public byte[] getAndSet(byte[] key, UnaryOperator<byte[]> update) {
         Objects.requireNonNull(update, "update");
         checkKey(key);
-        return apply(key, (page, tag, now) -> {
+        java.util.List<PageScan.Entry> dropped = dirtySink();
+        byte[] result = apply(key, (page, tag, now) -> {
             byte[] current = readLocked(page, key, tag);
-            byte[] next = runUpdate(update, current);
+            byte[] next = runUpdate(() -> update.apply(current));
             if (next == current) {
                 return current;
             }
             if (next == null) {
-                long base = store.pageBase(page);
-                int slot = store.find(page, base, key, tag);
-                if (slot >= 0) {
-                    store.removeSlot(page, base, slot);
-                }
+                removeIfPresent(page, key, tag);
                 return null;
             }
             checkEntry(key, next);
-            store.put(page, key, tag, next, expireAt(now, config.defaultTtlMillis()), now);
+            store.put(page, key, tag, next, expireAt(now, config.defaultTtlMillis()), 0, now, dropped);
             return next;
         });
+        writeBack(dropped);
+        return result;
     }
 
-    private byte[] runUpdate(UnaryOperator<byte[]> update, byte[] current) {
+    private void removeIfPresent(int page, byte[] key, int tag) {
+        long base = store.pageBase(page);
+        int slot = store.find(page, base, key, tag);
+        if (slot >= 0) {
+            store.removeSlot(page, base, slot);
+        }
+    }
+
+    private static <T> T runUpdate(java.util.function.Supplier<T> update) {
         UPDATES_RUNNING.incrementAndGet();
         IN_UPDATE.set(Boolean.TRUE);
         try {
-            return update.apply(current);
+            return update.get();
         } finally {
             IN_UPDATE.remove();
             UPDATES_RUNNING.decrementAndGet();
         }
     }
 
+    /**
+     * Reads many keys, locking each page they fall on once, in page order (so two batches never wait for each
+     * other in a cycle).
+     *
+     * @return the values in the order of {@code keys}, null for a miss
+     */
+    public byte[][] multiGet(java.util.List<byte[]> keys) {
+        byte[][] values = new byte[keys.size()][];
+        byPage(keys, (page, indexes, hashes, now) -> {
+            for (int i : indexes) {
+                values[i] = readLocked(page, keys.get(i), (int) hashes[i]);
+            }
+        });
+        return values;
+    }
+
+    /** Like {@link #multiGet} with each entry's expiry and flags; null for a miss. */
+    public PageScan.Entry[] multiGetEntries(java.util.List<byte[]> keys) {
+        PageScan.Entry[] entries = new PageScan.Entry[keys.size()];
+        byPage(keys, (page, indexes, hashes, now) -> {
+            for (int i : indexes) {
+                entries[i] = readEntryLocked(page, keys.get(i), (int) hashes[i], now);
+            }
+        });
+        return entries;
+    }
+
+    /** Stores many entries, locking each page they fall on once; every entry is checked before any is written. */
+    public void multiSet(java.util.List<byte[]> keys, java.util.List<byte[]> values, long ttlMillis) {
+        multiSet(keys, values, ttlMillis, new int[keys.size()]);
+    }
+
+    /** Like {@link #multiSet(java.util.List, java.util.List, long)} with each entry's record flags. */
+    public void multiSet(java.util.List<byte[]> keys, java.util.List<byte[]> values, long ttlMillis, int[] flags) {
+        if (keys.size() != values.size()) {
+            throw new IllegalArgumentException(file() + ": multiSet got " + keys.size() + " keys but "
+                    + values.size() + " values; pass one value per key");
+        }
+        for (int i = 0; i < keys.size(); i++) {
+            checkEntry(keys.get(i), values.get(i));
+        }
+        java.util.List<PageScan.Entry> dropped = dirtySink();
+        byPage(keys, (page, indexes, hashes, now) -> {
+            for (int i : indexes) {
+                store.put(page, keys.get(i), (int) hashes[i], values.get(i), expireAt(now, ttlMillis), flags[i], now,
+                        dropped);
+            }
+        });
+        writeBack(dropped);
+    }
+
+    @FunctionalInterface
+    private interface PageGroup {
+        void run(int page, int[] indexes, long[] hashes, long nowMillis);
+    }
+
+    private void byPage(java.util.List<byte[]> keys, PageGroup group) {
+        int count = keys.size();
+        long[] hashes = new long[count];
+        long[] pageThenIndex = new long[count];
+        for (int i = 0; i < count; i++) {
+            checkKey(keys.get(i));
+            hashes[i] = store.hash(keys.get(i));
+            pageThenIndex[i] = ((long) store.pageOf(hashes[i]) << 32) | i;
+        }
+        java.util.Arrays.sort(pageThenIndex);
+        for (int start = 0; start < count; ) {
+            int page = (int) (pageThenIndex[start] >>> 32);
+            int end = start;
+            while (end < count && (int) (pageThenIndex[end] >>> 32) == page) {
+                end++;
+            }
+            int[] indexes = new int[end - start];
+            for (int i = start; i < end; i++) {
+                indexes[i - start] = (int) pageThenIndex[i];
+            }
+            withPage(page, now -> {
+                group.run(page, indexes, hashes, now);
+                return null;
+            });
+            start = end;
+        }
+    }
+
     public void clear() {
-        sweepAll(PageStore.Mode.CLEAR);
+        sweepAll(PageStore.Mode.CLEAR, false);
     }
 
     public void purge() {
-        sweepAll(PageStore.Mode.PURGE);
+        sweepAll(PageStore.Mode.PURGE, false);
     }
 
-    private void sweepAll(PageStore.Mode mode) {
+    private void sweepAll(PageStore.Mode mode, boolean writeBack) {
         for (int page = 0; page < store.pageCount(); page++) {
             int target = page;
+            java.util.List<PageScan.Entry> dropped = writeBack ? dirtySink() : null;
             withPage(page, now -> {
-                store.sweep(target, mode, now);
+                store.sweep(target, mode, now, dropped);
                 return null;
             });
+            writeBack(dropped);
         }
     }
 
@@ -220,11 +449,46 @@ public final class Engine {
         return store.pageCount();
     }
 
-    public CacheStats stats() {
+    /** @return the shared counters: evictions, expirations, page repairs, lock recoveries */
+    public long[] sharedCounters() {
         checkOpen();
-        return new CacheStats(store.sumCounter(PageDirectory.EVICTION_COUNT),
-                store.sumCounter(PageDirectory.EXPIRATION_COUNT), store.sumCounter(PageDirectory.REPAIR_COUNT),
-                store.sumCounter(PageDirectory.LOCK_RECOVERY_COUNT));
+        return store.sharedCounters();
+    }
+
+    /**
+     * @return space used and free, summed over all pages, read without locks so that statistics never wait for a
+     *     busy or paused lock holder (see {@link #unlockedUsage})
+     */
+    public PageUsage usage() {
+        checkOpen();
+        return PageUsage.sum(store.pageCount(), this::unlockedUsage);
+    }
+
+    /**
+     * One page's header counters, validated as {@link ReadOnlyCache} validates reads: unchanged lock word, no holder.
+     * A page that stays locked for a few tries (its holder may be paused) is counted as its header stands, which
+     * may be off by the change in progress; a header caught unreadable each time counts as empty. Approximate
+     * only then, and never waiting.
+     */
+    private PageUsage unlockedUsage(int page) {
+        SharedMemory memory = store.memory();
+        long lockWord = store.directoryEntry(page) + PageDirectory.LOCK_WORD;
+        PageUsage seen = new PageUsage(0, 0, 0);
+        for (int attempt = 0; attempt < 8; attempt++) {
+            long before = memory.getLongVolatile(lockWord);
+            try {
+                seen = PageUsage.of(store, page);
+            } catch (RuntimeException changing) { // a header mid-change fails its checks: read again
+                Thread.onSpinWait();
+                continue;
+            }
+            VarHandle.acquireFence();
+            if (PageDirectory.holder(before) == 0 && memory.getLongVolatile(lockWord) == before) {
+                break;
+            }
+            Thread.onSpinWait();
+        }
+        return seen;
     }
 
     public int maxValueByteCount(int keyByteCount) {
@@ -255,6 +519,14 @@ public final class Engine {
     }
 
     private <T> T withPage(int page, PageOperation<T> operation) {
+        try {
+            return withPageLocked(page, operation);
+        } catch (InternalError fault) {
+            throw MappingFault.translate(attachment.file, attachment.layout.fileSize(), fault);
+        }
+    }
+
+    private <T> T withPageLocked(int page, PageOperation<T> operation) {
         long now = clock.millis();
         lock(page);
         try {
@@ -269,7 +541,33 @@ public final class Engine {
         }
     }
 
+    /**
+     * Checks every page against the file format under its lock; with {@code repair}, rebuilds each page with a
+     * finding through the same recovery a dead holder's page gets.
+     */
+    public VerifyReport verify(boolean repair) {
+        checkOpen();
+        try {
+            return new PageVerifier(attachment).run(repair, this::lockWithoutRecovery);
+        } catch (InternalError fault) {
+            throw MappingFault.translate(attachment.file, attachment.layout.fileSize(), fault);
+        }
+    }
+
     private void lock(int page) {
+        lockWithoutRecovery(page);
+        if (store.interrupted(page)) {
+            try {
+                store.recover(page);
+            } catch (RuntimeException | Error e) {
+                locks.unlock(page);
+                throw e;
+            }
+        }
+    }
+
+    /** Takes the page lock as every operation does, but leaves a page interrupted mid-update as it is. */
+    private void lockWithoutRecovery(int page) {
         checkOpen();
         if (UPDATES_RUNNING.get() != 0 && IN_UPDATE.get() != null) {
             throw new IllegalStateException(file() + ": a getAndSet update function called the cache; it runs "
@@ -287,14 +585,6 @@ public final class Engine {
         if (attachment.isClosed()) {
             locks.unlock(page);
             throw closedException();
-        }
-        if (store.interrupted(page)) {
-            try {
-                store.recover(page);
-            } catch (RuntimeException | Error e) {
-                locks.unlock(page);
-                throw e;
-            }
         }
     }
 

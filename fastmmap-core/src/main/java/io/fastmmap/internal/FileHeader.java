@@ -27,7 +27,7 @@ import java.util.zip.CRC32C;
  */
 final class FileHeader {
     static final long MAGIC = 0x50414D4D54534146L; // "FASTMMAP" read as little-endian bytes
-    static final int FORMAT_VERSION = 1;
+    static final int FORMAT_VERSION = 2; // 2: record flags carry dirty and compression bits
     static final int MAGIC_OFFSET = 0;
     static final int VERSION_OFFSET = 8;
     static final int LAYOUT_OFFSET = 12;

@@ -58,6 +58,12 @@ final class PageFormat {
     static final int FLAGS = 22;
     static final int MAX_KEY_LENGTH = 0xFFFF;
 
+    /**
+     * Record flag: written in write-back mode and not yet stored in the backing store (bit 0, as Perl's
+     * {@code FC_ISDIRTY}). A compaction that drops such a record hands a copy to the writer for write-back.
+     */
+    static final int FLAG_DIRTY = 1;
+
     private PageFormat() {
     }
 

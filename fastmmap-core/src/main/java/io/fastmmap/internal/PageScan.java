@@ -8,6 +8,7 @@ import static io.fastmmap.internal.PageFormat.SLOT_COUNT;
 import static io.fastmmap.internal.PageFormat.TOMBSTONE;
 import static io.fastmmap.internal.PageFormat.VALUE_LENGTH;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,7 +25,7 @@ public final class PageScan {
     public record Entry(byte[] key, byte[] value, long expireAtMillis, int flags) {
     }
 
-    static List<Entry> collect(PageStore store, java.nio.file.Path file, int page, long nowMillis,
+    static List<Entry> collect(PageStore store, Path file, int page, long nowMillis,
             boolean withValues) {
         SharedMemory memory = store.memory();
         long base = store.pageBase(page);
@@ -39,18 +40,52 @@ public final class PageScan {
             if (store.isExpired(base, offset, nowMillis)) {
                 continue;
             }
-            byte[] key = new byte[keyLength];
-            byte[] value = new byte[memory.getInt(base + offset + VALUE_LENGTH)];
-            memory.copyToArray(base + offset + RECORD_HEADER_BYTES, key, 0, key.length);
-            memory.copyToArray(base + offset + RECORD_HEADER_BYTES + key.length, value, 0, value.length);
-            long expireAt = memory.getLong(base + offset + EXPIRE_AT);
-            int flags = memory.getShort(base + offset + FLAGS);
-            if (PageStore.checksum(key, value, expireAt, flags) != memory.getInt(base + offset + CHECKSUM)) {
+            Entry entry = read(store, base, offset, keyLength);
+            if (entry == null) {
                 throw new PageDamage(file + ": page " + page + ": the record at offset " + offset
-                        + " fails its checksum; the page is rebuilt from its intact entries");
+                        + " fails its checksum or bounds; the page is rebuilt from its intact entries");
             }
-            entries.add(new Entry(key, withValues ? value : null, expireAt, flags));
+            entries.add(withValues ? entry : new Entry(entry.key(), null, entry.expireAtMillis(), entry.flags()));
         }
         return entries;
+    }
+
+    /**
+     * @return the record at {@code offset} (already bounds-checked), or null when it fails its checksum or its
+     *     value length, read again here, no longer fits the page (a lock-free reader may see the record change)
+     */
+    private static Entry read(PageStore store, long base, int offset, int keyLength) {
+        SharedMemory memory = store.memory();
+        int valueLength = memory.getInt(base + offset + VALUE_LENGTH);
+        if (valueLength < 0 || (long) offset + RECORD_HEADER_BYTES + keyLength + valueLength > store.pageSize()) {
+            return null;
+        }
+        byte[] key = new byte[keyLength];
+        byte[] value = new byte[valueLength];
+        memory.copyToArray(base + offset + RECORD_HEADER_BYTES, key, 0, key.length);
+        memory.copyToArray(base + offset + RECORD_HEADER_BYTES + key.length, value, 0, value.length);
+        long expireAt = memory.getLong(base + offset + EXPIRE_AT);
+        int flags = memory.getShort(base + offset + FLAGS);
+        if (PageStore.checksum(key, value, expireAt, flags) != memory.getInt(base + offset + CHECKSUM)) {
+            return null;
+        }
+        return new Entry(key, value, expireAt, flags);
+    }
+
+    /**
+     * Copies the dirty records among {@code offsets} (records a compaction is dropping from the page at
+     * {@code base}, checked by it already) into {@code sink}. One failing its checksum is left out: writing back
+     * damaged bytes would spread the damage to the backing store.
+     */
+    static void copyDirty(PageStore store, long base, int[] offsets, List<Entry> sink) {
+        SharedMemory memory = store.memory();
+        for (int offset : offsets) {
+            if ((memory.getShort(base + offset + FLAGS) & PageFormat.FLAG_DIRTY) != 0) {
+                Entry entry = read(store, base, offset, memory.getShort(base + offset + PageFormat.KEY_LENGTH));
+                if (entry != null) {
+                    sink.add(entry);
+                }
+            }
+        }
     }
 }

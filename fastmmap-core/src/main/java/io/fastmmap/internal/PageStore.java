@@ -136,8 +136,10 @@ final class PageStore {
             throw damage(page, "slot count " + slots + " is impossible for a " + pageSize + "-byte page");
         }
         int free = memory.getInt(base + FREE_OFFSET);
-        if (free < PageFormat.dataStart(slots) || free > pageSize) {
-            throw damage(page, "free offset " + free + " lies outside the data area");
+        // Alignment too: a record appended at an unaligned offset would fail its own bounds check on the next
+        // read and be dropped by repair, losing a write that was acknowledged (BitFlipTest found this).
+        if (free < PageFormat.dataStart(slots) || free > pageSize || (free & (PageFormat.RECORD_ALIGNMENT - 1)) != 0) {
+            throw damage(page, "free offset " + free + " lies outside the data area or is not 8-byte aligned");
         }
         return base;
     }
@@ -209,6 +211,10 @@ final class PageStore {
         return memory.getLong(base + offset + EXPIRE_AT);
     }
 
+    int flags(long base, int offset) {
+        return memory.getShort(base + offset + FLAGS);
+    }
+
     boolean isExpired(long base, int offset, long nowMillis) {
         long expireAt = expireAtMillis(base, offset);
         return expireAt != 0 && nowMillis >= expireAt;
@@ -216,7 +222,20 @@ final class PageStore {
 
     /** Reads and verifies the value of a found record, and marks it used. */
     byte[] readValue(int page, long base, int offset, byte[] key) {
+        byte[] value = peekValue(page, base, offset, key);
+        touch(page, base, offset);
+        return value;
+    }
+
+    /**
+     * Reads and verifies the value of a found record without writing anything. The length is checked again here:
+     * a reader without the lock may see the record change after {@link #find} checked it.
+     */
+    byte[] peekValue(int page, long base, int offset, byte[] key) {
         int valueLength = memory.getInt(base + offset + VALUE_LENGTH);
+        if (valueLength < 0 || valueLength > pageSize - offset - RECORD_HEADER_BYTES - key.length) {
+            throw damage(page, "the record at offset " + offset + " claims " + valueLength + " value bytes");
+        }
         byte[] value = new byte[valueLength];
         memory.copyToArray(base + offset + RECORD_HEADER_BYTES + key.length, value, 0, valueLength);
         int expected = checksum(key, value, memory.getLong(base + offset + EXPIRE_AT),
@@ -224,7 +243,6 @@ final class PageStore {
         if (expected != memory.getInt(base + offset + CHECKSUM)) {
             throw damage(page, "the record at offset " + offset + " fails its checksum");
         }
-        touch(page, base, offset);
         return value;
     }
 
@@ -286,6 +304,16 @@ final class PageStore {
 
     /** Stores {@code value} under {@code key}, appending in place when it fits, else compacting. */
     void put(int page, byte[] key, int tag, byte[] value, long expireAtMillis, long nowMillis) {
+        put(page, key, tag, value, expireAtMillis, 0, nowMillis, null);
+    }
+
+    /**
+     * @param flags the record's flag bits ({@link PageFormat#FLAG_DIRTY} and the value-encoding bits)
+     * @param droppedDirty when not null, receives a copy of every dirty record a compaction drops (evicted or
+     *     expired), so its value can be written back once the page is unlocked
+     */
+    void put(int page, byte[] key, int tag, byte[] value, long expireAtMillis, int flags, long nowMillis,
+            java.util.List<PageScan.Entry> droppedDirty) {
         long base = pageBase(page);
         int found = find(page, base, key, tag);
         int slots = memory.getInt(base + SLOT_COUNT);
@@ -293,29 +321,29 @@ final class PageStore {
         long recordBytes = PageFormat.recordBytes(key.length, value.length);
         if (found != FULL && free + recordBytes <= pageSize) {
             if (found >= 0) {
-                append(page, base, found, key, tag, value, expireAtMillis, free, recordBytes);
+                append(page, base, found, key, tag, value, expireAtMillis, flags, free, recordBytes);
                 return;
             }
             int target = -1 - found;
             boolean reusesTombstone = memory.getLong(slotAddress(base, target)) == TOMBSTONE;
             int used = memory.getInt(base + LIVE_COUNT) + memory.getInt(base + TOMBSTONE_COUNT);
             if (reusesTombstone || (used + 1L) * 4 <= slots * 3L) {
-                append(page, base, target, key, tag, value, expireAtMillis, free, recordBytes);
+                append(page, base, target, key, tag, value, expireAtMillis, flags, free, recordBytes);
                 return;
             }
         }
-        compact(page, Mode.NORMAL, found >= 0 ? found : -1, new NewRecord(key, tag, value, expireAtMillis),
-                nowMillis);
+        compact(page, Mode.NORMAL, found >= 0 ? found : -1, new NewRecord(key, tag, value, expireAtMillis, flags),
+                nowMillis, droppedDirty);
     }
 
     private void append(int page, long base, int slotIndex, byte[] key, int tag, byte[] value,
-            long expireAtMillis, int free, long recordBytes) {
+            long expireAtMillis, int flags, int free, long recordBytes) {
         long slotAddress = slotAddress(base, slotIndex);
         long oldSlot = memory.getLong(slotAddress);
         int oldOffset = PageFormat.slotOffset(oldSlot);
         beginMutation(page, PageDirectory.OP_INSERT);
         int tick = nextTick(page);
-        writeRecord(base + free, key, value, expireAtMillis, tick);
+        writeRecord(base + free, key, value, expireAtMillis, flags, tick);
         memory.putLongRelease(slotAddress, PageFormat.slot(tag, free)); // the commit point
         memory.putInt(base + FREE_OFFSET, (int) (free + recordBytes));
         if (oldOffset > TOMBSTONE) {
@@ -332,13 +360,13 @@ final class PageStore {
         }
     }
 
-    private void writeRecord(long at, byte[] key, byte[] value, long expireAtMillis, int tick) {
+    private void writeRecord(long at, byte[] key, byte[] value, long expireAtMillis, int flags, int tick) {
         memory.putInt(at + ACCESS_TICK, tick);
-        memory.putInt(at + CHECKSUM, checksum(key, value, expireAtMillis, 0));
+        memory.putInt(at + CHECKSUM, checksum(key, value, expireAtMillis, flags));
         memory.putLong(at + EXPIRE_AT, expireAtMillis);
         memory.putInt(at + VALUE_LENGTH, value.length);
         memory.putShort(at + KEY_LENGTH, key.length);
-        memory.putShort(at + FLAGS, 0);
+        memory.putShort(at + FLAGS, flags);
         memory.copyFromArray(key, 0, at + RECORD_HEADER_BYTES, key.length);
         memory.copyFromArray(value, 0, at + RECORD_HEADER_BYTES + key.length, value.length);
     }
@@ -364,6 +392,11 @@ final class PageStore {
 
     /** Drops expired entries (PURGE) or all entries (CLEAR) of one page. */
     void sweep(int page, Mode mode, long nowMillis) {
+        sweep(page, mode, nowMillis, null);
+    }
+
+    /** Like {@link #sweep(int, Mode, long)}, handing every dirty record dropped to {@code droppedDirty}. */
+    void sweep(int page, Mode mode, long nowMillis, java.util.List<PageScan.Entry> droppedDirty) {
         long base = pageBase(page);
         if (mode == Mode.PURGE && !hasExpired(page, base, nowMillis)) {
             return;
@@ -372,7 +405,7 @@ final class PageStore {
                 memory.getInt(base + SLOT_COUNT))) {
             return;
         }
-        compact(page, mode, -1, null, nowMillis);
+        compact(page, mode, -1, null, nowMillis, droppedDirty);
     }
 
     private boolean hasExpired(int page, long base, long nowMillis) {
@@ -391,21 +424,23 @@ final class PageStore {
 
     // ---------------------------------------------------------------- compaction (copy-on-write)
 
-    record NewRecord(byte[] key, int tag, byte[] value, long expireAtMillis) {
+    record NewRecord(byte[] key, int tag, byte[] value, long expireAtMillis, int flags) {
         long bytes() {
             return PageFormat.recordBytes(key.length, value.length);
         }
     }
 
-    private void compact(int page, Mode mode, int droppedSlot, NewRecord added, long nowMillis) {
+    private void compact(int page, Mode mode, int droppedSlot, NewRecord added, long nowMillis,
+            java.util.List<PageScan.Entry> droppedDirty) {
         beginMutation(page, PageDirectory.OP_COMPACT);
         int current = memory.getInt(directoryEntry(page) + PageDirectory.PHYSICAL_PAGE);
-        rebuild(page, current, mode, droppedSlot, added, nowMillis);
+        rebuild(page, current, mode, droppedSlot, added, nowMillis, droppedDirty);
         endMutation(page);
     }
 
     /** Collects the records to keep from physical page {@code current} and commits a new image of them. */
-    private void rebuild(int page, int current, Mode mode, int droppedSlot, NewRecord added, long nowMillis) {
+    private void rebuild(int page, int current, Mode mode, int droppedSlot, NewRecord added, long nowMillis,
+            java.util.List<PageScan.Entry> droppedDirty) {
         long base = layout.physicalPageOffset(current);
         Survivors survivors = mode == Mode.REPAIR
                 ? Survivors.salvage(this, page, base, nowMillis)
@@ -413,6 +448,9 @@ final class PageStore {
         long extraBytes = added == null ? 0 : added.bytes();
         int extraCount = added == null ? 0 : 1;
         int slotCount = survivors.fit(pageSize, extraBytes, extraCount);
+        if (droppedDirty != null) {
+            PageScan.copyDirty(this, base, survivors.droppedOffsets(), droppedDirty);
+        }
         int spare = takeSpare(page);
         long spareWord = memory.getLongVolatile(spareEntry(spare));
         int target = SpareTable.physicalPage(spareWord);
@@ -434,7 +472,7 @@ final class PageStore {
             at += bytes;
         }
         if (added != null) {
-            writeRecord(targetBase + at, added.key(), added.value(), added.expireAtMillis(), ++tick);
+            writeRecord(targetBase + at, added.key(), added.value(), added.expireAtMillis(), added.flags(), ++tick);
             insertSlot(targetBase, mask, added.tag(), at);
             at += (int) added.bytes();
         }
@@ -454,7 +492,15 @@ final class PageStore {
 
     private void insertSlot(long base, int mask, int tag, int offset) {
         int index = tag & mask;
-        while (memory.getLong(slotAddress(base, index)) != PageFormat.EMPTY) {
+        // Bounded although a fresh image always has empty slots: on Java 17, a read of a mapping whose file was
+        // truncated underneath returns garbage until the fault's InternalError is delivered, and an unbounded
+        // probe spun forever on it (HostileFileTest found this).
+        for (int probes = 0; memory.getLong(slotAddress(base, index)) != PageFormat.EMPTY; probes++) {
+            if (probes > mask) {
+                throw new io.fastmmap.CacheCorruptedException(file + ": page " + (memory.getInt(base + LOGICAL_PAGE))
+                        + ": no empty slot in a freshly built page image: the mapping no longer reads back what was "
+                        + "written (was the file truncated?); recreate the file");
+            }
             index = (index + 1) & mask;
         }
         memory.putLong(slotAddress(base, index), PageFormat.slot(tag, offset));
@@ -514,7 +560,7 @@ final class PageStore {
             memory.putIntVolatile(entry + PageDirectory.PHYSICAL_PAGE, current);
             writeEmptyPage(layout.physicalPageOffset(current), page, PageFormat.MIN_SLOT_COUNT);
         }
-        rebuild(page, current, Mode.REPAIR, -1, null, Long.MIN_VALUE);
+        rebuild(page, current, Mode.REPAIR, -1, null, Long.MIN_VALUE, null);
         addLong(entry + PageDirectory.REPAIR_COUNT, 1);
         endMutation(page);
     }
@@ -588,6 +634,12 @@ final class PageStore {
 
     int pageOfKey(byte[] key) {
         return pageOf(hash(key));
+    }
+
+    /** @return evictions, expirations, page repairs and lock recoveries, summed over all pages */
+    long[] sharedCounters() {
+        return new long[] {sumCounter(PageDirectory.EVICTION_COUNT), sumCounter(PageDirectory.EXPIRATION_COUNT),
+                sumCounter(PageDirectory.REPAIR_COUNT), sumCounter(PageDirectory.LOCK_RECOVERY_COUNT)};
     }
 
     long sumCounter(int field) {

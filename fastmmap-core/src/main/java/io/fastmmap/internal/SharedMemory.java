@@ -44,12 +44,23 @@ public final class SharedMemory implements AutoCloseable {
      * @param maxAccessBytes the longest single access that will ever be made (a page)
      */
     public static SharedMemory map(FileChannel channel, long byteCount, int maxAccessBytes) throws IOException {
+        return map(channel, byteCount, maxAccessBytes, FileChannel.MapMode.READ_WRITE);
+    }
+
+    /** Maps read-only, for readers without write permission; any write through it fails. */
+    public static SharedMemory mapReadOnly(FileChannel channel, long byteCount, int maxAccessBytes)
+            throws IOException {
+        return map(channel, byteCount, maxAccessBytes, FileChannel.MapMode.READ_ONLY);
+    }
+
+    private static SharedMemory map(FileChannel channel, long byteCount, int maxAccessBytes,
+            FileChannel.MapMode mode) throws IOException {
         int chunkCount = (int) ((byteCount + CHUNK_MASK) >>> CHUNK_SHIFT);
         MappedByteBuffer[] chunks = new MappedByteBuffer[Math.max(1, chunkCount)];
         for (int i = 0; i < chunks.length; i++) {
             long start = (long) i << CHUNK_SHIFT;
             long size = Math.min(byteCount - start, (1L << CHUNK_SHIFT) + maxAccessBytes);
-            chunks[i] = channel.map(FileChannel.MapMode.READ_WRITE, start, size);
+            chunks[i] = channel.map(mode, start, size);
         }
         return new SharedMemory(chunks, byteCount);
     }

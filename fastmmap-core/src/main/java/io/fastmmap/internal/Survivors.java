@@ -31,6 +31,8 @@ final class Survivors {
     private int evictedCount;
     private int expiredCount;
     private int[] lruOrder;
+    private final int[] droppedOffsets; // expired, cleared, then evicted records, for write-back of dirty ones
+    private int droppedCount;
 
     private Survivors(long sourceBase, int capacity) {
         this.sourceBase = sourceBase;
@@ -38,6 +40,7 @@ final class Survivors {
         this.bytes = new int[capacity];
         this.ticks = new int[capacity];
         this.tags = new int[capacity];
+        this.droppedOffsets = new int[capacity];
     }
 
     /** Normal compaction: the page passed its header checks; a damaged record aborts (and triggers repair). */
@@ -54,10 +57,12 @@ final class Survivors {
             }
             store.checkedRecord(page, base, slots, offset);
             if (mode == PageStore.Mode.CLEAR) {
+                survivors.droppedOffsets[survivors.droppedCount++] = offset;
                 continue;
             }
             if (store.isExpired(base, offset, nowMillis)) {
                 survivors.expiredCount++;
+                survivors.droppedOffsets[survivors.droppedCount++] = offset;
                 continue;
             }
             survivors.add(memory, base, offset, PageFormat.slotTag(slot));
@@ -144,6 +149,9 @@ final class Survivors {
             }
         }
         evictedCount = evicted;
+        for (int i = 0; i < evicted; i++) {
+            droppedOffsets[droppedCount++] = offsets[lruOrder[i]];
+        }
         lruOrder = Arrays.copyOfRange(lruOrder, evicted, lruOrder.length);
         int slots = minimumSlots(entries);
         while (slots < 2L * entries && PageFormat.dataStart(slots * 2) + total <= pageSize) {
@@ -196,6 +204,11 @@ final class Survivors {
 
     int tag(int index) {
         return tags[index];
+    }
+
+    /** @return offsets (in the source page) of the records this compaction drops: cleared, expired, evicted */
+    int[] droppedOffsets() {
+        return Arrays.copyOf(droppedOffsets, droppedCount);
     }
 
     int evictedCount() {

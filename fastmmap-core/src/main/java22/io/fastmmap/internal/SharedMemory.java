@@ -45,9 +45,20 @@ public final class SharedMemory implements AutoCloseable {
      * @param maxAccessBytes the longest single access that will ever be made (unused here: no chunks)
      */
     public static SharedMemory map(FileChannel channel, long byteCount, int maxAccessBytes) throws IOException {
+        return map(channel, byteCount, FileChannel.MapMode.READ_WRITE);
+    }
+
+    /** Maps read-only, for readers without write permission; any write through it fails. */
+    public static SharedMemory mapReadOnly(FileChannel channel, long byteCount, int maxAccessBytes)
+            throws IOException {
+        return map(channel, byteCount, FileChannel.MapMode.READ_ONLY);
+    }
+
+    private static SharedMemory map(FileChannel channel, long byteCount, FileChannel.MapMode mode)
+            throws IOException {
         Arena arena = Arena.ofShared();
         try {
-            return new SharedMemory(arena, channel.map(FileChannel.MapMode.READ_WRITE, 0, byteCount, arena));
+            return new SharedMemory(arena, channel.map(mode, 0, byteCount, arena));
         } catch (IOException | RuntimeException e) {
             arena.close();
             throw e;

@@ -109,6 +109,29 @@ class CorruptionTest {
         }
     }
 
+    /** Regression (found by BitFlipTest): the write went to the unaligned offset and was dropped by the next repair. */
+    @Test
+    void anUnalignedFreeOffsetShouldBeRepairedBeforeAWriteSoTheWriteIsKept() throws Exception {
+        fill();
+        int page;
+        try (RawFile raw = new RawFile(file, geometry)) {
+            page = raw.pageOf(Bytes.utf8("k1"));
+            long free = raw.pageBase(page) + PageFormat.FREE_OFFSET;
+            raw.memory.putInt(free, raw.memory.getInt(free) + 1);
+        }
+        try (FastMmap cache = open()) {
+            for (int i = 0; i < 40; i++) {
+                byte[] key = Bytes.utf8("new" + i);
+                cache.set(key, Bytes.filled(10, i));
+                assertThat(cache.get(key)).as("new%d, just written", i).isEqualTo(Bytes.filled(10, i));
+            }
+            for (int i = 0; i < 40; i++) {
+                assertThat(cache.get(Bytes.utf8("new" + i))).as("new%d", i).isEqualTo(Bytes.filled(10, i));
+            }
+            assertThat(cache.verify().isClean()).isTrue();
+        }
+    }
+
     @Test
     void aDirectoryEntryNamingAnImpossiblePageShouldBeRepaired() throws Exception {
         fill();

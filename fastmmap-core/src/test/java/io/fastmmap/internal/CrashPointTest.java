@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fastmmap.Bytes;
 import io.fastmmap.FastMmap;
+import io.fastmmap.VerifyReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -68,10 +69,19 @@ class CrashPointTest {
         for (int n = 1; ; n++) {
             Path work = copy(template, "work-" + n + ".fmm");
             int exit = runChild(work, scenario, n);
+            VerifyReport found;
+            try (FastMmap cache = open(work)) {
+                found = cache.verify(); // changes nothing, so the reads below still recover the page themselves
+            }
+            if (exit == 0) {
+                assertThat(found.isClean()).as("%s completed: %s", scenario, found).isTrue();
+            }
             Map<String, String> state = read(work);
             assertThat(state).as("%s halted after store %d", scenario, n).isIn(before, after);
             checkPhysicalPages(work);
             try (FastMmap cache = open(work)) {
+                assertThat(cache.verify().isClean()).as("%s halted after store %d, then recovered: %s", scenario, n,
+                        cache.verify()).isTrue();
                 cache.set(Bytes.utf8("k0"), Bytes.utf8("usable"));
                 assertThat(cache.get(Bytes.utf8("k0"))).isEqualTo(Bytes.utf8("usable"));
             }

@@ -38,7 +38,7 @@ class FileFormatTest {
         assertThat(new String(bytes, 0, 8, StandardCharsets.US_ASCII)).isEqualTo("FASTMMAP");
         try (RawFile raw = new RawFile(file, geometry)) {
             SharedMemory memory = raw.memory;
-            assertThat(memory.getInt(8)).isEqualTo(1);
+            assertThat(memory.getInt(8)).isEqualTo(2);
             assertThat(memory.getInt(12)).isEqualTo(FileLayout.LAYOUT_DESCRIPTOR);
             assertThat(memory.getInt(16)).isEqualTo(4096);
             assertThat(memory.getInt(20)).isEqualTo(3);
@@ -121,9 +121,9 @@ class FileFormatTest {
         Files.delete(truncated);
 
         Path versioned = createSmall();
-        patch(versioned, 8, new byte[] {2});
+        patch(versioned, 8, new byte[] {3});
         assertThatThrownBy(() -> FastMmap.builder(versioned).pageCount(3).pageSize(4096).build())
-                .isInstanceOf(IncompatibleCacheFileException.class).hasMessageContaining("format version 2");
+                .isInstanceOf(IncompatibleCacheFileException.class).hasMessageContaining("format version 3");
         Files.delete(versioned);
 
         Path damaged = createSmall();

@@ -19,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * watchdogs so that a child never outlives its test: it halts when its stdin ends (the parent died or closed it)
  * and after {@code -Dfastmmap.child.maxSeconds} (default 600).
  */
-final class ChildSupport {
+public final class ChildSupport {
     static final int EXIT_PARENT_GONE = 70;
     static final int EXIT_TOO_OLD = 71;
     static final int EXIT_FAILED = 1;
@@ -33,7 +33,7 @@ final class ChildSupport {
     }
 
     /** The body of a child's main. */
-    interface Body {
+    public interface Body {
         void run(String[] args) throws Exception;
     }
 
@@ -41,7 +41,7 @@ final class ChildSupport {
      * Runs a child's main: starts the watchdogs, runs {@code body}, exits 0 when it returns and 1 (after printing
      * {@code ERROR ...} on stdout and the stack trace on stderr) when it throws.
      */
-    static void main(String[] args, Body body) {
+    public static void main(String[] args, Body body) {
         startWatchdogs();
         try {
             body.run(args);
@@ -86,7 +86,7 @@ final class ChildSupport {
     }
 
     /** Writes one line to stdout with a single write(2), so it reaches the pipe before this returns. */
-    static void println(String line) {
+    public static void println(String line) {
         byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
         synchronized (STDOUT) {
             try {
@@ -98,19 +98,19 @@ final class ChildSupport {
     }
 
     /** Blocks until the parent sends a line equal to {@code command}; other lines are dropped. */
-    static void awaitCommand(String command) throws InterruptedException {
+    public static void awaitCommand(String command) throws InterruptedException {
         while (!COMMANDS.take().equals(command)) {
             // not ours
         }
     }
 
     /** @return the next command line from the parent */
-    static String nextCommand() throws InterruptedException {
+    public static String nextCommand() throws InterruptedException {
         return COMMANDS.take();
     }
 
     /** Prints {@code BAD <message>} and exits with {@link #EXIT_BAD}: a check inside the child failed. */
-    static void bad(String message) {
+    public static void bad(String message) {
         println("BAD " + oneLine(message));
         System.err.println("BAD " + message);
         System.err.flush();
@@ -118,7 +118,7 @@ final class ChildSupport {
     }
 
     /** @return "jvm=&lt;version&gt; engine=&lt;variant&gt; pid=&lt;pid&gt; cache=&lt;toString&gt;" for READY lines */
-    static String identity(FastMmap cache) {
+    public static String identity(FastMmap cache) {
         return "jvm=" + Runtime.version() + " engine=" + engineVariant() + " pid=" + ProcessHandle.current().pid()
                 + " cache=" + oneLine(String.valueOf(cache));
     }
@@ -139,7 +139,7 @@ final class ChildSupport {
     static final String ENGINE_CLASS_RESOURCE = "io/fastmmap/internal/SharedMemory.class";
 
     /** Opens a cache of the given geometry. */
-    static FastMmap open(Path file, int pageCount, int pageSize, Duration lockTimeout) {
+    public static FastMmap open(Path file, int pageCount, int pageSize, Duration lockTimeout) {
         return FastMmap.builder(file).pageCount(pageCount).pageSize(pageSize).lockTimeout(lockTimeout).build();
     }
 
@@ -147,7 +147,7 @@ final class ChildSupport {
      * Uses a throw-away cache in {@code scratchDir} so that the engine's classes are loaded and its code paths run
      * once before the timed part of a test.
      */
-    static void warmUp(Path scratchDir) {
+    public static void warmUp(Path scratchDir) {
         Path file = scratchDir.resolve("warm-up-" + ProcessHandle.current().pid() + ".fmm");
         try (FastMmap scratch = FastMmap.builder(file).pageCount(2).pageSize(4096).deleteOnClose(true).build()) {
             for (int i = 0; i < 200; i++) {
@@ -165,7 +165,7 @@ final class ChildSupport {
         }
     }
 
-    static String hex(byte[] bytes, int max) {
+    public static String hex(byte[] bytes, int max) {
         if (bytes == null) {
             return "null";
         }
@@ -173,7 +173,7 @@ final class ChildSupport {
         return HEX.formatHex(bytes, 0, n) + (n < bytes.length ? "...(" + bytes.length + " bytes)" : "");
     }
 
-    static String oneLine(String text) {
+    public static String oneLine(String text) {
         return text.replace('\n', ' ').replace('\r', ' ');
     }
 }

@@ -164,6 +164,50 @@ class DeadLockHolderTest {
         assertThat(probe.waitFor(REPLY)).as("exit code of %s", probe.describe()).isZero();
     }
 
+    /**
+     * The other half of T4: a process whose lock timeout outlasts the pause waits it out, takes nothing, and runs
+     * after the holder's update, seeing the holder's value as the old one.
+     */
+    @Test
+    void aPatientWaiterWaitsOutAPausedHolderAndRunsAfterIt() {
+        Jdk parent = Jdk.parent();
+        Path file = dir.resolve("patient.fmm");
+        CacheStats before;
+        try (FastMmap cache = open(file, Duration.ofSeconds(10))) {
+            populate(cache, "old-value");
+            before = cache.stats();
+        }
+        ChildJvm patient = startProbe("patient", parent, file, Duration.ofSeconds(60));
+        patient.awaitLine("READY", STARTUP);
+        ChildJvm holder = startHolder("holder", parent.other(), file, "release", "value-of-the-holder");
+        assertThat(holder.awaitLine("HOLDING", STARTUP)).isEqualTo("HOLDING old-value");
+        holder.stop();
+        patient.send("GAS " + HELD + " value-of-the-patient");
+        long pauseMillis = 3_000;
+        assertThat(patient.pollLine(Duration.ofMillis(pauseMillis))).as("%s answered while the holder was paused",
+                patient).isNull();
+        assertThat(holder.isStopped()).isTrue();
+        holder.cont();
+        holder.send("RELEASE");
+        assertThat(holder.awaitLine("DONE", REPLY)).isEqualTo("DONE value-of-the-holder");
+        String reply = patient.awaitLine("", REPLY);
+        System.out.println("DeadLockHolderTest: " + holder + " paused " + pauseMillis + " ms; " + patient
+                + " answered '" + reply + "'");
+        assertThat(reply).startsWith("GAS-OK " + HELD + " value-of-the-holder ");
+        assertThat(Long.parseLong(reply.substring(reply.lastIndexOf(' ') + 1)))
+                .as("microseconds the patient waited").isGreaterThanOrEqualTo(pauseMillis * 1000);
+        assertThat(call(patient, "GET " + HELD)).startsWith("GOT " + HELD + " value-of-the-patient ");
+        patient.send("EXIT");
+        assertThat(patient.waitFor(REPLY)).as("exit code of %s", patient.describe()).isZero();
+        assertThat(holder.waitFor(REPLY)).as("exit code of %s", holder.describe()).isZero();
+        try (FastMmap cache = open(file, Duration.ofSeconds(10))) {
+            assertOthersIntact(cache);
+            assertThat(cache.stats().lockRecoveryCount()).as("nobody took the paused holder's lock")
+                    .isEqualTo(before.lockRecoveryCount());
+            assertThat(cache.verify().isClean()).isTrue();
+        }
+    }
+
     private ChildJvm startHolder(String name, Jdk jdk, Path file, String mode, String newValue) {
         return jvms.start(name, jdk, HolderChild.class, file.toString(), Integer.toString(PAGE_COUNT),
                 Integer.toString(PAGE_SIZE), HELD, mode, newValue);

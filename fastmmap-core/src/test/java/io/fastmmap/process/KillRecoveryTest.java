@@ -89,46 +89,6 @@ class KillRecoveryTest {
         new Run(new Setup("small pages compacting often, 2 x 4 KiB", 2, 4096, 2, 16, 700)).execute();
     }
 
-    /** What this test knows of one key: its last acknowledged operation and the operations in flight since. */
-    static final class KeyLedger {
-        long lastAckSeq = -1;
-        boolean lastAckRemoved = true; // the file starts empty
-        final List<long[]> inFlight = new ArrayList<>(); // {seq, type}: written before a kill, never acknowledged
-
-        String describe() {
-            StringBuilder text = new StringBuilder(lastAckSeq < 0 ? "never acknowledged"
-                    : "last acknowledged: " + (lastAckRemoved ? "remove" : "write") + " seq "
-                    + WriterValue.seqText(lastAckSeq));
-            if (!inFlight.isEmpty()) {
-                text.append("; unacknowledged since (in flight at a kill):");
-                for (long[] op : inFlight) {
-                    text.append(' ').append((char) op[1]).append(' ').append(WriterValue.seqText(op[0]));
-                }
-            }
-            return text.toString();
-        }
-
-        /** @return null when {@code reading} is a state the key may be in, else what is wrong */
-        String judge(Reading reading) {
-            if (reading.problem() != null) {
-                return reading.problem();
-            }
-            if (reading.seq() < 0) {
-                boolean removeInFlight = inFlight.stream().anyMatch(op -> op[1] == 'R');
-                return lastAckRemoved || removeInFlight ? null : "LOST WRITE: reads null";
-            }
-            if (!lastAckRemoved && reading.seq() == lastAckSeq) {
-                return null;
-            }
-            boolean writeInFlight = inFlight.stream().anyMatch(op -> op[0] == reading.seq() && op[1] != 'R');
-            if (writeInFlight) {
-                return null;
-            }
-            return (reading.seq() < lastAckSeq ? "STALE VALUE" : "VALUE NEVER WRITTEN") + ": reads seq "
-                    + WriterValue.seqText(reading.seq());
-        }
-    }
-
     /** One test: the writers' slots, their ledgers and the verifications. */
     final class Run {
         final Setup setup;
@@ -404,21 +364,15 @@ class KillRecoveryTest {
                 switch (parts[0]) {
                     case "OP" -> {
                         KeyLedger ledger = ledgers[writer][Integer.parseInt(parts[1])];
-                        ledger.inFlight.add(new long[] {Long.parseLong(parts[2]), parts[3].charAt(0)});
+                        ledger.started(Long.parseLong(parts[2]), parts[3].charAt(0));
                         operations.incrementAndGet();
                         return true;
                     }
                     case "ACK", "DEL" -> {
                         KeyLedger ledger = ledgers[writer][Integer.parseInt(parts[1])];
-                        long seq = Long.parseLong(parts[2]);
-                        List<long[]> ops = ledger.inFlight;
-                        long[] last = ops.isEmpty() ? null : ops.get(ops.size() - 1);
                         boolean removal = parts[0].equals("DEL");
-                        assertThat(last != null && last[0] == seq && (last[1] == 'R') == removal)
+                        assertThat(ledger.acknowledged(Long.parseLong(parts[2]), removal))
                                 .as("protocol: %s of %s follows its OP line", line, writerJvm).isTrue();
-                        ledger.lastAckSeq = seq;
-                        ledger.lastAckRemoved = removal;
-                        ledger.inFlight.clear();
                         acknowledged.incrementAndGet();
                         return false;
                     }

@@ -29,13 +29,13 @@ public final class VerifierChild {
      * @param problem null, or what is wrong with the value or the call ("BAD:..." or "EXCEPTION:...")
      * @param micros how long the get took
      */
-    record Reading(int writer, int index, long seq, String problem, long micros) {
-        String toLine() {
+    public record Reading(int writer, int index, long seq, String problem, long micros) {
+        public String toLine() {
             String what = problem != null ? problem : seq < 0 ? "NULL" : Long.toString(seq);
             return "VAL " + writer + " " + index + " " + micros + " " + ChildSupport.oneLine(what);
         }
 
-        static Reading parse(String line) {
+        public static Reading parse(String line) {
             String[] parts = line.split(" ", 5);
             int writer = Integer.parseInt(parts[1]);
             int index = Integer.parseInt(parts[2]);
@@ -52,7 +52,7 @@ public final class VerifierChild {
     }
 
     /** Gets every key of {@code writerCount} writers with {@code keyCount} keys each, verifying each value. */
-    static List<Reading> readAll(FastMmap cache, int writerCount, int keyCount) {
+    public static List<Reading> readAll(FastMmap cache, int writerCount, int keyCount) {
         List<Reading> readings = new ArrayList<>(writerCount * keyCount);
         for (int writer = 0; writer < writerCount; writer++) {
             for (int index = 0; index < keyCount; index++) {
@@ -81,15 +81,15 @@ public final class VerifierChild {
         return readings;
     }
 
-    static String statsLine(CacheStats stats) {
+    public static String statsLine(CacheStats stats) {
         return "STATS " + stats.evictionCount() + " " + stats.expirationCount() + " " + stats.pageRepairCount() + " "
                 + stats.lockRecoveryCount();
     }
 
-    static CacheStats parseStats(String line) {
+    public static CacheStats parseStats(String line) {
         String[] parts = line.split(" ");
-        return new CacheStats(Long.parseLong(parts[1]), Long.parseLong(parts[2]), Long.parseLong(parts[3]),
-                Long.parseLong(parts[4]));
+        return new CacheStats(0, 0, 0, 0, Long.parseLong(parts[1]), Long.parseLong(parts[2]),
+                Long.parseLong(parts[3]), Long.parseLong(parts[4]), 0, 0, 0);
     }
 
     public static void main(String[] args) {

@@ -22,11 +22,14 @@ import java.util.Random;
  * have been under way when the kill came. Only this writer writes its keys, so after its first operation on a key
  * it knows exactly what the key holds and checks it on every read (getAndSet's old value, getAndRemove's, and plain
  * gets); before that, a value must be intact and older than this incarnation. Any mismatch prints
- * {@code BAD ...} and exits with {@link ChildSupport#EXIT_BAD}.
+ * {@code BAD ...} and exits with {@link ChildSupport#EXIT_BAD}, as does an operation slower than
+ * {@link #OPERATION_BOUND_MILLIS}.
  */
 public final class WriterChild {
     private static final long UNKNOWN = Long.MIN_VALUE;
     private static final long ABSENT = -1;
+    /** No operation may take longer, even while it waits for and repairs pages that killed writers left. */
+    static final long OPERATION_BOUND_MILLIS = 5_000;
 
     private WriterChild() {
     }
@@ -63,6 +66,7 @@ public final class WriterChild {
             int index = random.nextInt(keyCount);
             byte[] key = keys[index];
             int op = random.nextInt(100);
+            long startNanos = System.nanoTime();
             if (op < 5) {
                 check(key, writer, index, known[index], base, cache.get(key), "get", problem);
             } else if (op < 85) {
@@ -101,6 +105,10 @@ public final class WriterChild {
                 report(problem, index);
                 ChildSupport.println("DEL " + index + " " + seq);
                 known[index] = ABSENT;
+            }
+            long millis = (System.nanoTime() - startNanos) / 1_000_000;
+            if (problem[0] == null && millis > OPERATION_BOUND_MILLIS) {
+                problem[0] = "SLOW: operation " + WriterValue.seqText(seq) + " took " + millis + " ms";
             }
             report(problem, index);
         }

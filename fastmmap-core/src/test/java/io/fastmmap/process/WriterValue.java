@@ -17,7 +17,7 @@ import java.util.zip.CRC32;
  *
  * A sequence number is {@code incarnation << 32 | operation counter}: it grows over every life of a writer.
  */
-final class WriterValue {
+public final class WriterValue {
     static final int HEADER_BYTES = 20;
     static final int TRAILER_BYTES = 4;
 
@@ -25,27 +25,27 @@ final class WriterValue {
     }
 
     /** @return the key of writer {@code writer}'s key number {@code index} */
-    static byte[] key(int writer, int index) {
+    public static byte[] key(int writer, int index) {
         return ("w" + writer + "-key-" + index).getBytes(StandardCharsets.US_ASCII);
     }
 
-    static long seq(int incarnation, int counter) {
+    public static long seq(int incarnation, int counter) {
         return ((long) incarnation << 32) | (counter & 0xFFFFFFFFL);
     }
 
     /** @return "incarnation.counter", for messages */
-    static String seqText(long seq) {
+    public static String seqText(long seq) {
         return seq < 0 ? String.valueOf(seq) : (seq >>> 32) + "." + (seq & 0xFFFFFFFFL);
     }
 
-    static int keyHash(byte[] key) {
+    public static int keyHash(byte[] key) {
         CRC32 crc = new CRC32();
         crc.update(key);
         return (int) crc.getValue();
     }
 
     /** @return a value of {@code HEADER_BYTES + payload + TRAILER_BYTES} bytes with a random payload */
-    static byte[] encode(byte[] key, int writer, long seq, int payloadBytes, Random random) {
+    public static byte[] encode(byte[] key, int writer, long seq, int payloadBytes, Random random) {
         int length = HEADER_BYTES + payloadBytes + TRAILER_BYTES;
         byte[] value = new byte[length];
         ByteBuffer buffer = ByteBuffer.wrap(value);
@@ -65,7 +65,7 @@ final class WriterValue {
      * @return its sequence number
      * @throws IllegalArgumentException saying what is wrong
      */
-    static long verify(byte[] key, int writer, byte[] value) {
+    public static long verify(byte[] key, int writer, byte[] value) {
         if (value.length < HEADER_BYTES + TRAILER_BYTES) {
             throw new IllegalArgumentException("too short: " + value.length + " bytes: " + ChildSupport.hex(value, 48));
         }

@@ -1,0 +1,218 @@
+package io.fastmmap.benchmarks.peers;
+
+import io.fastmmap.FastMmap;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.zip.DataFormatException;
+import org.HdrHistogram.Histogram;
+
+/**
+ * N processes on one fastmmap file, each running its own stream of the workload's operations; the Java side of the
+ * fastmmap vs Cache::FastMmap comparison (cache-fastmmap-driver.pl is the Perl side, on the same files).
+ *
+ * <pre>
+ *   java -cp benchmarks.jar io.fastmmap.benchmarks.peers.MultiProcessDriver prepare DIR KEYS VALUE_BYTES MIX DIST SIZING STREAMS
+ *   java -cp benchmarks.jar io.fastmmap.benchmarks.peers.MultiProcessDriver run DIR PROCESSES raw|session WARMUP_S SECONDS OUT.jsonl
+ * </pre>
+ *
+ * {@code prepare} writes the workload files ({@link WorkloadFiles}). {@code run} creates and fills the cache file in
+ * DIR, starts PROCESSES worker JVMs (this JVM's java and class path), lets them open the file and load their
+ * streams, starts them together, and merges what they measured: operations per second over all processes, and
+ * p50/p99/p99.9 of get and set from each worker's HdrHistogram (one {@code System.nanoTime()} pair per operation).
+ * One JSON line per run is appended to OUT.jsonl. In {@code session} mode the value is the ~1 KiB session map: a
+ * get decodes its JSON into a map, a set encodes the map (Jackson), as an application would.
+ */
+public final class MultiProcessDriver {
+    private static final long HIGHEST_NANOS = 60_000_000_000L;
+
+    private MultiProcessDriver() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        if (args.length == 0) {
+            throw usage();
+        }
+        switch (args[0]) {
+            case "prepare" -> {
+                need(args, 8);
+                WorkloadFiles.write(Path.of(args[1]), PeerWorkload.of(Integer.parseInt(args[2]),
+                        Integer.parseInt(args[3]), args[4], args[5], args[6]), Integer.parseInt(args[7]));
+            }
+            case "run" -> {
+                need(args, 7);
+                run(Path.of(args[1]), Integer.parseInt(args[2]), WorkloadFiles.Mode.of(args[3]),
+                        Double.parseDouble(args[4]), Double.parseDouble(args[5]), Path.of(args[6]));
+            }
+            case "worker" -> {
+                need(args, 6);
+                worker(Path.of(args[1]), Integer.parseInt(args[2]), WorkloadFiles.Mode.of(args[3]),
+                        Double.parseDouble(args[4]), Double.parseDouble(args[5]));
+            }
+            default -> throw usage();
+        }
+    }
+
+    private static IllegalArgumentException usage() {
+        return new IllegalArgumentException("usage: MultiProcessDriver prepare DIR KEYS VALUE_BYTES MIX DIST SIZING "
+                + "STREAMS | run DIR PROCESSES raw|session WARMUP_SECONDS SECONDS OUT.jsonl");
+    }
+
+    private static void need(String[] args, int count) {
+        if (args.length != count) {
+            throw usage();
+        }
+    }
+
+    private static Path cacheFile(Path dir, WorkloadFiles.Mode mode) {
+        return dir.resolve("fastmmap-" + mode.name + ".fmm");
+    }
+
+    private static PeerWorkload sized(Path dir, WorkloadFiles.Mode mode) throws IOException {
+        return mode.sized(WorkloadFiles.read(dir), (int) Files.size(dir.resolve("session.json")));
+    }
+
+    private static byte[] storedValue(Path dir, WorkloadFiles.Mode mode) throws IOException {
+        return Files.readAllBytes(dir.resolve(mode == WorkloadFiles.Mode.RAW ? "value.bin" : "session.json"));
+    }
+
+    static void run(Path dir, int processes, WorkloadFiles.Mode mode, double warmupSeconds, double seconds, Path out)
+            throws Exception {
+        PeerWorkload workload = sized(dir, mode);
+        byte[][] keys = workload.keys();
+        byte[] value = storedValue(dir, mode);
+        Path file = cacheFile(dir, mode);
+        try (FastMmap cache = FastMmapStore.builder(workload, file).recreate(true).deleteOnClose(true).build()) {
+            for (byte[] key : keys) {
+                cache.set(key, value);
+            }
+            List<Process> workers = new ArrayList<>();
+            String java = ProcessHandle.current().info().command().orElse("java");
+            for (int p = 0; p < processes; p++) {
+                List<String> command = new ArrayList<>(List.of(java, "-Xms1g", "-Xmx1g", "-cp",
+                        System.getProperty("java.class.path"), MultiProcessDriver.class.getName(), "worker",
+                        dir.toString(), Integer.toString(p), mode.name, Double.toString(warmupSeconds),
+                        Double.toString(seconds)));
+                workers.add(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
+            }
+            List<BufferedReader> outputs = new ArrayList<>();
+            for (Process worker : workers) {
+                BufferedReader output = new BufferedReader(new InputStreamReader(worker.getInputStream(),
+                        StandardCharsets.US_ASCII));
+                outputs.add(output);
+                expect(output, "ready", worker);
+            }
+            for (Process worker : workers) { // all loaded and warm-able: start them together
+                OutputStream in = worker.getOutputStream();
+                in.write("go\n".getBytes(StandardCharsets.US_ASCII));
+                in.flush();
+            }
+            Histogram gets = new Histogram(HIGHEST_NANOS, 3);
+            Histogram sets = new Histogram(HIGHEST_NANOS, 3);
+            long operations = 0;
+            double measuredSeconds = 0;
+            for (int p = 0; p < processes; p++) {
+                String[] result = expect(outputs.get(p), "result", workers.get(p)).split(" ");
+                operations += Long.parseLong(result[1]);
+                measuredSeconds = Math.max(measuredSeconds, Long.parseLong(result[2]) / 1e9);
+                gets.add(decode(result[3]));
+                sets.add(decode(result[4]));
+                if (workers.get(p).waitFor() != 0) {
+                    throw new IllegalStateException("worker " + p + " exited with " + workers.get(p).exitValue());
+                }
+            }
+            String line = String.format(Locale.ROOT, "{\"impl\":\"fastmmap\",\"jdk\":\"%s\",\"processes\":%d,"
+                    + "\"mode\":\"%s\",\"workload\":\"%s\",\"valueBytes\":%d,\"operations\":%d,\"seconds\":%.3f,"
+                    + "\"opsPerSec\":%.1f,\"get\":%s,\"set\":%s}", Runtime.version().feature(), processes, mode.name,
+                    WorkloadFiles.read(dir).label(), value.length, operations, measuredSeconds, operations / measuredSeconds,
+                    percentiles(gets), percentiles(sets));
+            System.out.println(line);
+            Files.writeString(out, line + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
+        }
+    }
+
+    private static String expect(BufferedReader output, String word, Process worker) throws IOException {
+        String line = output.readLine();
+        if (line == null || !line.startsWith(word)) {
+            throw new IllegalStateException("worker " + worker.pid() + " said " + line + " instead of " + word);
+        }
+        return line;
+    }
+
+    private static String percentiles(Histogram histogram) {
+        return String.format(Locale.ROOT, "{\"count\":%d,\"p50\":%d,\"p99\":%d,\"p999\":%d,\"max\":%d}",
+                histogram.getTotalCount(), histogram.getValueAtPercentile(50), histogram.getValueAtPercentile(99),
+                histogram.getValueAtPercentile(99.9), histogram.getMaxValue());
+    }
+
+    private static String encode(Histogram histogram) {
+        ByteBuffer buffer = ByteBuffer.allocate(histogram.getNeededByteBufferCapacity());
+        int length = histogram.encodeIntoCompressedByteBuffer(buffer);
+        return Base64.getEncoder().encodeToString(java.util.Arrays.copyOf(buffer.array(), length));
+    }
+
+    private static Histogram decode(String base64) throws DataFormatException {
+        return Histogram.decodeFromCompressedByteBuffer(ByteBuffer.wrap(Base64.getDecoder().decode(base64)), 0);
+    }
+
+    /** One worker process: open the file, load the stream, say ready, wait for go, run, print the result. */
+    static void worker(Path dir, int stream, WorkloadFiles.Mode mode, double warmupSeconds, double seconds)
+            throws IOException {
+        PeerWorkload workload = sized(dir, mode);
+        byte[][] keys = workload.keys();
+        byte[] raw = storedValue(dir, mode);
+        Map<String, Object> session = mode == WorkloadFiles.Mode.SESSION ? SessionMap.decode(raw) : null;
+        int[] ops = workload.operations(WorkloadFiles.STREAM_LENGTH, stream);
+        Histogram gets = new Histogram(HIGHEST_NANOS, 3);
+        Histogram sets = new Histogram(HIGHEST_NANOS, 3);
+        try (FastMmap cache = FastMmapStore.builder(workload, cacheFile(dir, mode)).build()) {
+            System.out.println("ready");
+            System.out.flush();
+            String go = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII)).readLine();
+            if (!"go".equals(go)) {
+                throw new IllegalStateException("expected go, read " + go);
+            }
+            long start = System.nanoTime();
+            long measureFrom = start + (long) (warmupSeconds * 1e9);
+            long end = measureFrom + (long) (seconds * 1e9);
+            long measured = 0;
+            int next = 0;
+            long now = start;
+            while (now < end) {
+                int op = ops[next];
+                next = next + 1 == ops.length ? 0 : next + 1;
+                byte[] key = keys[op & PeerWorkload.KEY_INDEX];
+                boolean set = (op & PeerWorkload.SET) != 0;
+                if (set) {
+                    cache.set(key, session == null ? raw : SessionMap.encode(session));
+                } else {
+                    byte[] value = cache.get(key);
+                    if (value == null) { // cache-aside, as in the JMH benchmark
+                        cache.set(key, raw);
+                    } else if (session != null && SessionMap.decode(value).size() != session.size()) {
+                        throw new IllegalStateException("a session read back with different attributes");
+                    }
+                }
+                long after = System.nanoTime();
+                if (now >= measureFrom) {
+                    (set ? sets : gets).recordValue(Math.min(after - now, HIGHEST_NANOS));
+                    measured++;
+                }
+                now = after;
+            }
+            System.out.println("result " + measured + " " + (end - measureFrom) + " " + encode(gets) + " "
+                    + encode(sets));
+        }
+    }
+}

@@ -1,0 +1,388 @@
+package io.fastmmap.benchmarks.peers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Predicate;
+import java.util.stream.Stream;
+
+/**
+ * Writes the peers report (docs/benchmarks-peers.md, or a copy for a quick run) from one results directory of
+ * run-all.sh: JMH's {@code jmh-*.json}, {@code multiprocess.jsonl}, {@code footprint.jsonl} and {@code machine.txt};
+ * and the data and gnuplot script of its chart.
+ *
+ * <pre>
+ *   java -cp benchmarks.jar io.fastmmap.benchmarks.peers.PeersReport RESULTS_DIR OUT.md CHART.png "NOTE"
+ * </pre>
+ */
+public final class PeersReport {
+    static final String PRIMARY = "10000keys-1024B-get90-uniform-fit";
+    static final String PRIMARY_GETS = "10000keys-1024B-get100-uniform-fit";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final List<Jmh> jmh = new ArrayList<>();
+    private final List<JsonNode> processes = new ArrayList<>();
+    private final List<JsonNode> footprints = new ArrayList<>();
+    private final StringBuilder out = new StringBuilder();
+
+    /** One JMH row: a benchmark method on one store, workload, thread count and JDK, with both modes merged. */
+    static final class Jmh {
+        String store;
+        String method;
+        String workload;
+        int threads;
+        int jdk;
+        double opsPerSec = Double.NaN;
+        double opsError = Double.NaN;
+        double p50 = Double.NaN;
+        double p99 = Double.NaN;
+        double p999 = Double.NaN;
+        double allocPerOp = Double.NaN;
+
+        String name() {
+            return method.equals("op") ? store : store + " " + method;
+        }
+
+        boolean is(String store, String method, String workload, int threads) {
+            return this.store.equals(store) && this.method.equals(method) && this.workload.equals(workload)
+                    && this.threads == threads;
+        }
+    }
+
+    public static void main(String[] args) throws IOException {
+        if (args.length != 4) {
+            throw new IllegalArgumentException("usage: PeersReport RESULTS_DIR OUT.md CHART.png NOTE");
+        }
+        Path results = Path.of(args[0]);
+        PeersReport report = new PeersReport();
+        report.load(results);
+        Path markdown = Path.of(args[1]);
+        report.markdown(results, args[2], args[3]);
+        Files.writeString(markdown, report.out.toString());
+        Path chartData = results.resolve("peers-chart.dat");
+        Files.writeString(chartData, report.chartData());
+        Files.writeString(results.resolve("peers-chart.gp"), chartScript(chartData, markdown.resolveSibling(args[2])));
+    }
+
+    private void load(Path results) throws IOException {
+        try (Stream<Path> files = Files.list(results)) {
+            for (Path file : files.sorted().toList()) {
+                String name = file.getFileName().toString();
+                if (name.startsWith("jmh-") && name.endsWith(".json") && Files.size(file) > 0) {
+                    loadJmh(JSON.readTree(file.toFile()));
+                } else if (name.equals("multiprocess.jsonl")) {
+                    lines(file).forEach(processes::add);
+                } else if (name.equals("footprint.jsonl")) {
+                    lines(file).forEach(footprints::add);
+                }
+            }
+        }
+    }
+
+    private static List<JsonNode> lines(Path file) throws IOException {
+        List<JsonNode> nodes = new ArrayList<>();
+        for (String line : Files.readAllLines(file)) {
+            if (!line.isBlank()) {
+                nodes.add(JSON.readTree(line));
+            }
+        }
+        return nodes;
+    }
+
+    private void loadJmh(JsonNode results) {
+        Map<String, Jmh> rows = new LinkedHashMap<>();
+        for (Jmh row : jmh) {
+            rows.put(key(row), row);
+        }
+        for (JsonNode result : results) {
+            JsonNode params = result.path("params");
+            Jmh row = new Jmh();
+            String benchmark = result.path("benchmark").asText();
+            row.method = benchmark.substring(benchmark.lastIndexOf('.') + 1);
+            row.store = params.path("store").asText();
+            row.workload = PeerWorkload.of(params.path("keyCount").asInt(), params.path("valueSize").asInt(),
+                    params.path("mix").asText(), params.path("keys").asText(), params.path("sizing").asText()).label();
+            row.threads = result.path("threads").asInt();
+            row.jdk = Runtime.Version.parse(result.path("jdkVersion").asText()).feature();
+            Jmh merged = rows.computeIfAbsent(key(row), k -> row);
+            JsonNode primary = result.path("primaryMetric");
+            if (result.path("mode").asText().equals("sample")) {
+                double toNanos = nanosPer(primary.path("scoreUnit").asText());
+                JsonNode percentiles = primary.path("scorePercentiles");
+                merged.p50 = percentiles.path("50.0").asDouble() * toNanos;
+                merged.p99 = percentiles.path("99.0").asDouble() * toNanos;
+                merged.p999 = percentiles.path("99.9").asDouble() * toNanos;
+            } else {
+                merged.opsPerSec = primary.path("score").asDouble();
+                merged.opsError = primary.path("scoreError").asDouble(Double.NaN);
+            }
+            JsonNode alloc = result.path("secondaryMetrics").path("gc.alloc.rate.norm");
+            if (!alloc.isMissingNode() && (Double.isNaN(merged.allocPerOp) || !result.path("mode").asText()
+                    .equals("sample"))) {
+                merged.allocPerOp = alloc.path("score").asDouble();
+            }
+        }
+        jmh.clear();
+        jmh.addAll(rows.values());
+    }
+
+    private static String key(Jmh row) {
+        return row.store + "|" + row.method + "|" + row.workload + "|" + row.threads + "|" + row.jdk;
+    }
+
+    private static double nanosPer(String unit) {
+        return switch (unit) {
+            case "s/op" -> 1e9;
+            case "ms/op" -> 1e6;
+            case "us/op" -> 1e3;
+            default -> 1;
+        };
+    }
+
+    private void markdown(Path results, String chart, String note) throws IOException {
+        line("# fastmmap beside its peers");
+        line("");
+        line(note);
+        line("");
+        line("Written by `fastmmap-benchmarks/run-all.sh` (see [How to run](#how-to-run)); what each figure means is in "
+                + "[What is measured](#what-is-measured). Ratios are fastmmap's figure over the peer's: above 1, "
+                + "fastmmap does more operations per second.");
+        line("");
+        line("![operations per second of each peer](" + chart + ")");
+        line("");
+        line("## Machine");
+        line("");
+        line("```");
+        Path machine = results.resolve("machine.txt");
+        if (Files.exists(machine)) {
+            out.append(Files.readString(machine).strip()).append('\n');
+        }
+        line("```");
+        line("");
+        goals();
+        primaryTable();
+        processTable();
+        footprintTable();
+        allRows();
+    }
+
+    private void goals() {
+        line("## Goals (issue 5)");
+        line("");
+        line("| goal | target | measured | verdict |");
+        line("|---|---|---|---|");
+        goal("W1: raw 1 KiB, 90/10, 10k keys, 2 processes, fastmmap ÷ Cache::FastMmap ops/s", "≥ 40×",
+                processRatio("raw", 2), 40, true);
+        Optional<Double> w2 = processRatio("session", 2).or(() -> processRatio("session", 1));
+        goal("W2: ~1 KiB session map (our JSON vs Storable), fastmmap ÷ Cache::FastMmap ops/s", "≥ 5×", w2, 5, true);
+        goal("get (get100), fastmmap ÷ Chronicle Map ops/s, 1 thread", "≥ 2×",
+                jmhRatio("chronicle", "op", PRIMARY_GETS), 2, true);
+        goal("per thread (90/10), fastmmap ÷ Redis ops/s, 1 connection, no pipelining", "≥ 100×",
+                jmhRatio("redis", "op", PRIMARY), 100, true);
+        goal("90/10, fastmmap ÷ Caffeine ops/s, 1 thread", "≥ 0.33×", jmhRatio("caffeine", "op", PRIMARY), 0.33,
+                true);
+        Optional<Double> floor = find(r -> r.is("floor", "op", PRIMARY_GETS, 1)).flatMap(f ->
+                find(r -> r.is("fastmmap", "op", PRIMARY_GETS, 1) && r.jdk == f.jdk).map(m -> m.p50 / f.p50))
+                .filter(v -> !v.isNaN());
+        goal("get p50, fastmmap ÷ floor (get100, 1 KiB, 10k keys)", "≤ 5×", floor, 5, false);
+        Optional<Double> overhead = footprints.stream()
+                .filter(f -> f.path("store").asText().equals("fastmmap") && f.path("workload").asText()
+                        .contains("-1024B-") && f.path("workload").asText().endsWith("-fit"))
+                .map(f -> f.path("overheadPerEntry").asDouble()).findFirst();
+        goal("bytes of overhead per entry (fastmmap records, 1 KiB values)", "≤ 32 B", overhead, 32, false);
+        Optional<Double> scale = find(r -> r.is("fastmmap", "op", "1000000keys-1024B-get90-uniform-fit", 1))
+                .flatMap(big -> find(r -> r.is("fastmmap", "op", PRIMARY, 1) && r.jdk == big.jdk)
+                        .map(small -> big.opsPerSec / small.opsPerSec));
+        goal("throughput at 1M keys ÷ at 10k keys (fastmmap, 90/10, 1 KiB)", "≥ 0.67×", scale, 0.67, true);
+        line("");
+    }
+
+    private void goal(String what, String target, Optional<Double> value, double bound, boolean atLeast) {
+        String verdict = value.map(v -> (atLeast ? v >= bound : v <= bound) ? "met" : "**missed**")
+                .orElse("not measured in this run");
+        line("| " + what + " | " + target + " | " + value.map(PeersReport::ratio).orElse("–") + " | " + verdict + " |");
+    }
+
+    private Optional<Jmh> find(Predicate<Jmh> which) {
+        // The newest JDK first: the report's main figures are JDK 25's when both were run.
+        return jmh.stream().filter(which).filter(r -> !Double.isNaN(r.opsPerSec) || !Double.isNaN(r.p50))
+                .max(Comparator.comparingInt(r -> r.jdk));
+    }
+
+    /** fastmmap ÷ peer ops/s, on the JDK the peer ran on. */
+    private Optional<Double> jmhRatio(String peer, String method, String workload) {
+        return find(r -> r.is(peer, method, workload, 1)).flatMap(p ->
+                find(r -> r.is("fastmmap", "op", workload, 1) && r.jdk == p.jdk).map(f -> f.opsPerSec / p.opsPerSec))
+                .filter(v -> !v.isNaN());
+    }
+
+    private Optional<JsonNode> process(String implPrefix, String mode, int count) {
+        return processes.stream().filter(p -> p.path("impl").asText().startsWith(implPrefix)
+                && p.path("mode").asText().equals(mode) && p.path("processes").asInt() == count
+                && p.path("workload").asText().equals(PRIMARY)).reduce((first, last) -> last);
+    }
+
+    private Optional<Double> processRatio(String mode, int count) {
+        return process("fastmmap", mode, count).flatMap(f -> process("Cache::FastMmap", mode, count)
+                .map(c -> f.path("opsPerSec").asDouble() / c.path("opsPerSec").asDouble()));
+    }
+
+    private void primaryTable() {
+        line("## One JVM, the primary workload");
+        line("");
+        line("1 KiB values, 10,000 keys of 32–64 B, 90 % gets / 10 % sets, uniform keys, sized to fit, 1 thread "
+                + "(Redis: 1 connection). JMH Throughput for ops/s, SampleTime for the percentiles (of one operation "
+                + "of the mix), `-prof gc` for the bytes allocated per operation.");
+        line("");
+        jmhTable(r -> r.workload.equals(PRIMARY) && r.threads == 1);
+    }
+
+    private void jmhTable(Predicate<Jmh> which) {
+        line("| store | JDK | threads | ops/s | fastmmap ÷ store | p50 ns | p99 ns | p99.9 ns | alloc B/op |");
+        line("|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+        jmh.stream().filter(which).sorted(Comparator.comparingInt((Jmh r) -> order(r.store))
+                .thenComparing(r -> r.method).thenComparingInt(r -> -r.jdk).thenComparingInt(r -> r.threads))
+                .forEach(r -> {
+                    Optional<Jmh> ours = jmh.stream().filter(f -> f.is("fastmmap", "op", r.workload, r.threads)
+                            && f.jdk == r.jdk).findFirst();
+                    String versus = ours.map(f -> ratio(f.opsPerSec / r.opsPerSec)).orElse("–");
+                    line("| " + r.name() + " | " + r.jdk + " | " + r.threads + " | " + number(r.opsPerSec) + " | "
+                            + versus + " | " + number(r.p50) + " | " + number(r.p99) + " | " + number(r.p999) + " | "
+                            + number(r.allocPerOp) + " |");
+                });
+        line("");
+    }
+
+    private static int order(String store) {
+        int at = PeerStores.NAMES.indexOf(store);
+        return at < 0 ? PeerStores.NAMES.size() : at;
+    }
+
+    private void processTable() {
+        line("## Processes on one file: fastmmap and Cache::FastMmap");
+        line("");
+        line("`MultiProcessDriver` (fastmmap, one JVM per process) and `perl/cache-fastmmap-driver.pl` "
+                + "(Cache::FastMmap, one Perl process each) run the same key and operation files; every operation is "
+                + "timed (System.nanoTime / CLOCK_MONOTONIC, whose cost is inside the figures). ops/s is the sum over "
+                + "the processes. `session`: a ~1 KiB session map, JSON (Jackson) for fastmmap, Storable for "
+                + "Cache::FastMmap.");
+        line("");
+        line("| implementation | mode | processes | workload | ops/s | fastmmap ÷ it | get p50 ns | get p99 ns | "
+                + "get p99.9 ns | set p50 ns | set p99 ns |");
+        line("|---|---|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+        for (JsonNode p : processes) {
+            Optional<JsonNode> ours = processes.stream().filter(f -> f.path("impl").asText().equals("fastmmap")
+                    && f.path("mode").equals(p.path("mode")) && f.path("processes").equals(p.path("processes"))
+                    && f.path("workload").equals(p.path("workload"))).reduce((a, b) -> b);
+            line("| " + p.path("impl").asText() + (p.has("jdk") ? " (JDK " + p.path("jdk").asText() + ")" : "")
+                    + " | " + p.path("mode").asText() + " | " + p.path("processes").asInt() + " | "
+                    + p.path("workload").asText() + " | " + number(p.path("opsPerSec").asDouble()) + " | "
+                    + ours.map(f -> ratio(f.path("opsPerSec").asDouble() / p.path("opsPerSec").asDouble()))
+                    .orElse("–") + " | " + number(p.path("get").path("p50").asDouble()) + " | "
+                    + number(p.path("get").path("p99").asDouble()) + " | "
+                    + number(p.path("get").path("p999").asDouble()) + " | "
+                    + number(p.path("set").path("p50").asDouble()) + " | "
+                    + number(p.path("set").path("p99").asDouble()) + " |");
+        }
+        line("");
+    }
+
+    private void footprintTable() {
+        line("## Space");
+        line("");
+        line("`Footprint`: each store filled once with the workload's keys. Overhead per entry = (bytes used − keys "
+                + "and values) ÷ entries; what \"used\" is differs per store (last column). fastmmap's counts its "
+                + "records (24-byte header, key, value, padding to 8), not the slot tables and page headers, which "
+                + "are part of the file size. Chronicle Map reserves its memory for `entries()` up front.");
+        line("");
+        line("| store | JDK | workload | entries | overhead B/entry | file ÷ live data | used bytes means |");
+        line("|---|---:|---|---:|---:|---:|---|");
+        for (JsonNode f : footprints) {
+            line("| " + f.path("store").asText() + " | " + f.path("jdk").asText() + " | " + f.path("workload").asText()
+                    + " | " + number(f.path("entries").asDouble()) + " | "
+                    + (f.path("overheadPerEntry").isNull() ? "–" : number(f.path("overheadPerEntry").asDouble()))
+                    + " | " + (f.path("fileOverLive").isNull() ? "–" : ratio(f.path("fileOverLive").asDouble()))
+                    + " | " + f.path("how").asText() + " |");
+        }
+        line("");
+    }
+
+    private void allRows() {
+        line("## Every JMH measurement");
+        line("");
+        line("Workload names: keys, value bytes, mix (get100/95/90/50 = share of gets, set100 = writes only), key "
+                + "distribution (uniform or zipf = Zipf 0.99), sizing (fit, or overcommit2x: room for half the "
+                + "data, so every store evicts; a get that misses stores the value). `batch16`: 16 operations per "
+                + "call (Redis: one pipeline), per-operation figures.");
+        line("");
+        jmh.stream().map(r -> r.workload).distinct().sorted().forEach(workload -> {
+            line("### " + workload);
+            line("");
+            jmhTable(r -> r.workload.equals(workload));
+        });
+    }
+
+    private String chartData() {
+        StringBuilder data = new StringBuilder("# label ops_per_second (primary workload; 1 thread or 1 process)\n");
+        jmh.stream().filter(r -> r.workload.equals(PRIMARY) && r.threads == 1 && !Double.isNaN(r.opsPerSec))
+                .sorted(Comparator.comparingInt((Jmh r) -> order(r.store)).thenComparing(r -> r.method)
+                        .thenComparingInt(r -> -r.jdk))
+                .forEach(r -> data.append(String.format(Locale.ROOT, "\"%s (JDK %d)\" %.1f%n", r.name(), r.jdk,
+                        r.opsPerSec)));
+        for (JsonNode p : processes) {
+            if (p.path("workload").asText().equals(PRIMARY) && p.path("processes").asInt() <= 2) {
+                String impl = p.path("impl").asText().startsWith("fastmmap") ? "fastmmap" : "Cache::FastMmap";
+                data.append(String.format(Locale.ROOT, "\"%s %s, %d proc\" %.1f%n", impl, p.path("mode").asText(),
+                        p.path("processes").asInt(), p.path("opsPerSec").asDouble()));
+            }
+        }
+        return data.toString();
+    }
+
+    private static String chartScript(Path data, Path png) {
+        return String.join("\n",
+                "set terminal pngcairo size 1100,600 noenhanced font 'sans,10'",
+                "set output '" + png + "'",
+                "set title 'Operations per second, 1 KiB values, 10,000 keys, 90% gets (log scale)'",
+                "set style data histograms",
+                "set style fill solid 0.8 border -1",
+                "set boxwidth 0.7",
+                "set logscale y",
+                "set yrange [1000:*]",
+                "set grid ytics",
+                "set ylabel 'operations per second'",
+                "set xtics rotate by -35 left",
+                "set bmargin 9",
+                "plot '" + data + "' using 2:xtic(1) notitle lc rgb '#3b75af', \\",
+                "     '' using 0:2:(sprintf('%.3g', $2)) with labels offset 0,0.8 notitle",
+                "");
+    }
+
+    private void line(String text) {
+        out.append(text).append('\n');
+    }
+
+    private static String number(double value) {
+        if (Double.isNaN(value)) {
+            return "–";
+        }
+        return Math.abs(value) >= 100 ? String.format(Locale.ROOT, "%,.0f", value)
+                : String.format(Locale.ROOT, "%.1f", value);
+    }
+
+    private static String ratio(double value) {
+        if (Double.isNaN(value) || Double.isInfinite(value)) {
+            return "–";
+        }
+        return value >= 10 ? String.format(Locale.ROOT, "%.0f×", value) : String.format(Locale.ROOT, "%.2f×", value);
+    }
+}

@@ -1,0 +1,74 @@
+package io.fastmmap.benchmarks.peers;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The ~1 KiB web session of workload W2: the attributes a typical application keeps (user, roles, CSRF token,
+ * times, preferences, a shopping cart), as nested maps and lists of strings, numbers and booleans. The Perl driver
+ * reads the same map from {@code session.json} and stores it with Storable; the Java side stores its JSON.
+ *
+ * <p>fastmmap's own JSON attribute codec (fastmmap-session's DefaultAttributeSerializer, on its branch) is not on
+ * main yet, so this uses Jackson 2's ObjectMapper directly, which is what that codec does for such values.
+ */
+final class SessionMap {
+    /** The JSON of the map is at least this long. */
+    static final int TARGET_BYTES = 1024;
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private SessionMap() {
+    }
+
+    static Map<String, Object> create() {
+        Map<String, Object> session = new LinkedHashMap<>();
+        session.put("userId", 482_913);
+        session.put("userName", "alice.martin");
+        session.put("email", "alice.martin@example.org");
+        session.put("roles", List.of("user", "editor", "billing"));
+        session.put("locale", "en_GB");
+        session.put("csrfToken", "q8Zt3vN0xkR2mWc9LbY7sJ4hFdP1aGe6UoTn5iKr-Xw");
+        session.put("authenticated", true);
+        session.put("createdAtMillis", 1_764_500_000_000L);
+        session.put("lastAccessAtMillis", 1_764_503_600_000L);
+        Map<String, Object> preferences = new LinkedHashMap<>();
+        preferences.put("theme", "dark");
+        preferences.put("pageSize", 50);
+        preferences.put("timezone", "Europe/London");
+        preferences.put("newsletter", false);
+        session.put("preferences", preferences);
+        List<Object> cart = new ArrayList<>();
+        session.put("cart", cart);
+        for (int item = 0; encode(session).length < TARGET_BYTES; item++) {
+            Map<String, Object> line = new LinkedHashMap<>();
+            line.put("sku", "SKU-" + (10_001 + item * 37));
+            line.put("name", "Item number " + item + " of the cart");
+            line.put("quantity", 1 + item % 3);
+            line.put("unitPrice", 4.99 + item * 2.5);
+            cart.add(line);
+        }
+        return session;
+    }
+
+    static byte[] encode(Map<String, Object> session) {
+        try {
+            return JSON.writeValueAsBytes(session);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode the session map: " + e.getMessage(), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> decode(byte[] json) {
+        try {
+            return JSON.readValue(json, Map.class);
+        } catch (IOException e) {
+            throw new UncheckedIOException("a stored session is not the JSON the benchmark wrote", e);
+        }
+    }
+}

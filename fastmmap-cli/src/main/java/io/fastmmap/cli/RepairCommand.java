@@ -1,0 +1,21 @@
+package io.fastmmap.cli;
+
+import io.fastmmap.FastMmap;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+/** Under the engine's locking: other processes may keep using the file while it runs. */
+@Command(name = "repair", description = "Check every page as verify does and rebuild those with damage, dropping "
+        + "entries that fail their checks. Exit status 4 when damage remains.")
+final class RepairCommand implements Callable<Integer> {
+    @Mixin
+    CacheFileOption cacheFile;
+
+    @Override
+    public Integer call() {
+        try (FastMmap cache = cacheFile.open()) {
+            return VerifyCommand.print(cache.repair(), "repair");
+        }
+    }
+}

@@ -1,0 +1,51 @@
+package io.fastmmap.cli;
+
+import io.fastmmap.CacheReader;
+import java.time.Duration;
+import java.time.LocalTime;
+import java.time.temporal.ChronoUnit;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "watch", description = "Show the statistics again and again, live, until Ctrl-C.")
+final class WatchCommand implements Callable<Integer> {
+    @Mixin
+    CacheFileOption cacheFile;
+
+    @Option(names = "--interval", paramLabel = "DURATION", defaultValue = "1s", converter = DurationConverter.class,
+            description = "time between refreshes (default: ${DEFAULT-VALUE})")
+    Duration interval;
+
+    @Option(names = "--count", paramLabel = "N", defaultValue = "0",
+            description = "stop after N refreshes; 0 = until interrupted")
+    int count;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        if (interval.isNegative() || interval.isZero()) {
+            throw new IllegalArgumentException("--interval " + interval + " must be positive");
+        }
+        // On a terminal each refresh redraws the screen; into a pipe or a file, one line per refresh.
+        boolean terminal = System.console() != null;
+        try (CacheReader cache = cacheFile.reader()) {
+            for (int shown = 0; count == 0 || shown < count; shown++) {
+                if (shown > 0) {
+                    Thread.sleep(interval.toMillis());
+                }
+                String time = LocalTime.now().truncatedTo(ChronoUnit.SECONDS).toString();
+                if (terminal) {
+                    System.out.print("\033[H\033[2J");
+                    System.out.println("fastmmap watch " + cacheFile.file + "   " + time + "   (Ctrl-C to stop)");
+                    System.out.println();
+                    StatsFormat.print(cache.stats(), System.out);
+                } else {
+                    System.out.println(time + " " + StatsFormat.line(cache.stats()));
+                }
+                System.out.flush();
+            }
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,37 @@
+package io.fastmmap.internal;
+
+import io.fastmmap.CacheFileException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Turns the JVM's report of a fault in the mapped file into a clear exception. When another program truncates a
+ * mapped file, touching a page past the new end raises SIGBUS; the JVM turns it into an {@link InternalError}
+ * ("a fault occurred in an unsafe memory access operation") in the thread that touched it. Every later access
+ * faults again, so the cache fails stop: each call throws this exception until the cache is closed.
+ */
+final class MappingFault {
+    private MappingFault() {
+    }
+
+    /**
+     * @return a {@link CacheFileException} naming the file and its new size when it is shorter than its mapping
+     * @throws InternalError {@code fault} itself when the file is intact: then it is not a truncation
+     */
+    static RuntimeException translate(Path file, long mappedBytes, InternalError fault) {
+        long size;
+        try {
+            size = Files.size(file);
+        } catch (IOException e) {
+            size = -1;
+        }
+        if (size >= mappedBytes) {
+            throw fault;
+        }
+        return new CacheFileException(file, (size < 0 ? "can no longer be read" : "was truncated to " + size
+                + " bytes") + " by another program while this process had its " + mappedBytes + " bytes mapped, "
+                + "so its contents are gone: stop using this cache, find what truncated the file, and open it "
+                + "again with recreate(true) (" + fault.getMessage() + ")", fault);
+    }
+}

@@ -1,0 +1,372 @@
+package io.fastmmap.internal;
+
+import static io.fastmmap.internal.PageFormat.CHECKSUM;
+import static io.fastmmap.internal.PageFormat.EXPIRE_AT;
+import static io.fastmmap.internal.PageFormat.FLAGS;
+import static io.fastmmap.internal.PageFormat.FREE_OFFSET;
+import static io.fastmmap.internal.PageFormat.GARBAGE_BYTES;
+import static io.fastmmap.internal.PageFormat.KEY_LENGTH;
+import static io.fastmmap.internal.PageFormat.LIVE_COUNT;
+import static io.fastmmap.internal.PageFormat.LOGICAL_PAGE;
+import static io.fastmmap.internal.PageFormat.RECORD_HEADER_BYTES;
+import static io.fastmmap.internal.PageFormat.SLOT_COUNT;
+import static io.fastmmap.internal.PageFormat.TOMBSTONE;
+import static io.fastmmap.internal.PageFormat.TOMBSTONE_COUNT;
+import static io.fastmmap.internal.PageFormat.VALUE_LENGTH;
+
+import io.fastmmap.LockTimeoutException;
+import io.fastmmap.VerifyReport;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.IntConsumer;
+
+/**
+ * Checks a cache file against everything its format promises (docs/file-format.md), page by page, each page under
+ * its lock so that the check sees a page between operations, never halfway through one.
+ *
+ * <p>Verifying changes nothing but lock words: a page whose previous holder died mid-update is reported, not
+ * repaired. Repairing hands every page with a finding to the engine's own recovery ({@link PageStore#recover}),
+ * which keeps every record that passes its checks and recomputes the rest, then checks the page again: a finding
+ * counts as repaired only when the rebuilt page passes every check.
+ *
+ * <p>The header and the spare table are checked without locks: the header never changes after creation, and each
+ * spare entry is read once with one atomic load.
+ */
+final class PageVerifier {
+    private final Attachment attachment;
+    private final PageStore store;
+    private final PageLocks locks;
+    private final SharedMemory memory;
+    private final FileLayout layout;
+    private final int pageSize;
+    private final int pageCount;
+    private final int physicalCount;
+    private final int spareCount;
+
+    PageVerifier(Attachment attachment) {
+        this.attachment = attachment;
+        this.store = attachment.store;
+        this.locks = attachment.locks;
+        this.memory = store.memory();
+        this.layout = attachment.layout;
+        this.pageSize = layout.geometry().pageSizeBytes();
+        this.pageCount = layout.geometry().pageCount();
+        this.physicalCount = layout.geometry().physicalPageCount();
+        this.spareCount = layout.geometry().spareCount();
+    }
+
+    /**
+     * @param repair true to rebuild every page with a finding
+     * @param lock takes a page lock the way every operation does, but without repairing the page
+     */
+    VerifyReport run(boolean repair, IntConsumer lock) {
+        List<VerifyReport.Finding> findings = new ArrayList<>();
+        for (String problem : checkFile()) {
+            findings.add(new VerifyReport.Finding(VerifyReport.FILE_LEVEL, problem, false));
+        }
+        int checked = 0;
+        for (int page = 0; page < pageCount; page++) {
+            try {
+                lock.accept(page);
+            } catch (LockTimeoutException busy) {
+                findings.add(new VerifyReport.Finding(page, "not checked: " + busy.getMessage(), false));
+                continue;
+            }
+            try {
+                List<String> problems = checkPage(page);
+                boolean repaired = false;
+                if (repair && !problems.isEmpty()) {
+                    store.recover(page);
+                    repaired = checkPage(page).isEmpty();
+                }
+                for (String problem : problems) {
+                    findings.add(new VerifyReport.Finding(page, problem, repaired));
+                }
+            } finally {
+                locks.unlock(page);
+            }
+            checked++;
+        }
+        return new VerifyReport(attachment.file, checked, findings);
+    }
+
+    // ---------------------------------------------------------------- the file header and the spare table
+
+    private List<String> checkFile() {
+        List<String> problems = new ArrayList<>();
+        if (memory.getLongVolatile(FileHeader.MAGIC_OFFSET) != FileHeader.MAGIC) {
+            problems.add("header: the magic number is not \"FASTMMAP\"");
+        }
+        expect(problems, "format version", memory.getInt(FileHeader.VERSION_OFFSET), FileHeader.FORMAT_VERSION);
+        expect(problems, "layout descriptor", memory.getInt(FileHeader.LAYOUT_OFFSET), FileLayout.LAYOUT_DESCRIPTOR);
+        expect(problems, "pageSize", memory.getInt(FileHeader.PAGE_SIZE_OFFSET), pageSize);
+        expect(problems, "pageCount", memory.getInt(FileHeader.PAGE_COUNT_OFFSET), pageCount);
+        expect(problems, "spareCount", memory.getInt(FileHeader.SPARE_COUNT_OFFSET), spareCount);
+        expect(problems, "processSlotCount", memory.getInt(FileHeader.PROCESS_SLOTS_OFFSET),
+                FileLayout.PROCESS_SLOT_COUNT);
+        expect(problems, "fileSize", memory.getLong(FileHeader.FILE_SIZE_OFFSET), layout.fileSize());
+        expect(problems, "processTableOffset", memory.getLong(FileHeader.PROCESS_TABLE_OFFSET_OFFSET),
+                FileLayout.PROCESS_TABLE_OFFSET);
+        expect(problems, "spareTableOffset", memory.getLong(FileHeader.SPARE_TABLE_OFFSET_OFFSET),
+                layout.spareTableOffset());
+        expect(problems, "directoryOffset", memory.getLong(FileHeader.DIRECTORY_OFFSET_OFFSET),
+                layout.directoryOffset());
+        expect(problems, "pagesOffset", memory.getLong(FileHeader.PAGES_OFFSET_OFFSET), layout.pagesOffset());
+        expect(problems, "checksum", memory.getInt(FileHeader.CHECKSUM_OFFSET), FileHeader.checksum(memory));
+        try {
+            expect(problems, "size on disk", Files.size(attachment.file), layout.fileSize());
+        } catch (IOException e) {
+            problems.add("the file's size cannot be read: " + e);
+        }
+        if (!problems.isEmpty()) {
+            problems.add("header damage cannot be repaired in place: use recreate(true) to re-initialise the file");
+        }
+        checkSpareTable(problems);
+        return problems;
+    }
+
+    private static void expect(List<String> problems, String field, long found, long expected) {
+        if (found != expected) {
+            problems.add("header: " + field + " is " + found + ", expected " + expected);
+        }
+    }
+
+    /**
+     * Each free spare must name a valid physical page that no other free spare names. A page compacting right now
+     * owns its spare entry and may name it twice for an instant, so only free entries count, and a duplicate must
+     * still be there on a second look.
+     */
+    private void checkSpareTable(List<String> problems) {
+        Set<String> first = spareProblems();
+        if (first.isEmpty()) {
+            return;
+        }
+        first.retainAll(spareProblems());
+        problems.addAll(first);
+    }
+
+    private Set<String> spareProblems() {
+        Set<String> problems = new java.util.LinkedHashSet<>();
+        int[] namedBy = new int[physicalCount];
+        Arrays.fill(namedBy, -1);
+        for (int index = 0; index < spareCount; index++) {
+            long word = memory.getLongVolatile(spareEntry(index));
+            int physical = SpareTable.physicalPage(word);
+            int owner = SpareTable.owner(word);
+            if (physical < 0 || physical >= physicalCount) {
+                problems.add("spare table entry " + index + " names physical page " + physical + " of "
+                        + physicalCount);
+            } else if (owner > pageCount) {
+                problems.add("spare table entry " + index + " is owned by page " + (owner - 1) + " of " + pageCount);
+            } else if (owner == 0) {
+                if (namedBy[physical] >= 0) {
+                    problems.add("spare table entries " + namedBy[physical] + " and " + index
+                            + " both name physical page " + physical);
+                }
+                namedBy[physical] = index;
+            }
+        }
+        return problems;
+    }
+
+    private long spareEntry(int index) {
+        return layout.spareTableOffset() + (long) index * SpareTable.ENTRY_BYTES;
+    }
+
+    // ---------------------------------------------------------------- one page, locked
+
+    /** @return what is wrong with {@code page}, which the caller holds locked */
+    List<String> checkPage(int page) {
+        List<String> problems = new ArrayList<>();
+        long entry = store.directoryEntry(page);
+        int operation = memory.getIntVolatile(entry + PageDirectory.OPERATION);
+        if (operation != PageDirectory.OP_IDLE) {
+            problems.add("the in-progress marker is " + operation + ": a process died in the middle of changing "
+                    + "this page (the next operation on it repairs it)");
+        }
+        int physical = memory.getInt(entry + PageDirectory.PHYSICAL_PAGE);
+        if (physical < 0 || physical >= physicalCount) {
+            problems.add("the page directory names physical page " + physical + " of " + physicalCount);
+            return problems;
+        }
+        checkOwnership(page, physical, operation, problems);
+        long base = layout.physicalPageOffset(physical);
+        int slots = checkHeader(page, physical, base, problems);
+        if (slots > 0) {
+            checkSlotsAndRecords(page, base, slots, problems);
+        }
+        return problems;
+    }
+
+    /** The page's physical page must be its alone: named by no other directory entry and no free spare. */
+    private void checkOwnership(int page, int physical, int operation, List<String> problems) {
+        for (int other = 0; other < pageCount; other++) {
+            if (other != page
+                    && memory.getIntVolatile(store.directoryEntry(other) + PageDirectory.PHYSICAL_PAGE) == physical) {
+                problems.add("physical page " + physical + " is also named by page " + other);
+            }
+        }
+        for (int index = 0; index < spareCount; index++) {
+            long word = memory.getLongVolatile(spareEntry(index));
+            int owner = SpareTable.owner(word);
+            if (owner == 0 && SpareTable.physicalPage(word) == physical) {
+                problems.add("physical page " + physical + " is also free in spare table entry " + index);
+            } else if (owner == page + 1 && operation == PageDirectory.OP_IDLE) {
+                problems.add("spare table entry " + index + " (physical page " + SpareTable.physicalPage(word)
+                        + ") is still owned by this page although no change is in progress");
+            }
+        }
+    }
+
+    /** @return the slot count when the header is sound enough to read the slots, else 0 */
+    private int checkHeader(int page, int physical, long base, List<String> problems) {
+        int magic = memory.getInt(base + PageFormat.MAGIC_OFFSET);
+        if (magic != PageFormat.MAGIC) {
+            problems.add("physical page " + physical + " has magic " + Integer.toHexString(magic) + ", expected "
+                    + Integer.toHexString(PageFormat.MAGIC));
+        }
+        int logical = memory.getInt(base + LOGICAL_PAGE);
+        if (logical != page) {
+            problems.add("physical page " + physical + " says it belongs to page " + logical);
+        }
+        int slots = memory.getInt(base + SLOT_COUNT);
+        if (slots < PageFormat.MIN_SLOT_COUNT || Integer.bitCount(slots) != 1
+                || PageFormat.dataStart(slots) > pageSize) {
+            problems.add("slot count " + slots + " is not a power of two from " + PageFormat.MIN_SLOT_COUNT
+                    + " that fits a " + pageSize + "-byte page");
+            return 0;
+        }
+        int free = memory.getInt(base + FREE_OFFSET);
+        if (free < PageFormat.dataStart(slots) || free > pageSize || (free & (PageFormat.RECORD_ALIGNMENT - 1)) != 0) {
+            problems.add("free offset " + free + " is not an 8-byte aligned offset between the end of the slot table ("
+                    + PageFormat.dataStart(slots) + ") and the end of the page (" + pageSize + ")");
+            return 0;
+        }
+        return magic == PageFormat.MAGIC ? slots : 0;
+    }
+
+    private void checkSlotsAndRecords(int page, long base, int slots, List<String> problems) {
+        int free = memory.getInt(base + FREE_OFFSET);
+        int mask = slots - 1;
+        int live = 0;
+        int tombstones = 0;
+        long liveBytes = 0;
+        List<long[]> extents = new ArrayList<>();
+        Set<ByteBuffer> keys = new HashSet<>();
+        for (int i = 0; i < slots; i++) {
+            long word = memory.getLong(base + PageFormat.HEADER_BYTES + (long) i * PageFormat.SLOT_BYTES);
+            int offset = PageFormat.slotOffset(word);
+            if (offset == PageFormat.EMPTY || offset == TOMBSTONE) {
+                if (word != offset) {
+                    problems.add("slot " + i + ": an " + (offset == TOMBSTONE ? "tombstone" : "empty slot")
+                            + " with a non-zero tag " + Long.toHexString(word));
+                }
+                tombstones += offset == TOMBSTONE ? 1 : 0;
+                continue;
+            }
+            byte[] key = checkRecord(page, base, slots, free, i, word, problems);
+            if (key == null) {
+                continue;
+            }
+            live++;
+            int bytes = (int) PageFormat.recordBytes(key.length,
+                    Integer.toUnsignedLong(memory.getInt(base + offset + VALUE_LENGTH)));
+            liveBytes += bytes;
+            extents.add(new long[] {offset, offset + bytes, i});
+            if (!keys.add(ByteBuffer.wrap(key))) {
+                problems.add("slot " + i + ": key " + Engine.describe(key) + " is stored in another slot too");
+            }
+            if (!reachable(base, mask, PageFormat.slotTag(word) & mask, i)) {
+                problems.add("slot " + i + ": an empty slot lies between the key's home slot "
+                        + (PageFormat.slotTag(word) & mask) + " and its slot, so lookups never find it");
+            }
+        }
+        checkOverlaps(extents, problems);
+        expectCount(problems, "live entry count", memory.getInt(base + LIVE_COUNT), live);
+        expectCount(problems, "tombstone count", memory.getInt(base + TOMBSTONE_COUNT), tombstones);
+        expectCount(problems, "garbage byte count", memory.getInt(base + GARBAGE_BYTES),
+                free - PageFormat.dataStart(slots) - liveBytes);
+        if ((live + tombstones) * 4L > slots * 3L) {
+            problems.add((live + tombstones) + " of " + slots + " slots are in use, more than the 3/4 load factor "
+                    + "every page keeps");
+        }
+    }
+
+    private static void expectCount(List<String> problems, String counter, long found, long expected) {
+        if (found != expected) {
+            problems.add("page header: " + counter + " is " + found + " but the slots and records add up to "
+                    + expected);
+        }
+    }
+
+    /** @return the record's key when it lies inside the used area, passes its checksum and belongs here; else null */
+    private byte[] checkRecord(int page, long base, int slots, int free, int slotIndex, long word,
+            List<String> problems) {
+        int offset = PageFormat.slotOffset(word);
+        String where = "slot " + slotIndex + ": the record at offset " + offset;
+        if (offset < PageFormat.dataStart(slots) || (offset & (PageFormat.RECORD_ALIGNMENT - 1)) != 0
+                || offset > free - RECORD_HEADER_BYTES) {
+            problems.add(where + " is not an aligned record start inside the used data area (" + PageFormat
+                    .dataStart(slots) + " to " + free + ")");
+            return null;
+        }
+        int keyLength = memory.getShort(base + offset + KEY_LENGTH);
+        long valueLength = Integer.toUnsignedLong(memory.getInt(base + offset + VALUE_LENGTH));
+        if (offset + PageFormat.recordBytes(keyLength, valueLength) > free) {
+            problems.add(where + " claims " + keyLength + " key and " + valueLength + " value bytes, past the used "
+                    + "data area ending at " + free);
+            return null;
+        }
+        byte[] key = new byte[keyLength];
+        byte[] value = new byte[(int) valueLength];
+        memory.copyToArray(base + offset + RECORD_HEADER_BYTES, key, 0, keyLength);
+        memory.copyToArray(base + offset + RECORD_HEADER_BYTES + keyLength, value, 0, value.length);
+        int checksum = PageStore.checksum(key, value, memory.getLong(base + offset + EXPIRE_AT),
+                memory.getShort(base + offset + FLAGS));
+        if (checksum != memory.getInt(base + offset + CHECKSUM)) {
+            problems.add(where + " (key " + Engine.describe(key) + ") fails its checksum");
+            return null;
+        }
+        long hash = store.hash(key);
+        if (store.pageOf(hash) != page) {
+            problems.add(where + " holds key " + Engine.describe(key) + ", which belongs in page "
+                    + store.pageOf(hash));
+            return null;
+        }
+        if (PageFormat.slotTag(word) != (int) hash) {
+            problems.add("slot " + slotIndex + ": its tag " + Integer.toHexString(PageFormat.slotTag(word))
+                    + " does not match the hash of key " + Engine.describe(key));
+            return null;
+        }
+        return key;
+    }
+
+    /** @return true when linear probing from {@code home} reaches {@code slotIndex} without passing an empty slot */
+    private boolean reachable(long base, int mask, int home, int slotIndex) {
+        for (int index = home; index != slotIndex; index = (index + 1) & mask) {
+            long word = memory.getLong(base + PageFormat.HEADER_BYTES + (long) index * PageFormat.SLOT_BYTES);
+            if (PageFormat.slotOffset(word) == PageFormat.EMPTY) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static void checkOverlaps(List<long[]> extents, List<String> problems) {
+        extents.sort((a, b) -> Long.compare(a[0], b[0]));
+        for (int i = 1; i < extents.size(); i++) {
+            long[] previous = extents.get(i - 1);
+            long[] current = extents.get(i);
+            if (current[0] < previous[1]) {
+                problems.add("the records of slots " + previous[2] + " and " + current[2] + " overlap (offsets "
+                        + previous[0] + " to " + previous[1] + " and " + current[0] + ")");
+            }
+        }
+    }
+}

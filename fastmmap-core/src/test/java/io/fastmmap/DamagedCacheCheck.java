@@ -1,0 +1,99 @@
+package io.fastmmap;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+
+/**
+ * Uses a cache opened on a damaged copy of a known file and checks the promises damage must not break: a value
+ * served is always the key's own (the template's, or what this check wrote), the only exceptions are
+ * {@link FastMmapException}s, and after {@link FastMmap#repair()} every page verifies clean (damage to the header or
+ * the spare table is documented as needing recreate(true), so it may remain). Shared by BitFlipTest
+ * (core) and the Jazzer fuzz test (fastmmap-torture).
+ */
+public final class DamagedCacheCheck {
+    private final Map<String, byte[]> template;
+    private final int keyCount;
+
+    /**
+     * @param template every key of the undamaged file ({@code k0} ... {@code k<keyCount-1>}) that has a value, with
+     *     that value
+     * @param keyCount the key names used are {@code k0} to {@code k<keyCount+7>}
+     */
+    public DamagedCacheCheck(Map<String, byte[]> template, int keyCount) {
+        this.template = Map.copyOf(template);
+        this.keyCount = keyCount;
+    }
+
+    /**
+     * Runs {@code operations} random operations against a model, then repairs and verifies.
+     *
+     * @param what names the damage in failure messages
+     * @return how many operations were refused with a FastMmapException
+     * @throws AssertionError when a promise is broken
+     */
+    public int exercise(FastMmap cache, long seed, int operations, String what) {
+        Random random = new Random(seed);
+        Map<String, byte[]> written = new HashMap<>(); // keys this round wrote: exact; others: template or null
+        List<String> removed = new ArrayList<>();
+        int refused = 0;
+        for (int op = 0; op < operations; op++) {
+            String name = "k" + random.nextInt(keyCount + 8);
+            byte[] key = Bytes.utf8(name);
+            try {
+                switch (random.nextInt(5)) {
+                    case 0, 1 -> checkRead(name, cache.get(key), written, removed, what);
+                    case 2 -> {
+                        byte[] value = Bytes.filled(random.nextInt(200), op);
+                        cache.set(key, value);
+                        written.put(name, value);
+                        removed.remove(name);
+                    }
+                    case 3 -> {
+                        cache.remove(key);
+                        written.remove(name);
+                        removed.add(name);
+                    }
+                    default -> {
+                        byte[] value = Bytes.filled(random.nextInt(100), op + 1000);
+                        cache.getAndSet(key, old -> {
+                            checkRead(name, old, written, removed, what);
+                            return value;
+                        });
+                        written.put(name, value);
+                        removed.remove(name);
+                    }
+                }
+            } catch (FastMmapException refusedOperation) {
+                refused++;
+                written.remove(name); // its state is unknown now: judge it like a template key
+                removed.remove(name);
+            }
+        }
+        // Damage to the header or spare table is for recreate(true), as documented; every page must be repaired.
+        VerifyReport repaired = cache.repair();
+        assertThat(repaired.unrepaired()).as("%s: %s", what, repaired)
+                .allSatisfy(finding -> assertThat(finding.pageIndex()).isEqualTo(VerifyReport.FILE_LEVEL));
+        VerifyReport after = cache.verify();
+        assertThat(after.findings()).as("%s: after repair: %s", what, after)
+                .allSatisfy(finding -> assertThat(finding.pageIndex()).isEqualTo(VerifyReport.FILE_LEVEL));
+        return refused;
+    }
+
+    private void checkRead(String name, byte[] value, Map<String, byte[]> written, List<String> removed,
+            String what) {
+        if (written.containsKey(name)) {
+            assertThat(value).as("%s: key %s after this round wrote it", what, name).isEqualTo(written.get(name));
+        } else if (removed.contains(name)) {
+            assertThat(value).as("%s: key %s after this round removed it", what, name).isNull();
+        } else if (value != null) {
+            assertThat(Arrays.equals(value, template.get(name)))
+                    .as("%s: key %s served a value that is not its own", what, name).isTrue();
+        }
+    }
+}

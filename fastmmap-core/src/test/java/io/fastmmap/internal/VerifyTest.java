@@ -1,0 +1,244 @@
+package io.fastmmap.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fastmmap.Bytes;
+import io.fastmmap.CacheClosedException;
+import io.fastmmap.FastMmap;
+import io.fastmmap.VerifyReport;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * verify() finds each kind of damage the page format rules out and changes nothing; repair() rebuilds exactly the
+ * damaged pages, after which verify() is clean and every intact entry still reads as it was.
+ */
+class VerifyTest {
+    @TempDir
+    Path directory;
+
+    private final Geometry geometry = new Geometry(4096, 4);
+    private Path file;
+
+    private FastMmap open() {
+        return FastMmap.builder(file).pageCount(geometry.pageCount()).pageSize(geometry.pageSizeBytes()).build();
+    }
+
+    private void fill() {
+        file = directory.resolve("c.fmm");
+        try (FastMmap cache = open()) {
+            for (int i = 0; i < 30; i++) {
+                cache.set(Bytes.utf8("k" + i), Bytes.filled(50, i));
+            }
+            cache.remove(Bytes.utf8("k29"));
+            cache.set(Bytes.utf8("k28"), Bytes.filled(70, 28));
+        }
+    }
+
+    /** Damages the closed file, then checks that verify finds it on the right page and repair fixes it. */
+    private VerifyReport damageThenVerifyAndRepair(String expectedText, Consumer<RawFile> damage) throws Exception {
+        fill();
+        int[] damagedPage = {0};
+        try (RawFile raw = new RawFile(file, geometry)) {
+            damagedPage[0] = raw.pageOf(Bytes.utf8("k3"));
+            damage.accept(raw);
+        }
+        byte[] before = Files.readAllBytes(file);
+        VerifyReport found;
+        try (FastMmap cache = open()) {
+            found = cache.verify();
+        }
+        assertThat(found.isClean()).as("%s", found).isFalse();
+        assertThat(found.pagesChecked()).isEqualTo(geometry.pageCount());
+        assertThat(found.findings()).as("%s", found).allSatisfy(finding -> {
+            assertThat(finding.pageIndex()).isEqualTo(damagedPage[0]);
+            assertThat(finding.repaired()).isFalse();
+        });
+        assertThat(found.toString()).contains(expectedText);
+        assertThat(pagesRegion(Files.readAllBytes(file))).as("verify changes nothing")
+                .isEqualTo(pagesRegion(before));
+
+        try (FastMmap cache = open()) {
+            VerifyReport repaired = cache.repair();
+            assertThat(repaired.findings()).hasSameSizeAs(found.findings())
+                    .allSatisfy(finding -> assertThat(finding.repaired()).isTrue());
+            assertThat(repaired.unrepaired()).isEmpty();
+            VerifyReport again = cache.verify();
+            assertThat(again.isClean()).as("%s", again).isTrue();
+            for (int i = 0; i < 28; i++) {
+                if (i != 3) {
+                    assertThat(cache.get(Bytes.utf8("k" + i))).as("k" + i).isEqualTo(Bytes.filled(50, i));
+                }
+            }
+            assertThat(cache.get(Bytes.utf8("k29"))).isNull();
+        }
+        return found;
+    }
+
+    /** The region from the spare table on: everything but the header and the process table (attach writes it). */
+    private byte[] pagesRegion(byte[] bytes) {
+        FileLayout layout = new FileLayout(geometry);
+        byte[] region = java.util.Arrays.copyOfRange(bytes, (int) layout.spareTableOffset(), bytes.length);
+        // lock words change (generation counts each lock); blank them
+        for (int page = 0; page < geometry.pageCount(); page++) {
+            int at = (int) (layout.directoryOffset() - layout.spareTableOffset()) + page * PageDirectory.ENTRY_BYTES;
+            java.util.Arrays.fill(region, at, at + 8, (byte) 0);
+        }
+        return region;
+    }
+
+    @Test
+    void aFreshAndABusyFileShouldBeClean() {
+        fill();
+        try (FastMmap cache = open()) {
+            VerifyReport report = cache.verify();
+            assertThat(report.isClean()).as("%s", report).isTrue();
+            assertThat(report.pagesChecked()).isEqualTo(4);
+            assertThat(report.file()).isEqualTo(cache.file().toAbsolutePath());
+            assertThat(cache.repair().isClean()).isTrue();
+        }
+    }
+
+    @Test
+    void aValueByteFlipShouldBeFoundAsAChecksumFailureAndDroppedByRepair() throws Exception {
+        damageThenVerifyAndRepair("fails its checksum", raw -> {
+            long at = raw.recordOf(Bytes.utf8("k3")) + PageFormat.RECORD_HEADER_BYTES + 2 + 7;
+            raw.memory.putByte(at, (byte) (raw.memory.getByte(at) ^ 0x01));
+        });
+    }
+
+    @Test
+    void wrongCountersShouldBeFoundAndRecomputed() throws Exception {
+        damageThenVerifyAndRepair("live entry count", raw -> {
+            long base = raw.pageBase(raw.pageOf(Bytes.utf8("k3")));
+            raw.memory.putInt(base + PageFormat.LIVE_COUNT, raw.memory.getInt(base + PageFormat.LIVE_COUNT) + 1);
+            raw.memory.putInt(base + PageFormat.GARBAGE_BYTES, 12345);
+        });
+    }
+
+    @Test
+    void aSetInProgressMarkerShouldBeReportedAndRepaired() throws Exception {
+        damageThenVerifyAndRepair("in-progress marker", raw -> raw.memory.putInt(
+                raw.directoryEntry(raw.pageOf(Bytes.utf8("k3"))) + PageDirectory.OPERATION, PageDirectory.OP_INSERT));
+    }
+
+    @Test
+    void aSlotOutsideTheUsedAreaShouldBeFound() throws Exception {
+        damageThenVerifyAndRepair("not an aligned record start", raw -> {
+            long slot = raw.slotOf(Bytes.utf8("k3"));
+            raw.memory.putLong(slot, PageFormat.slot(PageFormat.slotTag(raw.memory.getLong(slot)), 4000));
+        });
+    }
+
+    @Test
+    void aWrongTagShouldBeFound() throws Exception {
+        damageThenVerifyAndRepair("does not match the hash", raw -> {
+            long slot = raw.slotOf(Bytes.utf8("k3"));
+            long word = raw.memory.getLong(slot);
+            raw.memory.putLong(slot, word ^ (1L << 40));
+        });
+    }
+
+    @Test
+    void aSpareOwnedWithoutAChangeInProgressShouldBeFound() throws Exception {
+        damageThenVerifyAndRepair("still owned", raw -> {
+            long entry = raw.layout.spareTableOffset();
+            long word = raw.memory.getLong(entry);
+            raw.memory.putLong(entry, SpareTable.word(SpareTable.physicalPage(word), raw.pageOf(Bytes.utf8("k3")) + 1));
+        });
+    }
+
+    @Test
+    void aDuplicateKeyAndOverlappingRecordsShouldBeFound() throws Exception {
+        VerifyReport found = damageThenVerifyAndRepair("stored in another slot too", raw -> {
+            // a second slot pointing at k3's record: the key appears twice and two records overlap
+            int page = raw.pageOf(Bytes.utf8("k3"));
+            long base = raw.pageBase(page);
+            long slot = raw.slotOf(Bytes.utf8("k3"));
+            int slots = raw.memory.getInt(base + PageFormat.SLOT_COUNT);
+            for (int i = 0; i < slots; i++) {
+                long address = base + PageFormat.HEADER_BYTES + 8L * i;
+                if (raw.memory.getLong(address) == PageFormat.EMPTY) {
+                    raw.memory.putLong(address, raw.memory.getLong(slot));
+                    break;
+                }
+            }
+        });
+        assertThat(found.toString()).contains("overlap");
+    }
+
+    @Test
+    void headerDamageAfterOpeningShouldBeReportedAsUnrepairable() throws Exception {
+        fill();
+        try (FastMmap cache = open()) {
+            try (RawFile raw = new RawFile(file, geometry)) { // shares the page cache with the cache's mapping
+                raw.memory.putInt(FileHeader.PAGE_COUNT_OFFSET, 5);
+            }
+            VerifyReport repaired = cache.repair();
+            assertThat(repaired.unrepaired()).isNotEmpty().allSatisfy(finding -> assertThat(finding.pageIndex())
+                    .isEqualTo(VerifyReport.FILE_LEVEL));
+            assertThat(repaired.toString()).contains("pageCount is 5, expected 4").contains("recreate(true)");
+        }
+    }
+
+    @Test
+    void aClosedCacheShouldRefuseToVerify() {
+        fill();
+        FastMmap cache = open();
+        cache.close();
+        assertThatThrownBy(cache::verify).isInstanceOf(CacheClosedException.class);
+        assertThatThrownBy(cache::repair).isInstanceOf(CacheClosedException.class);
+    }
+
+    @Test
+    void verifyingWhileOtherThreadsWriteShouldFindNothing() throws Exception {
+        fill();
+        try (FastMmap cache = open()) {
+            AtomicBoolean stop = new AtomicBoolean();
+            AtomicReference<Throwable> failure = new AtomicReference<>();
+            List<Thread> writers = new ArrayList<>();
+            for (int t = 0; t < 3; t++) {
+                int seed = t;
+                Thread writer = new Thread(() -> {
+                    Random random = new Random(seed);
+                    try {
+                        while (!stop.get()) {
+                            byte[] key = Bytes.utf8("t" + random.nextInt(200));
+                            switch (random.nextInt(4)) {
+                                case 0 -> cache.remove(key);
+                                case 1 -> cache.getAndSet(key, old -> Bytes.filled(random.nextInt(300), seed));
+                                default -> cache.set(key, Bytes.filled(random.nextInt(600), seed));
+                            }
+                        }
+                    } catch (Throwable e) {
+                        failure.set(e);
+                    }
+                });
+                writer.start();
+                writers.add(writer);
+            }
+            try {
+                for (int round = 0; round < 200; round++) {
+                    VerifyReport report = cache.verify();
+                    assertThat(report.isClean()).as("round %d: %s", round, report).isTrue();
+                }
+            } finally {
+                stop.set(true);
+                for (Thread writer : writers) {
+                    writer.join();
+                }
+            }
+            assertThat(failure.get()).isNull();
+            assertThat(cache.stats().evictionCount()).as("the load compacted and evicted").isPositive();
+        }
+    }
+}

@@ -1,0 +1,86 @@
+package io.fastmmap.torture;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fastmmap.process.ChildJvm;
+import io.fastmmap.process.ChildJvm.Jdk;
+import io.fastmmap.process.ChildJvms;
+import java.io.RandomAccessFile;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * T11/T13, the hostile-file cases that need another process (the rest are in fastmmap-core's FileSafetyTest and
+ * FileFormatTest): a file truncated by another process while in use, and files created under umask 000 and 077.
+ */
+class HostileFileTest {
+    static final Duration STARTUP = Duration.ofSeconds(120);
+
+    @RegisterExtension
+    final ChildJvms jvms = new ChildJvms();
+
+    @TempDir
+    Path dir;
+
+    /**
+     * Fail-stop: once another process cuts the file short, the user's threads get a clear exception naming the file,
+     * no thread hangs, and the JVM does not crash (no hs_err log; {@link ChildJvms} checks).
+     */
+    @ParameterizedTest
+    @EnumSource(Jdk.class)
+    void aFileTruncatedByAnotherProcessUnderLoadShouldFailStopWithAClearException(Jdk jdk) throws Exception {
+        Path file = dir.resolve("truncated.fmm");
+        ChildJvm child = jvms.start("user", jdk, TruncatedUnderLoadChild.class, file.toString(), "8", "16384");
+        child.awaitLine("READY", STARTUP);
+        Thread.sleep(300);
+        long size = Files.size(file);
+        try (RandomAccessFile raf = new RandomAccessFile(file.toFile(), "rw")) {
+            raf.setLength(size / 3);
+        }
+        Thread.sleep(700);
+        child.send("STOP");
+        List<String> thrown = new ArrayList<>();
+        String line;
+        while (!(line = child.awaitLine("", Duration.ofSeconds(60))).equals("DONE")) {
+            assertThat(line).as("%s", child.describe()).doesNotStartWith("STUCK");
+            if (line.startsWith("THROWN")) {
+                thrown.add(line);
+            }
+        }
+        System.out.println("HostileFileTest: JDK " + jdk.version() + ", file truncated from " + size + " to "
+                + size / 3 + " bytes under load: " + thrown);
+        assertThat(child.waitFor(Duration.ofSeconds(30))).as("exit code of %s", child.describe()).isZero();
+        assertThat(thrown).as("the users noticed").isNotEmpty();
+        assertThat(thrown).allSatisfy(kind -> assertThat(kind).contains("(a FastMmapException)")
+                .contains(file.toString()).contains("truncated"));
+    }
+
+    /** Created files are 0600 and created directories 0700 whatever the umask. */
+    @ParameterizedTest
+    @ValueSource(strings = {"000", "077", "022"})
+    void createdFilesAndDirectoriesShouldBePrivateUnderAnyUmask(String umask) throws Exception {
+        Path file = dir.resolve("umask-" + umask).resolve("deeper").resolve("c.fmm");
+        String command = "umask " + umask + " && exec \"$0\" -cp \"$1\" \"$2\" \"$3\"";
+        Process process = new ProcessBuilder("sh", "-c", command, Jdk.parent().java().toString(),
+                System.getProperty("java.class.path"), UmaskChild.class.getName(), file.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes());
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as("output: %s", output).isZero();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())))
+                .isEqualTo("rwx------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent().getParent())))
+                .isEqualTo("rwx------");
+    }
+}
