@@ -42,7 +42,8 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no >"$
 redis_pid=$!
 for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 
-run_store() { # STORE -> prints requests/s and p99 latency of the measured run
+run_store() { # STORE -> writes "requests/s p99 errors" of the measured run to $work/result (runs in this shell, so
+  # the EXIT trap can stop the app when the script is interrupted)
   local store=$1 profile_args=()
   case $store in
     map) profile_args=(--spring.profiles.active=map) ;;
@@ -64,7 +65,7 @@ run_store() { # STORE -> prints requests/s and p99 latency of the measured run
   rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")
   p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.out")
   errors=$(grep -E 'Non-2xx|Socket errors' "$work/wrk.out" | tr '\n' ' ' || true)
-  echo "$rps $p99 ${errors:-none}"
+  echo "$rps $p99 ${errors:-none}" >"$work/result"
 }
 
 declare -A total
@@ -72,7 +73,8 @@ echo "| round | store | requests/s | p99 latency | errors |"
 echo "|---|---|---|---|---|"
 for round in $(seq "$rounds"); do
   for store in fastmmap map redis; do
-    read -r rps p99 errors < <(run_store "$store")
+    run_store "$store"
+    read -r rps p99 errors <"$work/result"
     total[$store]=$(awk -v a="${total[$store]:-0}" -v b="$rps" 'BEGIN {print a + b}')
     echo "| $round | $store | $rps | $p99 | $errors |"
   done
