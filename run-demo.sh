@@ -71,9 +71,12 @@ start() { # NAME PORT
 step "starting A on http://localhost:8081 and B on http://localhost:8082 (JDK 17), one session file"
 start A 8081
 start B 8082
-for port in 8081 8082; do
+for i in 0 1; do
+  port=$((8081 + i))
   for _ in $(seq 240); do
     curl -s -o /dev/null --max-time 2 "http://localhost:$port/api/whoami" && continue 2
+    kill -0 "${pids[$i]}" 2>/dev/null || fail "the instance on port $port stopped (its output is above); a session
+file written by an older fastmmap is refused: remove it or set FASTMMAP_DEMO_FILE to another file"
     sleep 0.5
   done
   fail "the instance on port $port did not answer within 2 minutes"

@@ -2,6 +2,8 @@ package io.fastmmap.session;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -45,7 +47,11 @@ public final class DefaultAttributeSerializer implements AttributeSerializer {
             + "java.math.BigDecimal;java.math.BigInteger;java.time.Ser;java.time.*";
     private static final String LIMITS = "maxdepth=64;maxrefs=100000;maxarray=1000000";
 
-    private final ObjectMapper mapper = new ObjectMapper();
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    // Readers and writers resolved once: ObjectMapper.readValue looks the type up again on every call.
+    private static final ObjectReader ANY_READER = MAPPER.readerFor(Object.class);
+    private static final ObjectReader LONG_READER = MAPPER.readerFor(Long.class);
+    private static final ObjectWriter WRITER = MAPPER.writer();
     private final ObjectInputFilter javaFilter;
     private final String allowList;
     private final ClassLoader classLoader;
@@ -150,9 +156,9 @@ public final class DefaultAttributeSerializer implements AttributeSerializer {
         try {
             switch (tag) {
                 case JSON:
-                    return mapper.readValue(bytes, 1, bytes.length - 1, Object.class);
+                    return ANY_READER.readValue(bytes, 1, bytes.length - 1);
                 case JSON_LONG:
-                    return mapper.readValue(bytes, 1, bytes.length - 1, Long.class);
+                    return LONG_READER.readValue(bytes, 1, bytes.length - 1);
                 case JAVA:
                     return readJava(name, bytes);
                 default:
@@ -188,7 +194,7 @@ public final class DefaultAttributeSerializer implements AttributeSerializer {
 
     private byte[] json(String name, Object value) {
         try {
-            return mapper.writeValueAsBytes(value);
+            return WRITER.writeValueAsBytes(value);
         } catch (JsonProcessingException e) {
             throw new SessionSerializationException("session attribute \"" + name + "\" cannot be written as JSON: "
                     + e.getOriginalMessage(), e);

@@ -94,6 +94,43 @@ class ExpiryAndIndexTest {
     }
 
     @Test
+    void concurrentLoginsAndLogoutsOfOneUserKeepTheIndexExact() throws Exception {
+        try (SessionStore store = SessionStore.open(Stores.config(dir, clock).build())) {
+            int sessions = 16;
+            java.util.List<String> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < sessions; i++) {
+                String id = Stores.newId();
+                ids.add(id);
+                store.applyDelta(id, create(clock, Duration.ofMinutes(30), null));
+            }
+            java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(sessions);
+            try {
+                java.util.List<java.util.concurrent.Future<?>> logins = new java.util.ArrayList<>();
+                for (String id : ids) {
+                    logins.add(pool.submit(() -> store.applyDelta(id, SessionDelta.builder().principalName("alice")
+                            .build())));
+                }
+                for (var f : logins) {
+                    f.get();
+                }
+                assertThat(store.findByPrincipalName("alice")).containsOnlyKeys(ids.toArray(String[]::new));
+
+                java.util.List<java.util.concurrent.Future<?>> logouts = new java.util.ArrayList<>();
+                for (String id : ids.subList(0, sessions / 2)) {
+                    logouts.add(pool.submit(() -> store.deleteSessionData(id)));
+                }
+                for (var f : logouts) {
+                    f.get();
+                }
+            } finally {
+                pool.shutdownNow();
+            }
+            assertThat(store.findByPrincipalName("alice"))
+                    .containsOnlyKeys(ids.subList(sessions / 2, sessions).toArray(String[]::new));
+        }
+    }
+
+    @Test
     void changeSessionIdMovesTheSessionAndTheIndex() {
         try (SessionStore store = SessionStore.open(Stores.config(dir, clock).build())) {
             String before = Stores.newId();

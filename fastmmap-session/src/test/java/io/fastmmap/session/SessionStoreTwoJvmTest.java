@@ -43,6 +43,8 @@ class SessionStoreTwoJvmTest {
                         StandardCharsets.UTF_8));
                 String ready = out.readLine();
                 assertThat(ready).startsWith("ready");
+                System.out.println("child JVM on JDK " + ready.substring("ready ".length()) + ", this one on JDK "
+                        + Runtime.version().feature());
                 for (int i = 0; i < COUNT; i++) {
                     assertThat(store.applyDelta(id, SessionDelta.builder().setAttribute("parent-" + i, i).build()))
                             .isTrue();

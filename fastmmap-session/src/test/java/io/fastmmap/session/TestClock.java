@@ -7,11 +7,12 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** A wall clock the test moves by hand, so expiry is tested without sleeping. */
-final class TestClock extends Clock {
-    private final AtomicLong millis = new AtomicLong(1_800_000_000_000L);
+/** A wall clock the test moves by hand, so expiry is tested without sleeping. Starts at the real time. */
+public final class TestClock extends Clock {
+    private final AtomicLong millis = new AtomicLong(System.currentTimeMillis());
 
-    void advance(Duration d) {
+    /** @param d how far to move the clock forward */
+    public void advance(Duration d) {
         millis.addAndGet(d.toMillis());
     }
 

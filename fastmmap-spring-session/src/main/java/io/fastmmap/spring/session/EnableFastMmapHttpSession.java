@@ -36,7 +36,7 @@ public @interface EnableFastMmapHttpSession {
     /** @return names the default file {@code ~/.cache/fastmmap/<appName>.sessions}; default "application" */
     String appName() default "application";
 
-    /** @return the session file; empty for the default location */
+    /** @return the session file, {@code ${...}} placeholders resolved from the environment; empty for the default */
     String file() default "";
 
     /** @return total file size in bytes; default 16 MiB */

@@ -8,10 +8,12 @@ import java.time.Duration;
 import java.util.Map;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.EnvironmentAware;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.ImportAware;
 import org.springframework.core.annotation.AnnotationAttributes;
+import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.session.FlushMode;
 import org.springframework.session.SaveMode;
@@ -23,7 +25,8 @@ import org.springframework.session.config.annotation.web.http.SpringHttpSessionC
  * expired-session cleanup schedule.
  */
 @Configuration(proxyBeanMethods = false)
-public class FastMmapHttpSessionConfiguration extends SpringHttpSessionConfiguration implements ImportAware {
+public class FastMmapHttpSessionConfiguration extends SpringHttpSessionConfiguration
+        implements ImportAware, EnvironmentAware {
     /** Every minute, at second 0, as Spring Session's JDBC and indexed Redis stores. */
     public static final String DEFAULT_CLEANUP_CRON = "0 * * * * *";
 
@@ -43,6 +46,12 @@ public class FastMmapHttpSessionConfiguration extends SpringHttpSessionConfigura
     private SaveMode saveMode = SaveMode.ON_SET_ATTRIBUTE;
     private String cleanupCron = DEFAULT_CLEANUP_CRON;
     private String[] javaAllowedClasses = {};
+    private Environment environment;
+
+    @Override
+    public void setEnvironment(Environment environment) {
+        this.environment = environment;
+    }
 
     @Override
     public void setImportMetadata(AnnotationMetadata metadata) {
@@ -99,7 +108,7 @@ public class FastMmapHttpSessionConfiguration extends SpringHttpSessionConfigura
             b.maxInactiveIntervalLimit(maxInactiveInterval);
         }
         if (!file.isEmpty()) {
-            b.file(Path.of(file));
+            b.file(Path.of(environment == null ? file : environment.resolveRequiredPlaceholders(file)));
         }
         if (javaAllowedClasses.length > 0) {
             b.serializer(DefaultAttributeSerializer.withJavaSerialization(javaAllowedClasses));

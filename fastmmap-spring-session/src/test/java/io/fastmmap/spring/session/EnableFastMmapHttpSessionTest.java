@@ -57,21 +57,24 @@ class EnableFastMmapHttpSessionTest {
         }
     }
 
-    static final String LITERAL_FILE = "target/enable-annotation-test/opened.fmm";
-
     @Configuration
-    @EnableFastMmapHttpSession(appName = "opened", file = LITERAL_FILE, cacheSize = 1 << 20, pageSize = 16 << 10)
+    @EnableFastMmapHttpSession(appName = "opened", file = "${fastmmap.test.session-file}", cacheSize = 1 << 20,
+            pageSize = 16 << 10)
     static class OpensItsOwnStore {
     }
 
     @Test
     void opensTheAnnotationsFileAndRunsTheCleanupWithTheContext() {
+        Path file = dir.resolve("opened.fmm");
+        System.setProperty("fastmmap.test.session-file", file.toString());
         FastMmapSessionRepository repo;
         try (var context = new AnnotationConfigApplicationContext(OpensItsOwnStore.class)) {
             repo = context.getBean(FastMmapSessionRepository.class);
-            assertThat(repo.getSessionStore().config().file()).isEqualTo(Path.of(LITERAL_FILE).toAbsolutePath());
-            assertThat(Files.exists(Path.of(LITERAL_FILE))).isTrue();
+            assertThat(repo.getSessionStore().config().file()).isEqualTo(file);
+            assertThat(Files.exists(file)).isTrue();
             assertThat(context.getBean(FastMmapSessionCleanup.class).isRunning()).isTrue();
+        } finally {
+            System.clearProperty("fastmmap.test.session-file");
         }
         // the repository opened the store, so the context's close closed it
         assertThatThrownBy(() -> repo.findById("00000000-0000-0000-0000-000000000000"))

@@ -5,15 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fastmmap.session.DefaultAttributeSerializer;
 import io.fastmmap.session.SessionStore;
 import io.fastmmap.session.SessionStoreConfig;
+import io.fastmmap.session.TestClock;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,7 +39,7 @@ class FastMmapSessionRepositoryTest {
     @TempDir
     Path dir;
 
-    private final MovableClock clock = new MovableClock();
+    private final TestClock clock = new TestClock();
     private final List<ApplicationEvent> events = new ArrayList<>();
     private SessionStore storeA;
     private SessionStore storeB;
@@ -287,29 +283,5 @@ class FastMmapSessionRepositoryTest {
                 e -> assertThat(e.getSessionId()).isEqualTo(s.getId()));
         assertThat(a.findByPrincipalName("carol")).isEmpty();
         assertThat(a.findById(live.getId())).isNotNull(); // 2 of its 30 minutes idle
-    }
-
-    /** A clock the test moves; sessions' access times are set from it. */
-    static final class MovableClock extends Clock {
-        private final AtomicLong millis = new AtomicLong(Instant.now().toEpochMilli());
-
-        void advance(Duration d) {
-            millis.addAndGet(d.toMillis());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            throw new UnsupportedOperationException();
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochMilli(millis.get());
-        }
     }
 }
