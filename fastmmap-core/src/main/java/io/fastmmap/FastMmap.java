@@ -181,7 +181,8 @@ public final class FastMmap implements AutoCloseable {
      *
      * @param key the key
      * @param update sees the current value, or null when absent or expired; returns the value to store (with the
-     *     default time to live), null to remove the key, or the very array it was given to store nothing
+     *     default time to live), null to remove the key (an expired entry too), or the very array it was given to
+     *     store nothing
      * @return what is stored after the call (null when the key is now absent)
      * @throws ValueTooLargeException when the new entry can never fit in one page; the old value stays
      */

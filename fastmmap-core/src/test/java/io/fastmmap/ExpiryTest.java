@@ -22,6 +22,21 @@ class ExpiryTest {
         return (defaultTtl == null ? builder : builder.expireAfterWrite(defaultTtl)).build();
     }
 
+    /** Regression (found by ModelPropertyTest): the expired entry stayed, and came back when the clock went back. */
+    @Test
+    void anUpdateReturningNullShouldRemoveAnExpiredEntrySoThatAClockSetBackCannotRevive() {
+        try (FastMmap cache = cache(null)) {
+            cache.set(utf8("k"), utf8("v"), Duration.ofMillis(1));
+            clock.advance(Duration.ofMillis(1));
+            assertThat(cache.getAndSet(utf8("k"), old -> {
+                assertThat(old).as("expired, so the update sees no value").isNull();
+                return null;
+            })).isNull();
+            clock.advance(Duration.ofMillis(-1));
+            assertThat(cache.get(utf8("k"))).as("after the clock was set back").isNull();
+        }
+    }
+
     @Test
     void entriesShouldNotExpireWithoutATimeToLive() {
         try (FastMmap cache = cache(null)) {

