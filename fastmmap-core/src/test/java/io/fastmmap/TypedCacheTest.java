@@ -28,6 +28,19 @@ class TypedCacheTest {
     }
 
     @Test
+    void shouldRemoveAnExpiredEntryWhenComputeAnswersNullForNull() {
+        try (TypedCache<String, String> cache = strings(file("expired.fmm"))) {
+            cache.put("k", "v", Duration.ofMinutes(1));
+            clock.advance(Duration.ofMinutes(2));
+
+            assertThat(cache.compute("k", (key, old) -> old)).as("expired reads as absent").isNull();
+            clock.advance(Duration.ofMinutes(-2));
+
+            assertThat(cache.get("k")).as("a clock set back must not bring the removed entry back").isNull();
+        }
+    }
+
+    @Test
     void shouldOfferMapLikeOperationsOverEncodedKeysAndValues() {
         try (TypedCache<String, String> cache = strings(file("map.fmm"))) {
             assertThat(cache.get("k")).isNull();

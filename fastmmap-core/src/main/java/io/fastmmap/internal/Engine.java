@@ -8,8 +8,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
+import java.util.List;
 import java.util.Objects;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -25,8 +31,8 @@ public final class Engine {
      * it holds a page lock, and waiting for another page (of any file) while holding one can deadlock with a
      * thread that does the reverse. The counter keeps the check to one volatile read while no update runs.
      */
-    private static final java.util.concurrent.atomic.AtomicInteger UPDATES_RUNNING =
-            new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger UPDATES_RUNNING =
+            new AtomicInteger();
     private static final ThreadLocal<Boolean> IN_UPDATE = new ThreadLocal<>();
 
     private final CacheConfig config;
@@ -37,7 +43,7 @@ public final class Engine {
     private final int pageSize;
     private volatile boolean closed;
     /** Receives the dirty records compactions of this instance drop; null unless write-back is configured. */
-    private volatile java.util.function.Consumer<java.util.List<PageScan.Entry>> dirtyHandler;
+    private volatile Consumer<List<PageScan.Entry>> dirtyHandler;
 
     private Engine(CacheConfig config, Attachment attachment) {
         this.config = config;
@@ -149,7 +155,7 @@ public final class Engine {
     /** Stores with record flags; see {@link #DIRTY_FLAG}. */
     public void set(byte[] key, byte[] value, long ttlMillis, int flags) {
         checkEntry(key, value);
-        java.util.List<PageScan.Entry> dropped = dirtySink();
+        List<PageScan.Entry> dropped = dirtySink();
         apply(key, (page, tag, now) -> {
             store.put(page, key, tag, value, expireAt(now, ttlMillis), flags, now, dropped);
             return null;
@@ -167,7 +173,7 @@ public final class Engine {
      * eviction or expiry. It is called after the page is unlocked; what it throws reaches the caller of the
      * operation, which has completed.
      */
-    public synchronized void onDirtyDropped(java.util.function.Consumer<java.util.List<PageScan.Entry>> handler) {
+    public synchronized void onDirtyDropped(Consumer<List<PageScan.Entry>> handler) {
         if (dirtyHandler != null) {
             throw new IllegalStateException(file() + ": this FastMmap already has a write-back TypedCache; build one "
                     + "write-back view per FastMmap instance (open the file again for another)");
@@ -175,11 +181,11 @@ public final class Engine {
         this.dirtyHandler = handler;
     }
 
-    private java.util.List<PageScan.Entry> dirtySink() {
-        return dirtyHandler == null ? null : new java.util.ArrayList<>();
+    private List<PageScan.Entry> dirtySink() {
+        return dirtyHandler == null ? null : new ArrayList<>();
     }
 
-    private void writeBack(java.util.List<PageScan.Entry> dropped) {
+    private void writeBack(List<PageScan.Entry> dropped) {
         if (dropped != null && !dropped.isEmpty()) {
             dirtyHandler.accept(dropped);
         }
@@ -227,11 +233,11 @@ public final class Engine {
     /** Atomic read-modify-write with flags; @return the entry present afterwards, or null */
     public PageScan.Entry updateEntry(byte[] key, EntryUpdate update) {
         Objects.requireNonNull(update, "update");
-        java.util.List<PageScan.Entry> dropped = dirtySink();
+        List<PageScan.Entry> dropped = dirtySink();
         PageScan.Entry result = apply(key, (page, tag, now) -> {
             PageScan.Entry current = readEntryLocked(page, key, tag, now);
             PageScan.Entry next = runUpdate(() -> update.apply(current));
-            if (next == current) {
+            if (next == current && next != null) { // null for null still removes an expired entry, as getAndSet
                 return current;
             }
             if (next == null) {
@@ -254,11 +260,11 @@ public final class Engine {
      * @return true when the flag was cleared
      */
     public boolean clearDirty(byte[] key, byte[] writtenValue) {
-        java.util.List<PageScan.Entry> dropped = dirtySink();
+        List<PageScan.Entry> dropped = dirtySink();
         boolean cleared = apply(key, (page, tag, now) -> {
             PageScan.Entry current = readEntryLocked(page, key, tag, now);
             if (current == null || (current.flags() & DIRTY_FLAG) == 0
-                    || !java.util.Arrays.equals(current.value(), writtenValue)) {
+                    || !Arrays.equals(current.value(), writtenValue)) {
                 return false;
             }
             store.put(page, key, tag, current.value(), current.expireAtMillis(), current.flags() & ~DIRTY_FLAG, now,
@@ -298,7 +304,7 @@ public final class Engine {
     public byte[] getAndSet(byte[] key, UnaryOperator<byte[]> update) {
         Objects.requireNonNull(update, "update");
         checkKey(key);
-        java.util.List<PageScan.Entry> dropped = dirtySink();
+        List<PageScan.Entry> dropped = dirtySink();
         byte[] result = apply(key, (page, tag, now) -> {
             byte[] current = readLocked(page, key, tag);
             byte[] next = runUpdate(() -> update.apply(current));
@@ -327,7 +333,7 @@ public final class Engine {
         }
     }
 
-    private static <T> T runUpdate(java.util.function.Supplier<T> update) {
+    private static <T> T runUpdate(Supplier<T> update) {
         UPDATES_RUNNING.incrementAndGet();
         IN_UPDATE.set(Boolean.TRUE);
         try {
@@ -344,7 +350,7 @@ public final class Engine {
      *
      * @return the values in the order of {@code keys}, null for a miss
      */
-    public byte[][] multiGet(java.util.List<byte[]> keys) {
+    public byte[][] multiGet(List<byte[]> keys) {
         byte[][] values = new byte[keys.size()][];
         byPage(keys, (page, indexes, hashes, now) -> {
             for (int i : indexes) {
@@ -355,7 +361,7 @@ public final class Engine {
     }
 
     /** Like {@link #multiGet} with each entry's expiry and flags; null for a miss. */
-    public PageScan.Entry[] multiGetEntries(java.util.List<byte[]> keys) {
+    public PageScan.Entry[] multiGetEntries(List<byte[]> keys) {
         PageScan.Entry[] entries = new PageScan.Entry[keys.size()];
         byPage(keys, (page, indexes, hashes, now) -> {
             for (int i : indexes) {
@@ -366,12 +372,12 @@ public final class Engine {
     }
 
     /** Stores many entries, locking each page they fall on once; every entry is checked before any is written. */
-    public void multiSet(java.util.List<byte[]> keys, java.util.List<byte[]> values, long ttlMillis) {
+    public void multiSet(List<byte[]> keys, List<byte[]> values, long ttlMillis) {
         multiSet(keys, values, ttlMillis, new int[keys.size()]);
     }
 
-    /** Like {@link #multiSet(java.util.List, java.util.List, long)} with each entry's record flags. */
-    public void multiSet(java.util.List<byte[]> keys, java.util.List<byte[]> values, long ttlMillis, int[] flags) {
+    /** Like {@link #multiSet(List, List, long)} with each entry's record flags. */
+    public void multiSet(List<byte[]> keys, List<byte[]> values, long ttlMillis, int[] flags) {
         if (keys.size() != values.size()) {
             throw new IllegalArgumentException(file() + ": multiSet got " + keys.size() + " keys but "
                     + values.size() + " values; pass one value per key");
@@ -379,7 +385,7 @@ public final class Engine {
         for (int i = 0; i < keys.size(); i++) {
             checkEntry(keys.get(i), values.get(i));
         }
-        java.util.List<PageScan.Entry> dropped = dirtySink();
+        List<PageScan.Entry> dropped = dirtySink();
         byPage(keys, (page, indexes, hashes, now) -> {
             for (int i : indexes) {
                 store.put(page, keys.get(i), (int) hashes[i], values.get(i), expireAt(now, ttlMillis), flags[i], now,
@@ -394,7 +400,7 @@ public final class Engine {
         void run(int page, int[] indexes, long[] hashes, long nowMillis);
     }
 
-    private void byPage(java.util.List<byte[]> keys, PageGroup group) {
+    private void byPage(List<byte[]> keys, PageGroup group) {
         int count = keys.size();
         long[] hashes = new long[count];
         long[] pageThenIndex = new long[count];
@@ -403,7 +409,7 @@ public final class Engine {
             hashes[i] = store.hash(keys.get(i));
             pageThenIndex[i] = ((long) store.pageOf(hashes[i]) << 32) | i;
         }
-        java.util.Arrays.sort(pageThenIndex);
+        Arrays.sort(pageThenIndex);
         for (int start = 0; start < count; ) {
             int page = (int) (pageThenIndex[start] >>> 32);
             int end = start;
@@ -433,7 +439,7 @@ public final class Engine {
     private void sweepAll(PageStore.Mode mode, boolean writeBack) {
         for (int page = 0; page < store.pageCount(); page++) {
             int target = page;
-            java.util.List<PageScan.Entry> dropped = writeBack ? dirtySink() : null;
+            List<PageScan.Entry> dropped = writeBack ? dirtySink() : null;
             withPage(page, now -> {
                 store.sweep(target, mode, now, dropped);
                 return null;
@@ -443,7 +449,7 @@ public final class Engine {
     }
 
     /** @return the live entries of one page, copied while it is locked; see {@link PageScan} */
-    public java.util.List<PageScan.Entry> scanPage(int page, boolean withValues) {
+    public List<PageScan.Entry> scanPage(int page, boolean withValues) {
         return withPage(page, now -> PageScan.collect(store, file(), page, now, withValues));
     }
 
