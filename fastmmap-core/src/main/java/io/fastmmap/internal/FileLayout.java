@@ -54,8 +54,9 @@ public record FileLayout(Geometry geometry) {
                         ProcessTable.ATTACHED_AT_OFFSET)
                 + ";spare=" + SpareTable.ENTRY_BYTES
                 + ";dir=" + fields(PageDirectory.ENTRY_BYTES, PageDirectory.LOCK_WORD, PageDirectory.PHYSICAL_PAGE,
-                        PageDirectory.OPERATION, PageDirectory.ACCESS_CLOCK, PageDirectory.EVICTION_COUNT,
-                        PageDirectory.EXPIRATION_COUNT, PageDirectory.REPAIR_COUNT, PageDirectory.LOCK_RECOVERY_COUNT)
+                        PageDirectory.OPERATION, PageDirectory.ACCESS_CLOCK, PageDirectory.FREE_CHECK,
+                        PageDirectory.EVICTION_COUNT, PageDirectory.EXPIRATION_COUNT, PageDirectory.REPAIR_COUNT,
+                        PageDirectory.LOCK_RECOVERY_COUNT)
                 + ";page=" + fields(PageFormat.MAGIC, PageFormat.HEADER_BYTES, PageFormat.SLOT_COUNT,
                         PageFormat.FREE_OFFSET, PageFormat.LIVE_COUNT, PageFormat.TOMBSTONE_COUNT,
                         PageFormat.GARBAGE_BYTES, PageFormat.LOGICAL_PAGE, PageFormat.PREVIOUS_PHYSICAL)

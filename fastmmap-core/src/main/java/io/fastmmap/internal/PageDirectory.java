@@ -6,7 +6,7 @@ package io.fastmmap.internal;
  * <pre>
  *  0                       8             12            16            20            24
  *  +-----------------------+-------------+-------------+-------------+-------------+
- *  | lockWord              | physPage    | operation   | accessClock | reserved    |
+ *  | lockWord              | physPage    | operation   | accessClock | freeCheck   |
  *  +-----------------------+-------------+-------------+-------------+-------------+
  *  24                      32                      40                      48                      56      64
  *  +-----------------------+-----------------------+-----------------------+-----------------------+-------+
@@ -24,6 +24,9 @@ package io.fastmmap.internal;
  *       set knows the previous holder died mid-update and repairs the page first.</li>
  *   <li>{@code accessClock}: the page's logical LRU clock; each read or write of an entry stamps it with the next
  *       tick, which orders accesses exactly, unlike one-second timestamps.</li>
+ *   <li>{@code freeCheck}: the bitwise complement of the named physical page's {@code freeOffset}, written with it.
+ *       A page whose two disagree is damaged: a flipped bit could otherwise move the free offset back over live
+ *       records, and the next write would overwrite them.</li>
  *   <li>counters: shared statistics, written under the page lock.</li>
  * </ul>
  */
@@ -33,6 +36,7 @@ final class PageDirectory {
     static final int PHYSICAL_PAGE = 8;
     static final int OPERATION = 12;
     static final int ACCESS_CLOCK = 16;
+    static final int FREE_CHECK = 20;
     static final int EVICTION_COUNT = 24;
     static final int EXPIRATION_COUNT = 32;
     static final int REPAIR_COUNT = 40;

@@ -98,6 +98,7 @@ final class PageStore {
             long entry = directoryEntry(page);
             memory.putInt(entry + PageDirectory.PHYSICAL_PAGE, page);
             writeEmptyPage(layout.physicalPageOffset(page), page, PageFormat.MIN_SLOT_COUNT * 8);
+            memory.putInt(entry + PageDirectory.FREE_CHECK, ~PageFormat.dataStart(PageFormat.MIN_SLOT_COUNT * 8));
         }
         for (int i = 0; i < spareCount; i++) {
             memory.putLong(spareEntry(i), SpareTable.word(pageCount + i, 0));
@@ -141,6 +142,10 @@ final class PageStore {
         if (free < PageFormat.dataStart(slots) || free > pageSize || (free & (PageFormat.RECORD_ALIGNMENT - 1)) != 0) {
             throw damage(page, "free offset " + free + " lies outside the data area or is not 8-byte aligned");
         }
+        // A free offset moved back over live records would let the next write overwrite them (BitFlipTest).
+        if (memory.getInt(directoryEntry(page) + PageDirectory.FREE_CHECK) != ~free) {
+            throw damage(page, "free offset " + free + " disagrees with its check copy in the directory");
+        }
         return base;
     }
 
@@ -166,6 +171,16 @@ final class PageStore {
                     + valueLength + " value bytes, past the end of the page");
         }
         return keyLength;
+    }
+
+    /**
+     * Inverts the checksum of a record no slot names any more, right after the slot stopped naming it. Left valid, a
+     * superseded or removed record would come back if damage ever pointed a slot at it (a flipped offset bit), as
+     * the old value of its key or a removed key; inverted, it fails its check like any damage. A crash before this
+     * store leaves the valid but unreachable record of before, nothing worse.
+     */
+    private void retire(long base, int offset) {
+        memory.putInt(base + offset + CHECKSUM, ~memory.getInt(base + offset + CHECKSUM));
     }
 
     private int recordBytesAt(long base, int offset) {
@@ -346,7 +361,9 @@ final class PageStore {
         writeRecord(base + free, key, value, expireAtMillis, flags, tick);
         memory.putLongRelease(slotAddress, PageFormat.slot(tag, free)); // the commit point
         memory.putInt(base + FREE_OFFSET, (int) (free + recordBytes));
+        memory.putInt(directoryEntry(page) + PageDirectory.FREE_CHECK, ~(int) (free + recordBytes));
         if (oldOffset > TOMBSTONE) {
+            retire(base, oldOffset);
             addInt(base + GARBAGE_BYTES, recordBytesAt(base, oldOffset));
         } else {
             addInt(base + LIVE_COUNT, 1);
@@ -384,6 +401,7 @@ final class PageStore {
         int offset = recordOffset(base, slotIndex);
         beginMutation(page, PageDirectory.OP_REMOVE);
         memory.putLongRelease(slotAddress(base, slotIndex), TOMBSTONE);
+        retire(base, offset);
         addInt(base + LIVE_COUNT, -1);
         addInt(base + TOMBSTONE_COUNT, 1);
         addInt(base + GARBAGE_BYTES, recordBytesAt(base, offset));
@@ -481,6 +499,7 @@ final class PageStore {
         VarHandle.storeStoreFence(); // the image must be complete before the directory names it
         long entry = directoryEntry(page);
         memory.putIntVolatile(entry + PageDirectory.PHYSICAL_PAGE, target); // the commit point
+        memory.putInt(entry + PageDirectory.FREE_CHECK, ~at);
         memory.putInt(entry + PageDirectory.ACCESS_CLOCK, tick);
         if (!memory.compareAndSetLong(spareEntry(spare), spareWord, SpareTable.word(current, 0))) {
             throw new io.fastmmap.CacheCorruptedException(file + ": spare table entry " + spare

@@ -109,6 +109,68 @@ class CorruptionTest {
         }
     }
 
+    /**
+     * Regression (found by BitFlipTest): a free offset moved back over live records (bit 8 flipped) let the next write
+     * overwrite them; the directory's check copy now marks the page damaged, and it is repaired before the write.
+     */
+    @Test
+    void aFreeOffsetMovedBackOverLiveRecordsShouldBeRepairedBeforeAWrite() throws Exception {
+        fill();
+        int page;
+        try (RawFile raw = new RawFile(file, geometry)) {
+            page = raw.pageOf(Bytes.utf8("k0"));
+            long free = raw.pageBase(page) + PageFormat.FREE_OFFSET;
+            raw.memory.putInt(free, raw.memory.getInt(free) - 256);
+        }
+        try (FastMmap cache = open()) {
+            for (int i = 0; i < 8; i++) {
+                cache.set(Bytes.utf8("new" + i), Bytes.filled(50, 50 + i));
+            }
+            for (int i = 0; i < 20; i++) {
+                assertThat(cache.get(Bytes.utf8("k" + i))).as("k" + i).isEqualTo(Bytes.filled(60, i));
+            }
+            for (int i = 0; i < 8; i++) {
+                assertThat(cache.get(Bytes.utf8("new" + i))).as("new" + i).isEqualTo(Bytes.filled(50, 50 + i));
+            }
+            assertThat(cache.verify().isClean()).isTrue();
+        }
+    }
+
+    /**
+     * Regression (found by BitFlipTest in CI): a damaged slot that pointed at a superseded record of the same key, still
+     * in the page with a valid checksum, served that old value, or brought a removed key back.
+     */
+    @Test
+    void aSlotPointedAtAnOlderRecordOfItsKeyShouldNeverServeTheOldValue() throws Exception {
+        fill();
+        byte[] replaced = Bytes.utf8("k4");
+        byte[] removed = Bytes.utf8("k6");
+        long replacedRecord;
+        long removedRecord;
+        long removedSlot;
+        long removedSlotWord;
+        try (RawFile raw = new RawFile(file, geometry)) {
+            replacedRecord = raw.recordOf(replaced) - raw.pageBase(raw.pageOf(replaced));
+            removedRecord = raw.recordOf(removed) - raw.pageBase(raw.pageOf(removed));
+            removedSlot = raw.slotOf(removed);
+            removedSlotWord = raw.memory.getLong(removedSlot);
+        }
+        try (FastMmap cache = open()) {
+            cache.set(replaced, Bytes.utf8("newer"));
+            cache.remove(removed);
+        }
+        try (RawFile raw = new RawFile(file, geometry)) {
+            long slot = raw.slotOf(replaced);
+            raw.memory.putLong(slot, PageFormat.slot(PageFormat.slotTag(raw.memory.getLong(slot)), (int) replacedRecord));
+            raw.memory.putLong(removedSlot, PageFormat.slot(PageFormat.slotTag(removedSlotWord), (int) removedRecord));
+        }
+        try (FastMmap cache = open()) {
+            assertThat(cache.get(replaced)).as("the damaged key is dropped, its old value never served").isNull();
+            assertThat(cache.get(removed)).as("a removed key stays removed").isNull();
+            assertThat(cache.get(Bytes.utf8("k5"))).isEqualTo(Bytes.filled(60, 5));
+        }
+    }
+
     /** Regression (found by BitFlipTest): the write went to the unaligned offset and was dropped by the next repair. */
     @Test
     void anUnalignedFreeOffsetShouldBeRepairedBeforeAWriteSoTheWriteIsKept() throws Exception {
