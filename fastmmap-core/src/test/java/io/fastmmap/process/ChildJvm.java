@@ -166,6 +166,10 @@ public final class ChildJvm implements AutoCloseable {
             command.add("-XX:ErrorFile=" + errorDir.toAbsolutePath().resolve("hs_err_%p.log"));
             command.add("-Dfastmmap.child.name=" + name);
             command.add("-Dfastmmap.child.jdk=" + jdk.version());
+            String maxSeconds = System.getProperty("fastmmap.child.maxSeconds");
+            if (maxSeconds != null) { // long heavy-tier runs raise the children's lifetime watchdog
+                command.add("-Dfastmmap.child.maxSeconds=" + maxSeconds);
+            }
             command.add("-cp");
             command.add(childClassPath());
             command.add(mainClass.getName());
