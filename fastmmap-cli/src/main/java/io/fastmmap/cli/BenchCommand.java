@@ -43,6 +43,10 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--progress", description = "draw the progress bar even when standard error is not a terminal")
     boolean forceProgress;
 
+    @Option(names = "--use-existing", description = "benchmark an existing file although bench writes its keys into "
+            + "it, which may evict entries others rely on")
+    boolean useExisting;
+
     @Override
     public Integer call() throws Exception {
         options.check();
@@ -64,6 +68,11 @@ final class BenchCommand implements Callable<Integer> {
 
     private FastMmap openOrCreate() {
         if (Files.exists(cacheFile.file)) {
+            if (!useExisting) {
+                throw new IllegalArgumentException(cacheFile.file + " exists: bench would write " + options.keyCount
+                        + " keys into it and could evict entries others rely on; give a new path, or pass "
+                        + "--use-existing to benchmark this file anyway");
+            }
             if (cacheSizeBytes != null) {
                 throw new IllegalArgumentException(cacheFile.file + " exists, so --cache-size does not apply; delete "
                         + "the file or leave the option out");

@@ -117,13 +117,15 @@ class CliTest {
 
         Cli.Run one = Cli.run("bench", file.toString(), "--keys=500", "--value-size=100", "--duration=1s",
                 "--warmup=200ms", "--threads=2", "--progress");
+        Cli.Run refused = Cli.run("bench", file.toString(), "--keys=500", "--duration=1s");
         Cli.Run two = Cli.run("bench", file.toString(), "--keys=500", "--value-size=100", "--duration=1s",
-                "--warmup=200ms", "--processes=2", "--reads=50");
+                "--warmup=200ms", "--processes=2", "--reads=50", "--use-existing");
 
         assertThat(one.exitCode()).as(one.err()).isZero();
         assertThat(one.out()).contains("1 process(es) x 2 thread(s), 500 keys, 100-byte values, 90% reads")
                 .containsPattern("throughput: [\\d,]+ ops/s").containsPattern("get: p50 .* p99 .* p99\\.9 ");
         assertThat(one.err()).contains("[").contains("%");
+        assertOneLineError(refused, Main.EXIT_FAILURE, "exists", "--use-existing");
         assertThat(two.exitCode()).as(two.err()).isZero();
         assertThat(two.out()).contains("2 process(es)").containsPattern("set: p50 .*\\((\\d+)\\)");
         assertThat(Files.exists(file)).isTrue();
