@@ -117,6 +117,10 @@ public final class DefaultAttributeSerializer implements AttributeSerializer {
 
     @Override
     public byte[] serialize(String name, Object value) {
+        byte[] scalar = ScalarJson.write(value instanceof Long ? JSON_LONG : JSON, value);
+        if (scalar != null) {
+            return scalar;
+        }
         if (value instanceof Long) {
             return tagged(JSON_LONG, json(name, value));
         }
@@ -156,9 +160,11 @@ public final class DefaultAttributeSerializer implements AttributeSerializer {
         try {
             switch (tag) {
                 case JSON:
-                    return ANY_READER.readValue(bytes, 1, bytes.length - 1);
+                    Object scalar = ScalarJson.readAny(bytes);
+                    return scalar != null ? scalar : ANY_READER.readValue(bytes, 1, bytes.length - 1);
                 case JSON_LONG:
-                    return LONG_READER.readValue(bytes, 1, bytes.length - 1);
+                    Long number = ScalarJson.readLong(bytes);
+                    return number != null ? number : LONG_READER.readValue(bytes, 1, bytes.length - 1);
                 case JAVA:
                     return readJava(name, bytes);
                 default:
