@@ -3,6 +3,7 @@ package io.fastmmap.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fastmmap.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -23,7 +24,7 @@ class SafetyTest {
     @TempDir
     Path dir;
 
-    private final TestClock clock = new TestClock();
+    private final ManualClock clock = new ManualClock(System.currentTimeMillis());
 
     @ParameterizedTest
     @ValueSource(strings = {"", "short", "../../../../etc/passwd-aaaaaaaa", "s:aaaaaaaaaaaaaaaaaaaa",
