@@ -155,6 +155,26 @@ class SafetyTest {
     }
 
     @Test
+    void badSizesAreRefusedByCoresRuleNamingTheSettingAndTheFix() {
+        assertThatThrownBy(() -> SessionStoreConfig.builder("x").pageSize(6000))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pageSize=6000")
+                .hasMessageContaining("multiple of 4096");
+        // above core's largest page: refused here, not only when the store opens the file
+        assertThatThrownBy(() -> SessionStoreConfig.builder("x").pageSize(512 << 20))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("256 MiB");
+        assertThatThrownBy(() -> SessionStoreConfig.builder("x").cacheSize(1000))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cacheSize=1000")
+                .hasMessageContaining("at least 4096");
+        // by name, the message names the setting as written
+        assertThatThrownBy(() -> SessionStoreConfig.fromProperties(Map.of("app-name", "x", "page_size", "6000")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("page_size=\"6000\"")
+                .hasMessageContaining("multiple of 4096");
+        assertThatThrownBy(() -> SessionStoreConfig.fromProperties(Map.of("app-name", "x", "page-size", "8g")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("page-size=\"8g\"")
+                .hasMessageContaining("256 MiB");
+    }
+
+    @Test
     void deleteOnCloseRemovesTheFile() {
         SessionStoreConfig config = Stores.config(dir, clock).deleteOnClose(true).build();
         SessionStore store = SessionStore.open(config);
