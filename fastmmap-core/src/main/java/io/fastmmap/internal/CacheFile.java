@@ -197,16 +197,10 @@ final class CacheFile {
                     + recordedSize + " bytes; " + layout.fileSize() + " are expected for its geometry. Something "
                     + "truncated, extended or rewrote it; use recreate(true) to re-initialise it");
         }
-        checkField(file, "spareCount", header.getInt(FileHeader.SPARE_COUNT_OFFSET), wanted.spareCount());
-        checkField(file, "processSlotCount", header.getInt(FileHeader.PROCESS_SLOTS_OFFSET),
-                FileLayout.PROCESS_SLOT_COUNT);
-        checkField(file, "processTableOffset", header.getLong(FileHeader.PROCESS_TABLE_OFFSET_OFFSET),
-                FileLayout.PROCESS_TABLE_OFFSET);
-        checkField(file, "spareTableOffset", header.getLong(FileHeader.SPARE_TABLE_OFFSET_OFFSET),
-                layout.spareTableOffset());
-        checkField(file, "directoryOffset", header.getLong(FileHeader.DIRECTORY_OFFSET_OFFSET),
-                layout.directoryOffset());
-        checkField(file, "pagesOffset", header.getLong(FileHeader.PAGES_OFFSET_OFFSET), layout.pagesOffset());
+        // The checks above give the likely mismatches their own advice; every other field only has to agree.
+        for (FileHeader.Field field : FileHeader.fixedFields(layout)) {
+            checkField(file, field.name(), field.readFrom(header), field.value());
+        }
         return header.getLong(FileHeader.HASH_SEED_OFFSET);
     }
 

@@ -1,6 +1,8 @@
 package io.fastmmap.internal;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.zip.CRC32C;
 
 /**
@@ -48,22 +50,56 @@ final class FileHeader {
     private FileHeader() {
     }
 
+    /**
+     * A header field whose value the format and the geometry decide. One table of them ({@link #fixedFields})
+     * serves writing the header, the check on opening (which throws) and verify (which reports).
+     *
+     * @param name the field's name in messages
+     * @param byteCount 4 or 8
+     */
+    record Field(String name, int offset, int byteCount, long value) {
+        long readFrom(ByteBuffer header) {
+            return byteCount == Long.BYTES ? header.getLong(offset) : header.getInt(offset);
+        }
+
+        long readFrom(SharedMemory memory) {
+            return byteCount == Long.BYTES ? memory.getLong(offset) : memory.getInt(offset);
+        }
+
+        void writeTo(SharedMemory memory) {
+            if (byteCount == Long.BYTES) {
+                memory.putLong(offset, value);
+            } else {
+                memory.putInt(offset, (int) value);
+            }
+        }
+    }
+
+    /** @return every field {@code layout} decides, in file order: all but magic, hashSeed, createdAt, checksum */
+    static List<Field> fixedFields(FileLayout layout) {
+        Geometry geometry = layout.geometry();
+        return List.of(
+                new Field("format version", VERSION_OFFSET, Integer.BYTES, FORMAT_VERSION),
+                new Field("layout descriptor", LAYOUT_OFFSET, Integer.BYTES, FileLayout.LAYOUT_DESCRIPTOR),
+                new Field("pageSize", PAGE_SIZE_OFFSET, Integer.BYTES, geometry.pageSizeBytes()),
+                new Field("pageCount", PAGE_COUNT_OFFSET, Integer.BYTES, geometry.pageCount()),
+                new Field("spareCount", SPARE_COUNT_OFFSET, Integer.BYTES, geometry.spareCount()),
+                new Field("processSlotCount", PROCESS_SLOTS_OFFSET, Integer.BYTES, FileLayout.PROCESS_SLOT_COUNT),
+                new Field("fileSize", FILE_SIZE_OFFSET, Long.BYTES, layout.fileSize()),
+                new Field("processTableOffset", PROCESS_TABLE_OFFSET_OFFSET, Long.BYTES,
+                        FileLayout.PROCESS_TABLE_OFFSET),
+                new Field("spareTableOffset", SPARE_TABLE_OFFSET_OFFSET, Long.BYTES, layout.spareTableOffset()),
+                new Field("directoryOffset", DIRECTORY_OFFSET_OFFSET, Long.BYTES, layout.directoryOffset()),
+                new Field("pagesOffset", PAGES_OFFSET_OFFSET, Long.BYTES, layout.pagesOffset()));
+    }
+
     /** Writes a complete header, magic last. */
     static void write(SharedMemory memory, FileLayout layout, long hashSeed, long createdAtMillis) {
-        Geometry geometry = layout.geometry();
-        memory.putInt(VERSION_OFFSET, FORMAT_VERSION);
-        memory.putInt(LAYOUT_OFFSET, FileLayout.LAYOUT_DESCRIPTOR);
-        memory.putInt(PAGE_SIZE_OFFSET, geometry.pageSizeBytes());
-        memory.putInt(PAGE_COUNT_OFFSET, geometry.pageCount());
-        memory.putInt(SPARE_COUNT_OFFSET, geometry.spareCount());
-        memory.putInt(PROCESS_SLOTS_OFFSET, FileLayout.PROCESS_SLOT_COUNT);
-        memory.putLong(FILE_SIZE_OFFSET, layout.fileSize());
+        for (Field field : fixedFields(layout)) {
+            field.writeTo(memory);
+        }
         memory.putLong(HASH_SEED_OFFSET, hashSeed);
         memory.putLong(CREATED_AT_OFFSET, createdAtMillis);
-        memory.putLong(PROCESS_TABLE_OFFSET_OFFSET, FileLayout.PROCESS_TABLE_OFFSET);
-        memory.putLong(SPARE_TABLE_OFFSET_OFFSET, layout.spareTableOffset());
-        memory.putLong(DIRECTORY_OFFSET_OFFSET, layout.directoryOffset());
-        memory.putLong(PAGES_OFFSET_OFFSET, layout.pagesOffset());
         memory.putInt(CHECKSUM_OFFSET, checksum(memory));
         memory.putLongVolatile(MAGIC_OFFSET, MAGIC);
     }

@@ -103,21 +103,9 @@ final class PageVerifier {
         if (memory.getLongVolatile(FileHeader.MAGIC_OFFSET) != FileHeader.MAGIC) {
             problems.add("header: the magic number is not \"FASTMMAP\"");
         }
-        expect(problems, "format version", memory.getInt(FileHeader.VERSION_OFFSET), FileHeader.FORMAT_VERSION);
-        expect(problems, "layout descriptor", memory.getInt(FileHeader.LAYOUT_OFFSET), FileLayout.LAYOUT_DESCRIPTOR);
-        expect(problems, "pageSize", memory.getInt(FileHeader.PAGE_SIZE_OFFSET), pageSize);
-        expect(problems, "pageCount", memory.getInt(FileHeader.PAGE_COUNT_OFFSET), pageCount);
-        expect(problems, "spareCount", memory.getInt(FileHeader.SPARE_COUNT_OFFSET), spareCount);
-        expect(problems, "processSlotCount", memory.getInt(FileHeader.PROCESS_SLOTS_OFFSET),
-                FileLayout.PROCESS_SLOT_COUNT);
-        expect(problems, "fileSize", memory.getLong(FileHeader.FILE_SIZE_OFFSET), layout.fileSize());
-        expect(problems, "processTableOffset", memory.getLong(FileHeader.PROCESS_TABLE_OFFSET_OFFSET),
-                FileLayout.PROCESS_TABLE_OFFSET);
-        expect(problems, "spareTableOffset", memory.getLong(FileHeader.SPARE_TABLE_OFFSET_OFFSET),
-                layout.spareTableOffset());
-        expect(problems, "directoryOffset", memory.getLong(FileHeader.DIRECTORY_OFFSET_OFFSET),
-                layout.directoryOffset());
-        expect(problems, "pagesOffset", memory.getLong(FileHeader.PAGES_OFFSET_OFFSET), layout.pagesOffset());
+        for (FileHeader.Field field : FileHeader.fixedFields(layout)) {
+            expect(problems, field.name(), field.readFrom(memory), field.value());
+        }
         expect(problems, "checksum", memory.getInt(FileHeader.CHECKSUM_OFFSET), FileHeader.checksum(memory));
         try {
             expect(problems, "size on disk", Files.size(attachment.file), layout.fileSize());

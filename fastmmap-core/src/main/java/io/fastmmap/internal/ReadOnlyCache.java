@@ -24,13 +24,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * length and offset is bounds-checked and a failure there only means "retry".
  */
 public final class ReadOnlyCache implements AutoCloseable {
-    private static final long DEFAULT_WAIT_NANOS = 10_000_000_000L;
+    /** How long a read waits for a page that stays locked or keeps changing: the 10 seconds CacheReader documents. */
+    private static final long WAIT_NANOS = 10_000_000_000L;
 
     private final Path file;
     private final SharedMemory memory;
     private final PageStore store;
     private final Clock clock;
-    private final long waitNanos;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ReadOnlyCache(Path file, SharedMemory memory, FileLayout layout, long hashSeed, Clock clock) {
@@ -38,7 +38,6 @@ public final class ReadOnlyCache implements AutoCloseable {
         this.memory = memory;
         this.store = new PageStore(memory, layout, file, hashSeed, null);
         this.clock = clock;
-        this.waitNanos = DEFAULT_WAIT_NANOS;
     }
 
     /**
@@ -121,7 +120,7 @@ public final class ReadOnlyCache implements AutoCloseable {
             throw new CacheClosedException(file + ": this reader was closed");
         }
         long lockWord = store.directoryEntry(page) + PageDirectory.LOCK_WORD;
-        Backoff backoff = new Backoff(waitNanos, () -> file + ": page " + page + " stayed locked or changing; a "
+        Backoff backoff = new Backoff(WAIT_NANOS, () -> file + ": page " + page + " stayed locked or changing; a "
                 + "process may have died holding it: open the file read-write (any fastmmap user, or `fastmmap "
                 + "repair`) to recover it");
         while (true) {

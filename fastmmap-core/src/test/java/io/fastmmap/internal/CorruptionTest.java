@@ -7,6 +7,7 @@ import io.fastmmap.FastMmap;
 import io.fastmmap.FastMmapException;
 import java.nio.file.Path;
 import java.util.Random;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,31 +19,26 @@ class CorruptionTest {
     @TempDir
     Path directory;
 
-    private final Geometry geometry = new Geometry(4096, 2);
-    private Path file;
+    private SmallCacheFile cacheFile;
 
-    private FastMmap open() {
-        return FastMmap.builder(file).pageCount(geometry.pageCount()).pageSize(geometry.pageSizeBytes()).build();
+    @BeforeEach
+    void createFixture() {
+        cacheFile = new SmallCacheFile(directory.resolve("c.fmm"), new Geometry(4096, 2));
     }
 
     private void fill() {
-        file = directory.resolve("c.fmm");
-        try (FastMmap cache = open()) {
-            for (int i = 0; i < 20; i++) {
-                cache.set(Bytes.utf8("k" + i), Bytes.filled(60, i));
-            }
-        }
+        cacheFile.fill(20, 60, cache -> { });
     }
 
     @Test
     void aFlippedValueByteShouldNeverBeServedAndOtherKeysShouldSurvive() throws Exception {
         fill();
-        try (RawFile raw = new RawFile(file, geometry)) {
+        try (RawFile raw = cacheFile.raw()) {
             long record = raw.recordOf(Bytes.utf8("k3"));
             long at = record + PageFormat.RECORD_HEADER_BYTES + 2 + 10;
             raw.memory.putByte(at, (byte) (raw.memory.getByte(at) ^ 0x10));
         }
-        try (FastMmap cache = open()) {
+        try (FastMmap cache = cacheFile.open()) {
             assertThat(cache.get(Bytes.utf8("k3"))).isNull();
             for (int i = 0; i < 20; i++) {
                 if (i != 3) {
@@ -56,11 +52,11 @@ class CorruptionTest {
     @Test
     void aSlotPointingOutsideThePageShouldBeRepaired() throws Exception {
         fill();
-        try (RawFile raw = new RawFile(file, geometry)) {
+        try (RawFile raw = cacheFile.raw()) {
             long slot = raw.slotOf(Bytes.utf8("k5"));
             raw.memory.putLong(slot, PageFormat.slot(PageFormat.slotTag(raw.memory.getLong(slot)), 1 << 30));
         }
-        try (FastMmap cache = open()) {
+        try (FastMmap cache = cacheFile.open()) {
             assertThat(cache.get(Bytes.utf8("k5"))).isNull();
             for (int i = 0; i < 20; i++) {
                 if (i != 5) {
@@ -75,10 +71,10 @@ class CorruptionTest {
     @Test
     void aRecordLengthRunningPastThePageShouldBeRepaired() throws Exception {
         fill();
-        try (RawFile raw = new RawFile(file, geometry)) {
+        try (RawFile raw = cacheFile.raw()) {
             raw.memory.putInt(raw.recordOf(Bytes.utf8("k7")) + PageFormat.VALUE_LENGTH, Integer.MAX_VALUE);
         }
-        try (FastMmap cache = open()) {
+        try (FastMmap cache = cacheFile.open()) {
             assertThat(cache.get(Bytes.utf8("k7"))).isNull();
             assertThat(cache.get(Bytes.utf8("k8"))).isEqualTo(Bytes.filled(60, 8));
         }
@@ -88,14 +84,14 @@ class CorruptionTest {
     void aGarbagePageHeaderShouldLoseAtMostThatPage() throws Exception {
         fill();
         boolean[] onDamagedPage = new boolean[20];
-        try (RawFile raw = new RawFile(file, geometry)) {
+        try (RawFile raw = cacheFile.raw()) {
             int damagedPage = raw.pageOf(Bytes.utf8("k0"));
             raw.memory.putInt(raw.pageBase(damagedPage) + PageFormat.SLOT_COUNT, 12345);
             for (int i = 0; i < 20; i++) {
                 onDamagedPage[i] = raw.pageOf(Bytes.utf8("k" + i)) == damagedPage;
             }
         }
-        try (FastMmap cache = open()) {
+        try (FastMmap cache = cacheFile.open()) {
             for (int i = 0; i < 20; i++) {
                 byte[] value = cache.get(Bytes.utf8("k" + i));
                 if (onDamagedPage[i]) {
@@ -117,12 +113,12 @@ class CorruptionTest {
     void aFreeOffsetMovedBackOverLiveRecordsShouldBeRepairedBeforeAWrite() throws Exception {
         fill();
         int page;
-        try (RawFile raw = new RawFile(file, geometry)) {
+        try (RawFile raw = cacheFile.raw()) {
             page = raw.pageOf(Bytes.utf8("k0"));
             long free = raw.pageBase(page) + PageFormat.FREE_OFFSET;
             raw.memory.putInt(free, raw.memory.getInt(free) - 256);
         }
-        try (FastMmap cache = open()) {
+        try (FastMmap cache = cacheFile.open()) {
             for (int i = 0; i < 8; i++) {
                 cache.set(Bytes.utf8("new" + i), Bytes.filled(50, 50 + i));
             }
@@ -149,22 +145,22 @@ class CorruptionTest {
         long removedRecord;
         long removedSlot;
         long removedSlotWord;
-        try (RawFile raw = new RawFile(file, geometry)) {
+        try (RawFile raw = cacheFile.raw()) {
             replacedRecord = raw.recordOf(replaced) - raw.pageBase(raw.pageOf(replaced));
             removedRecord = raw.recordOf(removed) - raw.pageBase(raw.pageOf(removed));
             removedSlot = raw.slotOf(removed);
             removedSlotWord = raw.memory.getLong(removedSlot);
         }
-        try (FastMmap cache = open()) {
+        try (FastMmap cache = cacheFile.open()) {
             cache.set(replaced, Bytes.utf8("newer"));
             cache.remove(removed);
         }
-        try (RawFile raw = new RawFile(file, geometry)) {
+        try (RawFile raw = cacheFile.raw()) {
             long slot = raw.slotOf(replaced);
             raw.memory.putLong(slot, PageFormat.slot(PageFormat.slotTag(raw.memory.getLong(slot)), (int) replacedRecord));
             raw.memory.putLong(removedSlot, PageFormat.slot(PageFormat.slotTag(removedSlotWord), (int) removedRecord));
         }
-        try (FastMmap cache = open()) {
+        try (FastMmap cache = cacheFile.open()) {
             assertThat(cache.get(replaced)).as("the damaged key is dropped, its old value never served").isNull();
             assertThat(cache.get(removed)).as("a removed key stays removed").isNull();
             assertThat(cache.get(Bytes.utf8("k5"))).isEqualTo(Bytes.filled(60, 5));
@@ -176,12 +172,12 @@ class CorruptionTest {
     void anUnalignedFreeOffsetShouldBeRepairedBeforeAWriteSoTheWriteIsKept() throws Exception {
         fill();
         int page;
-        try (RawFile raw = new RawFile(file, geometry)) {
+        try (RawFile raw = cacheFile.raw()) {
             page = raw.pageOf(Bytes.utf8("k1"));
             long free = raw.pageBase(page) + PageFormat.FREE_OFFSET;
             raw.memory.putInt(free, raw.memory.getInt(free) + 1);
         }
-        try (FastMmap cache = open()) {
+        try (FastMmap cache = cacheFile.open()) {
             for (int i = 0; i < 40; i++) {
                 byte[] key = Bytes.utf8("new" + i);
                 cache.set(key, Bytes.filled(10, i));
@@ -197,10 +193,10 @@ class CorruptionTest {
     @Test
     void aDirectoryEntryNamingAnImpossiblePageShouldBeRepaired() throws Exception {
         fill();
-        try (RawFile raw = new RawFile(file, geometry)) {
+        try (RawFile raw = cacheFile.raw()) {
             raw.memory.putInt(raw.directoryEntry(0) + PageDirectory.PHYSICAL_PAGE, 999_999);
         }
-        try (FastMmap cache = open()) {
+        try (FastMmap cache = cacheFile.open()) {
             for (int i = 0; i < 20; i++) {
                 cache.get(Bytes.utf8("k" + i));
             }
@@ -215,7 +211,7 @@ class CorruptionTest {
         Random random = new Random(2024);
         for (int round = 0; round < 60; round++) {
             fill();
-            try (RawFile raw = new RawFile(file, geometry)) {
+            try (RawFile raw = cacheFile.raw()) {
                 long start = raw.layout.spareTableOffset();
                 long length = raw.layout.fileSize() - start;
                 for (int flips = 0; flips < 1 + random.nextInt(40); flips++) {
@@ -223,7 +219,7 @@ class CorruptionTest {
                     raw.memory.putByte(at, (byte) random.nextInt(256));
                 }
             }
-            try (FastMmap cache = open()) {
+            try (FastMmap cache = cacheFile.open()) {
                 for (int i = 0; i < 20; i++) {
                     try {
                         byte[] value = cache.get(Bytes.utf8("k" + i));
@@ -238,7 +234,7 @@ class CorruptionTest {
             } catch (FastMmapException clean) {
                 // refusing to open a damaged file is acceptable
             }
-            java.nio.file.Files.delete(file);
+            java.nio.file.Files.delete(cacheFile.file);
         }
     }
 }

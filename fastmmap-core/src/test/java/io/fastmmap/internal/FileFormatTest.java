@@ -136,6 +136,22 @@ class FileFormatTest {
     }
 
     @Test
+    void aHeaderFieldThatDisagreesWithTheGeometryShouldBeRefusedByName() throws Exception {
+        Path file = createSmall();
+        long moved = new FileLayout(geometry).directoryOffset() + 64;
+        try (RawFile raw = new RawFile(file, geometry)) { // as a foreign writer would: the checksum still passes
+            raw.memory.putLong(FileHeader.DIRECTORY_OFFSET_OFFSET, moved);
+            raw.memory.putInt(FileHeader.CHECKSUM_OFFSET, FileHeader.checksum(raw.memory));
+        }
+        String before = digest(file);
+        assertThatThrownBy(() -> FastMmap.builder(file).pageCount(3).pageSize(4096).build())
+                .isInstanceOf(IncompatibleCacheFileException.class)
+                .hasMessageContaining("directoryOffset=" + moved)
+                .hasMessageContaining("recreate(true)");
+        assertThat(digest(file)).isEqualTo(before);
+    }
+
+    @Test
     void manyThreadsCreatingOneFileShouldAllOpenTheSameCache() throws Exception {
         Path file = directory.resolve("race.fmm");
         int threads = 8;

@@ -15,6 +15,7 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -26,48 +27,44 @@ class VerifyTest {
     @TempDir
     Path directory;
 
-    private final Geometry geometry = new Geometry(4096, 4);
-    private Path file;
+    private SmallCacheFile cacheFile;
 
-    private FastMmap open() {
-        return FastMmap.builder(file).pageCount(geometry.pageCount()).pageSize(geometry.pageSizeBytes()).build();
+    @BeforeEach
+    void createFixture() {
+        cacheFile = new SmallCacheFile(directory.resolve("c.fmm"), new Geometry(4096, 4));
     }
 
     private void fill() {
-        file = directory.resolve("c.fmm");
-        try (FastMmap cache = open()) {
-            for (int i = 0; i < 30; i++) {
-                cache.set(Bytes.utf8("k" + i), Bytes.filled(50, i));
-            }
+        cacheFile.fill(30, 50, cache -> {
             cache.remove(Bytes.utf8("k29"));
             cache.set(Bytes.utf8("k28"), Bytes.filled(70, 28));
-        }
+        });
     }
 
     /** Damages the closed file, then checks that verify finds it on the right page and repair fixes it. */
     private VerifyReport damageThenVerifyAndRepair(String expectedText, Consumer<RawFile> damage) throws Exception {
         fill();
         int[] damagedPage = {0};
-        try (RawFile raw = new RawFile(file, geometry)) {
+        try (RawFile raw = cacheFile.raw()) {
             damagedPage[0] = raw.pageOf(Bytes.utf8("k3"));
             damage.accept(raw);
         }
-        byte[] before = Files.readAllBytes(file);
+        byte[] before = Files.readAllBytes(cacheFile.file);
         VerifyReport found;
-        try (FastMmap cache = open()) {
+        try (FastMmap cache = cacheFile.open()) {
             found = cache.verify();
         }
         assertThat(found.isClean()).as("%s", found).isFalse();
-        assertThat(found.pagesChecked()).isEqualTo(geometry.pageCount());
+        assertThat(found.pagesChecked()).isEqualTo(cacheFile.geometry.pageCount());
         assertThat(found.findings()).as("%s", found).allSatisfy(finding -> {
             assertThat(finding.pageIndex()).isEqualTo(damagedPage[0]);
             assertThat(finding.repaired()).isFalse();
         });
         assertThat(found.toString()).contains(expectedText);
-        assertThat(pagesRegion(Files.readAllBytes(file))).as("verify changes nothing")
+        assertThat(pagesRegion(Files.readAllBytes(cacheFile.file))).as("verify changes nothing")
                 .isEqualTo(pagesRegion(before));
 
-        try (FastMmap cache = open()) {
+        try (FastMmap cache = cacheFile.open()) {
             VerifyReport repaired = cache.repair();
             assertThat(repaired.findings()).hasSameSizeAs(found.findings())
                     .allSatisfy(finding -> assertThat(finding.repaired()).isTrue());
@@ -86,10 +83,10 @@ class VerifyTest {
 
     /** The region from the spare table on: everything but the header and the process table (attach writes it). */
     private byte[] pagesRegion(byte[] bytes) {
-        FileLayout layout = new FileLayout(geometry);
+        FileLayout layout = new FileLayout(cacheFile.geometry);
         byte[] region = java.util.Arrays.copyOfRange(bytes, (int) layout.spareTableOffset(), bytes.length);
         // lock words change (generation counts each lock); blank them
-        for (int page = 0; page < geometry.pageCount(); page++) {
+        for (int page = 0; page < cacheFile.geometry.pageCount(); page++) {
             int at = (int) (layout.directoryOffset() - layout.spareTableOffset()) + page * PageDirectory.ENTRY_BYTES;
             java.util.Arrays.fill(region, at, at + 8, (byte) 0);
         }
@@ -99,7 +96,7 @@ class VerifyTest {
     @Test
     void aFreshAndABusyFileShouldBeClean() {
         fill();
-        try (FastMmap cache = open()) {
+        try (FastMmap cache = cacheFile.open()) {
             VerifyReport report = cache.verify();
             assertThat(report.isClean()).as("%s", report).isTrue();
             assertThat(report.pagesChecked()).isEqualTo(4);
@@ -179,8 +176,8 @@ class VerifyTest {
     @Test
     void headerDamageAfterOpeningShouldBeReportedAsUnrepairable() throws Exception {
         fill();
-        try (FastMmap cache = open()) {
-            try (RawFile raw = new RawFile(file, geometry)) { // shares the page cache with the cache's mapping
+        try (FastMmap cache = cacheFile.open()) {
+            try (RawFile raw = cacheFile.raw()) { // shares the page cache with the cache's mapping
                 raw.memory.putInt(FileHeader.PAGE_COUNT_OFFSET, 5);
             }
             VerifyReport repaired = cache.repair();
@@ -193,7 +190,7 @@ class VerifyTest {
     @Test
     void aClosedCacheShouldRefuseToVerify() {
         fill();
-        FastMmap cache = open();
+        FastMmap cache = cacheFile.open();
         cache.close();
         assertThatThrownBy(cache::verify).isInstanceOf(CacheClosedException.class);
         assertThatThrownBy(cache::repair).isInstanceOf(CacheClosedException.class);
@@ -202,7 +199,7 @@ class VerifyTest {
     @Test
     void verifyingWhileOtherThreadsWriteShouldFindNothing() throws Exception {
         fill();
-        try (FastMmap cache = open()) {
+        try (FastMmap cache = cacheFile.open()) {
             AtomicBoolean stop = new AtomicBoolean();
             AtomicReference<Throwable> failure = new AtomicReference<>();
             List<Thread> writers = new ArrayList<>();

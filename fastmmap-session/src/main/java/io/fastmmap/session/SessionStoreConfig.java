@@ -1,5 +1,6 @@
 package io.fastmmap.session;
 
+import io.fastmmap.FastMmap;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.LongConsumer;
 
 /**
  * How a {@link SessionStore} opens its file. Defaults follow the Perl store: one file per application, named after
@@ -101,8 +103,9 @@ public final class SessionStoreConfig {
             switch (canonical(e.getKey())) {
                 case "app-name" -> { }
                 case "storage" -> b.file(Path.of(value));
-                case "cache-size" -> b.cacheSize(parseSize(e.getKey(), value));
-                case "page-size" -> b.pageSize(Math.toIntExact(parseSize(e.getKey(), value)));
+                case "cache-size" -> setSize(e.getKey(), value, b::cacheSize);
+                case "page-size" -> setSize(e.getKey(), value, bytes -> b.pageSize((int) Math.min(bytes,
+                        Integer.MAX_VALUE)));
                 case "recreate" -> b.recreate(parseBoolean(e.getKey(), value));
                 case "delete-on-close" -> b.deleteOnClose(parseBoolean(e.getKey(), value));
                 case "max-inactive-interval" -> b.defaultMaxInactiveInterval(parseDuration(e.getKey(), value));
@@ -119,6 +122,17 @@ public final class SessionStoreConfig {
 
     private static String canonical(String key) {
         return PERL_ALIASES.getOrDefault(key, key);
+    }
+
+    /** Sets a size, naming the setting as it was written when fastmmap-core's rule refuses the size. */
+    private static void setSize(String key, String value, LongConsumer setter) {
+        long bytes = parseSize(key, value);
+        try {
+            setter.accept(bytes);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("session store setting " + key + "=\"" + value + "\": "
+                    + e.getMessage(), e);
+        }
     }
 
     /**
@@ -254,6 +268,11 @@ public final class SessionStoreConfig {
         private Duration evictionWarningInterval = Duration.ofMinutes(5);
         private Clock clock = Clock.systemUTC();
         private AttributeSerializer serializer = DefaultAttributeSerializer.jsonOnly();
+        /**
+         * fastmmap-core owns the rules for sizes: each size is handed to a FastMmap builder as it is set, so a bad
+         * one fails at once with core's message. Its file is a placeholder: SessionStore.open builds the real cache.
+         */
+        private final FastMmap.Builder sizeRules = FastMmap.builder(Path.of("session-size-rules"));
 
         private Builder(String appName) {
             Objects.requireNonNull(appName, "appName");
@@ -274,25 +293,25 @@ public final class SessionStoreConfig {
         }
 
         /**
-         * @param bytes total page bytes (Perl {@code cache_size}); changing it recreates the file at the next start
+         * @param bytes total page bytes (Perl {@code cache_size}), at least 4096; changing it recreates the file at
+         *     the next start
          * @return this builder
+         * @throws IllegalArgumentException from fastmmap-core's size rule, naming the size and the fix
          */
         public Builder cacheSize(long bytes) {
-            if (bytes < 4096) {
-                throw new IllegalArgumentException("cacheSize=" + bytes + " bytes; it must be at least 4096");
-            }
+            sizeRules.cacheSize(bytes);
             this.cacheSizeBytes = bytes;
             return this;
         }
 
         /**
-         * @param bytes bytes per page (Perl {@code page_size}), a multiple of 4096; the largest session must fit
+         * @param bytes bytes per page (Perl {@code page_size}), a multiple of 4096 from 4 KiB to 256 MiB; the
+         *     largest session must fit
          * @return this builder
+         * @throws IllegalArgumentException from fastmmap-core's size rule, naming the size and the fix
          */
         public Builder pageSize(int bytes) {
-            if (bytes < 4096 || bytes % 4096 != 0) {
-                throw new IllegalArgumentException("pageSize=" + bytes + " bytes; it must be a multiple of 4096");
-            }
+            sizeRules.pageSize(bytes);
             this.pageSizeBytes = bytes;
             return this;
         }

@@ -2,6 +2,7 @@ package io.fastmmap.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fastmmap.ManualClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -17,7 +18,7 @@ class CatalystStoreContractTest {
     @TempDir
     Path dir;
 
-    private final TestClock clock = new TestClock();
+    private final ManualClock clock = new ManualClock(System.currentTimeMillis());
 
     @Test
     void createRecoverDeleteAfter() {

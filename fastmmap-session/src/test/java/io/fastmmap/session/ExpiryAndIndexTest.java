@@ -3,6 +3,7 @@ package io.fastmmap.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fastmmap.ManualClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -13,9 +14,9 @@ class ExpiryAndIndexTest {
     @TempDir
     Path dir;
 
-    private final TestClock clock = new TestClock();
+    private final ManualClock clock = new ManualClock(System.currentTimeMillis());
 
-    private static SessionDelta create(TestClock clock, Duration maxInactive, String principal) {
+    private static SessionDelta create(ManualClock clock, Duration maxInactive, String principal) {
         SessionDelta.Builder b = SessionDelta.builder().createdAt(clock.instant()).maxInactiveInterval(maxInactive);
         if (principal != null) {
             b.principalName(principal);

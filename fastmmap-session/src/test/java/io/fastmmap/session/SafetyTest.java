@@ -3,6 +3,7 @@ package io.fastmmap.session;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fastmmap.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -23,7 +24,7 @@ class SafetyTest {
     @TempDir
     Path dir;
 
-    private final TestClock clock = new TestClock();
+    private final ManualClock clock = new ManualClock(System.currentTimeMillis());
 
     @ParameterizedTest
     @ValueSource(strings = {"", "short", "../../../../etc/passwd-aaaaaaaa", "s:aaaaaaaaaaaaaaaaaaaa",
@@ -151,6 +152,26 @@ class SafetyTest {
         assertThatThrownBy(() -> SessionStoreConfig.fromProperties(Map.of("app-name", "x", "cache-size", "lots")))
                 .hasMessageContaining("64m");
         assertThatThrownBy(() -> SessionStoreConfig.builder("../etc")).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void badSizesAreRefusedByCoresRuleNamingTheSettingAndTheFix() {
+        assertThatThrownBy(() -> SessionStoreConfig.builder("x").pageSize(6000))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pageSize=6000")
+                .hasMessageContaining("multiple of 4096");
+        // above core's largest page: refused here, not only when the store opens the file
+        assertThatThrownBy(() -> SessionStoreConfig.builder("x").pageSize(512 << 20))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("256 MiB");
+        assertThatThrownBy(() -> SessionStoreConfig.builder("x").cacheSize(1000))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cacheSize=1000")
+                .hasMessageContaining("at least 4096");
+        // by name, the message names the setting as written
+        assertThatThrownBy(() -> SessionStoreConfig.fromProperties(Map.of("app-name", "x", "page_size", "6000")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("page_size=\"6000\"")
+                .hasMessageContaining("multiple of 4096");
+        assertThatThrownBy(() -> SessionStoreConfig.fromProperties(Map.of("app-name", "x", "page-size", "8g")))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("page-size=\"8g\"")
+                .hasMessageContaining("256 MiB");
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.fastmmap.session;
 
+import io.fastmmap.ManualClock;
 import java.nio.file.Path;
 import java.util.UUID;
 
@@ -8,7 +9,7 @@ final class Stores {
     private Stores() {
     }
 
-    static SessionStoreConfig.Builder config(Path dir, TestClock clock) {
+    static SessionStoreConfig.Builder config(Path dir, ManualClock clock) {
         return SessionStoreConfig.builder("test").file(dir.resolve("sessions.fmm")).cacheSize(1L << 20)
                 .pageSize(16 << 10).clock(clock);
     }

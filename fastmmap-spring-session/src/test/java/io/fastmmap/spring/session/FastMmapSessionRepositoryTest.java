@@ -2,10 +2,10 @@ package io.fastmmap.spring.session;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fastmmap.ManualClock;
 import io.fastmmap.session.DefaultAttributeSerializer;
 import io.fastmmap.session.SessionStore;
 import io.fastmmap.session.SessionStoreConfig;
-import io.fastmmap.session.TestClock;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -39,7 +39,8 @@ class FastMmapSessionRepositoryTest {
     @TempDir
     Path dir;
 
-    private final TestClock clock = new TestClock();
+    // At the real time, since MapSession stamps the sessions the repository creates with Instant.now().
+    private final ManualClock clock = new ManualClock(System.currentTimeMillis());
     private final List<ApplicationEvent> events = new ArrayList<>();
     private SessionStore storeA;
     private SessionStore storeB;
