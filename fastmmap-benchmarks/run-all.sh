@@ -12,6 +12,9 @@
 #                  or fastmmap-benchmarks/target/peers-quick with --quick)
 #   --no-install   do not apt-get anything; fail if a peer is missing
 #   --no-build     use the existing fastmmap-benchmarks/target/benchmarks.jar
+#   --only A,B     measure again only these parts, keep OUT's other results, then rewrite the report: JMH run names
+#                  (primary, pipelined, values, keycount, zipf, overcommit, threads; primary covers both JDKs),
+#                  multiprocess, footprint. For a part that another load on the machine disturbed.
 #
 # Peers: Cache::FastMmap (Debian libcache-fastmmap-perl), Redis (Debian redis-server; this script starts its own on
 # a free loopback port, without persistence, and stops it), gnuplot (Debian gnuplot-nox) for the chart; Chronicle
@@ -22,13 +25,14 @@ set -euo pipefail
 cd "$(dirname "$(readlink -f "$0")")/.."
 root=$PWD
 
-quick=false install=true build=true out=""
+quick=false install=true build=true out="" only=""
 while [[ $# -gt 0 ]]; do
   case $1 in
     --quick) quick=true ;;
     --out) out=${2:?--out needs a directory}; shift ;;
     --no-install) install=false ;;
     --no-build) build=false ;;
+    --only) only=${2:?--only needs a list of parts}; shift ;;
     -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
     *) echo "run-all.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -46,6 +50,9 @@ chart_png=benchmarks-peers.png # beside the report
 jar=$root/fastmmap-benchmarks/target/benchmarks.jar
 bench_dir=${FASTMMAP_BENCH_DIR:-$([[ -d /dev/shm && -w /dev/shm ]] && echo /dev/shm || echo "${TMPDIR:-/tmp}")}/fastmmap-peers-$$
 started=$(date +%s)
+
+# True when part $1 is measured in this run (every part unless --only names others).
+wanted() { [[ -z $only || ",$only," == *",$1,"* ]]; }
 
 log() { printf '[run-all %4ss] %s\n' $(($(date +%s) - started)) "$*" >&2; }
 
@@ -113,6 +120,11 @@ cleanup() {
 trap cleanup EXIT
 
 machine() {
+  if [[ -n $only && -s $out/machine.txt ]]; then
+    echo "re-measured: $only on $(date -u '+%Y-%m-%d %H:%M UTC'), load average $(cut -d' ' -f1-3 /proc/loadavg)" \
+      >>"$out/machine.txt"
+    return
+  fi
   {
     echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo "run: $($quick && echo 'QUICK (smoke test: one short iteration each; NOT a measurement)' || echo full)"
@@ -133,6 +145,7 @@ machine() {
 jmh() {
   local name=$1 v=$2
   shift 2
+  wanted "$name" || { log "JMH $name on JDK $v: kept from the earlier run in $out"; return; }
   local java=("${java25[@]}")
   [[ $v == 17 ]] && java=("${java17[@]}")
   local props=(-Dfastmmap.bench.redis=127.0.0.1:$redis_port -Dfastmmap.bench.dir=$bench_dir)
@@ -179,6 +192,7 @@ jmh_runs() {
 
 multiprocess() {
   # 10 s of warm-up: JSON encoding and decoding (Jackson) take several seconds to be compiled.
+  wanted multiprocess || { log "multi-process runs: kept from the earlier run in $out"; return; }
   local driver=io.fastmmap.benchmarks.peers.MultiProcessDriver warmup=10 seconds=10
   $quick && { warmup=1; seconds=1; }
   local dir=$bench_dir/multiprocess
@@ -196,6 +210,7 @@ multiprocess() {
 }
 
 footprint() {
+  wanted footprint || { log "footprint: kept from the earlier run in $out"; return; }
   local java=("${java25[@]}" "${fork_flags[@]}" "-Dfastmmap.bench.redis=127.0.0.1:$redis_port"
     "-Dfastmmap.bench.dir=$bench_dir" -cp "$jar" io.fastmmap.benchmarks.peers.Footprint "$out/footprint.jsonl")
   rm -f "$out/footprint.jsonl"
