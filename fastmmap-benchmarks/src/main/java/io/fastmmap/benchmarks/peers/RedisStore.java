@@ -22,6 +22,10 @@ final class RedisStore implements PeerStore {
     private final int port;
     private final byte[][] keys;
     private final byte[] value;
+    /** Jedis's default: a measured round trip slower than this is a failure worth seeing. */
+    private static final int OPERATION_TIMEOUT_MILLIS = 2_000;
+    /** Filling or flushing a million 1 KiB entries takes Redis several seconds (the default failed a full run). */
+    private static final int ADMIN_TIMEOUT_MILLIS = 120_000;
     private final long emptyMemoryBytes;
     private final long filledMemoryBytes;
 
@@ -32,7 +36,7 @@ final class RedisStore implements PeerStore {
         port = Integer.parseInt(address.substring(colon + 1));
         keys = workload.keys();
         value = workload.value();
-        try (Jedis jedis = connect()) {
+        try (Jedis jedis = connect(ADMIN_TIMEOUT_MILLIS)) {
             jedis.configSet("maxmemory", "0");
             jedis.flushAll();
             emptyMemoryBytes = usedMemory(jedis);
@@ -52,9 +56,9 @@ final class RedisStore implements PeerStore {
         }
     }
 
-    private Jedis connect() {
+    private Jedis connect(int timeoutMillis) {
         try {
-            Jedis jedis = new Jedis(host, port);
+            Jedis jedis = new Jedis(host, port, timeoutMillis);
             jedis.ping();
             return jedis;
         } catch (RuntimeException e) {
@@ -76,7 +80,7 @@ final class RedisStore implements PeerStore {
 
     @Override
     public Client client() {
-        Jedis jedis = connect();
+        Jedis jedis = connect(OPERATION_TIMEOUT_MILLIS);
         return new Client() {
             @Override
             public byte[] get(int key) {
@@ -140,7 +144,7 @@ final class RedisStore implements PeerStore {
 
     @Override
     public void close() {
-        try (Jedis jedis = connect()) {
+        try (Jedis jedis = connect(ADMIN_TIMEOUT_MILLIS)) {
             jedis.configSet("maxmemory", "0");
             jedis.flushAll();
         }
