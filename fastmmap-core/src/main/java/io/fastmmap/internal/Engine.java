@@ -99,7 +99,7 @@ public final class Engine {
         try {
             return read(key);
         } catch (InternalError fault) {
-            throw MappingFault.translate(attachment.file, attachment.layout.fileSize(), fault);
+            throw MappingFault.translate(attachment, fault);
         }
     }
 
@@ -530,7 +530,7 @@ public final class Engine {
         try {
             return withPageLocked(page, operation);
         } catch (InternalError fault) {
-            throw MappingFault.translate(attachment.file, attachment.layout.fileSize(), fault);
+            throw MappingFault.translate(attachment, fault);
         }
     }
 
@@ -558,7 +558,7 @@ public final class Engine {
         try {
             return new PageVerifier(attachment).run(repair, this::lockWithoutRecovery);
         } catch (InternalError fault) {
-            throw MappingFault.translate(attachment.file, attachment.layout.fileSize(), fault);
+            throw MappingFault.translate(attachment, fault);
         }
     }
 
