@@ -27,8 +27,10 @@ import org.openjdk.jcstress.infra.results.II_Result;
  * exception), {@code r2} the variant (0 insert, 1 replace: lock-free; 2 insert, 3 replace: locked).
  */
 @JCStressTest
-@Outcome(id = {"0, 0", "2, 0", "0, 2", "2, 2"}, expect = Expect.ACCEPTABLE, desc = "insert: absent, or the whole new value")
-@Outcome(id = {"1, 1", "2, 1", "1, 3", "2, 3"}, expect = Expect.ACCEPTABLE, desc = "replace: the whole old or new value")
+@Outcome(id = {"0, 0", "2, 0", "0, 2", "2, 2"}, expect = Expect.ACCEPTABLE,
+        desc = "insert: absent, or the whole new value")
+@Outcome(id = {"1, 1", "2, 1", "1, 3", "2, 3"}, expect = Expect.ACCEPTABLE,
+        desc = "replace: the whole old or new value")
 @Outcome(expect = Expect.FORBIDDEN, desc = "a torn or foreign value, an exception, a replaced key seen absent, or "
         + "a removed value seen")
 @State

@@ -27,8 +27,9 @@ import java.util.Map;
  * FastMmapExceptions), repaired and verified clean. Damage to the header must be refused at open.
  *
  * <p>Every build replays the inputs in {@code src/test/resources/io/fastmmap/torture/FileFuzzTestInputs/}, and every
- * input that ever failed is kept there. {@code JAZZER_FUZZ=1} makes the same test fuzz for up to 10 minutes
- * (docs/reliability.md).
+ * input that ever failed is kept there. {@code JAZZER_FUZZ=1} makes the same test fuzz for up to 10 minutes;
+ * {@code -Dfastmmap.fuzz.seconds=N} fuzzes for N seconds in a child JVM ({@link FuzzCampaignTest}); see
+ * docs/reliability.md.
  */
 class FileFuzzTest {
     private static final int KEYS = 24;
@@ -75,6 +76,11 @@ class FileFuzzTest {
 
     @FuzzTest(maxDuration = "10m")
     void damagedFilesNeverServeAnotherKeysValueAndAlwaysRepair(FuzzedDataProvider data) throws IOException {
+        damageUseAndRepair(data);
+    }
+
+    /** The fuzz target, shared with {@link FileFuzzTarget} (the time-boxed campaign of {@link FuzzCampaignTest}). */
+    static void damageUseAndRepair(FuzzedDataProvider data) throws IOException {
         Template known = template();
         byte[] bytes = known.bytes().clone();
         int patches = data.consumeInt(1, 24);
