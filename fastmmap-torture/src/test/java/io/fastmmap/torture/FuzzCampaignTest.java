@@ -46,6 +46,7 @@ class FuzzCampaignTest {
         }
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                "-Xlog:gc:file=" + work.resolve("gc.log"), // tells a stalled fuzzing JVM from a slow input
                 "-XX:+EnableDynamicAgentLoading", // Jazzer attaches its instrumentation agent at run time
                 "-cp", System.getProperty("java.class.path"), "com.code_intelligence.jazzer.Jazzer",
                 "--target_class=" + FileFuzzTarget.class.getName(), "--instrumentation_includes=io.fastmmap.**",
