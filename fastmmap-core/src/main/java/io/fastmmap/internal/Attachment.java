@@ -31,10 +31,10 @@ final class Attachment {
     private int references = 1;
     private volatile boolean closed;
 
-    private Attachment(CacheFile.Opened opened, Object fileKey, CacheConfig config) {
+    private Attachment(CacheFile.Opened opened, CacheConfig config) {
         this.file = opened.file();
         this.layout = opened.layout();
-        this.fileKey = fileKey;
+        this.fileKey = opened.fileKey();
         this.channel = opened.channel();
         this.memory = opened.memory();
         this.slots = new ProcessSlots(file, channel);
@@ -63,10 +63,10 @@ final class Attachment {
                     if (existing != null) {
                         return existing.join(config);
                     }
-                    opened = CacheFile.openExisting(config, file);
+                    opened = CacheFile.openExisting(config, file, attributes.fileKey());
                 }
                 if (opened != null) {
-                    Attachment attachment = new Attachment(opened, fileKey(file), config);
+                    Attachment attachment = new Attachment(opened, config);
                     OPEN.put(attachment.fileKey, attachment);
                     return attachment;
                 }
@@ -98,12 +98,29 @@ final class Attachment {
         return SharedMemory.mapReadOnly(channel, layout.fileSize(), layout.geometry().pageSizeBytes());
     }
 
-    private static Object fileKey(Path file) {
+    /**
+     * @return null while the path still names the file this process has mapped; else what happened to it. Another
+     *     program may delete the file or rename another over it: processes attached before keep sharing the file
+     *     they mapped, processes opening the path afterwards get the new one, and the two groups no longer see
+     *     each other's entries.
+     */
+    String pathChange() {
+        BasicFileAttributes now;
         try {
-            return Files.readAttributes(file, BasicFileAttributes.class).fileKey();
-        } catch (IOException e) {
-            throw new CacheFileException(file, "cannot read the file's identity: " + e, e);
+            now = CacheFile.attributesOrNull(file);
+        } catch (CacheFileException unreadable) {
+            return "its path can no longer be read (" + unreadable.getMessage() + ")";
         }
+        if (now == null) {
+            return "it was deleted: no file has this path now";
+        }
+        return fileKey.equals(now.fileKey()) ? null : "another file was put in its place (deleted and recreated, or "
+                + "renamed over it)";
+    }
+
+    /** @return the size of the mapped file itself, whatever its path names now; -1 when it cannot be read */
+    long sizeOnDisk() {
+        return slots.fileSize();
     }
 
     private Attachment join(CacheConfig config) {
@@ -163,7 +180,8 @@ final class Attachment {
         memory.close();
         slots.releaseSlot();
         try {
-            if (deleteFile && !slots.othersAttached()) {
+            // Never the file that replaced ours under the same path: that one belongs to other processes.
+            if (deleteFile && !slots.othersAttached() && pathChange() == null) {
                 Files.deleteIfExists(file);
             }
         } catch (IOException e) {

@@ -42,8 +42,14 @@ final class CacheFile {
     private static final int ALLOCATION_CHUNK = 1 << 20;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** A mapped, checked cache file. */
-    record Opened(Path file, FileChannel channel, SharedMemory memory, FileLayout layout, long hashSeed) {
+    /**
+     * A mapped, checked cache file.
+     *
+     * @param fileKey the identity (device and inode) of the file mapped, taken so that it cannot be another file's:
+     *     the path may name a different file a moment later
+     */
+    record Opened(Path file, FileChannel channel, SharedMemory memory, FileLayout layout, long hashSeed,
+            Object fileKey) {
     }
 
     private CacheFile() {
@@ -151,12 +157,24 @@ final class CacheFile {
         return removed;
     }
 
-    /** Opens an existing, trusted file and checks its header. */
-    static Opened openExisting(CacheConfig config, Path file) {
+    /**
+     * Opens an existing, trusted file and checks its header.
+     *
+     * @param fileKey the identity of the file the caller checked under this path
+     * @return the opened file, or null when the path named another file by the time it was opened (another process
+     *     replaced or removed it meanwhile): check again
+     */
+    static Opened openExisting(CacheConfig config, Path file, Object fileKey) {
         FileChannel channel = null;
         try {
             channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS);
+            // The path named the checked file before and after the open, so the channel is that file.
+            BasicFileAttributes now = attributesOrNull(file);
+            if (now == null || !fileKey.equals(now.fileKey())) {
+                closeQuietly(channel);
+                return null;
+            }
             FileLayout layout = new FileLayout(config.geometry());
             long hashSeed;
             try {
@@ -168,7 +186,7 @@ final class CacheFile {
                 return replace(config, file, channel);
             }
             SharedMemory memory = SharedMemory.map(channel, layout.fileSize(), config.geometry().pageSizeBytes());
-            return new Opened(file, channel, memory, layout, hashSeed);
+            return new Opened(file, channel, memory, layout, hashSeed, fileKey);
         } catch (IOException e) {
             closeQuietly(channel);
             throw new CacheFileException(file, "cannot open the cache file: " + e, e);
@@ -294,6 +312,8 @@ final class CacheFile {
             long hashSeed = RANDOM.nextLong();
             new PageStore(memory, layout, file, hashSeed, null).initialiseNewFile();
             FileHeader.write(memory, layout, hashSeed, config.clock().millis());
+            // Read under the temporary name, which only this process uses: once published, the name is anyone's.
+            Object fileKey = Files.readAttributes(temporary, BasicFileAttributes.class, NO_FOLLOW).fileKey();
             if (replace) {
                 Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             } else {
@@ -307,7 +327,7 @@ final class CacheFile {
                 }
                 Files.deleteIfExists(temporary);
             }
-            return new Opened(file, channel, memory, layout, hashSeed);
+            return new Opened(file, channel, memory, layout, hashSeed, fileKey);
         } catch (IOException | RuntimeException e) {
             if (memory != null) {
                 memory.close();

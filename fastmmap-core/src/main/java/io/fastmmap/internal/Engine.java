@@ -99,7 +99,7 @@ public final class Engine {
         try {
             return read(key);
         } catch (InternalError fault) {
-            throw MappingFault.translate(attachment.file, attachment.layout.fileSize(), fault);
+            throw MappingFault.translate(attachment, fault);
         }
     }
 
@@ -305,9 +305,17 @@ public final class Engine {
         Objects.requireNonNull(update, "update");
         checkKey(key);
         List<PageScan.Entry> dropped = dirtySink();
+        // {current, next} once the update has run. Damage found after that makes apply() repair the page and run
+        // this again; the retry stores what the update decided instead of running it on what may already be its
+        // own result (an increment would be applied twice; the fuzzing campaign found this).
+        byte[][][] decision = new byte[1][][];
         byte[] result = apply(key, (page, tag, now) -> {
-            byte[] current = readLocked(page, key, tag);
-            byte[] next = runUpdate(() -> update.apply(current));
+            if (decision[0] == null) {
+                byte[] seen = readLocked(page, key, tag);
+                decision[0] = new byte[][] {seen, runUpdate(() -> update.apply(seen))};
+            }
+            byte[] current = decision[0][0];
+            byte[] next = decision[0][1];
             // null for null is a removal, not "keep": an expired entry the update saw as absent must go too, or a
             // clock set back would bring it back (ModelPropertyTest found this).
             if (next == current && next != null) {
@@ -530,7 +538,7 @@ public final class Engine {
         try {
             return withPageLocked(page, operation);
         } catch (InternalError fault) {
-            throw MappingFault.translate(attachment.file, attachment.layout.fileSize(), fault);
+            throw MappingFault.translate(attachment, fault);
         }
     }
 
@@ -558,7 +566,7 @@ public final class Engine {
         try {
             return new PageVerifier(attachment).run(repair, this::lockWithoutRecovery);
         } catch (InternalError fault) {
-            throw MappingFault.translate(attachment.file, attachment.layout.fileSize(), fault);
+            throw MappingFault.translate(attachment, fault);
         }
     }
 

@@ -1,8 +1,6 @@
 package io.fastmmap.internal;
 
 import io.fastmmap.CacheFileException;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
@@ -19,13 +17,10 @@ final class MappingFault {
      * @return a {@link CacheFileException} naming the file and its new size when it is shorter than its mapping
      * @throws InternalError {@code fault} itself when the file is intact: then it is not a truncation
      */
-    static RuntimeException translate(Path file, long mappedBytes, InternalError fault) {
-        long size;
-        try {
-            size = Files.size(file);
-        } catch (IOException e) {
-            size = -1;
-        }
+    static RuntimeException translate(Attachment attachment, InternalError fault) {
+        Path file = attachment.file;
+        long mappedBytes = attachment.layout.fileSize();
+        long size = attachment.sizeOnDisk(); // of the mapped file: its path may name another one by now
         if (size >= mappedBytes) {
             throw fault;
         }

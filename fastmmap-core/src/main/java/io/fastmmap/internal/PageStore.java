@@ -476,6 +476,16 @@ final class PageStore {
             throw new io.fastmmap.CacheCorruptedException(file + ": spare table entry " + spare
                     + " names physical page " + target + "; the file is damaged: recreate it");
         }
+        if (isLive(target)) { // a damaged spare entry: writing there would destroy another page (FileFuzzTest)
+            int orphan = orphanPhysicalPage(-1, spare);
+            long orphanWord = SpareTable.word(orphan, page + 1);
+            if (!memory.compareAndSetLong(spareEntry(spare), spareWord, orphanWord)) {
+                throw new io.fastmmap.CacheCorruptedException(file + ": spare table entry " + spare
+                        + " changed while page " + page + " owned it; the file is damaged: recreate it");
+            }
+            spareWord = orphanWord;
+            target = orphan;
+        }
         long targetBase = layout.physicalPageOffset(target);
         writeEmptyPage(targetBase, page, slotCount);
         memory.putInt(targetBase + PREVIOUS_PHYSICAL, current);
@@ -574,6 +584,7 @@ final class PageStore {
         VarHandle.storeStoreFence();
         settleSpares(page);
         int current = memory.getInt(entry + PageDirectory.PHYSICAL_PAGE);
+        releaseFromFreeSpares(page, current);
         if (!isUnshared(current, page, -1)) {
             current = orphanPhysicalPage(page, -1);
             memory.putIntVolatile(entry + PageDirectory.PHYSICAL_PAGE, current);
@@ -602,6 +613,32 @@ final class PageStore {
             }
             memory.compareAndSetLong(spareEntry(index), word, SpareTable.word(free, 0));
         }
+    }
+
+    /**
+     * A free spare entry that names the page's own physical page is damage of the spare table, not of the page: the
+     * page keeps its physical page and its entries (acknowledged writes among them), and the spare entry gets a page
+     * nobody uses. (Starting the page afresh lost every entry of it; FileFuzzTest found this.)
+     */
+    private void releaseFromFreeSpares(int page, int physical) {
+        if (physical < 0 || physical >= physicalCount || !isLive(physical)
+                || memory.getInt(layout.physicalPageOffset(physical) + LOGICAL_PAGE) != page) {
+            return;
+        }
+        for (int index = 0; index < spareCount; index++) {
+            long word = memory.getLongVolatile(spareEntry(index));
+            if (SpareTable.owner(word) == 0 && SpareTable.physicalPage(word) == physical) {
+                memory.compareAndSetLong(spareEntry(index), word, SpareTable.word(orphanPhysicalPage(-1, index), 0));
+            }
+        }
+    }
+
+    /** @return true when {@code physical}'s header names a logical page whose directory entry names it back */
+    private boolean isLive(int physical) {
+        long base = layout.physicalPageOffset(physical);
+        int logical = memory.getInt(base + LOGICAL_PAGE);
+        return memory.getInt(base) == PageFormat.MAGIC && logical >= 0 && logical < pageCount
+                && memory.getInt(directoryEntry(logical) + PageDirectory.PHYSICAL_PAGE) == physical;
     }
 
     /**

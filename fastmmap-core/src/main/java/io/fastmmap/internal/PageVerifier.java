@@ -16,9 +16,7 @@ import static io.fastmmap.internal.PageFormat.VALUE_LENGTH;
 
 import io.fastmmap.LockTimeoutException;
 import io.fastmmap.VerifyReport;
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashSet;
@@ -107,13 +105,21 @@ final class PageVerifier {
             expect(problems, field.name(), field.readFrom(memory), field.value());
         }
         expect(problems, "checksum", memory.getInt(FileHeader.CHECKSUM_OFFSET), FileHeader.checksum(memory));
-        try {
-            expect(problems, "size on disk", Files.size(attachment.file), layout.fileSize());
-        } catch (IOException e) {
-            problems.add("the file's size cannot be read: " + e);
+        long size = attachment.sizeOnDisk(); // of the mapped file: its path may name another one by now
+        if (size < 0) {
+            problems.add("the file's size cannot be read");
+        } else {
+            expect(problems, "size on disk", size, layout.fileSize());
         }
         if (!problems.isEmpty()) {
             problems.add("header damage cannot be repaired in place: use recreate(true) to re-initialise the file");
+        }
+        String pathChange = attachment.pathChange();
+        if (pathChange != null) {
+            problems.add("the path no longer names the file this process uses: " + pathChange + ". This process "
+                    + "keeps sharing its file with the processes that opened it before, but processes that open the "
+                    + "path now use the new file, so the two groups do not see each other's entries: close this "
+                    + "cache and open the path again");
         }
         checkSpareTable(problems);
         return problems;

@@ -93,6 +93,15 @@ final class ProcessSlots implements AutoCloseable {
         });
     }
 
+    /** @return the size of the file this channel has open (even deleted or renamed), or -1 when it cannot be read */
+    long fileSize() {
+        try {
+            return onIoThread(channel::size);
+        } catch (CacheFileException | java.util.concurrent.RejectedExecutionException unreadable) {
+            return -1; // the channel or its thread is closed
+        }
+    }
+
     void releaseSlot() {
         onIoThread(() -> {
             if (slotLock != null && slotLock.isValid()) {

@@ -6,6 +6,8 @@ import io.fastmmap.Bytes;
 import io.fastmmap.FastMmap;
 import io.fastmmap.FastMmapException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -188,6 +190,68 @@ class CorruptionTest {
             }
             assertThat(cache.verify().isClean()).isTrue();
         }
+    }
+
+    /**
+     * Found by the fuzzing campaign (FileFuzzTest's input crash-6aeb09aa...): a free spare entry naming a live page's
+     * physical page made the page's next repair start it afresh, losing a write acknowledged after the file was
+     * opened.
+     */
+    @Test
+    void aFreeSpareEntryNamingALivePageShouldNotMakeItsRepairDropItsEntries() throws Exception {
+        List<List<String>> keys = damageTheSpareTheOtherPageTakesFirst();
+        try (FastMmap cache = open()) {
+            cache.set(Bytes.utf8(keys.get(0).get(0)), Bytes.filled(70, 70)); // acknowledged after the damage
+            assertThat(cache.repair().unrepaired()).as("repair").isEmpty();
+            checkEntries(cache, keys.get(0), List.of());
+        }
+    }
+
+    /** The same damage must not let another page's compaction overwrite the live page. */
+    @Test
+    void aFreeSpareEntryNamingALivePageShouldNotLetAnotherPageCompactOverIt() throws Exception {
+        List<List<String>> keys = damageTheSpareTheOtherPageTakesFirst();
+        try (FastMmap cache = open()) {
+            cache.set(Bytes.utf8(keys.get(0).get(0)), Bytes.filled(70, 70));
+            for (int round = 0; round < 8; round++) { // compacts the other page into a spare
+                cache.set(Bytes.utf8(keys.get(1).get(0)), Bytes.filled(900, round));
+            }
+            assertThat(cache.repair().unrepaired()).as("repair").isEmpty();
+            checkEntries(cache, keys.get(0), keys.get(1));
+        }
+    }
+
+    /** @return the keys of page(k1), then those of the other page */
+    private List<List<String>> damageTheSpareTheOtherPageTakesFirst() throws Exception {
+        fill();
+        List<String> ours = new ArrayList<>();
+        List<String> theirs = new ArrayList<>();
+        try (RawFile raw = new RawFile(file, geometry)) {
+            int page = raw.pageOf(Bytes.utf8("k1"));
+            for (int i = 0; i < 20; i++) {
+                (raw.pageOf(Bytes.utf8("k" + i)) == page ? ours : theirs).add("k" + i);
+            }
+            int physical = raw.memory.getInt(raw.directoryEntry(page) + PageDirectory.PHYSICAL_PAGE);
+            int spare = (1 - page) % geometry.spareCount(); // compaction tries its own page's index first
+            raw.memory.putLong(new FileLayout(geometry).spareTableOffset() + (long) spare * SpareTable.ENTRY_BYTES,
+                    SpareTable.word(physical, 0));
+        }
+        return List.of(ours, theirs);
+    }
+
+    private static void checkEntries(FastMmap cache, List<String> ours, List<String> theirs) {
+        assertThat(cache.get(Bytes.utf8(ours.get(0)))).isEqualTo(Bytes.filled(70, 70));
+        for (String key : ours.subList(1, ours.size())) {
+            assertThat(cache.get(Bytes.utf8(key))).as(key).isEqualTo(Bytes.filled(60, valueIndex(key)));
+        }
+        if (!theirs.isEmpty()) {
+            assertThat(cache.get(Bytes.utf8(theirs.get(0)))).isEqualTo(Bytes.filled(900, 7));
+        }
+        assertThat(cache.verify().isClean()).as("%s", cache.verify()).isTrue();
+    }
+
+    private static int valueIndex(String key) {
+        return Integer.parseInt(key.substring(1));
     }
 
     @Test

@@ -9,6 +9,7 @@ import io.fastmmap.CacheCorruptedException;
 import io.fastmmap.DamagedCacheCheck;
 import io.fastmmap.FastMmap;
 import io.fastmmap.IncompatibleCacheFileException;
+import io.fastmmap.internal.FixedSeed;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -27,14 +28,16 @@ import java.util.Map;
  * FastMmapExceptions), repaired and verified clean. Damage to the header must be refused at open.
  *
  * <p>Every build replays the inputs in {@code src/test/resources/io/fastmmap/torture/FileFuzzTestInputs/}, and every
- * input that ever failed is kept there. {@code JAZZER_FUZZ=1} makes the same test fuzz for up to 10 minutes
- * (docs/reliability.md).
+ * input that ever failed is kept there. {@code JAZZER_FUZZ=1} makes the same test fuzz for up to 10 minutes;
+ * {@code -Dfastmmap.fuzz.seconds=N} fuzzes for N seconds in a child JVM ({@link FuzzCampaignTest}); see
+ * docs/reliability.md.
  */
 class FileFuzzTest {
     private static final int KEYS = 24;
     private static final int PAGE_COUNT = 2;
     private static final int PAGE_SIZE = 4096;
     private static final int HEADER_BYTES = 4096;
+    private static final long HASH_SEED = 0x5EED_F022_0000_0001L;
     private static Template template;
 
     /** The filled file, made once per JVM. */
@@ -47,6 +50,8 @@ class FileFuzzTest {
                 Path directory = Files.createTempDirectory("fastmmap-fuzz-");
                 Path file = directory.resolve("template.fmm");
                 Map<String, byte[]> values = new HashMap<>();
+                open(file).close();
+                FixedSeed.apply(file, HASH_SEED, 0); // the same template in every run, so inputs replay exactly
                 try (FastMmap cache = open(file)) {
                     for (int i = 0; i < KEYS; i++) {
                         cache.set(Bytes.utf8("k" + i), Bytes.filled(20 + 3 * i, i));
@@ -75,6 +80,11 @@ class FileFuzzTest {
 
     @FuzzTest(maxDuration = "10m")
     void damagedFilesNeverServeAnotherKeysValueAndAlwaysRepair(FuzzedDataProvider data) throws IOException {
+        damageUseAndRepair(data);
+    }
+
+    /** The fuzz target, shared with {@link FileFuzzTarget} (the time-boxed campaign of {@link FuzzCampaignTest}). */
+    static void damageUseAndRepair(FuzzedDataProvider data) throws IOException {
         Template known = template();
         byte[] bytes = known.bytes().clone();
         int patches = data.consumeInt(1, 24);
