@@ -200,7 +200,7 @@ class CorruptionTest {
     @Test
     void aFreeSpareEntryNamingALivePageShouldNotMakeItsRepairDropItsEntries() throws Exception {
         List<List<String>> keys = damageTheSpareTheOtherPageTakesFirst();
-        try (FastMmap cache = open()) {
+        try (FastMmap cache = cacheFile.open()) {
             cache.set(Bytes.utf8(keys.get(0).get(0)), Bytes.filled(70, 70)); // acknowledged after the damage
             assertThat(cache.repair().unrepaired()).as("repair").isEmpty();
             checkEntries(cache, keys.get(0), List.of());
@@ -211,7 +211,7 @@ class CorruptionTest {
     @Test
     void aFreeSpareEntryNamingALivePageShouldNotLetAnotherPageCompactOverIt() throws Exception {
         List<List<String>> keys = damageTheSpareTheOtherPageTakesFirst();
-        try (FastMmap cache = open()) {
+        try (FastMmap cache = cacheFile.open()) {
             cache.set(Bytes.utf8(keys.get(0).get(0)), Bytes.filled(70, 70));
             for (int round = 0; round < 8; round++) { // compacts the other page into a spare
                 cache.set(Bytes.utf8(keys.get(1).get(0)), Bytes.filled(900, round));
@@ -226,14 +226,14 @@ class CorruptionTest {
         fill();
         List<String> ours = new ArrayList<>();
         List<String> theirs = new ArrayList<>();
-        try (RawFile raw = new RawFile(file, geometry)) {
+        try (RawFile raw = cacheFile.raw()) {
             int page = raw.pageOf(Bytes.utf8("k1"));
             for (int i = 0; i < 20; i++) {
                 (raw.pageOf(Bytes.utf8("k" + i)) == page ? ours : theirs).add("k" + i);
             }
             int physical = raw.memory.getInt(raw.directoryEntry(page) + PageDirectory.PHYSICAL_PAGE);
-            int spare = (1 - page) % geometry.spareCount(); // compaction tries its own page's index first
-            raw.memory.putLong(new FileLayout(geometry).spareTableOffset() + (long) spare * SpareTable.ENTRY_BYTES,
+            int spare = (1 - page) % cacheFile.geometry.spareCount(); // compaction tries its own page's index first
+            raw.memory.putLong(new FileLayout(cacheFile.geometry).spareTableOffset() + (long) spare * SpareTable.ENTRY_BYTES,
                     SpareTable.word(physical, 0));
         }
         return List.of(ours, theirs);
