@@ -559,11 +559,21 @@ final class PageStore {
 
     private void recoverSparesOfDeadHolders(int page) {
         for (int index = 0; index < spareCount; index++) {
-            int owner = SpareTable.owner(memory.getLongVolatile(spareEntry(index))) - 1;
+            long word = memory.getLongVolatile(spareEntry(index));
+            int owner = SpareTable.owner(word) - 1;
+            int physical = SpareTable.physicalPage(word);
+            if (owner >= pageCount && physical >= 0 && physical < physicalCount && !isLive(physical)) {
+                // Owned by no page that exists: damage that nobody would ever release, and every compaction would
+                // wait for it until its lock timeout (the fuzzing campaign found this). Free it.
+                memory.compareAndSetLong(spareEntry(index), word, SpareTable.word(physical, 0));
+                continue;
+            }
             if (owner >= 0 && owner < pageCount && owner != page && locks.tryLockAbandoned(owner)) {
                 try {
-                    if (interrupted(owner)) { // else its holder finished meanwhile: nothing to repair
+                    if (interrupted(owner)) {
                         recover(owner);
+                    } else {
+                        settleSpares(owner); // an idle page owns no spare: any it names is damage, freed here
                     }
                 } finally {
                     locks.unlock(owner);

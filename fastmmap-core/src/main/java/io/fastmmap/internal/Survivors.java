@@ -85,8 +85,8 @@ final class Survivors {
         Survivors survivors = new Survivors(base, slots);
         Set<ByteBuffer> seen = new HashSet<>();
         for (int i = 0; i < slots; i++) {
-            int offset = PageFormat.slotOffset(
-                    memory.getLong(base + PageFormat.HEADER_BYTES + (long) i * PageFormat.SLOT_BYTES));
+            long slot = memory.getLong(base + PageFormat.HEADER_BYTES + (long) i * PageFormat.SLOT_BYTES);
+            int offset = PageFormat.slotOffset(slot);
             if (offset <= TOMBSTONE) {
                 continue;
             }
@@ -102,8 +102,10 @@ final class Survivors {
             long expireAt = memory.getLong(base + offset + EXPIRE_AT);
             int checksum = PageStore.checksum(key, value, expireAt, memory.getShort(base + offset + FLAGS));
             long hash = store.hash(key);
+            // A slot whose tag is not its key's was damaged: no lookup could reach its record, so the key may have
+            // been written again since, and keeping this record (first seen) lost that write (the fuzzing campaign).
             if (checksum != memory.getInt(base + offset + CHECKSUM) || store.pageOf(hash) != page
-                    || !seen.add(ByteBuffer.wrap(key))) {
+                    || PageFormat.slotTag(slot) != (int) hash || !seen.add(ByteBuffer.wrap(key))) {
                 continue;
             }
             if (store.isExpired(base, offset, nowMillis)) {
