@@ -237,7 +237,7 @@ public final class PeersReport {
 
                 ```
                 fastmmap-benchmarks/run-all.sh                                  # full: about 65 minutes, writes this file
-fastmmap-benchmarks/run-all.sh --only primary,multiprocess      # measure some parts again, keep the rest
+                fastmmap-benchmarks/run-all.sh --only primary,multiprocess      # measure some parts again, keep the rest
                 fastmmap-benchmarks/run-all.sh --quick --out target/peers-quick # smoke test, a few minutes, CI
                 ```
 
