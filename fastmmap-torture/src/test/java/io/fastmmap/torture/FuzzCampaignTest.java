@@ -16,7 +16,8 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * T9, the fuzzing campaign of CI: {@code -Dfastmmap.fuzz.seconds=N} runs {@link FileFuzzTarget} (the target of
+ * T9, the fuzzing campaign (meant for CI once a campaign runs clean; see docs/reliability.md):
+ * {@code -Dfastmmap.fuzz.seconds=N} runs {@link FileFuzzTarget} (the target of
  * {@link FileFuzzTest}) under Jazzer's command line in a child JVM for N seconds, with the engine instrumented for
  * coverage; without the property (developers' {@code ./run-tests.sh}) it is skipped. The fuzzer starts from every
  * input the build replays and grows a corpus in {@code target/fuzz-campaign/corpus} (kept between local runs).
@@ -33,7 +34,8 @@ class FuzzCampaignTest {
     @Test
     void fuzzingForTheGivenTimeShouldFindNothing() throws Exception {
         long seconds = Long.getLong("fastmmap.fuzz.seconds", 0);
-        Assumptions.assumeTrue(seconds > 0, "no fuzzing campaign: -Dfastmmap.fuzz.seconds is not set (CI sets it)");
+        Assumptions.assumeTrue(seconds > 0,
+                "no fuzzing campaign: -Dfastmmap.fuzz.seconds is not set (e.g. 600 for ten minutes)");
         assertThat(INPUTS).as("the replayed inputs (the test runs in the module's directory)").isDirectory();
         Path work = Path.of("target", "fuzz-campaign").toAbsolutePath();
         Path corpus = Files.createDirectories(work.resolve("corpus"));
