@@ -117,12 +117,10 @@ public final class DefaultAttributeSerializer implements AttributeSerializer {
 
     @Override
     public byte[] serialize(String name, Object value) {
+        // Every Long is a scalar: its tag tells the reader it is not the Integer JSON would make of small numbers.
         byte[] scalar = ScalarJson.write(value instanceof Long ? JSON_LONG : JSON, value);
         if (scalar != null) {
             return scalar;
-        }
-        if (value instanceof Long) {
-            return tagged(JSON_LONG, json(name, value));
         }
         if (isJsonValue(value)) {
             return tagged(JSON, json(name, value));
