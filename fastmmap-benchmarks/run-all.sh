@@ -33,11 +33,20 @@ while [[ $# -gt 0 ]]; do
     --no-install) install=false ;;
     --no-build) build=false ;;
     --only) only=${2:?--only needs a list of parts}; shift ;;
-    -h | --help) sed -n '2,20p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,/^set -euo/p' "$0" | sed '$d'; exit 0 ;;
     *) echo "run-all.sh: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
   shift
 done
+parts=" primary pipelined values keycount zipf overcommit threads multiprocess footprint "
+for part in ${only//,/ }; do
+  [[ $parts == *" $part "* ]] || { echo "run-all.sh: --only $part: no such part; parts are:$parts" >&2; exit 2; }
+done
+[[ -z $only || -s ${out:-fastmmap-benchmarks/target/$($quick && echo peers-quick || echo peers)}/machine.txt ]] || {
+  echo "run-all.sh: --only re-measures parts of an earlier run, but ${out:-its results directory} has none: run" \
+    "the whole suite first" >&2
+  exit 2
+}
 [[ -n $out ]] || out=fastmmap-benchmarks/target/$($quick && echo peers-quick || echo peers)
 mkdir -p "$out"
 out=$(readlink -f "$out")
