@@ -42,12 +42,11 @@ parts=" primary pipelined values keycount zipf overcommit threads multiprocess f
 for part in ${only//,/ }; do
   [[ $parts == *" $part "* ]] || { echo "run-all.sh: --only $part: no such part; parts are:$parts" >&2; exit 2; }
 done
-[[ -z $only || -s ${out:-fastmmap-benchmarks/target/$($quick && echo peers-quick || echo peers)}/machine.txt ]] || {
-  echo "run-all.sh: --only re-measures parts of an earlier run, but ${out:-its results directory} has none: run" \
-    "the whole suite first" >&2
+[[ -n $out ]] || out=fastmmap-benchmarks/target/$($quick && echo peers-quick || echo peers)
+[[ -z $only || -s $out/machine.txt ]] || {
+  echo "run-all.sh: --only re-measures parts of an earlier run, but $out has none: run the whole suite first" >&2
   exit 2
 }
-[[ -n $out ]] || out=fastmmap-benchmarks/target/$($quick && echo peers-quick || echo peers)
 mkdir -p "$out"
 out=$(readlink -f "$out")
 if $quick; then
