@@ -47,7 +47,7 @@ class PlainDataPropertyTest {
                 .hasMessageContaining("byte ");
     }
 
-    @Property(tries = 1000)
+    @Property(tries = 600)
     void shouldOnlyEverThrowCodecExceptionForChangedBytes(@ForAll("values") Object value,
             @ForAll @Size(min = 1, max = 4) List<@IntRange(min = 0, max = 100_000) Integer> positions,
             @ForAll @Size(min = 4, max = 4) List<@IntRange(min = 1, max = 255) Integer> xors) {
@@ -58,7 +58,7 @@ class PlainDataPropertyTest {
         decodeOrCodecException(bytes);
     }
 
-    @Property(tries = 2000)
+    @Property(tries = 1000)
     void shouldOnlyEverThrowCodecExceptionForRandomBytes(@ForAll @Size(max = 64) byte[] random,
             @ForAll boolean withVersion) {
         byte[] bytes = random.clone();
