@@ -10,6 +10,8 @@
 #   breakdown  GetBreakdownBenchmark (the parts of a 1 KiB get; 10000 and 100 keys) on both JDKs: ~9 min
 #   profile    async-profiler (from Maven Central) on the 1 KiB get, JDK 25: collapsed stacks + a summary
 #   syscalls   SyscallDriver under strace -f -c, perf stat and strace -p, 1M and 10M gets, both JDKs: ~2 min
+#   codec      SessionCodecBenchmark (W2's session map: Jackson vs Codec.plainDataMap(), encode and decode;
+#              -prof gc) on both JDKs: ~2 minutes per JDK
 #   summary    Markdown tables from the JSON results
 #
 # Results go to fastmmap-benchmarks/target/results/. Extra JMH options: JMH_OPTS="-f 1 -i 3" (appended).
@@ -131,6 +133,13 @@ syscalls() {
   done
 }
 
+codec() {
+  for v in 25 17; do
+    $(java_of $v) -jar "$jar" 'io.fastmmap.benchmarks.peers.SessionCodecBenchmark' -prof gc \
+      -rf json -rff "$out/codec-jdk$v.json" ${JMH_OPTS:-} 2>&1 | tee "$out/codec-jdk$v.txt"
+  done
+}
+
 summary() {
   local files=()
   for f in "$out"/cache-jdk25.json "$out"/cache-jdk17.json "$out"/breakdown-jdk25.json "$out"/breakdown-jdk17.json; do
@@ -171,8 +180,8 @@ machine
 for step in "${steps[@]}"; do
   case $step in
     build) ;;
-    cache | breakdown | profile | syscalls | summary) "$step" ;;
-    *) echo "unknown step: $step (build cache breakdown profile syscalls summary)" >&2; exit 2 ;;
+    cache | breakdown | profile | syscalls | codec | summary) "$step" ;;
+    *) echo "unknown step: $step (build cache breakdown profile syscalls codec summary)" >&2; exit 2 ;;
   esac
 done
 [[ " ${steps[*]} " == *" summary "* ]] || summary

@@ -32,7 +32,8 @@ import org.HdrHistogram.Histogram;
  * streams, starts them together, and merges what they measured: operations per second over all processes, and
  * p50/p99/p99.9 of get and set from each worker's HdrHistogram (one {@code System.nanoTime()} pair per operation).
  * One JSON line per run is appended to OUT.jsonl. In {@code session} mode the value is the ~1 KiB session map: a
- * get decodes its JSON into a map, a set encodes the map (Jackson), as an application would.
+ * get decodes it into a map, a set encodes the map, with {@code Codec.plainDataMap()} (see {@link SessionMap}), as
+ * an application would.
  */
 public final class MultiProcessDriver {
     private static final long HIGHEST_NANOS = 60_000_000_000L;
@@ -83,8 +84,10 @@ public final class MultiProcessDriver {
         return mode.sized(WorkloadFiles.read(dir), (int) Files.size(dir.resolve("session.json")));
     }
 
+    /** The bytes stored: value.bin, or the session of session.json as fastmmap's codec writes it. */
     private static byte[] storedValue(Path dir, WorkloadFiles.Mode mode) throws IOException {
-        return Files.readAllBytes(dir.resolve(mode == WorkloadFiles.Mode.RAW ? "value.bin" : "session.json"));
+        return mode == WorkloadFiles.Mode.RAW ? Files.readAllBytes(dir.resolve("value.bin"))
+                : SessionMap.encode(SessionMap.fromJson(Files.readAllBytes(dir.resolve("session.json"))));
     }
 
     static void run(Path dir, int processes, WorkloadFiles.Mode mode, double warmupSeconds, double seconds, Path out)

@@ -277,7 +277,7 @@ public final class PeersReport {
         goal("W1: raw 1 KiB, 90/10, 10k keys, 2 processes, fastmmap ÷ Cache::FastMmap ops/s", "≥ 40×",
                 processRatio("raw", 2), 40, true);
         Optional<Double> w2 = processRatio("session", 2).or(() -> processRatio("session", 1));
-        goal("W2: ~1 KiB session map (our JSON vs Storable), fastmmap ÷ Cache::FastMmap ops/s", "≥ 5×", w2, 5, true);
+        goal("W2: ~1 KiB session map (Codec.plainDataMap vs Storable), fastmmap ÷ Cache::FastMmap ops/s", "≥ 5×", w2, 5, true);
         goal("get (get100), fastmmap ÷ Chronicle Map ops/s, 1 thread", "≥ 2×",
                 jmhRatio("chronicle", "op", PRIMARY_GETS), 2, true);
         goal("per thread (90/10), fastmmap ÷ Redis ops/s, 1 connection, no pipelining", "≥ 100×",
@@ -374,8 +374,8 @@ public final class PeersReport {
         line("`MultiProcessDriver` (fastmmap, one JVM per process) and `perl/cache-fastmmap-driver.pl` "
                 + "(Cache::FastMmap, one Perl process each) run the same key and operation files; every operation is "
                 + "timed (System.nanoTime / CLOCK_MONOTONIC, whose cost is inside the figures). ops/s is the sum over "
-                + "the processes. `session`: a ~1 KiB session map, JSON (Jackson) for fastmmap, Storable for "
-                + "Cache::FastMmap.");
+                + "the processes. `session`: a ~1 KiB session map, stored with each side's binary codec for plain "
+                + "data: `Codec.plainDataMap()` for fastmmap, Storable for Cache::FastMmap.");
         line("");
         if (processes.isEmpty()) {
             line(NONE);

@@ -2,6 +2,7 @@ package io.fastmmap.benchmarks.peers;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fastmmap.Codec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -11,16 +12,19 @@ import java.util.Map;
 
 /**
  * The ~1 KiB web session of workload W2: the attributes a typical application keeps (user, roles, CSRF token,
- * times, preferences, a shopping cart), as nested maps and lists of strings, numbers and booleans. The Perl driver
- * reads the same map from {@code session.json} and stores it with Storable; the Java side stores its JSON.
+ * times, preferences, a shopping cart), as nested maps and lists of strings, numbers and booleans.
  *
- * <p>fastmmap's own JSON attribute codec (fastmmap-session's DefaultAttributeSerializer, on its branch) is not on
- * main yet, so this uses Jackson 2's ObjectMapper directly, which is what that codec does for such values.
+ * <p>Each side stores it with its binary codec for plain data: Cache::FastMmap with Storable (its default), fastmmap
+ * with {@link Codec#plainDataMap()} ({@link #encode}, {@link #decode}). JSON is only the interchange: the Perl driver
+ * reads the map from {@code session.json} ({@link #toJson}), and the map grows until its JSON has
+ * {@link #TARGET_BYTES}, so the workload is the same map as when fastmmap stored JSON (its plain-data encoding is
+ * about a fifth smaller). {@link SessionCodecBenchmark} compares the two codecs.
  */
 final class SessionMap {
     /** The JSON of the map is at least this long. */
     static final int TARGET_BYTES = 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Codec<Map<String, Object>> PLAIN_DATA = Codec.plainDataMap();
 
     private SessionMap() {
     }
@@ -44,7 +48,7 @@ final class SessionMap {
         session.put("preferences", preferences);
         List<Object> cart = new ArrayList<>();
         session.put("cart", cart);
-        for (int item = 0; encode(session).length < TARGET_BYTES; item++) {
+        for (int item = 0; toJson(session).length < TARGET_BYTES; item++) {
             Map<String, Object> line = new LinkedHashMap<>();
             line.put("sku", "SKU-" + (10_001 + item * 37));
             line.put("name", "Item number " + item + " of the cart");
@@ -55,7 +59,17 @@ final class SessionMap {
         return session;
     }
 
+    /** @return the bytes fastmmap stores for the session */
     static byte[] encode(Map<String, Object> session) {
+        return PLAIN_DATA.encode(session);
+    }
+
+    /** @return the session stored as {@link #encode} wrote it */
+    static Map<String, Object> decode(byte[] stored) {
+        return PLAIN_DATA.decode(stored);
+    }
+
+    static byte[] toJson(Map<String, Object> session) {
         try {
             return JSON.writeValueAsBytes(session);
         } catch (JsonProcessingException e) {
@@ -64,11 +78,11 @@ final class SessionMap {
     }
 
     @SuppressWarnings("unchecked")
-    static Map<String, Object> decode(byte[] json) {
+    static Map<String, Object> fromJson(byte[] json) {
         try {
             return JSON.readValue(json, Map.class);
         } catch (IOException e) {
-            throw new UncheckedIOException("a stored session is not the JSON the benchmark wrote", e);
+            throw new UncheckedIOException("session.json is not the JSON the benchmark wrote", e);
         }
     }
 }

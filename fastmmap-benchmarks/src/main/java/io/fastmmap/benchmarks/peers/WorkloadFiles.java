@@ -20,7 +20,8 @@ import java.util.Properties;
  *   <li>{@code workload.properties}: the parameters, the cache geometry (page size and count) and the stream length;</li>
  *   <li>{@code keys.txt}: one key per line (printable ASCII);</li>
  *   <li>{@code value.bin}: the raw value;</li>
- *   <li>{@code session.json}: the ~1 KiB session map ({@link SessionMap});</li>
+ *   <li>{@code session.json}: the ~1 KiB session map ({@link SessionMap}) as JSON, which each side stores with its
+ *       own codec;</li>
  *   <li>{@code ops-N.bin}: stream N (one per process), little-endian 32-bit operations: bit 31 set for a set, the
  *       rest the key's line number in keys.txt, from 0.</li>
  * </ul>
@@ -41,7 +42,7 @@ final class WorkloadFiles {
             }
         }
         Files.write(dir.resolve("value.bin"), workload.value());
-        byte[] session = SessionMap.encode(SessionMap.create());
+        byte[] session = SessionMap.toJson(SessionMap.create());
         Files.write(dir.resolve("session.json"), session);
         for (int stream = 0; stream < streams; stream++) {
             int[] ops = workload.operations(STREAM_LENGTH, stream);
@@ -80,7 +81,7 @@ final class WorkloadFiles {
                 properties.getProperty("keys"), properties.getProperty("sizing"));
     }
 
-    /** Raw values, or the session map as JSON (whose length replaces the value size). */
+    /** Raw values, or the session map (whose JSON length replaces the value size, for both sides' geometry). */
     enum Mode {
         RAW("raw"), SESSION("session");
 
