@@ -26,6 +26,8 @@ final class PlainDataReader {
     private static final String[] TAG_NAMES = {"null", "false", "true", "a Byte", "a Short", "an Integer",
         "a Long", "a Float", "a Double", "a BigInteger", "a BigDecimal", "a String", "a byte[]", "a List", "a Map"};
 
+    private static final int MAX_CACHED_KEY = 32;
+
     private final PlainDataCodec<?> codec;
     private final byte[] bytes;
     private int position;
@@ -155,7 +157,7 @@ final class PlainDataReader {
                 throw error(at, "a map key is " + tagName(tag) + "; keys are "
                         + (stringKeys ? "Strings in Codec.plainDataMap()" : "Strings, Booleans or numbers"));
             }
-            Object key = read();
+            Object key = tag == PlainDataCodec.STRING ? readKey() : read();
             map.put(key, read());
             if (map.size() == i) {
                 throw error(at, "the map has the key " + preview(key) + " twice");
@@ -207,7 +209,10 @@ final class PlainDataReader {
 
     private String readString() {
         int length = readLength();
-        int start = position;
+        return readStringAt(position, length);
+    }
+
+    private String readStringAt(int start, int length) {
         int end = start + length;
         for (int i = start; i < end; i++) {
             if (bytes[i] < 0) {
@@ -216,6 +221,40 @@ final class PlainDataReader {
         }
         position = end;
         return new String(bytes, start, length, StandardCharsets.ISO_8859_1); // ASCII: a plain copy
+    }
+
+    /** A String map key, from {@link PlainDataCodec#keyCache} when it is a short ASCII key seen before. */
+    private String readKey() {
+        position++; // the tag
+        int length = readLength();
+        int start = position;
+        if (length > MAX_CACHED_KEY) {
+            return readStringAt(start, length);
+        }
+        int hash = 0;
+        for (int i = start; i < start + length; i++) {
+            byte b = bytes[i];
+            if (b < 0) {
+                return readStringAt(start, length);
+            }
+            hash = 31 * hash + b; // String.hashCode of the same characters
+        }
+        String[] cache = codec.keyCache;
+        int slot = (hash ^ hash >>> 9) & (cache.length - 1);
+        String cached = cache[slot];
+        position = start + length;
+        if (cached != null && cached.hashCode() == hash && cached.length() == length) {
+            int i = 0;
+            while (i < length && cached.charAt(i) == bytes[start + i]) {
+                i++;
+            }
+            if (i == length) {
+                return cached;
+            }
+        }
+        String key = new String(bytes, start, length, StandardCharsets.ISO_8859_1);
+        cache[slot] = key;
+        return key;
     }
 
     /** Strict UTF-8: overlong forms, surrogates and code points above U+10FFFF are errors, not replaced. */

@@ -122,6 +122,21 @@ class PlainDataCodecTest {
                 .hasMessageContaining("key of type java.lang.Integer (7)").hasMessageContaining("use Codec.plainData()");
     }
 
+    @Test
+    void shouldReuseDecodedKeysButNeverConfuseTwoKeysWithTheSameHash() {
+        assertThat("Aa".hashCode()).isEqualTo("BB".hashCode());
+        Map<?, ?> first = (Map<?, ?>) CODEC.decode(CODEC.encode(Map.of("Aa", 1)));
+        Map<?, ?> second = (Map<?, ?>) CODEC.decode(CODEC.encode(Map.of("Aa", 2)));
+        assertThat(second.keySet().iterator().next()).as("the String of the first decoding")
+                .isSameAs(first.keySet().iterator().next());
+        assertThat(CODEC.decode(CODEC.encode(Map.of("BB", 3)))).isEqualTo(Map.of("BB", 3));
+        assertThat(CODEC.decode(CODEC.encode(Map.of("Aa", 4)))).isEqualTo(Map.of("Aa", 4));
+        assertThat(CODEC.decode(CODEC.encode(Map.of("Ab", 5)))).as("same length, other bytes")
+                .isEqualTo(Map.of("Ab", 5));
+        String longKey = "k".repeat(33);
+        assertThat(CODEC.decode(CODEC.encode(Map.of(longKey, 6)))).isEqualTo(Map.of(longKey, 6));
+    }
+
     // ---------------------------------------------------------------- encoding errors
 
     @Test
