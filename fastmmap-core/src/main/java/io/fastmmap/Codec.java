@@ -71,8 +71,9 @@ public interface Codec<T> {
 
     /**
      * A compact binary form of plain data: the Java counterpart of Perl's Storable for what a session or a cached
-     * query result holds (nested maps, lists, strings and numbers), several times faster than JSON through a
-     * databind library and with no reflection. Not Storable's byte format: Perl cannot read it.
+     * query result holds (nested maps, lists, strings and numbers): about twice as fast as JSON through Jackson
+     * both ways, with less garbage, no reflection and no dependency. Not Storable's byte format: Perl cannot read
+     * it.
      *
      * <p>Values are {@code null}, {@link Boolean}, {@link Byte}, {@link Short}, {@link Integer}, {@link Long},
      * {@link Float}, {@link Double}, {@link java.math.BigInteger}, {@link java.math.BigDecimal}, {@link String},
