@@ -304,37 +304,33 @@ final class PlainDataReader {
     // ---------------------------------------------------------------- varints
 
     private int readVarint32() {
-        int at = position;
-        int value = 0;
-        for (int shift = 0; shift < 35; shift += 7) {
-            need(1);
-            int b = bytes[position++];
-            value |= (b & 0x7F) << shift;
-            if (b >= 0) {
-                if (shift == 28 && b > 0x0F || b == 0 && shift > 0) {
-                    throw error(at, shift == 28 ? "a varint is larger than 32 bits" : "a varint is overlong");
-                }
-                return value;
-            }
-        }
-        throw error(at, "a varint is longer than 5 bytes");
+        return (int) readVarint(32);
     }
 
     private long readVarint64() {
+        return readVarint(64);
+    }
+
+    /** Unsigned LEB128 of at most {@code bits} bits, in as few bytes as it takes (no overlong form). */
+    private long readVarint(int bits) {
         int at = position;
+        int lastShift = (bits - 1) / 7 * 7;
         long value = 0;
-        for (int shift = 0; shift < 70; shift += 7) {
+        for (int shift = 0; shift <= lastShift; shift += 7) {
             need(1);
             int b = bytes[position++];
             value |= (long) (b & 0x7F) << shift;
             if (b >= 0) {
-                if (shift == 63 && b > 1 || b == 0 && shift > 0) {
-                    throw error(at, shift == 63 ? "a varint is larger than 64 bits" : "a varint is overlong");
+                if (b == 0 && shift > 0) {
+                    throw error(at, "a varint is overlong");
+                }
+                if (shift == lastShift && b >> bits - lastShift != 0) {
+                    throw error(at, "a varint is larger than " + bits + " bits");
                 }
                 return value;
             }
         }
-        throw error(at, "a varint is longer than 10 bytes");
+        throw error(at, "a varint is longer than " + (lastShift / 7 + 1) + " bytes");
     }
 
     private static int unzigzag(int value) {
