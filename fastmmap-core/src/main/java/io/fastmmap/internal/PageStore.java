@@ -619,7 +619,7 @@ final class PageStore {
         VarHandle.storeStoreFence();
         settleSpares(page);
         int current = memory.getInt(entry + PageDirectory.PHYSICAL_PAGE);
-        releaseFromFreeSpares(page, current);
+        releaseFromUnownedSpares(page, current);
         if (!isUnshared(current, page, -1)) {
             current = orphanPhysicalPage(page, -1);
             memory.putIntVolatile(entry + PageDirectory.PHYSICAL_PAGE, current);
@@ -651,18 +651,20 @@ final class PageStore {
     }
 
     /**
-     * A free spare entry that names the page's own physical page is damage of the spare table, not of the page: the
-     * page keeps its physical page and its entries (acknowledged writes among them), and the spare entry gets a page
-     * nobody uses. (Starting the page afresh lost every entry of it; FileFuzzTest found this.)
+     * A spare entry that is free, or owned by a page that does not exist, and names the page's own physical page is
+     * damage of the spare table, not of the page: the page keeps its physical page and its entries (acknowledged
+     * writes among them), and the spare entry gets a page nobody uses. (Starting the page afresh lost every entry
+     * of it; the fuzzing campaign found this twice: inputs crash-6aeb09aa... and crash-7b85a50a....)
      */
-    private void releaseFromFreeSpares(int page, int physical) {
+    private void releaseFromUnownedSpares(int page, int physical) {
         if (physical < 0 || physical >= physicalCount || !isLive(physical)
                 || memory.getInt(layout.physicalPageOffset(physical) + LOGICAL_PAGE) != page) {
             return;
         }
         for (int index = 0; index < spareCount; index++) {
             long word = memory.getLongVolatile(spareEntry(index));
-            if (SpareTable.owner(word) == 0 && SpareTable.physicalPage(word) == physical) {
+            int owner = SpareTable.owner(word);
+            if ((owner == 0 || owner > pageCount) && SpareTable.physicalPage(word) == physical) {
                 memory.compareAndSetLong(spareEntry(index), word, SpareTable.word(orphanPhysicalPage(-1, index), 0));
             }
         }

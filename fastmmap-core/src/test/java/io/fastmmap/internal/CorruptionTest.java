@@ -281,6 +281,34 @@ class CorruptionTest {
         }
     }
 
+    /**
+     * Found by the fuzzing campaign (input crash-7b85a50a...): a spare entry owned by a page that does not exist named
+     * a live page's physical page, so the page's next repair (here for a damaged value) took its physical page for
+     * shared and started the page afresh, losing every entry of it.
+     */
+    @Test
+    void aSpareEntryOwnedByNoPageThatNamesALivePageShouldNotMakeItsRepairDropItsEntries() throws Exception {
+        fill();
+        try (RawFile raw = cacheFile.raw()) {
+            int physical = raw.memory.getInt(raw.directoryEntry(raw.pageOf(Bytes.utf8("k3")))
+                    + PageDirectory.PHYSICAL_PAGE);
+            raw.memory.putLong(raw.layout.spareTableOffset() + SpareTable.ENTRY_BYTES,
+                    SpareTable.word(physical, 20_736));
+            long at = raw.recordOf(Bytes.utf8("k3")) + PageFormat.RECORD_HEADER_BYTES + 2 + 10;
+            raw.memory.putByte(at, (byte) (raw.memory.getByte(at) ^ 0x10));
+        }
+        try (FastMmap cache = cacheFile.open()) {
+            assertThat(cache.get(Bytes.utf8("k3"))).isNull(); // the damaged value, dropped by the repair
+            for (int i = 0; i < 20; i++) {
+                if (i != 3) {
+                    assertThat(cache.get(Bytes.utf8("k" + i))).as("k" + i).isEqualTo(Bytes.filled(60, i));
+                }
+            }
+            assertThat(cache.repair().unrepaired()).as("repair").isEmpty();
+            assertThat(cache.verify().isClean()).as("%s", cache.verify()).isTrue();
+        }
+    }
+
     /** repair() rebuilds a damaged spare table from the page directory; no entry is lost. */
     @Test
     void repairShouldRebuildASpareTableThatNamesOnePageTwice() throws Exception {
