@@ -619,7 +619,7 @@ final class PageStore {
         VarHandle.storeStoreFence();
         settleSpares(page);
         int current = memory.getInt(entry + PageDirectory.PHYSICAL_PAGE);
-        releaseFromUnownedSpares(page, current);
+        releaseFromSpares(page, current);
         if (!isUnshared(current, page, -1)) {
             current = orphanPhysicalPage(page, -1);
             memory.putIntVolatile(entry + PageDirectory.PHYSICAL_PAGE, current);
@@ -651,21 +651,25 @@ final class PageStore {
     }
 
     /**
-     * A spare entry that is free, or owned by a page that does not exist, and names the page's own physical page is
-     * damage of the spare table, not of the page: the page keeps its physical page and its entries (acknowledged
-     * writes among them), and the spare entry gets a page nobody uses. (Starting the page afresh lost every entry
-     * of it; the fuzzing campaign found this twice: inputs crash-6aeb09aa... and crash-7b85a50a....)
+     * A spare entry that names the page's own live physical page is damage of the spare table, not of the page,
+     * whoever owns the entry: no compaction can legitimately hold a page that is live (it checks after taking it,
+     * and the page's directory entry changes only under the lock held here). So the page keeps its physical page and
+     * its entries (acknowledged writes among them), and the entry gets a page nobody uses, keeping its owner if that
+     * page exists. (Starting the page afresh lost every entry of it; the fuzzing campaign found this three times,
+     * with the entry free, owned by a page that does not exist, and owned by an idle page: inputs crash-6aeb09aa...,
+     * crash-7b85a50a... and crash-c7c68481....)
      */
-    private void releaseFromUnownedSpares(int page, int physical) {
+    private void releaseFromSpares(int page, int physical) {
         if (physical < 0 || physical >= physicalCount || !isLive(physical)
                 || memory.getInt(layout.physicalPageOffset(physical) + LOGICAL_PAGE) != page) {
             return;
         }
         for (int index = 0; index < spareCount; index++) {
             long word = memory.getLongVolatile(spareEntry(index));
-            int owner = SpareTable.owner(word);
-            if ((owner == 0 || owner > pageCount) && SpareTable.physicalPage(word) == physical) {
-                memory.compareAndSetLong(spareEntry(index), word, SpareTable.word(orphanPhysicalPage(-1, index), 0));
+            if (SpareTable.physicalPage(word) == physical) {
+                int owner = SpareTable.owner(word);
+                memory.compareAndSetLong(spareEntry(index), word,
+                        SpareTable.word(orphanPhysicalPage(-1, index), owner > pageCount ? 0 : owner));
             }
         }
     }

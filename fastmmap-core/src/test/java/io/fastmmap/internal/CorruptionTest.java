@@ -13,6 +13,8 @@ import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Damage written into a closed cache file is detected when the page is next used: the page is rebuilt from its
@@ -282,18 +284,20 @@ class CorruptionTest {
     }
 
     /**
-     * Found by the fuzzing campaign (input crash-7b85a50a...): a spare entry owned by a page that does not exist named
-     * a live page's physical page, so the page's next repair (here for a damaged value) took its physical page for
-     * shared and started the page afresh, losing every entry of it.
+     * Found by the fuzzing campaign (inputs crash-7b85a50a... and crash-c7c68481...): a spare entry owned by a page
+     * that does not exist, or by the other (idle) page, named a live page's physical page, so the page's next repair
+     * (here for a damaged value) took its physical page for shared and started the page afresh, losing every entry.
      */
-    @Test
-    void aSpareEntryOwnedByNoPageThatNamesALivePageShouldNotMakeItsRepairDropItsEntries() throws Exception {
+    @ParameterizedTest(name = "owned by {0}")
+    @ValueSource(strings = {"no page", "the other page"})
+    void aSpareEntryOwnedElsewhereThatNamesALivePageShouldNotMakeItsRepairDropItsEntries(String ownerCase)
+            throws Exception {
         fill();
         try (RawFile raw = cacheFile.raw()) {
-            int physical = raw.memory.getInt(raw.directoryEntry(raw.pageOf(Bytes.utf8("k3")))
-                    + PageDirectory.PHYSICAL_PAGE);
-            raw.memory.putLong(raw.layout.spareTableOffset() + SpareTable.ENTRY_BYTES,
-                    SpareTable.word(physical, 20_736));
+            int page = raw.pageOf(Bytes.utf8("k3"));
+            int physical = raw.memory.getInt(raw.directoryEntry(page) + PageDirectory.PHYSICAL_PAGE);
+            int owner = ownerCase.equals("no page") ? 20_736 : (1 - page) + 1;
+            raw.memory.putLong(raw.layout.spareTableOffset() + SpareTable.ENTRY_BYTES, SpareTable.word(physical, owner));
             long at = raw.recordOf(Bytes.utf8("k3")) + PageFormat.RECORD_HEADER_BYTES + 2 + 10;
             raw.memory.putByte(at, (byte) (raw.memory.getByte(at) ^ 0x10));
         }
