@@ -302,10 +302,12 @@ public final class FastMmap implements AutoCloseable {
 
     /**
      * Checks the file as {@link #verify()} does and rebuilds every page with a finding, keeping each entry that
-     * passes its checks (a damaged entry is dropped, never served). Header damage cannot be repaired in place:
-     * it stays unrepaired in the report, and {@link Builder#recreate(boolean)} re-initialises the file.
+     * passes its checks (a damaged entry is dropped, never served). A damaged spare table is rebuilt from the page
+     * directory, with every page locked for that instant. Header damage cannot be repaired in place: it stays
+     * unrepaired in the report, and {@link Builder#recreate(boolean)} re-initialises the file.
      *
-     * @return what was found, each finding marked repaired when its page passed every check after the rebuild
+     * @return what was found, each finding marked repaired when its page (or the spare table) passed every check
+     *     after the rebuild
      * @throws CacheClosedException when this cache was closed
      */
     public VerifyReport repair() {

@@ -470,22 +470,8 @@ final class PageStore {
             PageScan.copyDirty(this, base, survivors.droppedOffsets(), droppedDirty);
         }
         int spare = takeSpare(page);
-        long spareWord = memory.getLongVolatile(spareEntry(spare));
+        long spareWord = checkedSpare(page, current, spare);
         int target = SpareTable.physicalPage(spareWord);
-        if (target < 0 || target >= physicalCount || target == current) {
-            throw new io.fastmmap.CacheCorruptedException(file + ": spare table entry " + spare
-                    + " names physical page " + target + "; the file is damaged: recreate it");
-        }
-        if (isLive(target)) { // a damaged spare entry: writing there would destroy another page (FileFuzzTest)
-            int orphan = orphanPhysicalPage(-1, spare);
-            long orphanWord = SpareTable.word(orphan, page + 1);
-            if (!memory.compareAndSetLong(spareEntry(spare), spareWord, orphanWord)) {
-                throw new io.fastmmap.CacheCorruptedException(file + ": spare table entry " + spare
-                        + " changed while page " + page + " owned it; the file is damaged: recreate it");
-            }
-            spareWord = orphanWord;
-            target = orphan;
-        }
         long targetBase = layout.physicalPageOffset(target);
         writeEmptyPage(targetBase, page, slotCount);
         memory.putInt(targetBase + PREVIOUS_PHYSICAL, current);
@@ -512,11 +498,50 @@ final class PageStore {
         memory.putInt(entry + PageDirectory.FREE_CHECK, ~at);
         memory.putInt(entry + PageDirectory.ACCESS_CLOCK, tick);
         if (!memory.compareAndSetLong(spareEntry(spare), spareWord, SpareTable.word(current, 0))) {
-            throw new io.fastmmap.CacheCorruptedException(file + ": spare table entry " + spare
-                    + " changed while page " + page + " owned it; the file is damaged: recreate it");
+            throw spareChanged(spare, page);
         }
         addLong(entry + PageDirectory.EVICTION_COUNT, survivors.evictedCount());
         addLong(entry + PageDirectory.EXPIRATION_COUNT, survivors.expiredCount());
+    }
+
+    /**
+     * @return the word of spare entry {@code spare}, which {@code page} has just taken, once it names a physical
+     *     page that is safe to build in. A damaged table can name a page out of range, a live page or a page another
+     *     entry also names; building there would destroy that page, or two compactions would build in one page. Such
+     *     a name is replaced by a physical page that nothing names. Each compactor checks after its own CAS, so of
+     *     two that claim one physical page at once, at least one sees the other and moves on (every CAS and load
+     *     here is sequentially consistent).
+     */
+    private long checkedSpare(int page, int current, int spare) {
+        long word = memory.getLongVolatile(spareEntry(spare));
+        for (int attempt = 0; attempt <= physicalCount; attempt++) {
+            int target = SpareTable.physicalPage(word);
+            if (target >= 0 && target < physicalCount && target != current && !isLive(target)
+                    && !namedByAnotherSpare(target, spare)) {
+                return word;
+            }
+            long orphanWord = SpareTable.word(orphanPhysicalPage(-1, spare), page + 1);
+            if (!memory.compareAndSetLong(spareEntry(spare), word, orphanWord)) {
+                throw spareChanged(spare, page);
+            }
+            word = orphanWord;
+        }
+        throw new io.fastmmap.CacheCorruptedException(file + ": page " + page + " found no physical page to "
+                + "compact into that no other page or spare entry names; the file is damaged: recreate it");
+    }
+
+    private io.fastmmap.CacheCorruptedException spareChanged(int spare, int page) {
+        return new io.fastmmap.CacheCorruptedException(file + ": spare table entry " + spare + " changed while page "
+                + page + " owned it; the file is damaged: run repair(), or recreate it");
+    }
+
+    private boolean namedByAnotherSpare(int physical, int spare) {
+        for (int index = 0; index < spareCount; index++) {
+            if (index != spare && SpareTable.physicalPage(memory.getLongVolatile(spareEntry(index))) == physical) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void insertSlot(long base, int mask, int tag, int offset) {
@@ -594,7 +619,7 @@ final class PageStore {
         VarHandle.storeStoreFence();
         settleSpares(page);
         int current = memory.getInt(entry + PageDirectory.PHYSICAL_PAGE);
-        releaseFromFreeSpares(page, current);
+        releaseFromSpares(page, current);
         if (!isUnshared(current, page, -1)) {
             current = orphanPhysicalPage(page, -1);
             memory.putIntVolatile(entry + PageDirectory.PHYSICAL_PAGE, current);
@@ -626,19 +651,25 @@ final class PageStore {
     }
 
     /**
-     * A free spare entry that names the page's own physical page is damage of the spare table, not of the page: the
-     * page keeps its physical page and its entries (acknowledged writes among them), and the spare entry gets a page
-     * nobody uses. (Starting the page afresh lost every entry of it; FileFuzzTest found this.)
+     * A spare entry that names the page's own live physical page is damage of the spare table, not of the page,
+     * whoever owns the entry: no compaction can legitimately hold a page that is live (it checks after taking it,
+     * and the page's directory entry changes only under the lock held here). So the page keeps its physical page and
+     * its entries (acknowledged writes among them), and the entry gets a page nobody uses, keeping its owner if that
+     * page exists. (Starting the page afresh lost every entry of it; the fuzzing campaign found this three times,
+     * with the entry free, owned by a page that does not exist, and owned by an idle page: inputs crash-6aeb09aa...,
+     * crash-7b85a50a... and crash-c7c68481....)
      */
-    private void releaseFromFreeSpares(int page, int physical) {
+    private void releaseFromSpares(int page, int physical) {
         if (physical < 0 || physical >= physicalCount || !isLive(physical)
                 || memory.getInt(layout.physicalPageOffset(physical) + LOGICAL_PAGE) != page) {
             return;
         }
         for (int index = 0; index < spareCount; index++) {
             long word = memory.getLongVolatile(spareEntry(index));
-            if (SpareTable.owner(word) == 0 && SpareTable.physicalPage(word) == physical) {
-                memory.compareAndSetLong(spareEntry(index), word, SpareTable.word(orphanPhysicalPage(-1, index), 0));
+            if (SpareTable.physicalPage(word) == physical) {
+                int owner = SpareTable.owner(word);
+                memory.compareAndSetLong(spareEntry(index), word,
+                        SpareTable.word(orphanPhysicalPage(-1, index), owner > pageCount ? 0 : owner));
             }
         }
     }

@@ -18,7 +18,6 @@ import io.fastmmap.LockTimeoutException;
 import io.fastmmap.VerifyReport;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -33,8 +32,8 @@ import java.util.function.IntConsumer;
  * which keeps every record that passes its checks and recomputes the rest, then checks the page again: a finding
  * counts as repaired only when the rebuilt page passes every check.
  *
- * <p>The header and the spare table are checked without locks: the header never changes after creation, and each
- * spare entry is read once with one atomic load.
+ * <p>The header is checked without locks: it never changes after creation. The spare table is checked by
+ * {@link SpareTableCheck}, and rebuilt by it when repairing.
  */
 final class PageVerifier {
     private final Attachment attachment;
@@ -68,6 +67,8 @@ final class PageVerifier {
         for (String problem : checkFile()) {
             findings.add(new VerifyReport.Finding(VerifyReport.FILE_LEVEL, problem, false));
         }
+        SpareTableCheck spares = new SpareTableCheck(memory, layout, store, locks);
+        List<String> spareProblems = spares.problems();
         int checked = 0;
         for (int page = 0; page < pageCount; page++) {
             try {
@@ -90,6 +91,10 @@ final class PageVerifier {
                 locks.unlock(page);
             }
             checked++;
+        }
+        boolean sparesRepaired = repair && !spareProblems.isEmpty() && spares.rebuild(lock);
+        for (String problem : spareProblems) {
+            findings.add(new VerifyReport.Finding(VerifyReport.FILE_LEVEL, problem, sparesRepaired));
         }
         return new VerifyReport(attachment.file, checked, findings);
     }
@@ -121,7 +126,6 @@ final class PageVerifier {
                     + "path now use the new file, so the two groups do not see each other's entries: close this "
                     + "cache and open the path again");
         }
-        checkSpareTable(problems);
         return problems;
     }
 
@@ -129,44 +133,6 @@ final class PageVerifier {
         if (found != expected) {
             problems.add("header: " + field + " is " + found + ", expected " + expected);
         }
-    }
-
-    /**
-     * Each free spare must name a valid physical page that no other free spare names. A page compacting right now
-     * owns its spare entry and may name it twice for an instant, so only free entries count, and a duplicate must
-     * still be there on a second look.
-     */
-    private void checkSpareTable(List<String> problems) {
-        Set<String> first = spareProblems();
-        if (first.isEmpty()) {
-            return;
-        }
-        first.retainAll(spareProblems());
-        problems.addAll(first);
-    }
-
-    private Set<String> spareProblems() {
-        Set<String> problems = new java.util.LinkedHashSet<>();
-        int[] namedBy = new int[physicalCount];
-        Arrays.fill(namedBy, -1);
-        for (int index = 0; index < spareCount; index++) {
-            long word = memory.getLongVolatile(spareEntry(index));
-            int physical = SpareTable.physicalPage(word);
-            int owner = SpareTable.owner(word);
-            if (physical < 0 || physical >= physicalCount) {
-                problems.add("spare table entry " + index + " names physical page " + physical + " of "
-                        + physicalCount);
-            } else if (owner > pageCount) {
-                problems.add("spare table entry " + index + " is owned by page " + (owner - 1) + " of " + pageCount);
-            } else if (owner == 0) {
-                if (namedBy[physical] >= 0) {
-                    problems.add("spare table entries " + namedBy[physical] + " and " + index
-                            + " both name physical page " + physical);
-                }
-                namedBy[physical] = index;
-            }
-        }
-        return problems;
     }
 
     private long spareEntry(int index) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.fastmmap.Bytes;
 import io.fastmmap.FastMmap;
 import io.fastmmap.FastMmapException;
+import io.fastmmap.VerifyReport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,8 @@ import java.util.Random;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Damage written into a closed cache file is detected when the page is next used: the page is rebuilt from its
@@ -252,6 +255,86 @@ class CorruptionTest {
 
     private static int valueIndex(String key) {
         return Integer.parseInt(key.substring(1));
+    }
+
+    /**
+     * A free spare entry naming the compacting page's own physical page: compaction builds the new image in a page
+     * nothing names instead (it used to refuse the write with "the file is damaged: recreate it"). The fuzzing
+     * campaign's input crash-829164b2... (two entries naming one page) is the same class: a spare must be checked
+     * after it is taken, and replaced when another page or entry names it.
+     */
+    @Test
+    void aFreeSpareEntryNamingTheCompactingPageItselfShouldBeReplacedNotRefused() throws Exception {
+        fill();
+        String key = "k1";
+        try (RawFile raw = cacheFile.raw()) {
+            int page = raw.pageOf(Bytes.utf8(key));
+            int physical = raw.memory.getInt(raw.directoryEntry(page) + PageDirectory.PHYSICAL_PAGE);
+            int firstTried = page % cacheFile.geometry.spareCount();
+            raw.memory.putLong(raw.layout.spareTableOffset() + (long) firstTried * SpareTable.ENTRY_BYTES,
+                    SpareTable.word(physical, 0));
+        }
+        try (FastMmap cache = cacheFile.open()) {
+            for (int round = 0; round < 8; round++) { // each round compacts the page
+                cache.set(Bytes.utf8(key), Bytes.filled(1500, round));
+            }
+            assertThat(cache.get(Bytes.utf8(key))).isEqualTo(Bytes.filled(1500, 7));
+            assertThat(cache.verify().isClean()).as("%s", cache.verify()).isTrue();
+        }
+    }
+
+    /**
+     * Found by the fuzzing campaign (inputs crash-7b85a50a... and crash-c7c68481...): a spare entry owned by a page
+     * that does not exist, or by the other (idle) page, named a live page's physical page, so the page's next repair
+     * (here for a damaged value) took its physical page for shared and started the page afresh, losing every entry.
+     */
+    @ParameterizedTest(name = "owned by {0}")
+    @ValueSource(strings = {"no page", "the other page"})
+    void aSpareEntryOwnedElsewhereThatNamesALivePageShouldNotMakeItsRepairDropItsEntries(String ownerCase)
+            throws Exception {
+        fill();
+        try (RawFile raw = cacheFile.raw()) {
+            int page = raw.pageOf(Bytes.utf8("k3"));
+            int physical = raw.memory.getInt(raw.directoryEntry(page) + PageDirectory.PHYSICAL_PAGE);
+            int owner = ownerCase.equals("no page") ? 20_736 : (1 - page) + 1;
+            raw.memory.putLong(raw.layout.spareTableOffset() + SpareTable.ENTRY_BYTES, SpareTable.word(physical, owner));
+            long at = raw.recordOf(Bytes.utf8("k3")) + PageFormat.RECORD_HEADER_BYTES + 2 + 10;
+            raw.memory.putByte(at, (byte) (raw.memory.getByte(at) ^ 0x10));
+        }
+        try (FastMmap cache = cacheFile.open()) {
+            assertThat(cache.get(Bytes.utf8("k3"))).isNull(); // the damaged value, dropped by the repair
+            for (int i = 0; i < 20; i++) {
+                if (i != 3) {
+                    assertThat(cache.get(Bytes.utf8("k" + i))).as("k" + i).isEqualTo(Bytes.filled(60, i));
+                }
+            }
+            assertThat(cache.repair().unrepaired()).as("repair").isEmpty();
+            assertThat(cache.verify().isClean()).as("%s", cache.verify()).isTrue();
+        }
+    }
+
+    /** repair() rebuilds a damaged spare table from the page directory; no entry is lost. */
+    @Test
+    void repairShouldRebuildASpareTableThatNamesOnePageTwice() throws Exception {
+        nameOnePhysicalPageInBothSpareEntries();
+        try (FastMmap cache = cacheFile.open()) {
+            VerifyReport repaired = cache.repair();
+            assertThat(repaired.findings()).as("%s", repaired).singleElement()
+                    .satisfies(finding -> assertThat(finding.description()).contains("both name physical page"))
+                    .satisfies(finding -> assertThat(finding.repaired()).isTrue());
+            assertThat(cache.verify().isClean()).as("%s", cache.verify()).isTrue();
+            for (int i = 0; i < 20; i++) {
+                assertThat(cache.get(Bytes.utf8("k" + i))).as("k" + i).isEqualTo(Bytes.filled(60, i));
+            }
+        }
+    }
+
+    private void nameOnePhysicalPageInBothSpareEntries() throws Exception {
+        fill();
+        try (RawFile raw = cacheFile.raw()) {
+            long table = raw.layout.spareTableOffset();
+            raw.memory.putLong(table + SpareTable.ENTRY_BYTES, raw.memory.getLong(table));
+        }
     }
 
     @Test
