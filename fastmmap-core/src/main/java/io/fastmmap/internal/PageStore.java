@@ -87,7 +87,7 @@ final class PageStore {
         return directoryOffset + (long) page * PageDirectory.ENTRY_BYTES;
     }
 
-    private long spareEntry(int index) {
+    long spareEntry(int index) {
         return spareTableOffset + (long) index * SpareTable.ENTRY_BYTES;
     }
 

@@ -67,7 +67,7 @@ final class PageVerifier {
         for (String problem : checkFile()) {
             findings.add(new VerifyReport.Finding(VerifyReport.FILE_LEVEL, problem, false));
         }
-        SpareTableCheck spares = new SpareTableCheck(memory, layout, store, locks);
+        SpareTableCheck spares = new SpareTableCheck(memory, layout.geometry(), store, locks);
         List<String> spareProblems = spares.problems();
         int checked = 0;
         for (int page = 0; page < pageCount; page++) {
@@ -135,10 +135,6 @@ final class PageVerifier {
         }
     }
 
-    private long spareEntry(int index) {
-        return layout.spareTableOffset() + (long) index * SpareTable.ENTRY_BYTES;
-    }
-
     // ---------------------------------------------------------------- one page, locked
 
     /** @return what is wrong with {@code page}, which the caller holds locked */
@@ -173,7 +169,7 @@ final class PageVerifier {
             }
         }
         for (int index = 0; index < spareCount; index++) {
-            long word = memory.getLongVolatile(spareEntry(index));
+            long word = memory.getLongVolatile(store.spareEntry(index));
             int owner = SpareTable.owner(word);
             if (owner == 0 && SpareTable.physicalPage(word) == physical) {
                 problems.add("physical page " + physical + " is also free in spare table entry " + index);

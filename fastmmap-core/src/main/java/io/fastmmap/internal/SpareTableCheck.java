@@ -17,21 +17,19 @@ import java.util.function.IntConsumer;
  */
 final class SpareTableCheck {
     private final SharedMemory memory;
-    private final FileLayout layout;
     private final PageStore store;
     private final PageLocks locks;
     private final int pageCount;
     private final int physicalCount;
     private final int spareCount;
 
-    SpareTableCheck(SharedMemory memory, FileLayout layout, PageStore store, PageLocks locks) {
+    SpareTableCheck(SharedMemory memory, Geometry geometry, PageStore store, PageLocks locks) {
         this.memory = memory;
-        this.layout = layout;
         this.store = store;
         this.locks = locks;
-        this.pageCount = layout.geometry().pageCount();
-        this.physicalCount = layout.geometry().physicalPageCount();
-        this.spareCount = layout.geometry().spareCount();
+        this.pageCount = geometry.pageCount();
+        this.physicalCount = geometry.physicalPageCount();
+        this.spareCount = geometry.spareCount();
     }
 
     /**
@@ -54,7 +52,7 @@ final class SpareTableCheck {
         int[] namedBy = new int[physicalCount];
         Arrays.fill(namedBy, -1);
         for (int index = 0; index < spareCount; index++) {
-            long word = memory.getLongVolatile(entry(index));
+            long word = memory.getLongVolatile(store.spareEntry(index));
             int physical = SpareTable.physicalPage(word);
             int owner = SpareTable.owner(word);
             if (physical < 0 || physical >= physicalCount) {
@@ -97,7 +95,7 @@ final class SpareTableCheck {
             int index = 0;
             for (int physical = 0; physical < physicalCount && index < spareCount; physical++) {
                 if (!named[physical]) {
-                    memory.putLongVolatile(entry(index++), SpareTable.word(physical, 0));
+                    memory.putLongVolatile(store.spareEntry(index++), SpareTable.word(physical, 0));
                 }
             }
             return problems().isEmpty(); // pageCount entries name at most pageCount pages: spareCount are left
@@ -109,9 +107,5 @@ final class SpareTableCheck {
                 locks.unlock(page);
             }
         }
-    }
-
-    private long entry(int index) {
-        return layout.spareTableOffset() + (long) index * SpareTable.ENTRY_BYTES;
     }
 }
