@@ -620,7 +620,7 @@ final class PageStore {
         settleSpares(page);
         int current = memory.getInt(entry + PageDirectory.PHYSICAL_PAGE);
         releaseFromSpares(page, current);
-        if (!isUnshared(current, page, -1)) {
+        if (!isOwnLivePage(page, current) && !isUnshared(current, page, -1)) {
             current = orphanPhysicalPage(page, -1);
             memory.putIntVolatile(entry + PageDirectory.PHYSICAL_PAGE, current);
             writeEmptyPage(layout.physicalPageOffset(current), page, PageFormat.MIN_SLOT_COUNT);
@@ -660,8 +660,7 @@ final class PageStore {
      * crash-7b85a50a... and crash-c7c68481....)
      */
     private void releaseFromSpares(int page, int physical) {
-        if (physical < 0 || physical >= physicalCount || !isLive(physical)
-                || memory.getInt(layout.physicalPageOffset(physical) + LOGICAL_PAGE) != page) {
+        if (!isOwnLivePage(page, physical)) {
             return;
         }
         for (int index = 0; index < spareCount; index++) {
@@ -672,6 +671,18 @@ final class PageStore {
                         SpareTable.word(orphanPhysicalPage(-1, index), owner > pageCount ? 0 : owner));
             }
         }
+    }
+
+    /**
+     * @return true when {@code physical} is {@code page}'s own: its header names the page and the page's directory
+     *     entry names it. Another directory entry naming it too is that other page's damage, not this one's: the
+     *     other page's every operation checks the header first and repairs itself onto an unused page. (Starting this
+     *     page afresh instead lost every entry of it, acknowledged writes among them; the fuzzing campaign of a CI run
+     *     found this: input crash-d7606464....)
+     */
+    private boolean isOwnLivePage(int page, int physical) {
+        return physical >= 0 && physical < physicalCount && isLive(physical)
+                && memory.getInt(layout.physicalPageOffset(physical) + LOGICAL_PAGE) == page;
     }
 
     /** @return true when {@code physical}'s header names a logical page whose directory entry names it back */

@@ -313,6 +313,40 @@ class CorruptionTest {
         }
     }
 
+    /**
+     * Found by the fuzzing campaign of a CI run (input crash-d7606464...): the other page's directory entry named this
+     * page's physical page, so this page's next repair (here for a damaged value) took its page for shared and
+     * started it afresh, losing a write acknowledged after the file was opened. The damaged entry is the other
+     * page's: that page is repaired onto an unused page instead.
+     */
+    @Test
+    void anotherPagesDirectoryEntryNamingThisPageShouldNotMakeThisPageLoseItsEntries() throws Exception {
+        fill();
+        List<String> ours = new ArrayList<>();
+        try (RawFile raw = cacheFile.raw()) {
+            int page = raw.pageOf(Bytes.utf8("k3"));
+            for (int i = 0; i < 20; i++) {
+                if (i != 3 && raw.pageOf(Bytes.utf8("k" + i)) == page) {
+                    ours.add("k" + i);
+                }
+            }
+            int physical = raw.memory.getInt(raw.directoryEntry(page) + PageDirectory.PHYSICAL_PAGE);
+            raw.memory.putInt(raw.directoryEntry(1 - page) + PageDirectory.PHYSICAL_PAGE, physical);
+            long at = raw.recordOf(Bytes.utf8("k3")) + PageFormat.RECORD_HEADER_BYTES + 2 + 10;
+            raw.memory.putByte(at, (byte) (raw.memory.getByte(at) ^ 0x10));
+        }
+        try (FastMmap cache = cacheFile.open()) { // nothing touches the other page before this page's repair
+            cache.set(Bytes.utf8(ours.get(0)), Bytes.filled(70, 70)); // acknowledged before the repair
+            assertThat(cache.get(Bytes.utf8("k3"))).isNull(); // the damaged value: repairs this page
+            assertThat(cache.get(Bytes.utf8(ours.get(0)))).isEqualTo(Bytes.filled(70, 70));
+            for (String key : ours.subList(1, ours.size())) {
+                assertThat(cache.get(Bytes.utf8(key))).as(key).isEqualTo(Bytes.filled(60, valueIndex(key)));
+            }
+            assertThat(cache.repair().unrepaired()).as("repair").isEmpty();
+            assertThat(cache.verify().isClean()).as("%s", cache.verify()).isTrue();
+        }
+    }
+
     /** repair() rebuilds a damaged spare table from the page directory; no entry is lost. */
     @Test
     void repairShouldRebuildASpareTableThatNamesOnePageTwice() throws Exception {
