@@ -707,13 +707,7 @@ final class PageStore {
                 return false;
             }
         }
-        for (int index = 0; index < spareCount; index++) {
-            if (index != ignoredSpare
-                    && SpareTable.physicalPage(memory.getLongVolatile(spareEntry(index))) == physical) {
-                return false;
-            }
-        }
-        return true;
+        return !namedByAnotherSpare(physical, ignoredSpare);
     }
 
     private int orphanPhysicalPage(int ownerPage, int ignoredSpare) {
