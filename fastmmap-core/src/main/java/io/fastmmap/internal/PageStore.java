@@ -218,6 +218,35 @@ final class PageStore {
         return firstTombstone >= 0 ? -1 - firstTombstone : FULL;
     }
 
+    /**
+     * Whether a lookup of {@code key} ends at slot {@code slotIndex}: no empty slot and no other record of the key
+     * lies on the probe path from its home slot. Never throws for damage, as repair calls it.
+     *
+     * @param key null to ask only about empty slots (compaction, which has not copied the key out)
+     */
+    boolean lookupFinds(int page, long base, int slotIndex, byte[] key, int tag) {
+        int slots = memory.getInt(base + SLOT_COUNT);
+        int mask = slots - 1;
+        for (int index = tag & mask; index != slotIndex; index = (index + 1) & mask) {
+            long slot = memory.getLong(slotAddress(base, index));
+            int offset = PageFormat.slotOffset(slot);
+            if (offset == PageFormat.EMPTY) {
+                return false;
+            }
+            try {
+                if (key != null && offset != TOMBSTONE && PageFormat.slotTag(slot) == tag
+                        && checkRecord(page, base, slots, offset) == key.length
+                        && memory.equalsArray(base + offset + RECORD_HEADER_BYTES, key)) {
+                    return false;
+                }
+            } catch (PageDamage unreadable) {
+                // Not the key's record, for all repair can tell: the slot may be the damaged one, pointing into a
+                // record appended since, and the key's acknowledged write after it must survive (BitFlipTest).
+            }
+        }
+        return true;
+    }
+
     int recordOffset(long base, int slotIndex) {
         return PageFormat.slotOffset(memory.getLong(slotAddress(base, slotIndex)));
     }
@@ -732,6 +761,13 @@ final class PageStore {
 
     int checkedRecord(int page, long base, int slots, int offset) {
         return checkRecord(page, base, slots, offset);
+    }
+
+    /** Compaction carries over only records a lookup reaches: another one may hold a value since removed. */
+    void checkReachable(int page, long base, int slotIndex, int tag) {
+        if (!lookupFinds(page, base, slotIndex, null, tag)) {
+            throw damage(page, "an empty slot lies on the probe path of slot " + slotIndex);
+        }
     }
 
     int pageOfKey(byte[] key) {

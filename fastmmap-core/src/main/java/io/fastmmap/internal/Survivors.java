@@ -10,10 +10,7 @@ import static io.fastmmap.internal.PageFormat.SLOT_COUNT;
 import static io.fastmmap.internal.PageFormat.TOMBSTONE;
 import static io.fastmmap.internal.PageFormat.VALUE_LENGTH;
 
-import java.nio.ByteBuffer;
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Set;
 
 /**
  * The records of one physical page that a compaction may carry over, and the choice of which of them to evict
@@ -43,7 +40,10 @@ final class Survivors {
         this.droppedOffsets = new int[capacity];
     }
 
-    /** Normal compaction: the page passed its header checks; a damaged record aborts (and triggers repair). */
+    /**
+     * Normal compaction: the page passed its header checks; a damaged record, or one no lookup reaches, aborts (and
+     * triggers repair).
+     */
     static Survivors collect(PageStore store, int page, long base, PageStore.Mode mode, int droppedSlot,
             long nowMillis) {
         SharedMemory memory = store.memory();
@@ -65,14 +65,15 @@ final class Survivors {
                 survivors.droppedOffsets[survivors.droppedCount++] = offset;
                 continue;
             }
+            store.checkReachable(page, base, i, PageFormat.slotTag(slot));
             survivors.add(memory, base, offset, PageFormat.slotTag(slot));
         }
         return survivors;
     }
 
     /**
-     * Repair: keeps every record that lies inside the page, passes its checksum and hashes to this page, once
-     * per key. Never throws for damage; what fails a check is dropped.
+     * Repair: keeps every record that lies inside the page, passes its checksum, hashes to this page and is the one
+     * a lookup of its key finds. Never throws for damage; what fails a check is dropped.
      */
     static Survivors salvage(PageStore store, int page, long base, long nowMillis) {
         SharedMemory memory = store.memory();
@@ -83,7 +84,6 @@ final class Survivors {
             return new Survivors(base, 0);
         }
         Survivors survivors = new Survivors(base, slots);
-        Set<ByteBuffer> seen = new HashSet<>();
         for (int i = 0; i < slots; i++) {
             long slot = memory.getLong(base + PageFormat.HEADER_BYTES + (long) i * PageFormat.SLOT_BYTES);
             int offset = PageFormat.slotOffset(slot);
@@ -102,10 +102,11 @@ final class Survivors {
             long expireAt = memory.getLong(base + offset + EXPIRE_AT);
             int checksum = PageStore.checksum(key, value, expireAt, memory.getShort(base + offset + FLAGS));
             long hash = store.hash(key);
-            // A slot whose tag is not its key's was damaged: no lookup could reach its record, so the key may have
-            // been written again since, and keeping this record (first seen) lost that write (the fuzzing campaign).
+            // Only the record a lookup of its key would find: one no lookup could reach (a damaged tag, an empty
+            // slot on its probe path, another copy of the key before it) may hold a value since written again or
+            // removed, and keeping it would bring that back (fuzzing campaigns found both).
             if (checksum != memory.getInt(base + offset + CHECKSUM) || store.pageOf(hash) != page
-                    || PageFormat.slotTag(slot) != (int) hash || !seen.add(ByteBuffer.wrap(key))) {
+                    || PageFormat.slotTag(slot) != (int) hash || !store.lookupFinds(page, base, i, key, (int) hash)) {
                 continue;
             }
             if (store.isExpired(base, offset, nowMillis)) {

@@ -172,6 +172,55 @@ class CorruptionTest {
         }
     }
 
+    /**
+     * Regression (fuzzing campaign, input crash-b4a57f07): a slot moved past an empty slot is one no lookup reaches,
+     * so its key reads absent and a remove finds nothing; repair, or the next compaction, re-homed it and the
+     * removed key came back.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"repair", "compaction"})
+    void aKeyNoLookupCanReachShouldStayAbsentAfterTheNextRebuild(String rebuild) throws Exception {
+        fill();
+        byte[] hidden = Bytes.utf8("k7");
+        byte[] neighbour = null;
+        try (RawFile raw = cacheFile.raw()) {
+            moveSlotPastAnEmptySlot(raw, hidden);
+            for (int i = 0; neighbour == null || raw.pageOf(neighbour) != raw.pageOf(hidden); i++) {
+                neighbour = Bytes.utf8("k" + (i == 7 ? 100 : i));
+            }
+        }
+        try (FastMmap cache = cacheFile.open()) {
+            assertThat(cache.get(hidden)).as("unreachable").isNull();
+            assertThat(cache.remove(hidden)).isFalse();
+            if (rebuild.equals("repair")) {
+                cache.repair();
+            } else {
+                for (int i = 0; i < 10; i++) { // 10 KiB through a 4 KiB page: compactions that evict nothing
+                    cache.set(neighbour, Bytes.filled(1000, i));
+                }
+                assertThat(cache.stats().evictionCount()).isZero();
+            }
+            assertThat(cache.get(hidden)).as("a removed key stays removed after the %s", rebuild).isNull();
+            assertThat(cache.get(Bytes.utf8("k5"))).isEqualTo(Bytes.filled(60, 5));
+        }
+    }
+
+    private static void moveSlotPastAnEmptySlot(RawFile raw, byte[] key) {
+        long base = raw.pageBase(raw.pageOf(key));
+        int mask = raw.memory.getInt(base + PageFormat.SLOT_COUNT) - 1;
+        long slot = raw.slotOf(key);
+        int index = (int) (slot - base - PageFormat.HEADER_BYTES) / PageFormat.SLOT_BYTES;
+        for (int target = (index + 2) & mask; ; target = (target + 1) & mask) {
+            long before = base + PageFormat.HEADER_BYTES + (long) ((target - 1) & mask) * PageFormat.SLOT_BYTES;
+            long at = base + PageFormat.HEADER_BYTES + (long) target * PageFormat.SLOT_BYTES;
+            if (raw.memory.getLong(before) == PageFormat.EMPTY && raw.memory.getLong(at) == PageFormat.EMPTY) {
+                raw.memory.putLong(at, raw.memory.getLong(slot));
+                raw.memory.putLong(slot, PageFormat.EMPTY);
+                return;
+            }
+        }
+    }
+
     /** Regression (found by BitFlipTest): the write went to the unaligned offset and was dropped by the next repair. */
     @Test
     void anUnalignedFreeOffsetShouldBeRepairedBeforeAWriteSoTheWriteIsKept() throws Exception {
