@@ -616,9 +616,11 @@ final class PageStore {
             long word = memory.getLongVolatile(spareEntry(index));
             int owner = SpareTable.owner(word) - 1;
             int physical = SpareTable.physicalPage(word);
-            if (owner >= pageCount && physical >= 0 && physical < physicalCount && !isLive(physical)) {
-                // Owned by no page that exists: damage that nobody would ever release, and every compaction would
-                // wait for it until its lock timeout (the fuzzing campaign found this). Free it.
+            if (owner >= pageCount || owner == page) {
+                // Owned by no page that exists, or by this page, which holds its lock and owns no spare while it
+                // looks for one: damage that nobody would ever release, and every compaction would wait for it
+                // until its lock timeout (fuzzing campaigns found both a live page and one out of range named
+                // here). Free it: whoever takes it checks the page it names first (checkedSpare).
                 memory.compareAndSetLong(spareEntry(index), word, SpareTable.word(physical, 0));
                 continue;
             }

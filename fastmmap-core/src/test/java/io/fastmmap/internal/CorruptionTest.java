@@ -7,6 +7,7 @@ import io.fastmmap.FastMmap;
 import io.fastmmap.FastMmapException;
 import io.fastmmap.VerifyReport;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
@@ -304,6 +305,35 @@ class CorruptionTest {
 
     private static int valueIndex(String key) {
         return Integer.parseInt(key.substring(1));
+    }
+
+    /**
+     * Regression (fuzzing campaign, input timeout-1ee5035e): spare entries owned by a page that does not exist, or
+     * by the compacting page itself, and naming a page out of range, were never released, so every compaction
+     * waited its whole lock timeout and failed.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"no page", "the page itself"})
+    void spareEntriesOwnedByNoOtherPageShouldBeFreedForTheNextCompaction(String owner) throws Exception {
+        fill();
+        byte[] key = Bytes.utf8("k1");
+        try (RawFile raw = cacheFile.raw()) {
+            int ownerPlusOne = owner.equals("no page") ? 1 << 22 : raw.pageOf(key) + 1;
+            for (int spare = 0; spare < cacheFile.geometry.spareCount(); spare++) {
+                raw.memory.putLong(raw.layout.spareTableOffset() + (long) spare * SpareTable.ENTRY_BYTES,
+                        SpareTable.word(22 + spare, ownerPlusOne));
+            }
+        }
+        try (FastMmap cache = FastMmap.builder(cacheFile.file).pageCount(cacheFile.geometry.pageCount())
+                .pageSize(cacheFile.geometry.pageSizeBytes()).lockTimeout(Duration.ofSeconds(2)).build()) {
+            for (int round = 0; round < 8; round++) { // each round compacts the page
+                cache.set(key, Bytes.filled(1500, round));
+            }
+            assertThat(cache.get(key)).isEqualTo(Bytes.filled(1500, 7));
+            assertThat(cache.get(Bytes.utf8("k2"))).isEqualTo(Bytes.filled(60, 2));
+            assertThat(cache.repair().unrepaired()).isEmpty();
+            assertThat(cache.verify().isClean()).as("%s", cache.verify()).isTrue();
+        }
     }
 
     /**
