@@ -10,6 +10,15 @@ public final class SessionIds {
     public static final int MIN_LENGTH = 16;
     /** Longer ids only waste page space; no container generates them. */
     public static final int MAX_LENGTH = 128;
+    /** The allowed ASCII characters, looked up instead of compared: every request checks its id two or three times. */
+    private static final boolean[] ALLOWED = new boolean[128];
+
+    static {
+        for (char c = 0; c < ALLOWED.length; c++) {
+            ALLOWED[c] = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
+                    || c == '_';
+        }
+    }
 
     private SessionIds() {
     }
@@ -29,9 +38,7 @@ public final class SessionIds {
         }
         for (int i = 0; i < id.length(); i++) {
             char c = id.charAt(i);
-            boolean ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'
-                    || c == '_';
-            if (!ok) {
+            if (c >= ALLOWED.length || !ALLOWED[c]) {
                 throw new InvalidSessionIdException("session id has the character U+"
                         + String.format("%04X", (int) c) + " at index " + i + "; session ids may only contain"
                         + " [A-Za-z0-9_-]");

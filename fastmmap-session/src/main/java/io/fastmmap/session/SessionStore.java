@@ -427,6 +427,11 @@ public final class SessionStore implements AutoCloseable {
         return cache.maxValueByteCount(sessionKey(id).length);
     }
 
+    /** @return how many sessions' decoded form this process holds now (for tests of the bound) */
+    int decodedSessionCount() {
+        return decoded.size();
+    }
+
     /** @return the underlying file, for statistics and diagnostics */
     public FastMmap cache() {
         return cache;
