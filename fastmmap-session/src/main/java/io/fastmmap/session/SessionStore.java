@@ -5,9 +5,9 @@ import io.fastmmap.FastMmap;
 import io.fastmmap.ValueTooLargeException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.lang.System.Logger.Level;
 import java.math.BigDecimal;
 import java.math.BigInteger;
-import java.lang.System.Logger.Level;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -79,7 +79,7 @@ public final class SessionStore implements AutoCloseable {
         this.cache = cache;
         this.serializer = config.serializer();
         this.evictions = new EvictionMonitor(cache, config);
-        this.decoded = new DecodedSessions(config.decodedCacheSize());
+        this.decoded = new DecodedSessions(config.decodedCacheSize(), config.decodedCacheBytes());
     }
 
     /**
@@ -430,6 +430,11 @@ public final class SessionStore implements AutoCloseable {
     /** @return how many sessions' decoded form this process holds now (for tests of the bound) */
     int decodedSessionCount() {
         return decoded.size();
+    }
+
+    /** @return the stored bytes of those sessions */
+    long decodedSessionBytes() {
+        return decoded.byteCount();
     }
 
     /** @return the underlying file, for statistics and diagnostics */

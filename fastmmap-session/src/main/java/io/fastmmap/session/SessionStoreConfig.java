@@ -32,6 +32,8 @@ public final class SessionStoreConfig {
     public static final int DEFAULT_PAGE_SIZE = 64 << 10;
     /** Default number of sessions whose decoded form each process keeps: 4096. */
     public static final int DEFAULT_DECODED_CACHE_SIZE = 4096;
+    /** Default bound on the stored bytes of the sessions whose decoded form each process keeps: 16 MiB. */
+    public static final long DEFAULT_DECODED_CACHE_BYTES = 16L << 20;
 
     private static final Set<String> KEYS = new TreeSet<>(Arrays.asList("app-name", "storage", "cache-size",
             "page-size", "recreate", "delete-on-close", "max-inactive-interval", "max-inactive-interval-limit",
@@ -53,6 +55,7 @@ public final class SessionStoreConfig {
     private final Clock clock;
     private final AttributeSerializer serializer;
     private final int decodedCacheSize;
+    private final long decodedCacheBytes;
 
     private SessionStoreConfig(Builder b) {
         this.appName = b.appName;
@@ -68,6 +71,7 @@ public final class SessionStoreConfig {
         this.clock = b.clock;
         this.serializer = b.serializer;
         this.decodedCacheSize = b.decodedCacheSize;
+        this.decodedCacheBytes = b.decodedCacheBytes;
     }
 
     /**
@@ -255,12 +259,17 @@ public final class SessionStoreConfig {
         return decodedCacheSize;
     }
 
+    /** @return the bound on the stored bytes of those sessions ({@link Builder#decodedCacheBytes}) */
+    public long decodedCacheBytes() {
+        return decodedCacheBytes;
+    }
+
     @Override
     public String toString() {
         return "SessionStoreConfig[app=" + appName + ", file=" + file + ", cacheSize=" + cacheSizeBytes
                 + ", pageSize=" + pageSizeBytes + ", recreate=" + recreate + ", deleteOnClose=" + deleteOnClose
                 + ", maxInactive=" + defaultMaxInactiveInterval + ", limit=" + maxInactiveIntervalLimit
-                + ", serializer=" + serializer + ", decodedCacheSize=" + decodedCacheSize + "]";
+                + ", serializer=" + serializer + ", decodedCacheSize=" + decodedCacheSize + ", decodedCacheBytes=" + decodedCacheBytes + "]";
     }
 
     /** Collects settings; each setter checks its argument at once. */
@@ -278,6 +287,7 @@ public final class SessionStoreConfig {
         private Clock clock = Clock.systemUTC();
         private AttributeSerializer serializer = DefaultAttributeSerializer.jsonOnly();
         private int decodedCacheSize = DEFAULT_DECODED_CACHE_SIZE;
+        private long decodedCacheBytes = DEFAULT_DECODED_CACHE_BYTES;
         /**
          * fastmmap-core owns the rules for sizes: each size is handed to a FastMmap builder as it is set, so a bad
          * one fails at once with core's message. Its file is a placeholder: SessionStore.open builds the real cache.
@@ -415,7 +425,7 @@ public final class SessionStoreConfig {
          * How many sessions' last decoded form this process keeps, so that a request finding a session's bytes
          * unchanged since this process last read or wrote them skips decoding them. Always checked against the
          * file's current bytes, so sharing the file with other processes stays safe. Each entry holds one stored
-         * session (its bytes and attribute values that are immutable).
+         * session (its bytes and attribute values that are immutable); {@link #decodedCacheBytes} bounds their size.
          *
          * @param count sessions kept at most; default {@value SessionStoreConfig#DEFAULT_DECODED_CACHE_SIZE}; 0
          *     turns the cache off
@@ -426,6 +436,20 @@ public final class SessionStoreConfig {
                 throw new IllegalArgumentException("decodedCacheSize=" + count + "; it must be zero (off) or positive");
             }
             this.decodedCacheSize = count;
+            return this;
+        }
+
+        /**
+         * @param bytes bound on the stored bytes of the sessions {@link #decodedCacheSize} keeps (their decoded
+         *     values take about as much again); a session larger than a sixteenth of it is not kept. Default
+         *     {@value SessionStoreConfig#DEFAULT_DECODED_CACHE_BYTES}
+         * @return this builder
+         */
+        public Builder decodedCacheBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("decodedCacheBytes=" + bytes + "; it must be zero or positive");
+            }
+            this.decodedCacheBytes = bytes;
             return this;
         }
 

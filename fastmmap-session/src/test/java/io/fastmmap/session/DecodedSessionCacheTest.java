@@ -133,6 +133,29 @@ class DecodedSessionCacheTest {
     }
 
     @Test
+    void theCacheStaysWithinItsByteBoundAndKeepsNoHugeSession() {
+        long bound = 64 << 10;
+        try (SessionStore store = SessionStore.open(Stores.config(dir, clock).decodedCacheBytes(bound).build())) {
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                ids.add(create(store, "text", String.valueOf(i).repeat(1000)));
+                assertThat(store.getSessionData(ids.get(i))).isNotNull();
+                assertThat(store.decodedSessionBytes()).isBetween(1L, bound);
+            }
+            assertThat(store.decodedSessionCount()).isLessThan(ids.size());
+            for (String id : ids) {
+                store.deleteSessionData(id);
+            }
+            assertThat(store.decodedSessionBytes()).isZero();
+            assertThat(store.decodedSessionCount()).isZero();
+
+            String huge = create(store, "text", "x".repeat((int) (bound / 16)));
+            assertThat((String) store.getSessionData(huge).attribute("text")).hasSize((int) (bound / 16));
+            assertThat(store.decodedSessionCount()).isZero();
+        }
+    }
+
+    @Test
     void concurrentRequestsThroughTwoProcessesStillMergeEveryAttribute() throws Exception {
         int threads = 8;
         int rounds = 200;

@@ -49,7 +49,8 @@ import org.springframework.session.SessionRepository;
 @OutputTimeUnit(TimeUnit.NANOSECONDS)
 @Warmup(iterations = 4, time = 2)
 @Measurement(iterations = 5, time = 2)
-@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g"})
+// AlwaysPreTouch: first touches of the heap would otherwise show up as page faults in the first iterations
+@Fork(value = 1, jvmArgsAppend = {"-Xms1g", "-Xmx1g", "-XX:+AlwaysPreTouch"})
 public class SessionRepositoryBenchmark {
     @Param({"200"})
     int sessionCount;
