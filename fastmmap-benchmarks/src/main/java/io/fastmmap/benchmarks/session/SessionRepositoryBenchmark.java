@@ -4,6 +4,8 @@ import io.fastmmap.benchmarks.Workload;
 import io.fastmmap.session.SessionStore;
 import io.fastmmap.session.SessionStoreConfig;
 import io.fastmmap.spring.session.FastMmapSessionRepository;
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -65,15 +68,38 @@ public class SessionRepositoryBenchmark {
     private String[] fastmmapIds;
     private String[] mapIds;
 
-    /** Which session the next cycle uses: one cursor per benchmark thread. */
+    /**
+     * Which session the next cycle uses (one cursor per benchmark thread), and the thread's CPU time: on a machine
+     * shared with other work the wall-clock score counts the time the thread waited for a core, while
+     * {@code cpuNanos / cycles} counts only the time it ran (JMH reports both counters summed over the measurement
+     * iterations).
+     */
     @State(Scope.Thread)
+    @AuxCounters(AuxCounters.Type.EVENTS)
     public static class Cursor {
-        int next;
+        private static final ThreadMXBean THREADS = ManagementFactory.getThreadMXBean();
+        public long cycles;
+        public long cpuNanos;
+        private int next;
+        private long startCpuNanos;
 
         int advance(int count) {
+            cycles++;
             int i = next;
             next = i + 1 == count ? 0 : i + 1;
             return i;
+        }
+
+        @Setup(Level.Iteration)
+        public void start() {
+            cycles = 0;
+            cpuNanos = 0;
+            startCpuNanos = THREADS.getCurrentThreadCpuTime();
+        }
+
+        @TearDown(Level.Iteration)
+        public void stop() {
+            cpuNanos = THREADS.getCurrentThreadCpuTime() - startCpuNanos;
         }
     }
 
