@@ -13,6 +13,8 @@ final class SessionChanges {
     private final byte[][] nameBytes;
     /** Serialized values; null removes the attribute. */
     private final byte[][] values;
+    /** The request's values where the merged record may hand them out as they are ({@link SessionRecord}). */
+    private final Object[] sharedValues;
     private final long lastAccessedMillis;
     private final long maxInactiveMillis;
     private final boolean principalChanged;
@@ -29,11 +31,16 @@ final class SessionChanges {
         this.names = new String[count];
         this.nameBytes = new byte[count][];
         this.values = new byte[count][];
+        this.sharedValues = new Object[count];
         int i = 0;
         for (Map.Entry<String, Object> e : changes.entrySet()) {
+            Object value = e.getValue();
             names[i] = e.getKey();
             nameBytes[i] = e.getKey().getBytes(StandardCharsets.UTF_8);
-            values[i] = e.getValue() == null ? null : serializer.serialize(e.getKey(), e.getValue());
+            values[i] = value == null ? null : serializer.serialize(e.getKey(), value);
+            if (SessionRecord.isShareable(value) && serializer.readsBackEqual(value)) {
+                sharedValues[i] = value;
+            }
             i++;
         }
         this.lastAccessedMillis = lastAccessedMillis;
@@ -66,6 +73,10 @@ final class SessionChanges {
 
     byte[] value(int index) {
         return values[index];
+    }
+
+    Object sharedValue(int index) {
+        return sharedValues[index];
     }
 
     /** @return the request's access time; the stored one only moves forward */

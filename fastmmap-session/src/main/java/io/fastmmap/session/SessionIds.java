@@ -1,5 +1,7 @@
 package io.fastmmap.session;
 
+import java.nio.charset.StandardCharsets;
+
 /**
  * Checks session ids before any store access. Ids are opaque tokens: Spring's UUIDs (36 characters), Catalyst's
  * 40 hex digits, Jetty's and Tomcat's base64url-ish ids all pass; anything else is refused, and an id is never
@@ -45,6 +47,29 @@ public final class SessionIds {
             }
         }
         return id;
+    }
+
+    /**
+     * Checks an id and returns its bytes in one pass (a key is made of them on every request).
+     *
+     * @param id a session id
+     * @return its ASCII bytes
+     * @throws InvalidSessionIdException as {@link #requireValid}
+     */
+    static byte[] requireValidAscii(String id) {
+        if (id != null && id.length() >= MIN_LENGTH && id.length() <= MAX_LENGTH) {
+            // Latin-1 keeps one byte per character; any character outside it becomes '?', which is not allowed.
+            byte[] bytes = id.getBytes(StandardCharsets.ISO_8859_1);
+            boolean valid = true;
+            for (byte b : bytes) {
+                valid &= b >= 0 && ALLOWED[b];
+            }
+            if (valid) {
+                return bytes;
+            }
+        }
+        requireValid(id); // throws, naming the problem
+        throw new IllegalStateException("session id " + id + " passed one check and failed the other");
     }
 
     /**

@@ -1,9 +1,20 @@
 package io.fastmmap.session;
 
 import io.fastmmap.FastMmapException;
+import java.math.BigDecimal;
+import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
 import java.util.Arrays;
 import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
 
 /**
  * One session as stored: times, principal and the attributes as serialized bytes. Everything a request can change
@@ -22,6 +33,11 @@ import java.util.Map;
 final class SessionRecord {
     private static final byte VERSION = 1;
     private static final int FIXED_BYTES = 1 + 3 * 8 + 4 + 4;
+    /** Attribute values of these exact classes are immutable, so every request may be handed the same one. */
+    private static final Set<Class<?>> SHAREABLE_TYPES = Set.of(String.class, Boolean.class, Character.class,
+            Byte.class, Short.class, Integer.class, Long.class, Float.class, Double.class, BigInteger.class,
+            BigDecimal.class, UUID.class, Instant.class, Duration.class, LocalDate.class, LocalTime.class,
+            LocalDateTime.class, OffsetDateTime.class, ZonedDateTime.class);
 
     private final byte[] bytes;
     final long createdMillis;
@@ -33,16 +49,18 @@ final class SessionRecord {
     private final int[] entryOffsets;
     private final int[] valueOffsets;
     /**
-     * Attribute values the store deserialized once and may hand out again, because they are immutable: null where
-     * not deserialized yet or mutable. Filled lazily from several threads: a racy write is harmless, since every
-     * writer stores an equal immutable value (with final fields) derived from the same bytes, like String's hash.
+     * Attribute values the store may hand out for these bytes, because they are immutable and equal to what
+     * deserializing the bytes gives: null where not known yet or mutable. Carried over from the record a merge
+     * started from for the entries it copied, and from the request for values the serializer reads back equal;
+     * otherwise filled lazily from several threads: a racy write is harmless, since every writer stores an equal
+     * immutable value (with final fields) derived from the same bytes, like String's hash.
      */
     private final Object[] sharedValues;
     /** The whole session as handed out, once every value turned out immutable (same lazy, racy fill). */
     private SessionData sharedData;
 
     private SessionRecord(byte[] bytes, long createdMillis, long lastAccessedMillis, long maxInactiveMillis,
-            String principalName, String[] names, int[] entryOffsets, int[] valueOffsets) {
+            String principalName, String[] names, int[] entryOffsets, int[] valueOffsets, Object[] sharedValues) {
         this.bytes = bytes;
         this.createdMillis = createdMillis;
         this.lastAccessedMillis = lastAccessedMillis;
@@ -51,7 +69,12 @@ final class SessionRecord {
         this.names = names;
         this.entryOffsets = entryOffsets;
         this.valueOffsets = valueOffsets;
-        this.sharedValues = new Object[names.length];
+        this.sharedValues = sharedValues;
+    }
+
+    /** @return true when {@code value} is of a class whose instances every request may share */
+    static boolean isShareable(Object value) {
+        return value != null && SHAREABLE_TYPES.contains(value.getClass());
     }
 
     /**
@@ -66,7 +89,7 @@ final class SessionRecord {
         }
         Writer out = new Writer(createdMillis, lastAccessedMillis, maxInactiveMillis, principalName, size,
                 attributes.size());
-        attributes.forEach((name, value) -> out.putEntry(name, utf8(name), value));
+        attributes.forEach((name, value) -> out.putEntry(name, utf8(name), value, null));
         return out.finish();
     }
 
@@ -154,12 +177,13 @@ final class SessionRecord {
             if (change < 0) {
                 out.copyEntry(this, i);
             } else if (changes.value(change) != null) {
-                out.putEntry(names[i], changes.nameBytes(change), changes.value(change));
+                out.putEntry(names[i], changes.nameBytes(change), changes.value(change),
+                        changes.sharedValue(change));
             }
         }
         for (int j = 0; j < changes.count(); j++) {
             if (changes.value(j) != null && indexOf(changes.name(j)) < 0) {
-                out.putEntry(changes.name(j), changes.nameBytes(j), changes.value(j));
+                out.putEntry(changes.name(j), changes.nameBytes(j), changes.value(j), changes.sharedValue(j));
             }
         }
         return out.finish();
@@ -204,7 +228,7 @@ final class SessionRecord {
         }
         entryOffsets[count] = bytes.length;
         return new SessionRecord(bytes, created, lastAccessed, maxInactive, principal, names, entryOffsets,
-                valueOffsets);
+                valueOffsets, new Object[count]);
     }
 
     private static long entrySize(byte[] name, byte[] value) {
@@ -225,6 +249,7 @@ final class SessionRecord {
         private final String[] names;
         private final int[] entryOffsets;
         private final int[] valueOffsets;
+        private final Object[] sharedValues;
         private int position;
         private int entry;
 
@@ -244,6 +269,7 @@ final class SessionRecord {
             this.names = new String[entryCount];
             this.entryOffsets = new int[entryCount + 1];
             this.valueOffsets = new int[entryCount];
+            this.sharedValues = new Object[entryCount];
             out[position++] = VERSION;
             putLong(createdMillis);
             putLong(lastAccessedMillis);
@@ -256,8 +282,9 @@ final class SessionRecord {
             putInt(entryCount);
         }
 
-        void putEntry(String name, byte[] nameBytes, byte[] value) {
+        void putEntry(String name, byte[] nameBytes, byte[] value, Object sharedValue) {
             names[entry] = name;
+            sharedValues[entry] = sharedValue;
             entryOffsets[entry] = position;
             putBytes(nameBytes);
             putInt(value.length);
@@ -270,6 +297,7 @@ final class SessionRecord {
             int start = from.entryOffsets[index];
             int length = from.entryOffsets[index + 1] - start;
             names[entry] = from.names[index];
+            sharedValues[entry] = from.sharedValues[index]; // same bytes, same value
             entryOffsets[entry] = position;
             valueOffsets[entry++] = position + from.valueOffsets[index] - start;
             System.arraycopy(from.bytes, start, out, position, length);
@@ -279,7 +307,7 @@ final class SessionRecord {
         SessionRecord finish() {
             entryOffsets[entry] = position;
             return new SessionRecord(out, createdMillis, lastAccessedMillis, maxInactiveMillis, principalName, names,
-                    entryOffsets, valueOffsets);
+                    entryOffsets, valueOffsets, sharedValues);
         }
 
         private void putBytes(byte[] bytes) {

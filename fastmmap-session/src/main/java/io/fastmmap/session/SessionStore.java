@@ -6,27 +6,18 @@ import io.fastmmap.ValueTooLargeException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.System.Logger.Level;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.LocalTime;
-import java.time.OffsetDateTime;
-import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.UUID;
 import java.util.function.UnaryOperator;
 
 /**
@@ -60,12 +51,6 @@ public final class SessionStore implements AutoCloseable {
     private static final byte[] INDEX_PREFIX = "p:".getBytes(StandardCharsets.US_ASCII);
     /** Longer principal names are indexed under a digest so the key stays small. */
     private static final int MAX_PLAIN_PRINCIPAL_BYTES = 256;
-
-    /** Attribute values of these exact classes are immutable, so every request may be handed the same one. */
-    private static final Set<Class<?>> SHAREABLE_TYPES = Set.of(String.class, Boolean.class, Character.class,
-            Byte.class, Short.class, Integer.class, Long.class, Float.class, Double.class, BigInteger.class,
-            BigDecimal.class, UUID.class, Instant.class, Duration.class, LocalDate.class, LocalTime.class,
-            LocalDateTime.class, OffsetDateTime.class, ZonedDateTime.class);
 
     private final SessionStoreConfig config;
     private final FastMmap cache;
@@ -546,12 +531,7 @@ public final class SessionStore implements AutoCloseable {
     // ---- keys and records ----
 
     private static byte[] sessionKey(String id) {
-        SessionIds.requireValid(id);
-        byte[] key = Arrays.copyOf(SESSION_PREFIX, SESSION_PREFIX.length + id.length());
-        for (int i = 0; i < id.length(); i++) {
-            key[SESSION_PREFIX.length + i] = (byte) id.charAt(i); // valid ids are ASCII
-        }
-        return key;
+        return concat(SESSION_PREFIX, SessionIds.requireValidAscii(id));
     }
 
     private static byte[] indexKey(String principalName) {
@@ -646,7 +626,7 @@ public final class SessionStore implements AutoCloseable {
                     allShared = false;
                     continue;
                 }
-                if (value != null && SHAREABLE_TYPES.contains(value.getClass())) {
+                if (SessionRecord.isShareable(value)) {
                     record.shareValue(i, value);
                 } else {
                     allShared = false;

@@ -77,6 +77,22 @@ class DecodedSessionCacheTest {
     }
 
     @Test
+    void aSavedImmutableValueIsHandedOutItselfAndASavedListIsNot() {
+        try (SessionStore store = open()) {
+            String id = create(store, "start", 1);
+            String name = new String("grace".toCharArray());
+            List<String> cart = new ArrayList<>(List.of("pen"));
+            store.applyDelta(id, SessionDelta.builder().setAttribute("name", name).setAttribute("cart", cart).build());
+            cart.add("changed after the save");
+
+            SessionData data = store.getSessionData(id);
+            assertThat((Object) data.attribute("name")).isSameAs(name);
+            List<String> stored = data.attribute("cart");
+            assertThat(stored).containsExactly("pen").isNotSameAs(cart);
+        }
+    }
+
+    @Test
     void withTheCacheOffEveryReadDeserializesAgain() {
         try (SessionStore store = SessionStore.open(Stores.config(dir, clock).decodedCacheSize(0).build())) {
             String id = create(store, "name", "ada");

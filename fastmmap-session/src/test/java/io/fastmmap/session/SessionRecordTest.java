@@ -64,6 +64,12 @@ class SessionRecordTest {
             assertThat(r.maxInactiveMillis).isEqualTo(60_000);
             assertThat(r.principalName).isEqualTo("bob");
         }
+        // decoded values known for the old bytes stay known for the copied entries, and only for them
+        record.shareValue(0, "alpha");
+        record.shareValue(1, "beta");
+        SessionRecord again = record.merge(changes(SessionDelta.builder().setAttribute("b", "x").build(), 3000, -1));
+        assertThat(again.sharedValue(0)).isEqualTo("alpha");
+        assertThat(again.sharedValue(1)).isNull();
         // the same record written from scratch has the same bytes: the copied entries were copied whole
         Map<String, byte[]> expected = new LinkedHashMap<>(attributesOf(merged));
         assertThat(SessionRecord.of(1000, 3000, 60_000, "bob", expected).bytes()).isEqualTo(merged.bytes());

@@ -1,5 +1,6 @@
 package io.fastmmap.spring.session;
 
+import io.fastmmap.session.InvalidSessionIdException;
 import io.fastmmap.session.SessionData;
 import io.fastmmap.session.SessionDelta;
 import io.fastmmap.session.SessionIds;
@@ -139,10 +140,12 @@ public class FastMmapSessionRepository
     /** @return the session, or null when absent, expired, unreadable, or when the id is malformed */
     @Override
     public FastMmapSession findById(String id) {
-        if (!SessionIds.isValid(id)) {
+        SessionData data;
+        try {
+            data = store.getSessionData(id); // checks the id before touching the file
+        } catch (InvalidSessionIdException e) {
             return null;
         }
-        SessionData data = store.getSessionData(id);
         return data == null ? null : new FastMmapSession(toMapSession(id, data), false, data.principalName());
     }
 
