@@ -199,6 +199,53 @@ class FastMmapSessionRepositoryTest {
     }
 
     @Test
+    void aSessionUsedAfterItsSaveReadsAndWritesWhatItShould() {
+        var s = newSession(a);
+        s.setAttribute("a", "1");
+        s.setAttribute("gone", "x");
+        a.save(s);
+        var request = a.findById(s.getId());
+        request.setAttribute("b", "2");
+        request.removeAttribute("gone");
+        a.save(request);
+        assertThat((String) request.getAttribute("b")).isEqualTo("2");
+        assertThat(request.getAttributeNames()).containsExactlyInAnyOrder("a", "b");
+
+        b.findById(s.getId()).setAttribute("b", "from another request"); // not saved: changes nothing
+        var other = b.findById(s.getId());
+        other.setAttribute("b", "3");
+        b.save(other);
+        a.save(request); // saved again, unchanged since: must not write its old "b" over the newer one
+        request.setAttribute("c", "4");
+        a.save(request); // only "c" is new
+        var after = b.findById(s.getId());
+        assertThat(after.getAttributeNames()).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat((String) after.getAttribute("b")).isEqualTo("3");
+        assertThat((String) after.getAttribute("c")).isEqualTo("4");
+        assertThat((String) request.getAttribute("a")).isEqualTo("1");
+        assertThat((String) request.getAttribute("gone")).isNull();
+    }
+
+    @Test
+    void alwaysWritesARemovalOnceAndTheRestEveryTime() {
+        b.setSaveMode(SaveMode.ALWAYS);
+        var s = newSession(b);
+        s.setAttribute("keep", "1");
+        s.setAttribute("drop", "1");
+        b.save(s);
+        s.removeAttribute("drop");
+        b.save(s);
+        var other = a.findById(s.getId());
+        other.setAttribute("drop", "back");
+        other.setAttribute("keep", "2");
+        a.save(other);
+        b.save(s); // rewrites "keep" (stale), but does not remove "drop" again
+        var after = a.findById(s.getId());
+        assertThat((String) after.getAttribute("keep")).isEqualTo("1");
+        assertThat((String) after.getAttribute("drop")).isEqualTo("back");
+    }
+
+    @Test
     void alwaysRewritesEveryAttribute() {
         var s = newSession(a);
         s.setAttribute("a", "0");
