@@ -49,11 +49,12 @@ final class SessionRecord {
     private final int[] entryOffsets;
     private final int[] valueOffsets;
     /**
-     * Attribute values the store may hand out for these bytes, because they are immutable and equal to what
-     * deserializing the bytes gives: null where not known yet or mutable. Carried over from the record a merge
-     * started from for the entries it copied, and from the request for values the serializer reads back equal;
-     * otherwise filled lazily from several threads: a racy write is harmless, since every writer stores an equal
-     * immutable value (with final fields) derived from the same bytes, like String's hash.
+     * What deserializing each attribute's bytes gives, where requests may be handed it without deserializing: an
+     * immutable value itself, or a {@link Tree} to copy; null where not known yet or neither. Carried over from the
+     * record a merge started from for the entries it copied, and from the request for values the serializer reads
+     * back equal; otherwise filled lazily from several threads: a racy write is harmless, since every writer stores
+     * an equal value derived from the same bytes (like String's hash), and each is immutable with final fields or
+     * held through one ({@link Tree}), so a racy read sees it whole.
      */
     private final Object[] sharedValues;
     /** The whole session as handed out, once every value turned out immutable (same lazy, racy fill). */
@@ -119,12 +120,27 @@ final class SessionRecord {
         return Arrays.copyOfRange(bytes, valueOffsets[index], entryOffsets[index + 1]);
     }
 
-    Object sharedValue(int index) {
-        return sharedValues[index];
+    /** @return a value for the attribute that the caller may own, without deserializing; null when not known */
+    Object knownValue(int index) {
+        Object known = sharedValues[index];
+        return known instanceof Tree tree ? PlainTrees.copy(tree.value()) : known;
     }
 
-    void shareValue(int index, Object immutableValue) {
-        sharedValues[index] = immutableValue;
+    /**
+     * Remembers what deserializing the attribute's bytes gave, for the next request that finds these bytes.
+     *
+     * @param value the caller's value, which it may go on to change: a tree is kept as a copy
+     * @return true when the value itself may be handed to other requests too (it is immutable)
+     */
+    boolean remember(int index, Object value) {
+        if (isShareable(value)) {
+            sharedValues[index] = value;
+            return true;
+        }
+        if (PlainTrees.isTree(value)) {
+            sharedValues[index] = new Tree(PlainTrees.copy(value));
+        }
+        return false;
     }
 
     SessionData sharedData() {
@@ -237,6 +253,10 @@ final class SessionRecord {
 
     private static byte[] utf8(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    /** A list or map ({@link PlainTrees}) kept only to be copied, never handed out itself. */
+    private record Tree(Object value) {
     }
 
     /** Fills a new record's bytes and index in one pass; the caller has counted its size and entries. */

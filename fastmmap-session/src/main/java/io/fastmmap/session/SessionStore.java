@@ -599,9 +599,9 @@ public final class SessionStore implements AutoCloseable {
     }
 
     /**
-     * Deserializes a record's attributes, reusing the immutable values (and, when all are, the whole session) an
-     * earlier request got from the same record. Mutable values (lists, maps, Java objects) are deserialized anew for
-     * every request, so no two requests ever share an object one of them could change.
+     * Deserializes a record's attributes, reusing what an earlier request got from the same record: immutable values
+     * (and, when all are, the whole session) as they are, lists and maps of them as copies. Other values (Java
+     * objects) are deserialized anew for every request: no two requests ever share an object one could change.
      *
      * @param lenient leave out attributes that cannot be read (for expired sessions) instead of failing
      */
@@ -613,7 +613,8 @@ public final class SessionStore implements AutoCloseable {
         Map<String, Object> attributes = new LinkedHashMap<>(Math.max(4, record.attributeCount() * 2));
         boolean allShared = true;
         for (int i = 0; i < record.attributeCount(); i++) {
-            Object value = record.sharedValue(i);
+            Object value = record.knownValue(i);
+            boolean shareable = SessionRecord.isShareable(value);
             if (value == null) {
                 try {
                     value = serializer.deserialize(record.name(i), record.value(i));
@@ -626,12 +627,9 @@ public final class SessionStore implements AutoCloseable {
                     allShared = false;
                     continue;
                 }
-                if (SessionRecord.isShareable(value)) {
-                    record.shareValue(i, value);
-                } else {
-                    allShared = false;
-                }
+                shareable = value != null && record.remember(i, value);
             }
+            allShared &= shareable;
             attributes.put(record.name(i), value);
         }
         SessionData data = dataOf(record, attributes);

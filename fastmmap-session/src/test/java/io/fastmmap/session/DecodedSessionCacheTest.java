@@ -69,8 +69,10 @@ class DecodedSessionCacheTest {
 
             assertThat((Object) second.attribute("name")).isSameAs(first.attribute("name"));
             List<String> firstCart = first.attribute("cart");
-            assertThat((Object) second.attribute("cart")).isNotSameAs(firstCart);
+            List<String> secondCart = second.attribute("cart");
+            assertThat(secondCart).isNotSameAs(firstCart);
             firstCart.add("lamp"); // what a request may do to its own copy before setting it again
+            secondCart.add("lamp"); // the second got a copy of what the first deserialized: its own too
             List<String> cart = store.getSessionData(id).attribute("cart");
             assertThat(cart).containsExactly("book");
         }

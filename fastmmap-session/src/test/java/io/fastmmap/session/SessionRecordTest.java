@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** {@link SessionRecord}: a merge copies untouched attributes as they are and writes a record that decodes back. */
+@SuppressWarnings("unchecked")
 class SessionRecordTest {
     private static byte[] bytes(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
@@ -65,11 +68,11 @@ class SessionRecordTest {
             assertThat(r.principalName).isEqualTo("bob");
         }
         // decoded values known for the old bytes stay known for the copied entries, and only for them
-        record.shareValue(0, "alpha");
-        record.shareValue(1, "beta");
+        assertThat(record.remember(0, "alpha")).isTrue();
+        assertThat(record.remember(1, "beta")).isTrue();
         SessionRecord again = record.merge(changes(SessionDelta.builder().setAttribute("b", "x").build(), 3000, -1));
-        assertThat(again.sharedValue(0)).isEqualTo("alpha");
-        assertThat(again.sharedValue(1)).isNull();
+        assertThat(again.knownValue(0)).isEqualTo("alpha");
+        assertThat(again.knownValue(1)).isNull();
         // the same record written from scratch has the same bytes: the copied entries were copied whole
         Map<String, byte[]> expected = new LinkedHashMap<>(attributesOf(merged));
         assertThat(SessionRecord.of(1000, 3000, 60_000, "bob", expected).bytes()).isEqualTo(merged.bytes());
@@ -83,6 +86,31 @@ class SessionRecordTest {
         assertThat(merged.maxInactiveMillis).isEqualTo(30_000);
         assertThat(merged.principalName).isNull();
         assertThat(attributesOf(merged).get("a")).isEqualTo(bytes("x"));
+    }
+
+    @Test
+    void listsAndMapsAreRememberedAsCopiesAndHandedOutAsCopies() {
+        SessionRecord record = SessionRecord.of(1, 2, 3, null, Map.of("cart", bytes("[]"), "java", bytes("x")));
+        List<Object> inner = new ArrayList<>(List.of("pen"));
+        Map<String, Object> cart = new LinkedHashMap<>();
+        cart.put("items", new ArrayList<>(List.of(inner, 2)));
+        assertThat(record.remember(0, cart)).as("mutable: not to be shared").isFalse();
+        inner.add("changed by the request that deserialized it");
+
+        Object first = record.knownValue(0);
+        Object second = record.knownValue(0);
+        Map<String, Object> expected = Map.of("items", List.of(List.of("pen"), 2));
+        assertThat(first).isEqualTo(expected).isInstanceOf(LinkedHashMap.class).isNotSameAs(second);
+        ((List<Object>) ((List<Object>) ((Map<String, Object>) first).get("items")).get(0)).add("mine");
+        assertThat(second).isEqualTo(expected);
+        assertThat(record.knownValue(0)).isEqualTo(expected);
+
+        // anything else mutable (a Java-serialized object, a list that contains itself) is not remembered
+        List<Object> loop = new ArrayList<>();
+        loop.add(loop);
+        assertThat(record.remember(1, loop)).isFalse();
+        assertThat(record.remember(1, new StringBuilder("x"))).isFalse();
+        assertThat(record.knownValue(1)).isNull();
     }
 
     @Test
