@@ -212,7 +212,7 @@ final class SessionRecord {
      * @throws CorruptSessionException when the bytes are not a record this version wrote
      */
     static SessionRecord decode(byte[] bytes, String key) {
-        Reader in = new Reader(bytes, key);
+        RecordReader in = new RecordReader(bytes, key);
         byte version = in.version();
         if (version != VERSION) {
             throw new CorruptSessionException("entry " + key + " has record version " + version + ", expected "
@@ -345,76 +345,6 @@ final class SessionRecord {
         private void putLong(long value) {
             for (int shift = 56; shift >= 0; shift -= 8) {
                 out[position++] = (byte) (value >>> shift);
-            }
-        }
-    }
-
-    /** Reads a record's fields, checking each length against what is left. */
-    private static final class Reader {
-        private final byte[] in;
-        private final String key;
-        private int position;
-
-        Reader(byte[] in, String key) {
-            this.in = in;
-            this.key = key;
-        }
-
-        int position() {
-            return position;
-        }
-
-        int remaining() {
-            return in.length - position;
-        }
-
-        byte version() {
-            require(1);
-            return in[position++];
-        }
-
-        long getLong() {
-            return ((long) getInt() << 32) | (getInt() & 0xFFFF_FFFFL);
-        }
-
-        int getInt() {
-            require(4);
-            int value = 0;
-            for (int i = 0; i < 4; i++) {
-                value = (value << 8) | (in[position++] & 0xFF);
-            }
-            return value;
-        }
-
-        /** @return a field's length, checked against the bytes left; -1 only when {@code nullable} */
-        int length(boolean nullable) {
-            int length = getInt();
-            if (length == -1 && nullable) {
-                return -1;
-            }
-            if (length == -1) {
-                throw new CorruptSessionException("entry " + key + " has a missing attribute name or value");
-            }
-            if (length < 0 || length > remaining()) {
-                throw new CorruptSessionException("entry " + key + " has a field of " + length + " bytes with "
-                        + remaining() + " bytes left");
-            }
-            return length;
-        }
-
-        String string(int length) {
-            String s = new String(in, position, length, StandardCharsets.UTF_8);
-            position += length;
-            return s;
-        }
-
-        void skip(int length) {
-            position += length;
-        }
-
-        private void require(int count) {
-            if (remaining() < count) {
-                throw new CorruptSessionException("entry " + key + " ends early (" + in.length + " bytes)");
             }
         }
     }
