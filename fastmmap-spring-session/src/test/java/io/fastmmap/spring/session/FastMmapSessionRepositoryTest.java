@@ -77,6 +77,16 @@ class FastMmapSessionRepositoryTest {
         return s;
     }
 
+    /** @return a new session with these string attributes, saved through {@code repo} */
+    private FastMmapSessionRepository.FastMmapSession saved(FastMmapSessionRepository repo, String... namesAndValues) {
+        var s = newSession(repo);
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            s.setAttribute(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        repo.save(s);
+        return s;
+    }
+
     private static SecurityContext securityContext(String user) {
         User principal = new User(user, "secret", AuthorityUtils.createAuthorityList("ROLE_USER"));
         return new SecurityContextImpl(UsernamePasswordAuthenticationToken.authenticated(principal, null,
@@ -183,10 +193,7 @@ class FastMmapSessionRepositoryTest {
 
     @Test
     void onSetAttributeSavesOnlyChangedAttributesSoParallelRequestsBothSurvive() {
-        var s = newSession(a);
-        s.setAttribute("a", "0");
-        s.setAttribute("b", "0");
-        a.save(s);
+        var s = saved(a, "a", "0", "b", "0");
         var request1 = a.findById(s.getId());
         var request2 = b.findById(s.getId());
         request1.setAttribute("a", "1");
@@ -200,10 +207,7 @@ class FastMmapSessionRepositoryTest {
 
     @Test
     void aSessionUsedAfterItsSaveReadsAndWritesWhatItShould() {
-        var s = newSession(a);
-        s.setAttribute("a", "1");
-        s.setAttribute("gone", "x");
-        a.save(s);
+        var s = saved(a, "a", "1", "gone", "x");
         var request = a.findById(s.getId());
         request.setAttribute("b", "2");
         request.removeAttribute("gone");
@@ -229,10 +233,7 @@ class FastMmapSessionRepositoryTest {
     @Test
     void alwaysWritesARemovalOnceAndTheRestEveryTime() {
         b.setSaveMode(SaveMode.ALWAYS);
-        var s = newSession(b);
-        s.setAttribute("keep", "1");
-        s.setAttribute("drop", "1");
-        b.save(s);
+        var s = saved(b, "keep", "1", "drop", "1");
         s.removeAttribute("drop");
         b.save(s);
         var other = a.findById(s.getId());
@@ -247,10 +248,7 @@ class FastMmapSessionRepositoryTest {
 
     @Test
     void alwaysRewritesEveryAttribute() {
-        var s = newSession(a);
-        s.setAttribute("a", "0");
-        s.setAttribute("b", "0");
-        a.save(s);
+        var s = saved(a, "a", "0", "b", "0");
         b.setSaveMode(SaveMode.ALWAYS);
         var request1 = a.findById(s.getId());
         var request2 = b.findById(s.getId());
