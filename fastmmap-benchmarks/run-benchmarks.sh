@@ -12,6 +12,9 @@
 #   syscalls   SyscallDriver under strace -f -c, perf stat and strace -p, 1M and 10M gets, both JDKs: ~2 min
 #   codec      SessionCodecBenchmark (W2's session map: Jackson vs Codec.plainDataMap(), encode and decode;
 #              -prof gc) on both JDKs: ~2 minutes per JDK
+#   session    SessionRepositoryBenchmark (findById + one attribute + save, fastmmap's Spring Session repository
+#              vs MapSessionRepository, 200 sessions round-robin; -prof gc, CPU time per cycle) on both JDKs:
+#              ~2 minutes per JDK
 #   summary    Markdown tables from the JSON results
 #
 # Results go to fastmmap-benchmarks/target/results/. Extra JMH options: JMH_OPTS="-f 1 -i 3" (appended).
@@ -140,6 +143,14 @@ codec() {
   done
 }
 
+session() {
+  for v in 25 17; do
+    $(java_of $v) -jar "$jar" 'io.fastmmap.benchmarks.session.SessionRepositoryBenchmark' -prof gc \
+      -jvmArgsAppend "-Xms1g -Xmx1g -XX:+AlwaysPreTouch" \
+      -rf json -rff "$out/session-jdk$v.json" ${JMH_OPTS:-} 2>&1 | tee "$out/session-jdk$v.txt"
+  done
+}
+
 summary() {
   local files=()
   for f in "$out"/cache-jdk25.json "$out"/cache-jdk17.json "$out"/breakdown-jdk25.json "$out"/breakdown-jdk17.json; do
@@ -180,8 +191,8 @@ machine
 for step in "${steps[@]}"; do
   case $step in
     build) ;;
-    cache | breakdown | profile | syscalls | codec | summary) "$step" ;;
-    *) echo "unknown step: $step (build cache breakdown profile syscalls codec summary)" >&2; exit 2 ;;
+    cache | breakdown | profile | syscalls | codec | session | summary) "$step" ;;
+    *) echo "unknown step: $step (build cache breakdown profile syscalls codec session summary)" >&2; exit 2 ;;
   esac
 done
 [[ " ${steps[*]} " == *" summary "* ]] || summary

@@ -20,4 +20,17 @@ public interface AttributeSerializer {
      * @throws SessionSerializationException when the bytes cannot be read back, saying why
      */
     Object deserialize(String name, byte[] bytes);
+
+    /**
+     * Lets the store skip deserializing a value it has just serialized: when this returns true for an immutable value
+     * (a String, a boxed number, a {@code java.time} value), the store hands that very value to the next request that
+     * finds the session unchanged, instead of deserializing its bytes.
+     *
+     * @param value a non-null value
+     * @return true only when {@link #deserialize} of {@link #serialize}'s bytes always gives a value of the same class,
+     *     equal to {@code value}; false (the default) when unsure
+     */
+    default boolean readsBackEqual(Object value) {
+        return false;
+    }
 }

@@ -174,6 +174,13 @@ public final class DefaultAttributeSerializer implements AttributeSerializer {
         }
     }
 
+    /** Strings, booleans, ints and longs: JSON (and the L tag for longs) gives back the same class and value. */
+    @Override
+    public boolean readsBackEqual(Object value) {
+        Class<?> type = value.getClass();
+        return type == String.class || type == Integer.class || type == Long.class || type == Boolean.class;
+    }
+
     private Object readJava(String name, byte[] bytes) throws IOException {
         if (javaFilter == null) {
             throw new SessionSerializationException("session attribute \"" + name + "\" was stored with Java"

@@ -25,7 +25,7 @@ public final class SessionDelta {
     private final Instant createdAt;
 
     private SessionDelta(Builder b) {
-        this.changes = Collections.unmodifiableMap(new LinkedHashMap<>(b.changes));
+        this.changes = Collections.unmodifiableMap(b.changes);
         this.lastAccessedAt = b.lastAccessedAt;
         this.maxInactiveInterval = b.maxInactiveInterval;
         this.principalChanged = b.principalChanged;
@@ -75,7 +75,9 @@ public final class SessionDelta {
 
     /** Collects one request's changes. */
     public static final class Builder {
-        private final Map<String, Object> changes = new LinkedHashMap<>();
+        private Map<String, Object> changes = new LinkedHashMap<>();
+        /** Set once a delta took over {@link #changes}: a further change copies them first (one map per save). */
+        private boolean changesShared;
         private Instant lastAccessedAt;
         private Duration maxInactiveInterval;
         private boolean principalChanged;
@@ -91,7 +93,12 @@ public final class SessionDelta {
          * @return this builder
          */
         public Builder setAttribute(String name, Object value) {
-            changes.put(Objects.requireNonNull(name, "name"), value);
+            Objects.requireNonNull(name, "name");
+            if (changesShared) {
+                changes = new LinkedHashMap<>(changes);
+                changesShared = false;
+            }
+            changes.put(name, value);
             return this;
         }
 
@@ -147,6 +154,7 @@ public final class SessionDelta {
 
         /** @return the delta */
         public SessionDelta build() {
+            changesShared = true;
             return new SessionDelta(this);
         }
     }

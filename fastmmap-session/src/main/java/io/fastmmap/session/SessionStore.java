@@ -56,6 +56,7 @@ public final class SessionStore implements AutoCloseable {
     private final FastMmap cache;
     private final AttributeSerializer serializer;
     private final EvictionMonitor evictions;
+    private final DecodedSessions decoded;
     private volatile boolean warnedAboutLimit;
 
     private SessionStore(SessionStoreConfig config, FastMmap cache) {
@@ -63,6 +64,7 @@ public final class SessionStore implements AutoCloseable {
         this.cache = cache;
         this.serializer = config.serializer();
         this.evictions = new EvictionMonitor(cache, config);
+        this.decoded = new DecodedSessions(config.decodedCacheSize(), config.decodedCacheBytes());
     }
 
     /**
@@ -114,7 +116,7 @@ public final class SessionStore implements AutoCloseable {
     public SessionData getSessionData(String id) {
         byte[] bytes = cache.get(sessionKey(id));
         SessionRecord record = decodeLive(bytes, id, clockMillis());
-        return record == null ? null : toData(id, record);
+        return record == null ? null : toData(id, record, false);
     }
 
     /**
@@ -128,7 +130,7 @@ public final class SessionStore implements AutoCloseable {
     public void storeSessionData(String id, SessionData data) {
         byte[] key = sessionKey(id);
         SessionRecord record = toRecord(data);
-        byte[] bytes = record.encode();
+        byte[] bytes = record.bytes();
         if (record.principalName != null) {
             indexAdd(record.principalName, id);
         }
@@ -138,6 +140,7 @@ public final class SessionStore implements AutoCloseable {
             old[0] = previous == null ? null : previous.principalName;
             return bytes;
         }, bytes.length);
+        decoded.put(id, record);
         if (old[0] != null && !old[0].equals(record.principalName)) {
             indexRemove(old[0], id);
         }
@@ -151,6 +154,7 @@ public final class SessionStore implements AutoCloseable {
      */
     public boolean deleteSessionData(String id) {
         byte[] old = cache.getAndRemove(sessionKey(id));
+        decoded.remove(id);
         SessionRecord record = decodeQuietly(old, id);
         if (record != null && record.principalName != null) {
             indexRemove(record.principalName, id);
@@ -175,14 +179,14 @@ public final class SessionStore implements AutoCloseable {
         write(id, key, current -> {
             SessionRecord previous = decodeLive(current, id, now);
             principals[0] = previous == null ? null : previous.principalName;
-            SessionData next = update.apply(previous == null ? null : toData(id, previous));
+            SessionData next = update.apply(previous == null ? null : toData(id, previous, false));
             result[0] = next;
             if (next == null) {
                 return null;
             }
             SessionRecord record = toRecord(next);
             principals[1] = record.principalName;
-            return record.encode();
+            return record.bytes();
         }, -1);
         reindex(id, principals[0], principals[1]);
         return result[0];
@@ -201,31 +205,52 @@ public final class SessionStore implements AutoCloseable {
      */
     public boolean applyDelta(String id, SessionDelta delta) {
         byte[] key = sessionKey(id);
-        Map<String, byte[]> changes = serializeChanges(delta);
         long now = clockMillis();
+        SessionChanges changes = changes(delta, now);
         if (delta.principalChanged() && delta.principalName() != null) {
             indexAdd(delta.principalName(), id);
         }
-        String[] principals = new String[2];
-        boolean[] exists = new boolean[1];
-        write(id, key, current -> {
-            SessionRecord record = decodeLive(current, id, now);
+        Merge merge = new Merge(id, delta.createdAt(), changes, now);
+        write(id, key, merge, -1);
+        if (merge.merged == null) {
+            return false;
+        }
+        // The next request of this session most likely finds exactly these bytes: it need not decode them.
+        decoded.put(id, merge.merged);
+        reindex(id, merge.principalBefore, merge.merged.principalName);
+        return true;
+    }
+
+    /** applyDelta's update under the page lock; what it saw is kept for the index update after the lock. */
+    private final class Merge implements UnaryOperator<byte[]> {
+        private final String id;
+        private final Instant createdAt;
+        private final SessionChanges changes;
+        private final long nowMillis;
+        SessionRecord merged;
+        String principalBefore;
+
+        Merge(String id, Instant createdAt, SessionChanges changes, long nowMillis) {
+            this.id = id;
+            this.createdAt = createdAt;
+            this.changes = changes;
+            this.nowMillis = nowMillis;
+        }
+
+        @Override
+        public byte[] apply(byte[] current) {
+            merged = null;
+            SessionRecord record = decodeLive(current, id, nowMillis);
             if (record == null) {
-                if (delta.createdAt() == null) {
+                if (createdAt == null) {
                     return current;
                 }
-                record = newRecord(delta.createdAt(), now);
+                record = newRecord(createdAt, nowMillis);
             }
-            principals[0] = record.principalName;
-            merge(record, delta, changes, now);
-            principals[1] = record.principalName;
-            exists[0] = true;
-            return record.encode();
-        }, -1);
-        if (exists[0]) {
-            reindex(id, principals[0], principals[1]);
+            principalBefore = record.principalName;
+            merged = record.merge(changes);
+            return merged.bytes();
         }
-        return exists[0];
     }
 
     /**
@@ -243,8 +268,8 @@ public final class SessionStore implements AutoCloseable {
     public boolean changeSessionId(String oldId, String newId, SessionDelta delta) {
         byte[] oldKey = sessionKey(oldId);
         byte[] newKey = sessionKey(newId);
-        Map<String, byte[]> changes = serializeChanges(delta);
         long now = clockMillis();
+        SessionChanges changes = changes(delta, now);
         byte[] snapshot = cache.get(oldKey);
         SessionRecord record = decodeLive(snapshot, oldId, now);
         if (record == null) {
@@ -254,11 +279,12 @@ public final class SessionStore implements AutoCloseable {
             record = newRecord(delta.createdAt(), now);
         }
         String oldPrincipal = record.principalName;
-        merge(record, delta, changes, now);
-        if (record.principalName != null) {
-            indexAdd(record.principalName, newId);
+        SessionRecord movedRecord = record.merge(changes);
+        String movedPrincipal = movedRecord.principalName;
+        if (movedPrincipal != null) {
+            indexAdd(movedPrincipal, newId);
         }
-        byte[] moved = record.encode();
+        byte[] moved = movedRecord.bytes();
         boolean[] taken = new boolean[1];
         write(newId, newKey, current -> {
             taken[0] = current != null;
@@ -269,19 +295,19 @@ public final class SessionStore implements AutoCloseable {
                     + " the new id exists already; generate another id");
         }
         byte[] latest = cache.getAndRemove(oldKey);
+        decoded.remove(oldId);
         SessionRecord latestRecord = decodeLive(latest, oldId, now);
         if (latestRecord == null && snapshot != null) {
             // Deleted (logged out) while we copied it: the copy must not outlive it.
             cache.remove(newKey);
-            if (record.principalName != null) {
-                indexRemove(record.principalName, newId);
+            if (movedPrincipal != null) {
+                indexRemove(movedPrincipal, newId);
             }
             return false;
         }
         if (latestRecord != null && !Arrays.equals(latest, snapshot)) {
             // A concurrent request changed the old entry after our snapshot: carry its state over, with our delta.
-            merge(latestRecord, delta, changes, now);
-            byte[] merged = latestRecord.encode();
+            byte[] merged = latestRecord.merge(changes).bytes();
             write(newId, newKey, current -> current == null ? null : merged, merged.length);
             oldPrincipal = latestRecord.principalName;
         }
@@ -327,11 +353,12 @@ public final class SessionStore implements AutoCloseable {
                 corrupt[0] = record == null;
                 return null;
             });
+            decoded.remove(id);
             if (gone[0] != null) {
                 if (gone[0].principalName != null) {
                     indexRemove(gone[0].principalName, id);
                 }
-                removed.add(new ExpiredSession(id, toDataLenient(id, gone[0])));
+                removed.add(new ExpiredSession(id, toData(id, gone[0], true)));
             } else if (corrupt[0]) {
                 LOG.log(Level.WARNING, "removed unreadable session entry " + id + " from " + config.file());
             }
@@ -360,7 +387,7 @@ public final class SessionStore implements AutoCloseable {
             if (record == null || !principalName.equals(record.principalName)) {
                 stale.add(id);
             } else {
-                found.put(id, toData(id, record));
+                found.put(id, toData(id, record, false));
             }
         }
         if (!stale.isEmpty()) {
@@ -385,6 +412,16 @@ public final class SessionStore implements AutoCloseable {
         return cache.maxValueByteCount(sessionKey(id).length);
     }
 
+    /** @return how many sessions' decoded form this process holds now (for tests of the bound) */
+    int decodedSessionCount() {
+        return decoded.size();
+    }
+
+    /** @return the stored bytes of those sessions */
+    long decodedSessionBytes() {
+        return decoded.byteCount();
+    }
+
     /** @return the underlying file, for statistics and diagnostics */
     public FastMmap cache() {
         return cache;
@@ -403,35 +440,16 @@ public final class SessionStore implements AutoCloseable {
 
     // ---- merging ----
 
-    private Map<String, byte[]> serializeChanges(SessionDelta delta) {
-        Map<String, byte[]> changes = new LinkedHashMap<>();
-        for (Map.Entry<String, Object> e : delta.changes().entrySet()) {
-            changes.put(e.getKey(), e.getValue() == null ? null : serializer.serialize(e.getKey(), e.getValue()));
-        }
-        return changes;
+    /** Serializes the delta's values before any page lock is taken; the merge then only moves bytes. */
+    private SessionChanges changes(SessionDelta delta, long nowMillis) {
+        long accessed = delta.lastAccessedAt() == null ? nowMillis : delta.lastAccessedAt().toEpochMilli();
+        long maxInactive = delta.maxInactiveInterval() == null ? -1 : limit(delta.maxInactiveInterval()).toMillis();
+        return new SessionChanges(delta, serializer, accessed, maxInactive);
     }
 
     private SessionRecord newRecord(Instant createdAt, long nowMillis) {
-        return new SessionRecord(createdAt.toEpochMilli(), nowMillis, config.defaultMaxInactiveInterval().toMillis(),
+        return SessionRecord.of(createdAt.toEpochMilli(), nowMillis, config.defaultMaxInactiveInterval().toMillis(),
                 null, Map.of());
-    }
-
-    private void merge(SessionRecord record, SessionDelta delta, Map<String, byte[]> changes, long nowMillis) {
-        for (Map.Entry<String, byte[]> e : changes.entrySet()) {
-            if (e.getValue() == null) {
-                record.attributes.remove(e.getKey());
-            } else {
-                record.attributes.put(e.getKey(), e.getValue());
-            }
-        }
-        long accessed = delta.lastAccessedAt() == null ? nowMillis : delta.lastAccessedAt().toEpochMilli();
-        record.lastAccessedMillis = Math.max(record.lastAccessedMillis, accessed);
-        if (delta.maxInactiveInterval() != null) {
-            record.maxInactiveMillis = limit(delta.maxInactiveInterval()).toMillis();
-        }
-        if (delta.principalChanged()) {
-            record.principalName = delta.principalName();
-        }
     }
 
     private Duration limit(Duration interval) {
@@ -513,7 +531,7 @@ public final class SessionStore implements AutoCloseable {
     // ---- keys and records ----
 
     private static byte[] sessionKey(String id) {
-        return concat(SESSION_PREFIX, SessionIds.requireValid(id).getBytes(StandardCharsets.US_ASCII));
+        return concat(SESSION_PREFIX, SessionIds.requireValidAscii(id));
     }
 
     private static byte[] indexKey(String principalName) {
@@ -543,8 +561,18 @@ public final class SessionStore implements AutoCloseable {
         return config.clock().millis();
     }
 
+    /** Decodes through {@link DecodedSessions}: bytes this process decoded or wrote last are not decoded again. */
     private SessionRecord decodeLive(byte[] bytes, String id, long nowMillis) {
-        SessionRecord record = decodeQuietly(bytes, id);
+        if (bytes == null) {
+            return null;
+        }
+        SessionRecord record = decoded.find(id, bytes);
+        if (record == null) {
+            record = decodeQuietly(bytes, id);
+            if (record != null) {
+                decoded.put(id, record);
+            }
+        }
         return record == null || record.isExpired(nowMillis) ? null : record;
     }
 
@@ -566,28 +594,49 @@ public final class SessionStore implements AutoCloseable {
         for (Map.Entry<String, Object> e : data.attributes().entrySet()) {
             attributes.put(e.getKey(), serializer.serialize(e.getKey(), e.getValue()));
         }
-        return new SessionRecord(data.createdAt().toEpochMilli(), data.lastAccessedAt().toEpochMilli(),
+        return SessionRecord.of(data.createdAt().toEpochMilli(), data.lastAccessedAt().toEpochMilli(),
                 limit(data.maxInactiveInterval()).toMillis(), data.principalName(), attributes);
     }
 
-    private SessionData toData(String id, SessionRecord record) {
-        Map<String, Object> attributes = new LinkedHashMap<>();
-        for (Map.Entry<String, byte[]> e : record.attributes.entrySet()) {
-            attributes.put(e.getKey(), serializer.deserialize(e.getKey(), e.getValue()));
+    /**
+     * Deserializes a record's attributes, reusing what an earlier request got from the same record: immutable values
+     * (and, when all are, the whole session) as they are, lists and maps of them as copies. Other values (Java
+     * objects) are deserialized anew for every request: no two requests ever share an object one could change.
+     *
+     * @param lenient leave out attributes that cannot be read (for expired sessions) instead of failing
+     */
+    private SessionData toData(String id, SessionRecord record, boolean lenient) {
+        SessionData shared = record.sharedData();
+        if (shared != null) {
+            return shared;
         }
-        return dataOf(record, attributes);
-    }
-
-    private SessionData toDataLenient(String id, SessionRecord record) {
-        Map<String, Object> attributes = new LinkedHashMap<>();
-        for (Map.Entry<String, byte[]> e : record.attributes.entrySet()) {
-            try {
-                attributes.put(e.getKey(), serializer.deserialize(e.getKey(), e.getValue()));
-            } catch (RuntimeException ex) {
-                LOG.log(Level.DEBUG, "expired session " + id + ": attribute " + e.getKey() + " unreadable: " + ex);
+        Map<String, Object> attributes = new LinkedHashMap<>(Math.max(4, record.attributeCount() * 2));
+        boolean allShared = true;
+        for (int i = 0; i < record.attributeCount(); i++) {
+            Object value = record.knownValue(i);
+            boolean shareable = SessionRecord.isShareable(value);
+            if (value == null) {
+                try {
+                    value = serializer.deserialize(record.name(i), record.value(i));
+                } catch (RuntimeException e) {
+                    if (!lenient) {
+                        throw e;
+                    }
+                    LOG.log(Level.DEBUG, "expired session " + id + ": attribute " + record.name(i) + " unreadable: "
+                            + e);
+                    allShared = false;
+                    continue;
+                }
+                shareable = value != null && record.remember(i, value);
             }
+            allShared &= shareable;
+            attributes.put(record.name(i), value);
         }
-        return dataOf(record, attributes);
+        SessionData data = dataOf(record, attributes);
+        if (allShared) {
+            record.shareData(data);
+        }
+        return data;
     }
 
     private static SessionData dataOf(SessionRecord record, Map<String, Object> attributes) {

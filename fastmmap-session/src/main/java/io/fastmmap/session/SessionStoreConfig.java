@@ -30,6 +30,10 @@ public final class SessionStoreConfig {
     public static final long DEFAULT_CACHE_SIZE = 16L << 20;
     /** Default page size, which bounds one session: 64 KiB. */
     public static final int DEFAULT_PAGE_SIZE = 64 << 10;
+    /** Default number of sessions whose decoded form each process keeps: 4096. */
+    public static final int DEFAULT_DECODED_CACHE_SIZE = 4096;
+    /** Default bound on the stored bytes of the sessions whose decoded form each process keeps: 16 MiB. */
+    public static final long DEFAULT_DECODED_CACHE_BYTES = 16L << 20;
 
     private static final Set<String> KEYS = new TreeSet<>(Arrays.asList("app-name", "storage", "cache-size",
             "page-size", "recreate", "delete-on-close", "max-inactive-interval", "max-inactive-interval-limit",
@@ -50,6 +54,8 @@ public final class SessionStoreConfig {
     private final Duration evictionWarningInterval;
     private final Clock clock;
     private final AttributeSerializer serializer;
+    private final int decodedCacheSize;
+    private final long decodedCacheBytes;
 
     private SessionStoreConfig(Builder b) {
         this.appName = b.appName;
@@ -64,6 +70,8 @@ public final class SessionStoreConfig {
         this.evictionWarningInterval = b.evictionWarningInterval;
         this.clock = b.clock;
         this.serializer = b.serializer;
+        this.decodedCacheSize = b.decodedCacheSize;
+        this.decodedCacheBytes = b.decodedCacheBytes;
     }
 
     /**
@@ -246,12 +254,22 @@ public final class SessionStoreConfig {
         return serializer;
     }
 
+    /** @return how many sessions' decoded form this process keeps ({@link Builder#decodedCacheSize}) */
+    public int decodedCacheSize() {
+        return decodedCacheSize;
+    }
+
+    /** @return the bound on the stored bytes of those sessions ({@link Builder#decodedCacheBytes}) */
+    public long decodedCacheBytes() {
+        return decodedCacheBytes;
+    }
+
     @Override
     public String toString() {
         return "SessionStoreConfig[app=" + appName + ", file=" + file + ", cacheSize=" + cacheSizeBytes
                 + ", pageSize=" + pageSizeBytes + ", recreate=" + recreate + ", deleteOnClose=" + deleteOnClose
                 + ", maxInactive=" + defaultMaxInactiveInterval + ", limit=" + maxInactiveIntervalLimit
-                + ", serializer=" + serializer + "]";
+                + ", serializer=" + serializer + ", decodedCacheSize=" + decodedCacheSize + ", decodedCacheBytes=" + decodedCacheBytes + "]";
     }
 
     /** Collects settings; each setter checks its argument at once. */
@@ -268,6 +286,8 @@ public final class SessionStoreConfig {
         private Duration evictionWarningInterval = Duration.ofMinutes(5);
         private Clock clock = Clock.systemUTC();
         private AttributeSerializer serializer = DefaultAttributeSerializer.jsonOnly();
+        private int decodedCacheSize = DEFAULT_DECODED_CACHE_SIZE;
+        private long decodedCacheBytes = DEFAULT_DECODED_CACHE_BYTES;
         /**
          * fastmmap-core owns the rules for sizes: each size is handed to a FastMmap builder as it is set, so a bad
          * one fails at once with core's message. Its file is a placeholder: SessionStore.open builds the real cache.
@@ -398,6 +418,38 @@ public final class SessionStoreConfig {
          */
         public Builder serializer(AttributeSerializer serializer) {
             this.serializer = Objects.requireNonNull(serializer, "serializer");
+            return this;
+        }
+
+        /**
+         * How many sessions' last decoded form this process keeps, so that a request finding a session's bytes
+         * unchanged since this process last read or wrote them skips decoding them. Always checked against the
+         * file's current bytes, so sharing the file with other processes stays safe. Each entry holds one stored
+         * session (its bytes and attribute values that are immutable); {@link #decodedCacheBytes} bounds their size.
+         *
+         * @param count sessions kept at most; default {@value SessionStoreConfig#DEFAULT_DECODED_CACHE_SIZE}; 0
+         *     turns the cache off
+         * @return this builder
+         */
+        public Builder decodedCacheSize(int count) {
+            if (count < 0) {
+                throw new IllegalArgumentException("decodedCacheSize=" + count + "; it must be zero (off) or positive");
+            }
+            this.decodedCacheSize = count;
+            return this;
+        }
+
+        /**
+         * @param bytes bound on the stored bytes of the sessions {@link #decodedCacheSize} keeps (their decoded
+         *     values take about as much again); a session larger than a sixteenth of it is not kept. Default
+         *     {@value SessionStoreConfig#DEFAULT_DECODED_CACHE_BYTES}
+         * @return this builder
+         */
+        public Builder decodedCacheBytes(long bytes) {
+            if (bytes < 0) {
+                throw new IllegalArgumentException("decodedCacheBytes=" + bytes + "; it must be zero or positive");
+            }
+            this.decodedCacheBytes = bytes;
             return this;
         }
 

@@ -28,7 +28,8 @@ class SafetyTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"", "short", "../../../../etc/passwd-aaaaaaaa", "s:aaaaaaaaaaaaaaaaaaaa",
-        "aaaaaaaaaaaaaaaa\naaaa", "møøse-møøse-møøse-møøse", "aaaaaaaaaaaaaaaa aaaa"})
+        "aaaaaaaaaaaaaaaa\naaaa", "møøse-møøse-møøse-møøse", "aaaaaaaaaaaaaaaa aaaa", "aaaaaaaaaaaaaaaa\u0101aaaa",
+        "aaaaaaaaaaaaaaaa?aaaa"})
     void malformedIdsAreRefusedBeforeTheStoreIsTouched(String id) {
         SessionStore store = SessionStore.open(Stores.config(dir, clock).build());
         store.close(); // any access to the file would now fail with CacheClosedException instead

@@ -47,6 +47,31 @@ class SerializationTest {
     }
 
     @Test
+    void valuesClaimedToReadBackEqualDoSoWithTheirClass() {
+        List<Object> claimed = new ArrayList<>();
+        for (Object value : List.of("", "plain", "møøse \"quoted\" \\ \n\u2603", Integer.MIN_VALUE, -1, 0,
+                2_000_000_000, Long.MIN_VALUE, 0L, 7_000_000_000L, true, false, 2.5, List.of(1))) {
+            if (json.readsBackEqual(value)) {
+                claimed.add(value);
+                Object back = roundTrip(json, value);
+                assertThat(back).isEqualTo(value).isInstanceOf(value.getClass());
+            }
+        }
+        assertThat(claimed).hasSize(12); // all but the double and the list, which it does not vouch for
+        assertThat(new AttributeSerializer() {
+            @Override
+            public byte[] serialize(String name, Object value) {
+                return new byte[0];
+            }
+
+            @Override
+            public Object deserialize(String name, byte[] bytes) {
+                return null;
+            }
+        }.readsBackEqual("x")).as("a custom serializer is not trusted by default").isFalse();
+    }
+
+    @Test
     void valuesJsonCannotCarryAreRefusedWithTheFix() {
         assertThatThrownBy(() -> json.serialize("cart", new Cart(List.of("x"))))
                 .isInstanceOf(SessionSerializationException.class).hasMessageContaining("\"cart\"")

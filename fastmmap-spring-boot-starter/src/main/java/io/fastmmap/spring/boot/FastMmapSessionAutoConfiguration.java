@@ -64,6 +64,8 @@ public class FastMmapSessionAutoConfiguration {
                 .pageSize(Math.toIntExact(properties.getPageSize().toBytes()))
                 .recreate(properties.isRecreate())
                 .deleteOnClose(properties.isDeleteOnClose())
+                .decodedCacheSize(properties.getDecodedCacheSize())
+                .decodedCacheBytes(properties.getDecodedCacheBytes().toBytes())
                 .maxInactiveIntervalLimit(max(properties.getMaxInactiveIntervalLimit(), timeout))
                 .defaultMaxInactiveInterval(timeout);
         if (properties.getFile() != null) {

@@ -48,6 +48,15 @@ public class FastMmapSessionProperties {
     /** Longest max inactive interval a session may have; longer ones are lowered to it. */
     private Duration maxInactiveIntervalLimit = Duration.ofHours(24);
 
+    /**
+     * How many sessions' last decoded form each instance keeps, so a request that finds its session's stored bytes
+     * unchanged skips decoding them (always checked against the file); 0 turns it off.
+     */
+    private int decodedCacheSize = 4096;
+
+    /** Bound on the stored bytes of those sessions; a session above a sixteenth of it is not kept. */
+    private DataSize decodedCacheBytes = DataSize.ofMegabytes(16);
+
     private final Serialization serialization = new Serialization();
 
     /** How attribute values are serialized. */
@@ -167,6 +176,22 @@ public class FastMmapSessionProperties {
 
     public void setMaxInactiveIntervalLimit(Duration maxInactiveIntervalLimit) {
         this.maxInactiveIntervalLimit = maxInactiveIntervalLimit;
+    }
+
+    public int getDecodedCacheSize() {
+        return decodedCacheSize;
+    }
+
+    public void setDecodedCacheSize(int decodedCacheSize) {
+        this.decodedCacheSize = decodedCacheSize;
+    }
+
+    public DataSize getDecodedCacheBytes() {
+        return decodedCacheBytes;
+    }
+
+    public void setDecodedCacheBytes(DataSize decodedCacheBytes) {
+        this.decodedCacheBytes = decodedCacheBytes;
     }
 
     public Serialization getSerialization() {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fastmmap.session.DefaultAttributeSerializer;
 import io.fastmmap.session.SessionStore;
+import io.fastmmap.session.SessionStoreConfig;
 import io.fastmmap.spring.session.FastMmapSessionCleanup;
 import io.fastmmap.spring.session.FastMmapSessionRepository;
 import java.io.InputStream;
@@ -59,6 +60,16 @@ class FastMmapSessionAutoConfigurationTest {
     }
 
     @Test
+    void theDecodedSessionCacheIsSizedByProperties() {
+        runner().withPropertyValues("fastmmap.session.decoded-cache-size=7", "fastmmap.session.decoded-cache-bytes=2MB")
+                .run(context -> {
+                    SessionStore store = context.getBean(SessionStore.class);
+                    assertThat(store.config().decodedCacheSize()).isEqualTo(7);
+                    assertThat(store.config().decodedCacheBytes()).isEqualTo(2L << 20);
+                });
+    }
+
+    @Test
     void storesSessionsInTheConfiguredFile() {
         runner().run(context -> {
             assertThat(context).hasNotFailed();
@@ -70,6 +81,8 @@ class FastMmapSessionAutoConfigurationTest {
             assertThat(store.config().cacheSizeBytes()).isEqualTo(1L << 20);
             assertThat(store.config().pageSizeBytes()).isEqualTo(16 << 10);
             assertThat(Files.exists(dir.resolve("app.sessions"))).isTrue();
+            assertThat(store.config().decodedCacheSize()).isEqualTo(SessionStoreConfig.DEFAULT_DECODED_CACHE_SIZE);
+            assertThat(store.config().decodedCacheBytes()).isEqualTo(SessionStoreConfig.DEFAULT_DECODED_CACHE_BYTES);
 
             FastMmapSessionRepository repo = context.getBean(FastMmapSessionRepository.class);
             var session = repo.createSession();

@@ -1,5 +1,6 @@
 package io.fastmmap.spring.session;
 
+import io.fastmmap.session.InvalidSessionIdException;
 import io.fastmmap.session.SessionData;
 import io.fastmmap.session.SessionDelta;
 import io.fastmmap.session.SessionIds;
@@ -8,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -124,9 +126,9 @@ public class FastMmapSessionRepository
 
     @Override
     public FastMmapSession createSession() {
-        MapSession cached = new MapSession(sessionIdGenerator);
-        cached.setMaxInactiveInterval(defaultMaxInactiveInterval);
-        FastMmapSession session = new FastMmapSession(cached, true, null);
+        Instant now = Instant.now();
+        FastMmapSession session = new FastMmapSession(sessionIdGenerator.generate(), now, now,
+                defaultMaxInactiveInterval, Map.of(), true, null);
         session.flushImmediateIfNecessary();
         return session;
     }
@@ -139,11 +141,13 @@ public class FastMmapSessionRepository
     /** @return the session, or null when absent, expired, unreadable, or when the id is malformed */
     @Override
     public FastMmapSession findById(String id) {
-        if (!SessionIds.isValid(id)) {
+        SessionData data;
+        try {
+            data = store.getSessionData(id); // checks the id before touching the file
+        } catch (InvalidSessionIdException e) {
             return null;
         }
-        SessionData data = store.getSessionData(id);
-        return data == null ? null : new FastMmapSession(toMapSession(id, data), false, data.principalName());
+        return data == null ? null : loaded(id, data);
     }
 
     @Override
@@ -164,8 +168,7 @@ public class FastMmapSessionRepository
         }
         Map<String, FastMmapSession> sessions = new LinkedHashMap<>();
         for (Map.Entry<String, SessionData> e : store.findByPrincipalName(indexValue).entrySet()) {
-            sessions.put(e.getKey(), new FastMmapSession(toMapSession(e.getKey(), e.getValue()), false,
-                    e.getValue().principalName()));
+            sessions.put(e.getKey(), loaded(e.getKey(), e.getValue()));
         }
         return sessions;
     }
@@ -204,68 +207,113 @@ public class FastMmapSessionRepository
         }
     }
 
+    private FastMmapSession loaded(String id, SessionData data) {
+        return new FastMmapSession(id, data.createdAt(), data.lastAccessedAt(), data.maxInactiveInterval(),
+                data.attributes(), false, data.principalName());
+    }
+
+    /** A copy for events, which listeners may keep after the request. */
     private static MapSession toMapSession(String id, SessionData data) {
+        return mapSession(id, data.createdAt(), data.lastAccessedAt(), data.maxInactiveInterval(), data.attributes());
+    }
+
+    private static MapSession mapSession(String id, Instant created, Instant lastAccessed, Duration maxInactive,
+            Map<String, Object> attributes) {
         MapSession session = new MapSession(id);
-        session.setCreationTime(data.createdAt());
-        session.setLastAccessedTime(data.lastAccessedAt());
-        session.setMaxInactiveInterval(data.maxInactiveInterval());
-        data.attributes().forEach(session::setAttribute);
+        session.setCreationTime(created);
+        session.setLastAccessedTime(lastAccessed);
+        session.setMaxInactiveInterval(maxInactive);
+        attributes.forEach(session::setAttribute);
         return session;
     }
 
-    /** A session being used by one request: the loaded state plus what this request changed. */
+    /**
+     * A session being used by one request: the state loaded (or last saved) plus what this request changed. The loaded
+     * attributes are not copied: the store hands out an unmodifiable map (shared between requests when every value
+     * is immutable), and this request's changes live in {@code delta}, which is read first.
+     */
     public final class FastMmapSession implements Session {
-        private final MapSession cached;
+        private String id;
+        private final Instant creationTime;
+        private Instant lastAccessedTime;
+        private Duration maxInactiveInterval;
+        /** The attributes as loaded or last saved; never modified, replaced on save. */
+        private Map<String, Object> saved;
+        /** Attributes to write on save: set (null: removed) or, per SaveMode, read by this request. */
         private final Map<String, Object> delta = new HashMap<>();
+        /**
+         * True after a save: {@code delta} then holds values already written, kept for reads until the next change
+         * folds them into {@code saved}; most sessions are never touched after their save, so most never fold.
+         */
+        private boolean deltaWritten;
         private boolean isNew;
         private String originalId;
         private String storedPrincipal;
         private boolean maxInactiveChanged;
 
-        FastMmapSession(MapSession cached, boolean isNew, String storedPrincipal) {
-            this.cached = cached;
+        FastMmapSession(String id, Instant creationTime, Instant lastAccessedTime, Duration maxInactiveInterval,
+                Map<String, Object> saved, boolean isNew, String storedPrincipal) {
+            this.id = id;
+            this.creationTime = creationTime;
+            this.lastAccessedTime = lastAccessedTime;
+            this.maxInactiveInterval = maxInactiveInterval;
+            this.saved = saved;
             this.isNew = isNew;
-            this.originalId = cached.getId();
+            this.originalId = id;
             this.storedPrincipal = storedPrincipal;
             if (isNew || saveMode == SaveMode.ALWAYS) {
-                for (String name : cached.getAttributeNames()) {
-                    delta.put(name, cached.getAttribute(name));
-                }
+                delta.putAll(saved);
             }
         }
 
         @Override
         public String getId() {
-            return cached.getId();
+            return id;
         }
 
         @Override
         public String changeSessionId() {
-            String newId = sessionIdGenerator.generate();
-            cached.setId(newId);
+            id = sessionIdGenerator.generate();
             flushImmediateIfNecessary();
-            return newId;
+            return id;
         }
 
         @Override
+        @SuppressWarnings("unchecked")
         public <T> T getAttribute(String name) {
-            T value = cached.getAttribute(name);
+            Object value = delta.containsKey(name) ? delta.get(name) : saved.get(name);
             if (value != null && saveMode == SaveMode.ON_GET_ATTRIBUTE) {
-                delta.put(name, value);
+                change(name, value);
             }
-            return value;
+            return (T) value;
         }
 
         @Override
         public Set<String> getAttributeNames() {
-            return cached.getAttributeNames();
+            Set<String> names = new HashSet<>(saved.keySet());
+            delta.forEach((name, value) -> {
+                if (value == null) {
+                    names.remove(name);
+                } else {
+                    names.add(name);
+                }
+            });
+            return names;
         }
 
         @Override
         public void setAttribute(String name, Object value) {
-            cached.setAttribute(name, value);
-            delta.put(name, value);
+            change(name, value);
             flushImmediateIfNecessary();
+        }
+
+        private void change(String name, Object value) {
+            if (deltaWritten) {
+                saved = current();
+                delta.clear();
+                deltaWritten = false;
+            }
+            delta.put(name, value);
         }
 
         @Override
@@ -275,35 +323,37 @@ public class FastMmapSessionRepository
 
         @Override
         public Instant getCreationTime() {
-            return cached.getCreationTime();
+            return creationTime;
         }
 
         @Override
         public void setLastAccessedTime(Instant time) {
-            cached.setLastAccessedTime(time);
+            lastAccessedTime = time;
             flushImmediateIfNecessary();
         }
 
         @Override
         public Instant getLastAccessedTime() {
-            return cached.getLastAccessedTime();
+            return lastAccessedTime;
         }
 
         @Override
         public void setMaxInactiveInterval(Duration interval) {
-            cached.setMaxInactiveInterval(interval);
+            maxInactiveInterval = interval;
             maxInactiveChanged = true;
             flushImmediateIfNecessary();
         }
 
         @Override
         public Duration getMaxInactiveInterval() {
-            return cached.getMaxInactiveInterval();
+            return maxInactiveInterval;
         }
 
+        /** As {@link MapSession#isExpired()}: a negative interval never expires. */
         @Override
         public boolean isExpired() {
-            return cached.isExpired();
+            return !maxInactiveInterval.isNegative()
+                    && !Instant.now().minus(maxInactiveInterval).isBefore(lastAccessedTime);
         }
 
         void flushImmediateIfNecessary() {
@@ -313,35 +363,56 @@ public class FastMmapSessionRepository
         }
 
         private void save() {
-            SessionDelta.Builder b = SessionDelta.builder().lastAccessedAt(cached.getLastAccessedTime());
-            delta.forEach(b::setAttribute);
+            SessionDelta.Builder b = SessionDelta.builder().lastAccessedAt(lastAccessedTime);
+            if (!deltaWritten) {
+                delta.forEach(b::setAttribute);
+            }
             if (isNew) {
-                b.createdAt(cached.getCreationTime());
+                b.createdAt(creationTime);
             }
             if (isNew || maxInactiveChanged) {
-                b.maxInactiveInterval(storable(cached.getMaxInactiveInterval()));
+                b.maxInactiveInterval(storable(maxInactiveInterval));
             }
             String principal = indexResolver.resolveIndexesFor(this).get(PRINCIPAL_NAME_INDEX_NAME);
             if (isNew || !Objects.equals(principal, storedPrincipal)) {
                 b.principalName(principal);
             }
             SessionDelta changes = b.build();
-            String id = cached.getId();
             boolean exists = id.equals(originalId) ? store.applyDelta(id, changes)
                     : store.changeSessionId(originalId, id, changes);
             if (exists && isNew) {
-                publish(new SessionCreatedEvent(FastMmapSessionRepository.this, new MapSession(cached)));
+                publish(new SessionCreatedEvent(FastMmapSessionRepository.this, mapSession(id, creationTime,
+                        lastAccessedTime, maxInactiveInterval, current())));
             }
             isNew = false;
             originalId = id;
             storedPrincipal = principal;
             maxInactiveChanged = false;
-            delta.clear();
             if (saveMode == SaveMode.ALWAYS) {
-                for (String name : cached.getAttributeNames()) {
-                    delta.put(name, cached.getAttribute(name));
-                }
+                // everything the session holds is written again next time, removals only once
+                saved = current();
+                delta.clear();
+                delta.putAll(saved);
+                deltaWritten = false;
+            } else {
+                deltaWritten = true;
             }
+        }
+
+        /** @return the attributes with this request's changes applied */
+        private Map<String, Object> current() {
+            if (delta.isEmpty()) {
+                return saved;
+            }
+            Map<String, Object> attributes = new HashMap<>(saved);
+            delta.forEach((name, value) -> {
+                if (value == null) {
+                    attributes.remove(name);
+                } else {
+                    attributes.put(name, value);
+                }
+            });
+            return attributes;
         }
 
         /** Spring's "never expires" (a negative interval) becomes the store's longest interval. */

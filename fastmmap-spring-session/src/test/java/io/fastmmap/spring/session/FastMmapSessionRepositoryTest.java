@@ -77,6 +77,16 @@ class FastMmapSessionRepositoryTest {
         return s;
     }
 
+    /** @return a new session with these string attributes, saved through {@code repo} */
+    private FastMmapSessionRepository.FastMmapSession saved(FastMmapSessionRepository repo, String... namesAndValues) {
+        var s = newSession(repo);
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            s.setAttribute(namesAndValues[i], namesAndValues[i + 1]);
+        }
+        repo.save(s);
+        return s;
+    }
+
     private static SecurityContext securityContext(String user) {
         User principal = new User(user, "secret", AuthorityUtils.createAuthorityList("ROLE_USER"));
         return new SecurityContextImpl(UsernamePasswordAuthenticationToken.authenticated(principal, null,
@@ -183,10 +193,7 @@ class FastMmapSessionRepositoryTest {
 
     @Test
     void onSetAttributeSavesOnlyChangedAttributesSoParallelRequestsBothSurvive() {
-        var s = newSession(a);
-        s.setAttribute("a", "0");
-        s.setAttribute("b", "0");
-        a.save(s);
+        var s = saved(a, "a", "0", "b", "0");
         var request1 = a.findById(s.getId());
         var request2 = b.findById(s.getId());
         request1.setAttribute("a", "1");
@@ -199,11 +206,49 @@ class FastMmapSessionRepositoryTest {
     }
 
     @Test
+    void aSessionUsedAfterItsSaveReadsAndWritesWhatItShould() {
+        var s = saved(a, "a", "1", "gone", "x");
+        var request = a.findById(s.getId());
+        request.setAttribute("b", "2");
+        request.removeAttribute("gone");
+        a.save(request);
+        assertThat((String) request.getAttribute("b")).isEqualTo("2");
+        assertThat(request.getAttributeNames()).containsExactlyInAnyOrder("a", "b");
+
+        b.findById(s.getId()).setAttribute("b", "from another request"); // not saved: changes nothing
+        var other = b.findById(s.getId());
+        other.setAttribute("b", "3");
+        b.save(other);
+        a.save(request); // saved again, unchanged since: must not write its old "b" over the newer one
+        request.setAttribute("c", "4");
+        a.save(request); // only "c" is new
+        var after = b.findById(s.getId());
+        assertThat(after.getAttributeNames()).containsExactlyInAnyOrder("a", "b", "c");
+        assertThat((String) after.getAttribute("b")).isEqualTo("3");
+        assertThat((String) after.getAttribute("c")).isEqualTo("4");
+        assertThat((String) request.getAttribute("a")).isEqualTo("1");
+        assertThat((String) request.getAttribute("gone")).isNull();
+    }
+
+    @Test
+    void alwaysWritesARemovalOnceAndTheRestEveryTime() {
+        b.setSaveMode(SaveMode.ALWAYS);
+        var s = saved(b, "keep", "1", "drop", "1");
+        s.removeAttribute("drop");
+        b.save(s);
+        var other = a.findById(s.getId());
+        other.setAttribute("drop", "back");
+        other.setAttribute("keep", "2");
+        a.save(other);
+        b.save(s); // rewrites "keep" (stale), but does not remove "drop" again
+        var after = a.findById(s.getId());
+        assertThat((String) after.getAttribute("keep")).isEqualTo("1");
+        assertThat((String) after.getAttribute("drop")).isEqualTo("back");
+    }
+
+    @Test
     void alwaysRewritesEveryAttribute() {
-        var s = newSession(a);
-        s.setAttribute("a", "0");
-        s.setAttribute("b", "0");
-        a.save(s);
+        var s = saved(a, "a", "0", "b", "0");
         b.setSaveMode(SaveMode.ALWAYS);
         var request1 = a.findById(s.getId());
         var request2 = b.findById(s.getId());
