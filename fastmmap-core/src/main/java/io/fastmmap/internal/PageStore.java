@@ -671,7 +671,9 @@ final class PageStore {
             int spare = SpareTable.physicalPage(word);
             int current = memory.getInt(entry + PageDirectory.PHYSICAL_PAGE);
             int free = spare;
-            if (spare == current) { // committed: the page's previous physical page is the one to free
+            // Committed: the page's previous physical page is the one to free. (Both naming a page out of range is
+            // damage; the entry is freed as it is, and whoever takes it checks it, the campaign's crash-5eede662.)
+            if (spare == current && spare >= 0 && spare < physicalCount) {
                 free = memory.getInt(layout.physicalPageOffset(spare) + PREVIOUS_PHYSICAL);
                 if (!isUnshared(free, -1, index)) {
                     free = orphanPhysicalPage(-1, index);

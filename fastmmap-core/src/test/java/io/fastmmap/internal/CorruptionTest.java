@@ -337,6 +337,33 @@ class CorruptionTest {
     }
 
     /**
+     * Regression (fuzzing campaign in CI, input crash-5eede662): another page's directory entry and the spare
+     * entries it owns all naming a physical page out of range; settling that page's spares, to free one for this
+     * page's compaction, read the header of that page outside the file.
+     */
+    @Test
+    void anotherPagesSparesAndDirectoryNamingAPageOutOfRangeShouldNotStopThisPagesCompaction() throws Exception {
+        fill();
+        byte[] key = Bytes.utf8("k1");
+        try (RawFile raw = cacheFile.raw()) {
+            int other = 1 - raw.pageOf(key);
+            raw.memory.putInt(raw.directoryEntry(other) + PageDirectory.PHYSICAL_PAGE, 22);
+            for (int spare = 0; spare < cacheFile.geometry.spareCount(); spare++) {
+                raw.memory.putLong(raw.layout.spareTableOffset() + (long) spare * SpareTable.ENTRY_BYTES,
+                        SpareTable.word(22, other + 1));
+            }
+        }
+        try (FastMmap cache = cacheFile.open()) {
+            for (int round = 0; round < 8; round++) { // each round compacts the page
+                cache.set(key, Bytes.filled(1500, round));
+            }
+            assertThat(cache.get(key)).isEqualTo(Bytes.filled(1500, 7));
+            assertThat(cache.repair().unrepaired()).isEmpty();
+            assertThat(cache.verify().isClean()).as("%s", cache.verify()).isTrue();
+        }
+    }
+
+    /**
      * A free spare entry naming the compacting page's own physical page: compaction builds the new image in a page
      * nothing names instead (it used to refuse the write with "the file is damaged: recreate it"). The fuzzing
      * campaign's input crash-829164b2... (two entries naming one page) is the same class: a spare must be checked
