@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * T9, the fuzzing campaign (ten minutes in every {@code .ci/run}; see docs/reliability.md):
+ * T9, the fuzzing campaign (meant for CI once campaigns run clean; see docs/reliability.md):
  * {@code -Dfastmmap.fuzz.seconds=N} runs {@link FileFuzzTarget} (the target of
  * {@link FileFuzzTest}) under Jazzer's command line in a child JVM for N seconds, with the engine instrumented for
  * coverage; without the property (developers' {@code ./run-tests.sh}) it is skipped. The fuzzer starts from every
