@@ -97,8 +97,9 @@ final class PageVerifier {
             }
             checked++;
         }
-        // A page can stay unclean only because of another page's damage (another directory entry naming its
-        // physical page, the fuzzing campaign's crash-6bf29bce), which that page's repair, later in the loop, ends.
+        // A page's repair may not come out clean because of another page's damage (another directory entry naming
+        // its physical page, the fuzzing campaign's crash-6bf29bce), which that page's repair, later in the loop,
+        // ends: such a page is judged again once every page had its turn.
         unrepaired.forEach((page, problems) -> {
             boolean repaired = recheck(page, lock);
             for (String problem : problems) {
