@@ -40,6 +40,8 @@ import java.util.zip.CRC32C;
  * Eviction: only in compaction, when the page lacks room. Expired records go first (counted as expirations), then
  * the least recently used by the page's logical clock (counted as evictions), until the new record fits with a
  * little slack so the next writes do not compact again at once.
+ *
+ * JVM-local state: only the slot-count hints of find(), a speed hint that is never trusted (see slotMaskHints).
  */
 final class PageStore {
     static final int FULL = Integer.MIN_VALUE;
@@ -59,6 +61,16 @@ final class PageStore {
     private final long directoryOffset;
     private final long spareTableOffset;
     private final PageLocks locks;
+    /**
+     * Each page's slot mask (slot count - 1) as this JVM last saw it; 0 at first, which names slot 0, present in every
+     * page. A speed hint only: {@link #find} loads the key's first slot at the hinted position before the page header
+     * holding the real count has arrived, so the header's cache miss and the slot's overlap instead of following each
+     * other. It is never trusted: the word is used only when the header's count agrees, so a stale hint (another
+     * process compacted the page to another size) costs one more load inside the page. Only masks of valid slot
+     * counts are stored, so the early load always lies inside the page. Written without synchronization: a lost or
+     * late update is just a stale hint.
+     */
+    private final int[] slotMaskHints;
 
     PageStore(SharedMemory memory, FileLayout layout, Path file, long hashSeed, PageLocks locks) {
         this.memory = memory;
@@ -73,6 +85,7 @@ final class PageStore {
         this.spareCount = geometry.spareCount();
         this.directoryOffset = layout.directoryOffset();
         this.spareTableOffset = layout.spareTableOffset();
+        this.slotMaskHints = new int[pageCount];
     }
 
     long hash(byte[] key) {
@@ -132,10 +145,7 @@ final class PageStore {
             throw damage(page, "physical page " + physical + " has a bad magic or belongs to page "
                     + memory.getInt(base + LOGICAL_PAGE));
         }
-        int slots = memory.getInt(base + SLOT_COUNT);
-        if (!validSlotCount(slots)) {
-            throw damage(page, "slot count " + slots + " is impossible for a " + pageSize + "-byte page");
-        }
+        int slots = checkedSlotCount(page, memory.getInt(base + SLOT_COUNT));
         int free = memory.getInt(base + FREE_OFFSET);
         // Alignment too: a record appended at an unaligned offset would fail its own bounds check on the next
         // read and be dropped by repair, losing a write that was acknowledged (BitFlipTest found this).
@@ -147,6 +157,13 @@ final class PageStore {
             throw damage(page, "free offset " + free + " disagrees with its check copy in the directory");
         }
         return base;
+    }
+
+    private int checkedSlotCount(int page, int slots) {
+        if (!validSlotCount(slots)) {
+            throw damage(page, "slot count " + slots + " is impossible for a " + pageSize + "-byte page");
+        }
+        return slots;
     }
 
     private boolean validSlotCount(int slots) {
@@ -194,12 +211,18 @@ final class PageStore {
      *     should take; or {@link #FULL} when every slot is in use
      */
     int find(int page, long base, byte[] key, int tag) {
+        int hintedMask = slotMaskHints[page];
+        long firstSlot = memory.getLong(slotAddress(base, tag & hintedMask)); // needs no header: see slotMaskHints
         int slots = memory.getInt(base + SLOT_COUNT);
+        if (slots - 1 != hintedMask) {
+            slotMaskHints[page] = checkedSlotCount(page, slots) - 1;
+            firstSlot = memory.getLong(slotAddress(base, tag & (slots - 1)));
+        }
         int mask = slots - 1;
         int index = tag & mask;
         int firstTombstone = -1;
         for (int probes = 0; probes < slots; probes++) {
-            long slot = memory.getLong(slotAddress(base, index));
+            long slot = probes == 0 ? firstSlot : memory.getLong(slotAddress(base, index));
             int offset = PageFormat.slotOffset(slot);
             if (offset == PageFormat.EMPTY) {
                 return -1 - (firstTombstone >= 0 ? firstTombstone : index);
