@@ -31,10 +31,17 @@ public final class SharedMemory implements AutoCloseable {
     private static final VarHandle ARRAY_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final MappedByteBuffer[] chunks;
+    /**
+     * The only chunk of a file of at most 1 GiB (nearly every cache), else null: such a file's accesses skip the
+     * array load and its bounds check (chunk, check and local held about a tenth of the samples of a hot get on
+     * Java 17).
+     */
+    private final MappedByteBuffer onlyChunk;
     private final long byteCount;
 
     private SharedMemory(MappedByteBuffer[] chunks, long byteCount) {
         this.chunks = chunks;
+        this.onlyChunk = chunks.length == 1 ? chunks[0] : null;
         this.byteCount = byteCount;
     }
 
@@ -71,7 +78,8 @@ public final class SharedMemory implements AutoCloseable {
     }
 
     private ByteBuffer chunk(long offset) {
-        return chunks[(int) (offset >>> CHUNK_SHIFT)];
+        MappedByteBuffer only = onlyChunk;
+        return only != null ? only : chunks[(int) (offset >>> CHUNK_SHIFT)];
     }
 
     private static int local(long offset) {
