@@ -96,56 +96,44 @@ public final class Engine {
     // ---------------------------------------------------------------- operations
 
     public byte[] get(byte[] key) {
-        try {
-            return read(key);
-        } catch (InternalError fault) {
-            throw MappingFault.translate(attachment, fault);
-        }
+        checkKey(key);
+        return onKey(key, READ, null, 0, 0, null);
     }
 
-    private byte[] read(byte[] key) {
-        checkKey(key);
-        long hash = store.hash(key);
-        int page = store.pageOf(hash);
-        lock(page);
-        try {
-            try {
-                return readLocked(page, key, (int) hash);
-            } catch (PageDamage damage) {
-                store.recover(page);
-                return readLocked(page, key, (int) hash);
-            }
-        } finally {
-            locks.unlock(page);
+    private byte[] readLocked(int page, byte[] key, int tag) {
+        long base = store.pageBase(page);
+        int offset = liveRecord(page, base, key, tag);
+        return offset < 0 ? null : store.readValue(page, base, offset, key);
+    }
+
+    /** @return the offset of the record of {@code key} when it has one that has not expired, else -1 */
+    private int liveRecord(int page, long base, byte[] key, int tag) {
+        int slot = store.find(page, base, key, tag);
+        if (slot < 0) {
+            return -1;
         }
+        int offset = store.recordOffset(base, slot);
+        return expiredNow(base, offset) ? -1 : offset;
     }
 
     /** Reads the clock only for an entry that can expire: most session reads then need no clock at all. */
-    private byte[] readLocked(int page, byte[] key, int tag) {
-        long base = store.pageBase(page);
-        int slot = store.find(page, base, key, tag);
-        if (slot < 0) {
-            return null;
-        }
-        int offset = store.recordOffset(base, slot);
+    private boolean expiredNow(long base, int offset) {
         long expireAt = store.expireAtMillis(base, offset);
-        return expireAt != 0 && clock.millis() >= expireAt ? null : store.readValue(page, base, offset, key);
+        return expireAt != 0 && clock.millis() >= expireAt;
     }
 
     public boolean exists(byte[] key) {
-        return apply(key, (page, tag, now) -> {
-            long base = store.pageBase(page);
-            int slot = store.find(page, base, key, tag);
-            if (slot < 0) {
-                return false;
-            }
-            int offset = store.recordOffset(base, slot);
-            if (store.isExpired(base, offset, now)) {
-                return false;
-            }
+        checkKey(key);
+        return onKey(key, EXISTS, null, 0, 0, null);
+    }
+
+    private boolean existsLocked(int page, byte[] key, int tag) {
+        long base = store.pageBase(page);
+        int offset = liveRecord(page, base, key, tag);
+        if (offset >= 0) {
             store.touch(page, base, offset);
-            return true;
-        });
+        }
+        return offset >= 0;
     }
 
     public void set(byte[] key, byte[] value, long ttlMillis) {
@@ -156,11 +144,15 @@ public final class Engine {
     public void set(byte[] key, byte[] value, long ttlMillis, int flags) {
         checkEntry(key, value);
         List<PageScan.Entry> dropped = dirtySink();
-        apply(key, (page, tag, now) -> {
-            store.put(page, key, tag, value, expireAt(now, ttlMillis), flags, now, dropped);
-            return null;
-        });
+        onKey(key, PUT, value, ttlMillis, flags, dropped);
         writeBack(dropped);
+    }
+
+    private Void putLocked(int page, byte[] key, int tag, byte[] value, long ttlMillis, int flags,
+            List<PageScan.Entry> dropped) {
+        long now = clock.millis();
+        store.put(page, key, tag, value, expireAt(now, ttlMillis), flags, now, dropped);
+        return null;
     }
 
     // ---------------------------------------------------------------- flags and write-back (for typed caches)
@@ -193,17 +185,13 @@ public final class Engine {
 
     /** @return the live entry of {@code key} with its expiry and flags (counts as a use), or null */
     public PageScan.Entry readEntry(byte[] key) {
-        return apply(key, (page, tag, now) -> readEntryLocked(page, key, tag, now));
+        return apply(key, (page, tag, now) -> readEntryLocked(page, key, tag));
     }
 
-    private PageScan.Entry readEntryLocked(int page, byte[] key, int tag, long nowMillis) {
+    private PageScan.Entry readEntryLocked(int page, byte[] key, int tag) {
         long base = store.pageBase(page);
-        int slot = store.find(page, base, key, tag);
-        if (slot < 0) {
-            return null;
-        }
-        int offset = store.recordOffset(base, slot);
-        if (store.isExpired(base, offset, nowMillis)) {
+        int offset = liveRecord(page, base, key, tag);
+        if (offset < 0) {
             return null;
         }
         byte[] value = store.readValue(page, base, offset, key);
@@ -213,7 +201,7 @@ public final class Engine {
     /** Removes {@code key}; @return the live entry it had (with flags), or null */
     public PageScan.Entry takeEntry(byte[] key) {
         return apply(key, (page, tag, now) -> {
-            PageScan.Entry entry = readEntryLocked(page, key, tag, now);
+            PageScan.Entry entry = readEntryLocked(page, key, tag);
             removeIfPresent(page, key, tag);
             return entry;
         });
@@ -235,7 +223,7 @@ public final class Engine {
         Objects.requireNonNull(update, "update");
         List<PageScan.Entry> dropped = dirtySink();
         PageScan.Entry result = apply(key, (page, tag, now) -> {
-            PageScan.Entry current = readEntryLocked(page, key, tag, now);
+            PageScan.Entry current = readEntryLocked(page, key, tag);
             PageScan.Entry next = runUpdate(() -> update.apply(current));
             if (next == current && next != null) { // null for null still removes an expired entry, as getAndSet
                 return current;
@@ -262,7 +250,7 @@ public final class Engine {
     public boolean clearDirty(byte[] key, byte[] writtenValue) {
         List<PageScan.Entry> dropped = dirtySink();
         boolean cleared = apply(key, (page, tag, now) -> {
-            PageScan.Entry current = readEntryLocked(page, key, tag, now);
+            PageScan.Entry current = readEntryLocked(page, key, tag);
             if (current == null || (current.flags() & DIRTY_FLAG) == 0
                     || !Arrays.equals(current.value(), writtenValue)) {
                 return false;
@@ -281,16 +269,19 @@ public final class Engine {
     }
 
     public boolean remove(byte[] key) {
-        return apply(key, (page, tag, now) -> {
-            long base = store.pageBase(page);
-            int slot = store.find(page, base, key, tag);
-            if (slot < 0) {
-                return false;
-            }
-            boolean live = !store.isExpired(base, store.recordOffset(base, slot), now);
-            store.removeSlot(page, base, slot);
-            return live;
-        });
+        checkKey(key);
+        return onKey(key, REMOVE, null, 0, 0, null);
+    }
+
+    private boolean removeLocked(int page, byte[] key, int tag) {
+        long base = store.pageBase(page);
+        int slot = store.find(page, base, key, tag);
+        if (slot < 0) {
+            return false;
+        }
+        boolean live = !expiredNow(base, store.recordOffset(base, slot));
+        store.removeSlot(page, base, slot);
+        return live;
     }
 
     public byte[] getAndRemove(byte[] key) {
@@ -373,7 +364,7 @@ public final class Engine {
         PageScan.Entry[] entries = new PageScan.Entry[keys.size()];
         byPage(keys, (page, indexes, hashes, now) -> {
             for (int i : indexes) {
-                entries[i] = readEntryLocked(page, keys.get(i), (int) hashes[i], now);
+                entries[i] = readEntryLocked(page, keys.get(i), (int) hashes[i]);
             }
         });
         return entries;
@@ -517,6 +508,25 @@ public final class Engine {
 
     // ---------------------------------------------------------------- the discipline around each operation
 
+    /**
+     * What {@link #onPage} runs with the page locked. The steps of the hot operations are constants that capture
+     * nothing and take what they need as arguments (set has the most: value, ttlMillis, flags, and its list of
+     * dropped dirty entries as the context). With capturing lambdas here, JDK 17 allocated them on every call: its
+     * C2 does not inline the call of {@code step.run}, which sees every kind of operation.
+     */
+    @FunctionalInterface
+    private interface Step<C, R> {
+        R run(Engine engine, int page, byte[] key, int tag, byte[] value, long ttlMillis, int flags, C context);
+    }
+
+    private static final Step<Void, byte[]> READ =
+            (engine, page, key, tag, value, ttlMillis, flags, none) -> engine.readLocked(page, key, tag);
+    private static final Step<Void, Boolean> EXISTS =
+            (engine, page, key, tag, value, ttlMillis, flags, none) -> engine.existsLocked(page, key, tag);
+    private static final Step<Void, Boolean> REMOVE =
+            (engine, page, key, tag, value, ttlMillis, flags, none) -> engine.removeLocked(page, key, tag);
+    private static final Step<List<PageScan.Entry>, Void> PUT = Engine::putLocked;
+
     @FunctionalInterface
     private interface KeyedOperation<T> {
         T run(int page, int tag, long nowMillis);
@@ -527,33 +537,40 @@ public final class Engine {
         T run(long nowMillis);
     }
 
+    /** For the operations that are not hot: the operation may capture what it needs. */
     private <T> T apply(byte[] key, KeyedOperation<T> operation) {
         checkKey(key);
-        long hash = store.hash(key);
-        int page = store.pageOf(hash);
-        return withPage(page, now -> operation.run(page, (int) hash, now));
+        return onKey(key, (engine, page, sameKey, tag, value, ttlMillis, flags, keyed) ->
+                keyed.run(page, tag, engine.clock.millis()), null, 0, 0, operation);
     }
 
     private <T> T withPage(int page, PageOperation<T> operation) {
-        try {
-            return withPageLocked(page, operation);
-        } catch (InternalError fault) {
-            throw MappingFault.translate(attachment, fault);
-        }
+        return onPage(page, null, 0, (engine, samePage, key, tag, value, ttlMillis, flags, paged) ->
+                paged.run(engine.clock.millis()), null, 0, 0, operation);
     }
 
-    private <T> T withPageLocked(int page, PageOperation<T> operation) {
-        long now = clock.millis();
-        lock(page);
+    private <C, R> R onKey(byte[] key, Step<C, R> step, byte[] value, long ttlMillis, int flags, C context) {
+        long hash = store.hash(key);
+        return onPage(store.pageOf(hash), key, (int) hash, step, value, ttlMillis, flags, context);
+    }
+
+    /** Locks the page, runs the step, and when the page fails a check, repairs it and runs the step again. */
+    private <C, R> R onPage(int page, byte[] key, int tag, Step<C, R> step, byte[] value, long ttlMillis, int flags,
+            C context) {
         try {
+            lock(page);
             try {
-                return operation.run(now);
-            } catch (PageDamage damage) {
-                store.recover(page);
-                return operation.run(now);
+                try {
+                    return step.run(this, page, key, tag, value, ttlMillis, flags, context);
+                } catch (PageDamage damage) {
+                    store.recover(page);
+                    return step.run(this, page, key, tag, value, ttlMillis, flags, context);
+                }
+            } finally {
+                locks.unlock(page);
             }
-        } finally {
-            locks.unlock(page);
+        } catch (InternalError fault) {
+            throw MappingFault.translate(attachment, fault);
         }
     }
 
