@@ -137,7 +137,7 @@ final class PageStore {
     /** @return the file offset of the physical page now holding {@code page}, after checking its header */
     long pageBase(int page) {
         int physical = memory.getInt(directoryEntry(page) + PageDirectory.PHYSICAL_PAGE);
-        if (physical < 0 || physical >= physicalCount) {
+        if (!isPhysicalPage(physical)) {
             throw damage(page, "directory names physical page " + physical + " of " + physicalCount);
         }
         long base = layout.physicalPageOffset(physical);
@@ -568,7 +568,7 @@ final class PageStore {
         long word = memory.getLongVolatile(spareEntry(spare));
         for (int attempt = 0; attempt <= physicalCount; attempt++) {
             int target = SpareTable.physicalPage(word);
-            if (target >= 0 && target < physicalCount && target != current && !isLive(target)
+            if (isPhysicalPage(target) && target != current && !isLive(target)
                     && !namedByAnotherSpare(target, spare)) {
                 return word;
             }
@@ -696,7 +696,7 @@ final class PageStore {
             int free = spare;
             // Committed: the page's previous physical page is the one to free. (Both naming a page out of range is
             // damage; the entry is freed as it is, and whoever takes it checks it, the campaign's crash-5eede662.)
-            if (spare == current && spare >= 0 && spare < physicalCount) {
+            if (spare == current && isPhysicalPage(spare)) {
                 free = memory.getInt(layout.physicalPageOffset(spare) + PREVIOUS_PHYSICAL);
                 if (!isUnshared(free, -1, index)) {
                     free = orphanPhysicalPage(-1, index);
@@ -737,7 +737,7 @@ final class PageStore {
      *     found this: input crash-d7606464....)
      */
     private boolean isOwnLivePage(int page, int physical) {
-        return physical >= 0 && physical < physicalCount && isLive(physical)
+        return isPhysicalPage(physical) && isLive(physical)
                 && memory.getInt(layout.physicalPageOffset(physical) + LOGICAL_PAGE) == page;
     }
 
@@ -754,7 +754,7 @@ final class PageStore {
      *     {@code ownerPage}'s) and no spare entry (other than {@code ignoredSpare}) names
      */
     private boolean isUnshared(int physical, int ownerPage, int ignoredSpare) {
-        if (physical < 0 || physical >= physicalCount) {
+        if (!isPhysicalPage(physical)) {
             return false;
         }
         for (int page = 0; page < pageCount; page++) {
@@ -795,6 +795,11 @@ final class PageStore {
         if (!lookupFinds(page, base, slotIndex, null, tag)) {
             throw damage(page, "an empty slot lies on the probe path of slot " + slotIndex);
         }
+    }
+
+    /** @return whether {@code physical}, a page number read from the file, names one of its physical pages */
+    boolean isPhysicalPage(int physical) {
+        return physical >= 0 && physical < physicalCount;
     }
 
     int pageOfKey(byte[] key) {

@@ -177,7 +177,7 @@ final class PageVerifier {
                     + "this page (the next operation on it repairs it)");
         }
         int physical = memory.getInt(entry + PageDirectory.PHYSICAL_PAGE);
-        if (physical < 0 || physical >= physicalCount) {
+        if (!store.isPhysicalPage(physical)) {
             problems.add("the page directory names physical page " + physical + " of " + physicalCount);
             return problems;
         }
@@ -268,7 +268,7 @@ final class PageVerifier {
             if (!keys.add(ByteBuffer.wrap(key))) {
                 problems.add("slot " + i + ": key " + Engine.describe(key) + " is stored in another slot too");
             }
-            if (!reachable(base, mask, PageFormat.slotTag(word) & mask, i)) {
+            if (!store.lookupFinds(page, base, i, null, PageFormat.slotTag(word))) {
                 problems.add("slot " + i + ": an empty slot lies between the key's home slot "
                         + (PageFormat.slotTag(word) & mask) + " and its slot, so lookups never find it");
             }
@@ -331,17 +331,6 @@ final class PageVerifier {
             return null;
         }
         return key;
-    }
-
-    /** @return true when linear probing from {@code home} reaches {@code slotIndex} without passing an empty slot */
-    private boolean reachable(long base, int mask, int home, int slotIndex) {
-        for (int index = home; index != slotIndex; index = (index + 1) & mask) {
-            long word = memory.getLong(base + PageFormat.HEADER_BYTES + (long) index * PageFormat.SLOT_BYTES);
-            if (PageFormat.slotOffset(word) == PageFormat.EMPTY) {
-                return false;
-            }
-        }
-        return true;
     }
 
     private static void checkOverlaps(List<long[]> extents, List<String> problems) {

@@ -55,7 +55,7 @@ final class SpareTableCheck {
             long word = memory.getLongVolatile(store.spareEntry(index));
             int physical = SpareTable.physicalPage(word);
             int owner = SpareTable.owner(word);
-            if (physical < 0 || physical >= physicalCount) {
+            if (!store.isPhysicalPage(physical)) {
                 problems.add("spare table entry " + index + " names physical page " + physical + " of "
                         + physicalCount);
             } else if (owner > pageCount) {
@@ -88,7 +88,7 @@ final class SpareTableCheck {
             boolean[] named = new boolean[physicalCount];
             for (int page = 0; page < pageCount; page++) {
                 int physical = memory.getInt(store.directoryEntry(page) + PageDirectory.PHYSICAL_PAGE);
-                if (physical >= 0 && physical < physicalCount) {
+                if (store.isPhysicalPage(physical)) {
                     named[physical] = true;
                 }
             }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * T9, the fuzzing campaign (meant for CI once campaigns run clean; see docs/reliability.md):
+ * T9, the fuzzing campaign ({@code .ci/run} runs it for ten minutes; see docs/reliability.md):
  * {@code -Dfastmmap.fuzz.seconds=N} runs {@link FileFuzzTarget} (the target of
  * {@link FileFuzzTest}) under Jazzer's command line in a child JVM for N seconds, with the engine instrumented for
  * coverage; without the property (developers' {@code ./run-tests.sh}) it is skipped. The fuzzer starts from every
@@ -55,7 +55,7 @@ class FuzzCampaignTest {
                 "--reproducer_path=" + findings, "-max_total_time=" + seconds, "-timeout=60",
                 "-artifact_prefix=" + findings + "/", corpus.toString()));
         String seed = System.getProperty("fastmmap.fuzz.seed");
-        if (seed != null) { // the same seed and inputs explore the same way again: CI's build fails for its change
+        if (seed != null) { // repeats libFuzzer's choices, not the run: the engine's coverage differs run to run
             command.add(command.size() - 1, "-seed=" + Long.parseUnsignedLong(seed));
         }
         Path output = work.resolve("output.txt");
