@@ -55,13 +55,20 @@ import org.springframework.session.events.SessionExpiredEvent;
 public class FastMmapSessionRepository
         implements FindByIndexNameSessionRepository<FastMmapSessionRepository.FastMmapSession>, DisposableBean {
     private static final System.Logger LOG = System.getLogger(FastMmapSessionRepository.class.getName());
+    /** Where Spring Security keeps its context, which the default index resolver reads the principal name from. */
+    private static final String SECURITY_CONTEXT_ATTRIBUTE = "SPRING_SECURITY_CONTEXT";
+    /** Marks an attribute this request did not change (a null value in the delta is a removal). */
+    private static final Object UNCHANGED = new Object();
 
     private final SessionStore store;
     private boolean ownsStore;
     private Duration defaultMaxInactiveInterval = MapSession.DEFAULT_MAX_INACTIVE_INTERVAL;
     private FlushMode flushMode = FlushMode.ON_SAVE;
     private SaveMode saveMode = SaveMode.ON_SET_ATTRIBUTE;
-    private IndexResolver<Session> indexResolver = new DelegatingIndexResolver<>(new PrincipalNameIndexResolver<>());
+    /** Reads only {@code PRINCIPAL_NAME_INDEX_NAME} and the security context, so saves that set neither skip it. */
+    private final IndexResolver<Session> defaultIndexResolver =
+            new DelegatingIndexResolver<>(new PrincipalNameIndexResolver<>());
+    private IndexResolver<Session> indexResolver = defaultIndexResolver;
     private SessionIdGenerator sessionIdGenerator = UuidSessionIdGenerator.getInstance();
     private ApplicationEventPublisher eventPublisher = event -> { };
 
@@ -281,7 +288,10 @@ public class FastMmapSessionRepository
         @Override
         @SuppressWarnings("unchecked")
         public <T> T getAttribute(String name) {
-            Object value = delta.containsKey(name) ? delta.get(name) : saved.get(name);
+            Object value = delta.getOrDefault(name, UNCHANGED);
+            if (value == UNCHANGED) {
+                value = saved.get(name);
+            }
             if (value != null && saveMode == SaveMode.ON_GET_ATTRIBUTE) {
                 change(name, value);
             }
@@ -373,7 +383,8 @@ public class FastMmapSessionRepository
             if (isNew || maxInactiveChanged) {
                 b.maxInactiveInterval(storable(maxInactiveInterval));
             }
-            String principal = indexResolver.resolveIndexesFor(this).get(PRINCIPAL_NAME_INDEX_NAME);
+            String principal = principalMayHaveChanged()
+                    ? indexResolver.resolveIndexesFor(this).get(PRINCIPAL_NAME_INDEX_NAME) : storedPrincipal;
             if (isNew || !Objects.equals(principal, storedPrincipal)) {
                 b.principalName(principal);
             }
@@ -397,6 +408,16 @@ public class FastMmapSessionRepository
             } else {
                 deltaWritten = true;
             }
+        }
+
+        /**
+         * The default resolver finds the principal in two attributes only: when neither is in the delta (set, removed,
+         * or read under {@link SaveMode#ON_GET_ATTRIBUTE}), the session's principal is the one stored with it, and a
+         * save (every request) need not resolve it again. A custom resolver may read anything, so it always runs.
+         */
+        private boolean principalMayHaveChanged() {
+            return isNew || indexResolver != defaultIndexResolver || delta.containsKey(PRINCIPAL_NAME_INDEX_NAME)
+                    || delta.containsKey(SECURITY_CONTEXT_ATTRIBUTE);
         }
 
         /** @return the attributes with this request's changes applied */
