@@ -4,8 +4,9 @@
 #   fastmmap  this project (one file shared by every instance on the host)
 #   map       Spring Session's MapSessionRepository (this JVM's heap; the in-memory baseline)
 #   redis     Spring Session Data Redis (RedisSessionRepository) on a real redis-server on 127.0.0.1
-# Each store: a fresh JVM, a warm-up run, then ROUNDS measured wrk runs; stores alternate round by round so that
-# background load on the machine spreads over all three. Results go to stdout as a Markdown table.
+# Each store: a fresh JVM, a warm-up run that opens the sessions, then a measured wrk run on those same sessions;
+# ROUNDS rounds, stores alternating round by round so that background load on the machine spreads over all three.
+# Results go to stdout as a Markdown table.
 #
 # Usage: fastmmap-benchmarks/run-session-http-benchmark.sh     (needs wrk and redis-server: apt-get install wrk redis-server)
 # Environment: DURATION (s, default 20), WARMUP (s, default 10), THREADS (2), CONNECTIONS (32), SESSIONS per wrk
@@ -23,6 +24,9 @@ done
 jdk17=$(bin/find-jdk 17)
 jdk25=$(bin/find-jdk 25)
 work=$(mktemp -d "${TMPDIR:-/tmp}/fastmmap-http-bench.XXXXXX")
+# The warm-up run opens the sessions and leaves their cookies here; the measured run then reads and writes those same
+# sessions only (sessions.lua), so no burst of new sessions at its start throws away what the JIT compiled meanwhile.
+export COOKIE_FILE=$work/cookies
 app_pid='' redis_pid=''
 cleanup() {
   [[ -n $app_pid ]] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null
@@ -49,7 +53,7 @@ run_store() { # STORE -> writes "requests/s p99 errors" of the measured run to $
     map) profile_args=(--spring.profiles.active=map) ;;
     redis) profile_args=(--spring.profiles.active=redis) ;;
   esac
-  rm -f "$work/bench.sessions"
+  rm -f "$work/bench.sessions" "$work"/cookies.*
   redis-cli -p "$redis_port" flushall >/dev/null
   REDIS_PORT=$redis_port "$jdk17/bin/java" -Xmx512m -jar "$jar" --server.port=$app_port "${profile_args[@]}" \
     --fastmmap.session.file="$work/bench.sessions" --fastmmap.session.cache-size=64MB \

@@ -2,9 +2,34 @@
 -- which reads and increments a counter in the session, so every request loads and saves its session.
 -- Each wrk thread first opens SESSIONS sessions (a request without a cookie gets a new one; its Set-Cookie is kept),
 -- then sends every further request with the next of its cookies in turn: many sessions, each used over and over.
+-- With COOKIE_FILE set, each thread writes its cookies to COOKIE_FILE.<thread> once it has them, and a later wrk run
+-- that finds that file starts from those sessions instead of opening new ones: the measured run after a warm-up then
+-- only reads and writes existing sessions, as a server in its steady state does (a burst of new sessions at its start
+-- would send code the JIT compiled during the warm-up, which never saw one, back to slower tiers).
 local wanted = tonumber(os.getenv("SESSIONS") or "100")
+local cookie_file = os.getenv("COOKIE_FILE")
 local cookies = {}
 local n = 0
+local written = false
+local threads = 0
+
+function setup(thread)
+  thread:set("thread_index", threads)
+  threads = threads + 1
+end
+
+function init(args)
+  if cookie_file then
+    local f = io.open(cookie_file .. "." .. thread_index, "r")
+    if f then
+      for line in f:lines() do
+        cookies[#cookies + 1] = line
+      end
+      f:close()
+      written = true
+    end
+  end
+end
 
 request = function()
   if #cookies < wanted then
@@ -20,5 +45,12 @@ response = function(status, headers, body)
     if c then
       cookies[#cookies + 1] = c:match("^([^;]+)")
     end
+  elseif cookie_file and not written then
+    written = true
+    local f = io.open(cookie_file .. "." .. thread_index, "w")
+    for _, cookie in ipairs(cookies) do
+      f:write(cookie, "\n")
+    end
+    f:close()
   end
 end

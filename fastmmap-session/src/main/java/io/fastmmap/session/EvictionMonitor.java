@@ -2,7 +2,6 @@ package io.fastmmap.session;
 
 import io.fastmmap.FastMmap;
 import java.lang.System.Logger.Level;
-import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -17,7 +16,6 @@ final class EvictionMonitor {
 
     private final FastMmap cache;
     private final SessionStoreConfig config;
-    private final Clock clock;
     private final long baseline;
     private final AtomicLong nextCheckMillis = new AtomicLong();
     private final AtomicLong warnedThrough;
@@ -27,7 +25,6 @@ final class EvictionMonitor {
     EvictionMonitor(FastMmap cache, SessionStoreConfig config) {
         this.cache = cache;
         this.config = config;
-        this.clock = config.clock();
         this.baseline = cache.stats().evictionCount();
         this.lastSeen = baseline;
         this.warnedThrough = new AtomicLong(baseline);
@@ -40,9 +37,12 @@ final class EvictionMonitor {
         return now - baseline;
     }
 
-    /** Called after writes; cheap unless a second has passed since the last check. */
-    void maybeCheck() {
-        long nowMillis = clock.millis();
+    /**
+     * Called after writes; cheap unless a second has passed since the last check.
+     *
+     * @param nowMillis the store's clock, as the write read it
+     */
+    void maybeCheck(long nowMillis) {
         long next = nextCheckMillis.get();
         if (nowMillis < next || !nextCheckMillis.compareAndSet(next, nowMillis + CHECK_INTERVAL_MILLIS)) {
             return;

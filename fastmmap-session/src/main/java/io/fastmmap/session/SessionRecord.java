@@ -336,16 +336,20 @@ final class SessionRecord {
             position += bytes.length;
         }
 
+        // Unrolled: every save writes a record, and until the JIT's last tier gets to it (minutes, in a busy app on
+        // two cores) each loop iteration also updates profiling counters.
         private void putInt(int value) {
-            for (int shift = 24; shift >= 0; shift -= 8) {
-                out[position++] = (byte) (value >>> shift);
-            }
+            int p = position;
+            out[p] = (byte) (value >>> 24);
+            out[p + 1] = (byte) (value >>> 16);
+            out[p + 2] = (byte) (value >>> 8);
+            out[p + 3] = (byte) value;
+            position = p + 4;
         }
 
         private void putLong(long value) {
-            for (int shift = 56; shift >= 0; shift -= 8) {
-                out[position++] = (byte) (value >>> shift);
-            }
+            putInt((int) (value >>> 32));
+            putInt((int) value);
         }
     }
 

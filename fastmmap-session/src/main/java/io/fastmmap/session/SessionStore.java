@@ -114,8 +114,10 @@ public final class SessionStore implements AutoCloseable {
      * @throws InvalidSessionIdException before touching the file when the id is malformed
      */
     public SessionData getSessionData(String id) {
-        byte[] bytes = cache.get(sessionKey(id));
-        SessionRecord record = decodeLive(bytes, id, clockMillis());
+        DecodedSessions.Entry known = decoded.entry(id);
+        byte[] key = known != null ? known.key() : sessionKey(id);
+        byte[] bytes = cache.get(key);
+        SessionRecord record = decodeLive(bytes, id, key, known, clockMillis());
         return record == null ? null : toData(id, record, false);
     }
 
@@ -140,7 +142,7 @@ public final class SessionStore implements AutoCloseable {
             old[0] = previous == null ? null : previous.principalName;
             return bytes;
         }, bytes.length);
-        decoded.put(id, record);
+        decoded.put(id, key, record);
         if (old[0] != null && !old[0].equals(record.principalName)) {
             indexRemove(old[0], id);
         }
@@ -177,7 +179,7 @@ public final class SessionStore implements AutoCloseable {
         SessionData[] result = new SessionData[1];
         String[] principals = new String[2];
         write(id, key, current -> {
-            SessionRecord previous = decodeLive(current, id, now);
+            SessionRecord previous = decodeLive(current, id, key, null, now);
             principals[0] = previous == null ? null : previous.principalName;
             SessionData next = update.apply(previous == null ? null : toData(id, previous, false));
             result[0] = next;
@@ -204,19 +206,20 @@ public final class SessionStore implements AutoCloseable {
      * @throws SessionSerializationException when a changed attribute cannot be serialized; nothing is changed
      */
     public boolean applyDelta(String id, SessionDelta delta) {
-        byte[] key = sessionKey(id);
+        DecodedSessions.Entry known = decoded.entry(id);
+        byte[] key = known != null ? known.key() : sessionKey(id);
         long now = clockMillis();
         SessionChanges changes = changes(delta, now);
         if (delta.principalChanged() && delta.principalName() != null) {
             indexAdd(delta.principalName(), id);
         }
-        Merge merge = new Merge(id, delta.createdAt(), changes, now);
-        write(id, key, merge, -1);
+        Merge merge = new Merge(id, key, known, delta.createdAt(), changes, now);
+        write(key, merge, now);
         if (merge.merged == null) {
             return false;
         }
         // The next request of this session most likely finds exactly these bytes: it need not decode them.
-        decoded.put(id, merge.merged);
+        decoded.put(id, key, merge.merged);
         reindex(id, merge.principalBefore, merge.merged.principalName);
         return true;
     }
@@ -224,14 +227,20 @@ public final class SessionStore implements AutoCloseable {
     /** applyDelta's update under the page lock; what it saw is kept for the index update after the lock. */
     private final class Merge implements UnaryOperator<byte[]> {
         private final String id;
+        private final byte[] key;
+        /** What this JVM knew of the session before the lock: usually what the lock finds. */
+        private final DecodedSessions.Entry known;
         private final Instant createdAt;
         private final SessionChanges changes;
         private final long nowMillis;
         SessionRecord merged;
         String principalBefore;
 
-        Merge(String id, Instant createdAt, SessionChanges changes, long nowMillis) {
+        Merge(String id, byte[] key, DecodedSessions.Entry known, Instant createdAt, SessionChanges changes,
+                long nowMillis) {
             this.id = id;
+            this.key = key;
+            this.known = known;
             this.createdAt = createdAt;
             this.changes = changes;
             this.nowMillis = nowMillis;
@@ -240,7 +249,7 @@ public final class SessionStore implements AutoCloseable {
         @Override
         public byte[] apply(byte[] current) {
             merged = null;
-            SessionRecord record = decodeLive(current, id, nowMillis);
+            SessionRecord record = decodeLive(current, id, key, known, nowMillis);
             if (record == null) {
                 if (createdAt == null) {
                     return current;
@@ -271,7 +280,7 @@ public final class SessionStore implements AutoCloseable {
         long now = clockMillis();
         SessionChanges changes = changes(delta, now);
         byte[] snapshot = cache.get(oldKey);
-        SessionRecord record = decodeLive(snapshot, oldId, now);
+        SessionRecord record = decodeLive(snapshot, oldId, oldKey, null, now);
         if (record == null) {
             if (delta.createdAt() == null) {
                 return false;
@@ -296,7 +305,7 @@ public final class SessionStore implements AutoCloseable {
         }
         byte[] latest = cache.getAndRemove(oldKey);
         decoded.remove(oldId);
-        SessionRecord latestRecord = decodeLive(latest, oldId, now);
+        SessionRecord latestRecord = decodeLive(latest, oldId, oldKey, null, now);
         if (latestRecord == null && snapshot != null) {
             // Deleted (logged out) while we copied it: the copy must not outlive it.
             cache.remove(newKey);
@@ -383,7 +392,8 @@ public final class SessionStore implements AutoCloseable {
                 stale.add(id);
                 continue;
             }
-            SessionRecord record = decodeLive(cache.get(sessionKey(id)), id, now);
+            byte[] key = sessionKey(id);
+            SessionRecord record = decodeLive(cache.get(key), id, key, null, now);
             if (record == null || !principalName.equals(record.principalName)) {
                 stale.add(id);
             } else {
@@ -466,18 +476,32 @@ public final class SessionStore implements AutoCloseable {
         return max;
     }
 
+    /** applyDelta's write: its clock reading serves the eviction check too. */
+    private void write(byte[] key, Merge merge, long nowMillis) {
+        try {
+            cache.getAndSet(key, merge);
+        } catch (ValueTooLargeException e) {
+            throw tooLarge(merge.id, key, -1, e);
+        }
+        evictions.maybeCheck(nowMillis);
+    }
+
     private void write(String id, byte[] key, UnaryOperator<byte[]> update, int byteCount) {
         try {
             cache.getAndSet(key, update);
         } catch (ValueTooLargeException e) {
-            long size = byteCount >= 0 ? byteCount : e.entryByteCount() - key.length;
-            throw new SessionTooLargeException("session " + id + " needs " + size + " bytes serialized, but one"
-                    + " session may take at most " + maxSessionByteCount(id) + " bytes in " + config.file()
-                    + " (page size " + config.pageSizeBytes() + " bytes); store less in the session or raise"
-                    + " page-size (fastmmap.session.page-size). The session keeps its previous contents.", size,
-                    maxSessionByteCount(id), e);
+            throw tooLarge(id, key, byteCount, e);
         }
-        evictions.maybeCheck();
+        evictions.maybeCheck(clockMillis());
+    }
+
+    private SessionTooLargeException tooLarge(String id, byte[] key, int byteCount, ValueTooLargeException e) {
+        long size = byteCount >= 0 ? byteCount : e.entryByteCount() - key.length;
+        return new SessionTooLargeException("session " + id + " needs " + size + " bytes serialized, but one"
+                + " session may take at most " + maxSessionByteCount(id) + " bytes in " + config.file()
+                + " (page size " + config.pageSizeBytes() + " bytes); store less in the session or raise"
+                + " page-size (fastmmap.session.page-size). The session keeps its previous contents.", size,
+                maxSessionByteCount(id), e);
     }
 
     // ---- index ----
@@ -561,16 +585,24 @@ public final class SessionStore implements AutoCloseable {
         return config.clock().millis();
     }
 
-    /** Decodes through {@link DecodedSessions}: bytes this process decoded or wrote last are not decoded again. */
-    private SessionRecord decodeLive(byte[] bytes, String id, long nowMillis) {
+    /**
+     * Decodes through {@link DecodedSessions}: bytes this process decoded or wrote last are not decoded again.
+     *
+     * @param known what the cache held for {@code id} when the caller looked, or null to look now
+     */
+    private SessionRecord decodeLive(byte[] bytes, String id, byte[] key, DecodedSessions.Entry known,
+            long nowMillis) {
         if (bytes == null) {
             return null;
         }
-        SessionRecord record = decoded.find(id, bytes);
+        SessionRecord record = DecodedSessions.matching(known, bytes);
+        if (record == null) {
+            record = decoded.find(id, bytes); // another thread of this JVM may have put these bytes meanwhile
+        }
         if (record == null) {
             record = decodeQuietly(bytes, id);
             if (record != null) {
-                decoded.put(id, record);
+                decoded.put(id, key, record);
             }
         }
         return record == null || record.isExpired(nowMillis) ? null : record;

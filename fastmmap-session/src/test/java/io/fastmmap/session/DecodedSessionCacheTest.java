@@ -121,6 +121,44 @@ class DecodedSessionCacheTest {
     }
 
     @Test
+    void aSessionExpiredAndRemovedByAnotherProcessStaysGone() {
+        try (SessionStore a = open(); SessionStore b = open()) {
+            String id = create(a, "user", "ada");
+            a.applyDelta(id, SessionDelta.builder().maxInactiveInterval(Duration.ofMinutes(1)).build());
+            assertThat(a.getSessionData(id)).isNotNull(); // a knows the session and its key
+
+            clock.advance(Duration.ofMinutes(2));
+            assertThat(b.deleteExpiredSessions()).extracting(SessionStore.ExpiredSession::id).containsExactly(id);
+            clock.advance(Duration.ofMinutes(-2)); // even where a's clock says it would still be live
+            assertThat(a.getSessionData(id)).isNull();
+            assertThat(a.applyDelta(id, SessionDelta.builder().setAttribute("late", 1).build())).isFalse();
+            assertThat(b.getSessionData(id)).isNull();
+
+            // recreated under the same id by b: a reads b's session, not its own last one
+            assertThat(b.applyDelta(id, SessionDelta.builder().createdAt(clock.instant())
+                    .setAttribute("user", "grace").build())).isTrue();
+            assertThat((String) a.getSessionData(id).attribute("user")).isEqualTo("grace");
+        }
+    }
+
+    @Test
+    void malformedIdsAreRefusedHoweverWarmTheCache() {
+        try (SessionStore store = open()) {
+            String id = create(store, "user", "ada");
+            assertThat(store.getSessionData(id)).isNotNull();
+            String sameLengthBadCharacter = id.substring(0, id.length() - 1) + "/";
+            for (String bad : new String[] {null, "short", sameLengthBadCharacter, id + "\u00e9", "x".repeat(129)}) {
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.getSessionData(bad))
+                        .as("read %s", bad).isInstanceOf(InvalidSessionIdException.class);
+                org.assertj.core.api.Assertions.assertThatThrownBy(() -> store.applyDelta(bad,
+                        SessionDelta.builder().createdAt(clock.instant()).build()))
+                        .as("write %s", bad).isInstanceOf(InvalidSessionIdException.class);
+            }
+            assertThat((String) store.getSessionData(id).attribute("user")).isEqualTo("ada");
+        }
+    }
+
+    @Test
     void aCachedSessionStillExpires() {
         try (SessionStore store = open()) {
             String id = create(store, "user", "ada");

@@ -192,6 +192,47 @@ class FastMmapSessionRepositoryTest {
     }
 
     @Test
+    void aSaveThatSetsNeitherPrincipalAttributeKeepsTheSessionIndexed() {
+        var s = newSession(a);
+        s.setAttribute(SPRING_SECURITY_CONTEXT, securityContext("alice"));
+        a.save(s);
+        var s2 = saved(b, FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME, "carol");
+
+        for (var repo : List.of(a, b)) { // requests that only touch and count, on either instance
+            for (String id : List.of(s.getId(), s2.getId())) {
+                var request = repo.findById(id);
+                request.setLastAccessedTime(clock.instant());
+                request.setAttribute("visits", 1);
+                repo.save(request);
+            }
+        }
+        assertThat(a.findByPrincipalName("alice")).containsOnlyKeys(s.getId());
+        assertThat(b.findByPrincipalName("carol")).containsOnlyKeys(s2.getId());
+
+        var rename = b.findById(s2.getId()); // setting the index attribute still moves the session
+        rename.setAttribute(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME, "dave");
+        b.save(rename);
+        assertThat(a.findByPrincipalName("carol")).isEmpty();
+        assertThat(a.findByPrincipalName("dave")).containsOnlyKeys(s2.getId());
+    }
+
+    @Test
+    void aCustomIndexResolverIsAskedOnEverySave() {
+        String[] principal = {"erin"};
+        a.setIndexResolver(session -> java.util.Map.of(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME,
+                principal[0]));
+        var s = saved(a, "k", "v");
+        assertThat(a.findByPrincipalName("erin")).containsOnlyKeys(s.getId());
+
+        principal[0] = "frank"; // the resolver's answer changes with no principal attribute set
+        var request = a.findById(s.getId());
+        request.setAttribute("visits", 1);
+        a.save(request);
+        assertThat(a.findByPrincipalName("erin")).isEmpty();
+        assertThat(a.findByPrincipalName("frank")).containsOnlyKeys(s.getId());
+    }
+
+    @Test
     void onSetAttributeSavesOnlyChangedAttributesSoParallelRequestsBothSurvive() {
         var s = saved(a, "a", "0", "b", "0");
         var request1 = a.findById(s.getId());
