@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
@@ -40,6 +41,8 @@ public final class Engine {
     private final PageStore store;
     private final PageLocks locks;
     private final Clock clock;
+    /** {@code clock::millis} made once, for the expiry checks that read the clock only when they need it. */
+    private final LongSupplier wallMillis;
     private final int pageSize;
     private volatile boolean closed;
     /** Receives the dirty records compactions of this instance drop; null unless write-back is configured. */
@@ -51,6 +54,7 @@ public final class Engine {
         this.store = attachment.store;
         this.locks = attachment.locks;
         this.clock = config.clock();
+        this.wallMillis = clock::millis;
         this.pageSize = config.geometry().pageSizeBytes();
     }
 
@@ -113,13 +117,7 @@ public final class Engine {
             return -1;
         }
         int offset = store.recordOffset(base, slot);
-        return expiredNow(base, offset) ? -1 : offset;
-    }
-
-    /** Reads the clock only for an entry that can expire: most session reads then need no clock at all. */
-    private boolean expiredNow(long base, int offset) {
-        long expireAt = store.expireAtMillis(base, offset);
-        return expireAt != 0 && clock.millis() >= expireAt;
+        return store.isExpired(base, offset, wallMillis) ? -1 : offset;
     }
 
     public boolean exists(byte[] key) {
@@ -279,7 +277,7 @@ public final class Engine {
         if (slot < 0) {
             return false;
         }
-        boolean live = !expiredNow(base, store.recordOffset(base, slot));
+        boolean live = !store.isExpired(base, store.recordOffset(base, slot), wallMillis);
         store.removeSlot(page, base, slot);
         return live;
     }
