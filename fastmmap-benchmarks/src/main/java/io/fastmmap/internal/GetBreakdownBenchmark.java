@@ -9,6 +9,7 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
 import java.util.EnumSet;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -55,6 +56,8 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xms2g", "-Xmx2g"})
 public class GetBreakdownBenchmark {
     private static final long LOCK_TIMEOUT_NANOS = TimeUnit.SECONDS.toNanos(10);
+    /** A clock for the expiry check that never expires anything (the values here have no time to live). */
+    private static final LongSupplier NEVER = PageStore.stoppedAt(Long.MIN_VALUE);
 
     @Param({"1024"})
     public int valueSize;
@@ -174,7 +177,7 @@ public class GetBreakdownBenchmark {
             long base = store.pageBase(page);
             int slot = store.find(page, base, key, (int) hash);
             int offset = store.recordOffset(base, slot);
-            return store.isExpired(base, offset, Long.MIN_VALUE) ? -1 : offset;
+            return store.isExpired(base, offset, NEVER) ? -1 : offset;
         } finally {
             locks.unlock(page);
         }

@@ -15,7 +15,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
+import java.util.function.LongSupplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -33,13 +33,21 @@ public final class Engine {
      */
     private static final AtomicInteger UPDATES_RUNNING =
             new AtomicInteger();
-    private static final ThreadLocal<Boolean> IN_UPDATE = new ThreadLocal<>();
+    /**
+     * Per thread, how many update functions it is inside (0 or 1: a nested one is refused). A mutable counter that
+     * stays, instead of set and remove around each update: set after remove allocated a new map entry on every
+     * getAndSet. An {@code int[]}, a JDK type, so a thread that outlives this library's class loader (a container's
+     * pool) does not keep it alive.
+     */
+    private static final ThreadLocal<int[]> IN_UPDATE = new ThreadLocal<>();
 
     private final CacheConfig config;
     private final Attachment attachment;
     private final PageStore store;
     private final PageLocks locks;
     private final Clock clock;
+    /** {@code clock::millis} made once, for the expiry checks that read the clock only when they need it. */
+    private final LongSupplier wallMillis;
     private final int pageSize;
     private volatile boolean closed;
     /** Receives the dirty records compactions of this instance drop; null unless write-back is configured. */
@@ -51,6 +59,7 @@ public final class Engine {
         this.store = attachment.store;
         this.locks = attachment.locks;
         this.clock = config.clock();
+        this.wallMillis = clock::millis;
         this.pageSize = config.geometry().pageSizeBytes();
     }
 
@@ -113,13 +122,7 @@ public final class Engine {
             return -1;
         }
         int offset = store.recordOffset(base, slot);
-        return expiredNow(base, offset) ? -1 : offset;
-    }
-
-    /** Reads the clock only for an entry that can expire: most session reads then need no clock at all. */
-    private boolean expiredNow(long base, int offset) {
-        long expireAt = store.expireAtMillis(base, offset);
-        return expireAt != 0 && clock.millis() >= expireAt;
+        return store.isExpired(base, offset, wallMillis) ? -1 : offset;
     }
 
     public boolean exists(byte[] key) {
@@ -224,7 +227,7 @@ public final class Engine {
         List<PageScan.Entry> dropped = dirtySink();
         PageScan.Entry result = apply(key, (page, tag, now) -> {
             PageScan.Entry current = readEntryLocked(page, key, tag);
-            PageScan.Entry next = runUpdate(() -> update.apply(current));
+            PageScan.Entry next = runUpdate(update::apply, current);
             if (next == current && next != null) { // null for null still removes an expired entry, as getAndSet
                 return current;
             }
@@ -279,7 +282,7 @@ public final class Engine {
         if (slot < 0) {
             return false;
         }
-        boolean live = !expiredNow(base, store.recordOffset(base, slot));
+        boolean live = !store.isExpired(base, store.recordOffset(base, slot), wallMillis);
         store.removeSlot(page, base, slot);
         return live;
     }
@@ -295,33 +298,53 @@ public final class Engine {
     public byte[] getAndSet(byte[] key, UnaryOperator<byte[]> update) {
         Objects.requireNonNull(update, "update");
         checkKey(key);
-        List<PageScan.Entry> dropped = dirtySink();
-        // {current, next} once the update has run. Damage found after that makes apply() repair the page and run
-        // this again; the retry stores what the update decided instead of running it on what may already be its
-        // own result (an increment would be applied twice; the fuzzing campaign found this).
-        byte[][][] decision = new byte[1][][];
-        byte[] result = apply(key, (page, tag, now) -> {
-            if (decision[0] == null) {
-                byte[] seen = readLocked(page, key, tag);
-                decision[0] = new byte[][] {seen, runUpdate(() -> update.apply(seen))};
-            }
-            byte[] current = decision[0][0];
-            byte[] next = decision[0][1];
-            // null for null is a removal, not "keep": an expired entry the update saw as absent must go too, or a
-            // clock set back would bring it back (ModelPropertyTest found this).
-            if (next == current && next != null) {
-                return current;
-            }
-            if (next == null) {
-                removeIfPresent(page, key, tag);
-                return null;
-            }
-            checkEntry(key, next);
-            store.put(page, key, tag, next, expireAt(now, config.defaultTtlMillis()), 0, now, dropped);
-            return next;
-        });
-        writeBack(dropped);
+        Update call = new Update(update, dirtySink());
+        byte[] result = onKey(key, GET_AND_SET, null, config.defaultTtlMillis(), 0, call);
+        writeBack(call.dropped);
         return result;
+    }
+
+    /**
+     * One getAndSet call, the context of its step: the update function, and its decision once it has run. Damage
+     * found after that makes onPage repair the page and run the step again; the retry stores what the update decided
+     * instead of running it on what may already be its own result (an increment would be applied twice; the
+     * fuzzing campaign found this).
+     */
+    private static final class Update {
+        final UnaryOperator<byte[]> function;
+        final List<PageScan.Entry> dropped;
+        boolean decided;
+        byte[] current;
+        byte[] next;
+
+        Update(UnaryOperator<byte[]> function, List<PageScan.Entry> dropped) {
+            this.function = function;
+            this.dropped = dropped;
+        }
+    }
+
+    private byte[] getAndSetLocked(int page, byte[] key, int tag, byte[] unused, long ttlMillis, int flags,
+            Update call) {
+        if (!call.decided) {
+            call.current = readLocked(page, key, tag);
+            call.next = runUpdate(call.function, call.current);
+            call.decided = true;
+        }
+        byte[] current = call.current;
+        byte[] next = call.next;
+        // null for null is a removal, not "keep": an expired entry the update saw as absent must go too, or a
+        // clock set back would bring it back (ModelPropertyTest found this).
+        if (next == current && next != null) {
+            return current;
+        }
+        if (next == null) {
+            removeIfPresent(page, key, tag);
+            return null;
+        }
+        checkEntry(key, next);
+        long now = clock.millis();
+        store.put(page, key, tag, next, expireAt(now, ttlMillis), flags, now, call.dropped);
+        return next;
     }
 
     private void removeIfPresent(int page, byte[] key, int tag) {
@@ -332,15 +355,30 @@ public final class Engine {
         }
     }
 
-    private static <T> T runUpdate(Supplier<T> update) {
+    /** Runs a user's update function with this thread marked as inside one (see {@link #lockWithoutRecovery}). */
+    private static <T> T runUpdate(UnaryOperator<T> update, T current) {
+        int[] depth = IN_UPDATE.get();
+        if (depth == null) {
+            depth = new int[1];
+            IN_UPDATE.set(depth);
+        }
         UPDATES_RUNNING.incrementAndGet();
-        IN_UPDATE.set(Boolean.TRUE);
+        depth[0]++;
         try {
-            return update.get();
+            return update.apply(current);
         } finally {
-            IN_UPDATE.remove();
+            depth[0]--;
             UPDATES_RUNNING.decrementAndGet();
         }
+    }
+
+    /** @return whether this thread is inside an update function; one volatile read while no update runs anywhere */
+    private static boolean inUpdate() {
+        if (UPDATES_RUNNING.get() == 0) {
+            return false;
+        }
+        int[] depth = IN_UPDATE.get();
+        return depth != null && depth[0] != 0;
     }
 
     /**
@@ -526,6 +564,7 @@ public final class Engine {
     private static final Step<Void, Boolean> REMOVE =
             (engine, page, key, tag, value, ttlMillis, flags, none) -> engine.removeLocked(page, key, tag);
     private static final Step<List<PageScan.Entry>, Void> PUT = Engine::putLocked;
+    private static final Step<Update, byte[]> GET_AND_SET = Engine::getAndSetLocked;
 
     @FunctionalInterface
     private interface KeyedOperation<T> {
@@ -602,7 +641,7 @@ public final class Engine {
     /** Takes the page lock as every operation does, but leaves a page interrupted mid-update as it is. */
     private void lockWithoutRecovery(int page) {
         checkOpen();
-        if (UPDATES_RUNNING.get() != 0 && IN_UPDATE.get() != null) {
+        if (inUpdate()) {
             throw new IllegalStateException(file() + ": a getAndSet update function called the cache; it runs "
                     + "with a page locked, so it must not call the cache (compute what you need before)");
         }

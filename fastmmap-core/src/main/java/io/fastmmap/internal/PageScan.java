@@ -11,6 +11,7 @@ import static io.fastmmap.internal.PageFormat.VALUE_LENGTH;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.LongSupplier;
 
 /**
  * Copies the live entries of one locked page, in slot order, for iteration. Every record is bounds-checked and its
@@ -30,6 +31,7 @@ public final class PageScan {
         SharedMemory memory = store.memory();
         long base = store.pageBase(page);
         int slots = memory.getInt(base + SLOT_COUNT);
+        LongSupplier now = PageStore.stoppedAt(nowMillis);
         List<Entry> entries = new ArrayList<>();
         for (int i = 0; i < slots; i++) {
             int offset = store.recordOffset(base, i);
@@ -37,7 +39,7 @@ public final class PageScan {
                 continue;
             }
             int keyLength = store.checkedRecord(page, base, slots, offset);
-            if (store.isExpired(base, offset, nowMillis)) {
+            if (store.isExpired(base, offset, now)) {
                 continue;
             }
             Entry entry = read(store, base, offset, keyLength);

@@ -18,6 +18,7 @@ import static io.fastmmap.internal.PageFormat.VALUE_LENGTH;
 
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
+import java.util.function.LongSupplier;
 import java.util.zip.CRC32C;
 
 /*
@@ -282,9 +283,24 @@ final class PageStore {
         return memory.getShort(base + offset + FLAGS);
     }
 
-    boolean isExpired(long base, int offset, long nowMillis) {
+    /**
+     * The expiry rule, kept in this one place: a record expires once the wall clock reaches its expiry time; 0 means
+     * never. The clock is asked only for a record that can expire, so a read of an entry without a time to live (most
+     * session reads) needs no clock at all. Pass a supplier that already exists ({@code clock::millis} held in a
+     * field, or one per scan): creating one per call would allocate on the hot path.
+     */
+    boolean isExpired(long base, int offset, LongSupplier nowMillis) {
         long expireAt = expireAtMillis(base, offset);
-        return expireAt != 0 && nowMillis >= expireAt;
+        return expireAt != 0 && nowMillis.getAsLong() >= expireAt;
+    }
+
+    /**
+     * @return a clock stopped at {@code nowMillis}, for scans and compactions, which read the time once for all
+     *     their records (one lambda class for all of them: with the engine's {@code clock::millis}, the call in
+     *     {@link #isExpired} sees two classes in most JVMs, which the JIT still inlines)
+     */
+    static LongSupplier stoppedAt(long nowMillis) {
+        return () -> nowMillis;
     }
 
     /** Reads and verifies the value of a found record, and marks it used. */
@@ -479,12 +495,13 @@ final class PageStore {
     }
 
     private boolean hasExpired(int page, long base, long nowMillis) {
+        LongSupplier now = stoppedAt(nowMillis);
         int slots = memory.getInt(base + SLOT_COUNT);
         for (int i = 0; i < slots; i++) {
             int offset = recordOffset(base, i);
             if (offset > TOMBSTONE) {
                 checkRecord(page, base, slots, offset);
-                if (isExpired(base, offset, nowMillis)) {
+                if (isExpired(base, offset, now)) {
                     return true;
                 }
             }

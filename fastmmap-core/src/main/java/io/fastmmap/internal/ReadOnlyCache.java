@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.LongSupplier;
 
 /**
  * A cache file mapped read-only and read without locks, for tools and for users with read permission only. It
@@ -31,6 +32,8 @@ public final class ReadOnlyCache implements AutoCloseable {
     private final SharedMemory memory;
     private final PageStore store;
     private final Clock clock;
+    /** {@code clock::millis} made once: the expiry check asks it only for entries that can expire. */
+    private final LongSupplier wallMillis;
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private ReadOnlyCache(Path file, SharedMemory memory, FileLayout layout, long hashSeed, Clock clock) {
@@ -38,6 +41,7 @@ public final class ReadOnlyCache implements AutoCloseable {
         this.memory = memory;
         this.store = new PageStore(memory, layout, file, hashSeed, null);
         this.clock = clock;
+        this.wallMillis = clock::millis;
     }
 
     /**
@@ -89,7 +93,7 @@ public final class ReadOnlyCache implements AutoCloseable {
                 return null;
             }
             int offset = store.recordOffset(base, slot);
-            return store.isExpired(base, offset, clock.millis()) ? null : store.peekValue(page, base, offset, key);
+            return store.isExpired(base, offset, wallMillis) ? null : store.peekValue(page, base, offset, key);
         });
     }
 

@@ -11,6 +11,7 @@ import static io.fastmmap.internal.PageFormat.TOMBSTONE;
 import static io.fastmmap.internal.PageFormat.VALUE_LENGTH;
 
 import java.util.Arrays;
+import java.util.function.LongSupplier;
 
 /**
  * The records of one physical page that a compaction may carry over, and the choice of which of them to evict
@@ -47,6 +48,7 @@ final class Survivors {
     static Survivors collect(PageStore store, int page, long base, PageStore.Mode mode, int droppedSlot,
             long nowMillis) {
         SharedMemory memory = store.memory();
+        LongSupplier now = PageStore.stoppedAt(nowMillis);
         int slots = memory.getInt(base + SLOT_COUNT);
         Survivors survivors = new Survivors(base, slots);
         for (int i = 0; i < slots; i++) {
@@ -60,7 +62,7 @@ final class Survivors {
                 survivors.droppedOffsets[survivors.droppedCount++] = offset;
                 continue;
             }
-            if (store.isExpired(base, offset, nowMillis)) {
+            if (store.isExpired(base, offset, now)) {
                 survivors.expiredCount++;
                 survivors.droppedOffsets[survivors.droppedCount++] = offset;
                 continue;
@@ -84,6 +86,7 @@ final class Survivors {
             return new Survivors(base, 0);
         }
         Survivors survivors = new Survivors(base, slots);
+        LongSupplier now = PageStore.stoppedAt(nowMillis);
         for (int i = 0; i < slots; i++) {
             long slot = memory.getLong(base + PageFormat.HEADER_BYTES + (long) i * PageFormat.SLOT_BYTES);
             int offset = PageFormat.slotOffset(slot);
@@ -109,7 +112,7 @@ final class Survivors {
                     || PageFormat.slotTag(slot) != (int) hash || !store.lookupFinds(page, base, i, key, (int) hash)) {
                 continue;
             }
-            if (store.isExpired(base, offset, nowMillis)) {
+            if (store.isExpired(base, offset, now)) {
                 survivors.expiredCount++;
                 continue;
             }

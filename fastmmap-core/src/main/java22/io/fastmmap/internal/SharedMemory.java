@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
@@ -28,6 +29,8 @@ public final class SharedMemory implements AutoCloseable {
             ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle LONG_HANDLE = LONG.varHandle();
     private static final VarHandle INT_HANDLE = INT.varHandle();
+    private static final VarHandle ARRAY_LONG =
+            MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final Arena arena;
     private final MemorySegment segment;
@@ -219,11 +222,27 @@ public final class SharedMemory implements AutoCloseable {
         }
     }
 
-    /** @return true when the {@code key.length} bytes at {@code offset} equal {@code key} */
+    /**
+     * @return true when the {@code key.length} bytes at {@code offset} equal {@code key}. Compared eight bytes at a
+     *     time through a view of the array, not with {@code MemorySegment.mismatch} on {@code MemorySegment.ofArray}:
+     *     that wraps the key in a heap segment and its session (72 bytes), which C2 removes only when it inlines all
+     *     of {@code mismatch}; in some JIT runs it did not, and every lookup allocated 72 bytes.
+     */
     public boolean equalsArray(long offset, byte[] key) {
-        check(offset, key.length);
-        return MemorySegment.mismatch(segment, offset, offset + key.length,
-                MemorySegment.ofArray(key), 0, key.length) == -1;
+        int length = key.length;
+        check(offset, length);
+        int i = 0;
+        for (; i + 8 <= length; i += 8) {
+            if (segment.get(LONG_UNALIGNED, offset + i) != (long) ARRAY_LONG.get(key, i)) {
+                return false;
+            }
+        }
+        for (; i < length; i++) {
+            if (segment.get(ValueLayout.JAVA_BYTE, offset + i) != key[i]) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Writes dirty pages to the file (msync). Not needed for sharing between processes. */

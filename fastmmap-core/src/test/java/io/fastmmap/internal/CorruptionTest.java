@@ -74,6 +74,41 @@ class CorruptionTest {
         }
     }
 
+    /**
+     * Damage that only the store after the update finds (another key's slot, which the lookup of this key skips for
+     * its tag but the compaction of the page checks) makes the engine repair the page and retry; the retry must
+     * store what the update decided, not run it again on what may be its own result.
+     */
+    @Test
+    void damageFoundAfterTheUpdateShouldRepairThePageAndStoreTheUpdatesResultWithoutRunningItAgain() throws Exception {
+        fill();
+        int target = -1;
+        try (RawFile raw = cacheFile.raw()) {
+            long slot = raw.slotOf(Bytes.utf8("k5"));
+            raw.memory.putLong(slot, PageFormat.slot(PageFormat.slotTag(raw.memory.getLong(slot)), 1 << 30));
+            for (int i = 0; i < 20 && target < 0; i++) {
+                if (i != 5 && raw.pageOf(Bytes.utf8("k" + i)) == raw.pageOf(Bytes.utf8("k5"))) {
+                    target = i;
+                }
+            }
+        }
+        assertThat(target).as("a key on k5's page").isNotNegative();
+        byte[] key = Bytes.utf8("k" + target);
+        byte[] big = Bytes.filled(3900, 77); // more than any page has left: the store compacts, and meets the damage
+        List<byte[]> seen = new ArrayList<>();
+        try (FastMmap cache = cacheFile.open()) {
+            byte[] result = cache.getAndSet(key, old -> {
+                seen.add(old);
+                return big;
+            });
+            assertThat(seen).as("what the update was given, once").containsExactly(Bytes.filled(60, target));
+            assertThat(result).isEqualTo(big);
+            assertThat(cache.get(key)).isEqualTo(big);
+            assertThat(cache.get(Bytes.utf8("k5"))).isNull();
+            assertThat(cache.stats().pageRepairCount()).isEqualTo(1);
+        }
+    }
+
     @Test
     void aRecordLengthRunningPastThePageShouldBeRepaired() throws Exception {
         fill();
