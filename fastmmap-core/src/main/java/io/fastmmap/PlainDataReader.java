@@ -23,10 +23,17 @@ final class PlainDataReader {
             ByteOrder.BIG_ENDIAN);
     private static final VarHandle INT_BIG_ENDIAN = MethodHandles.byteArrayViewVarHandle(int[].class,
             ByteOrder.BIG_ENDIAN);
+    private static final char REPLACEMENT = '\uFFFD';
     private static final String[] TAG_NAMES = {"null", "false", "true", "a Byte", "a Short", "an Integer",
         "a Long", "a Float", "a Double", "a BigInteger", "a BigDecimal", "a String", "a byte[]", "a List", "a Map"};
 
     private static final int MAX_CACHED_KEY = 32;
+    static final int KEY_CACHE_SLOTS = 512; // a power of two
+    private static final int KEY_CACHE_SHIFT = Integer.SIZE - Integer.numberOfTrailingZeros(KEY_CACHE_SLOTS);
+
+    /** A map key of {@link PlainDataCodec#keyCache}: the String and the ASCII bytes it was read from. */
+    record CachedKey(String string, byte[] bytes) {
+    }
 
     private final PlainDataCodec<?> codec;
     private final byte[] bytes;
@@ -213,48 +220,54 @@ final class PlainDataReader {
     }
 
     private String readStringAt(int start, int length) {
-        int end = start + length;
-        for (int i = start; i < end; i++) {
-            if (bytes[i] < 0) {
-                return readUtf8(start, end);
-            }
+        // US-ASCII turns each byte above 0x7F into U+FFFD, so a result without one was all ASCII, which is also its
+        // exact UTF-8 reading. The JDK checks the bytes with an intrinsic and copies them into a Latin-1 String;
+        // indexOf of a char above 0xFF returns at once on such a String. Anything else is decoded strictly.
+        String ascii = new String(bytes, start, length, StandardCharsets.US_ASCII);
+        if (ascii.indexOf(REPLACEMENT) >= 0) {
+            return readUtf8(start, start + length);
         }
-        position = end;
-        return new String(bytes, start, length, StandardCharsets.ISO_8859_1); // ASCII: a plain copy
+        position = start + length;
+        return ascii;
     }
 
-    /** A String map key, from {@link PlainDataCodec#keyCache} when it is a short ASCII key seen before. */
+    /**
+     * A String map key, from {@link PlainDataCodec#keyCache} when it is a short ASCII key seen before. The slot
+     * comes from the length and three of the bytes (no loop over the key), two slots are tried, and a hit is one
+     * bulk comparison of the bytes: a miss, collision or not, only costs a new String.
+     */
     private String readKey() {
         position++; // the tag
         int length = readLength();
         int start = position;
-        if (length > MAX_CACHED_KEY) {
+        if (length > MAX_CACHED_KEY || length == 0) {
             return readStringAt(start, length);
         }
-        int hash = 0;
-        for (int i = start; i < start + length; i++) {
-            byte b = bytes[i];
-            if (b < 0) {
-                return readStringAt(start, length);
-            }
-            hash = 31 * hash + b; // String.hashCode of the same characters
+        int end = start + length;
+        int mixed = length << 24 ^ (bytes[start] & 0xFF) << 16 ^ (bytes[start + (length >>> 1)] & 0xFF) << 8
+                ^ bytes[end - 1] & 0xFF;
+        int slot = mixed * 0x9E3779B9 >>> KEY_CACHE_SHIFT; // Fibonacci hashing: the top bits
+        CachedKey[] cache = codec.keyCache;
+        CachedKey first = cache[slot];
+        if (first != null && matches(first.bytes, start, end)) {
+            position = end;
+            return first.string;
         }
-        String[] cache = codec.keyCache;
-        int slot = (hash ^ hash >>> 9) & (cache.length - 1);
-        String cached = cache[slot];
-        position = start + length;
-        if (cached != null && cached.hashCode() == hash && cached.length() == length) {
-            int i = 0;
-            while (i < length && cached.charAt(i) == bytes[start + i]) {
-                i++;
-            }
-            if (i == length) {
-                return cached;
-            }
+        CachedKey second = cache[slot ^ 1];
+        if (second != null && matches(second.bytes, start, end)) {
+            position = end;
+            return second.string;
         }
-        String key = new String(bytes, start, length, StandardCharsets.ISO_8859_1);
-        cache[slot] = key;
+        String key = readStringAt(start, length);
+        if (key.length() == length) { // ASCII (UTF-8 of anything else is longer than its chars)
+            cache[first == null || second != null ? slot : slot ^ 1] = new CachedKey(key,
+                    Arrays.copyOfRange(bytes, start, end));
+        }
         return key;
+    }
+
+    private boolean matches(byte[] cached, int start, int end) {
+        return cached.length == end - start && Arrays.equals(cached, 0, cached.length, bytes, start, end);
     }
 
     /** Strict UTF-8: overlong forms, surrogates and code points above U+10FFFF are errors, not replaced. */
@@ -304,6 +317,9 @@ final class PlainDataReader {
     // ---------------------------------------------------------------- varints
 
     private int readVarint32() {
+        if (position < bytes.length && bytes[position] >= 0) { // one byte: most lengths and counts
+            return bytes[position++];
+        }
         return (int) readVarint(32);
     }
 
