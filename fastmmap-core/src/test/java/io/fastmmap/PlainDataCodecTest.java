@@ -140,12 +140,16 @@ class PlainDataCodecTest {
 
     @Test
     void shouldKeepKeysApartThatShareACacheSlotAndNeverCacheNonAsciiKeys() {
-        // The key cache's slot comes from the length and the first, middle and last bytes: these five keys share
-        // one pair of slots, and a hit must still be the very key read.
+        // 3,000 keys in a cache of 512 slots: many share a slot pair and push each other out, and a hit must still
+        // be the very key read. Lengths from 2 to 32 bytes cover the one-long, two-long and bulk comparisons.
         Map<String, Object> colliding = new LinkedHashMap<>();
-        for (String key : List.of("aXbc", "aYbc", "aZbc", "a\u00e9bc", "a\u00e9c")) {
-            colliding.put(key, key.length());
+        for (int i = 0; i < 3_000; i++) {
+            String key = i % 3 == 0 ? "k" + i : i % 3 == 1 ? "key-" + i + "-padded" : "a-much-longer-key-" + i + "-xyz";
+            colliding.put(key, i);
         }
+        colliding.put("aXbc", 1);
+        colliding.put("aYbc", 2);
+        colliding.put("a\u00e9bc", 3);
         Codec<Map<String, Object>> codec = Codec.plainDataMap();
         byte[] encoded = codec.encode(colliding);
         for (int round = 0; round < 3; round++) {
