@@ -213,6 +213,11 @@ multiprocess() {
         >>"$out/multiprocess.log" 2>&1 || { tail -20 "$out/multiprocess.log" >&2; exit 1; }
       perl fastmmap-benchmarks/perl/cache-fastmmap-driver.pl "$dir" $processes $mode $warmup $seconds \
         "$out/multiprocess.jsonl" >>"$out/multiprocess.log" 2>&1 || { tail -20 "$out/multiprocess.log" >&2; exit 1; }
+      if [[ $mode == session ]]; then # W2 with the JSON codec, against the same Storable run
+        log "multi-process session-json x $processes: fastmmap with JsonCodec"
+        "${java25[@]}" -cp "$jar" $driver run "$dir" $processes session-json $warmup $seconds \
+          "$out/multiprocess.jsonl" >>"$out/multiprocess.log" 2>&1 || { tail -20 "$out/multiprocess.log" >&2; exit 1; }
+      fi
     done
   done
 }
@@ -264,7 +269,7 @@ check_complete() {
   grep -q '"store" : "redis"' "$out/jmh-pipelined-jdk25.json" || missing+=("JMH pipelined redis")
   local runs
   runs=$(grep -c '"opsPerSec"' "$out/multiprocess.jsonl" || true)
-  [[ $runs -eq 8 ]] || missing+=("multi-process runs: $runs of 8")
+  [[ $runs -eq 10 ]] || missing+=("multi-process runs: $runs of 10")
   [[ $(grep -c '"impl":"Cache::FastMmap' "$out/multiprocess.jsonl") -eq 4 ]] || missing+=("Cache::FastMmap runs")
   grep -q '"store":"chronicle"' "$out/footprint.jsonl" || missing+=("footprint")
   [[ -s $(dirname "$report_md")/$chart_png ]] || missing+=("chart")
@@ -272,7 +277,7 @@ check_complete() {
     echo "run-all.sh: no result from: ${missing[*]}" >&2
     exit 1
   fi
-  log "every peer ran: JMH (${all_stores}, Redis pipelined), 8 multi-process runs, footprint, report, chart"
+  log "every peer ran: JMH (${all_stores}, Redis pipelined), 10 multi-process runs, footprint, report, chart"
 }
 
 install_peers

@@ -52,13 +52,13 @@ final class PlainDataCodec<T> implements Codec<T> {
     private int sizeHint = 256;
 
     /**
-     * Map keys recently decoded, by hash: the same few keys come back in every value (and in every element of a
-     * list of maps), so reusing the String saves its allocation and, since a String caches its hash code, the
-     * hashing in {@code LinkedHashMap.put}. Shared by threads without synchronization: a String is immutable, so
-     * a slot read while another thread replaces it is one key or the other, and a hit is always checked byte by
-     * byte.
+     * Map keys recently decoded, by a hash of their bytes: the same few keys come back in every value (and in every
+     * element of a list of maps), so reusing the String saves its allocation and, since a String caches its hash
+     * code, the hashing in {@code LinkedHashMap.put}. Shared by threads without synchronization: an entry is
+     * immutable (final fields), so a slot read while another thread replaces it is one key or the other, and a hit
+     * is always checked byte by byte.
      */
-    final String[] keyCache = new String[512];
+    final PlainDataReader.CachedKey[] keyCache = new PlainDataReader.CachedKey[PlainDataReader.KEY_CACHE_SLOTS];
 
     private PlainDataCodec(boolean stringMapAtTop) {
         this.stringMapAtTop = stringMapAtTop;

@@ -23,10 +23,23 @@ final class PlainDataReader {
             ByteOrder.BIG_ENDIAN);
     private static final VarHandle INT_BIG_ENDIAN = MethodHandles.byteArrayViewVarHandle(int[].class,
             ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG_LITTLE_ENDIAN = MethodHandles.byteArrayViewVarHandle(long[].class,
+            ByteOrder.LITTLE_ENDIAN);
+    private static final char REPLACEMENT = '\uFFFD';
     private static final String[] TAG_NAMES = {"null", "false", "true", "a Byte", "a Short", "an Integer",
         "a Long", "a Float", "a Double", "a BigInteger", "a BigDecimal", "a String", "a byte[]", "a List", "a Map"};
 
     private static final int MAX_CACHED_KEY = 32;
+    private static final int KEY_CACHE_BITS = 9;
+    static final int KEY_CACHE_SLOTS = 1 << KEY_CACHE_BITS;
+
+    /**
+     * A map key of {@link PlainDataCodec#keyCache}: the String, the ASCII bytes it was read from, and for keys of up
+     * to 16 bytes those bytes as two little-endian longs (the first 8, zero-padded, and the last 8), so that a hit
+     * is two compares instead of a byte loop.
+     */
+    record CachedKey(String string, byte[] bytes, long head, long tail) {
+    }
 
     private final PlainDataCodec<?> codec;
     private final byte[] bytes;
@@ -213,48 +226,70 @@ final class PlainDataReader {
     }
 
     private String readStringAt(int start, int length) {
-        int end = start + length;
-        for (int i = start; i < end; i++) {
-            if (bytes[i] < 0) {
-                return readUtf8(start, end);
-            }
+        // US-ASCII turns each byte above 0x7F into U+FFFD, so a result without one was all ASCII, which is also its
+        // exact UTF-8 reading. The JDK checks the bytes with an intrinsic and copies them into a Latin-1 String;
+        // indexOf of a char above 0xFF returns at once on such a String. Anything else is decoded strictly.
+        String ascii = new String(bytes, start, length, StandardCharsets.US_ASCII);
+        if (ascii.indexOf(REPLACEMENT) >= 0) {
+            return readUtf8(start, start + length);
         }
-        position = end;
-        return new String(bytes, start, length, StandardCharsets.ISO_8859_1); // ASCII: a plain copy
+        position = start + length;
+        return ascii;
     }
 
-    /** A String map key, from {@link PlainDataCodec#keyCache} when it is a short ASCII key seen before. */
+    /**
+     * A String map key, from {@link PlainDataCodec#keyCache} when it is a short ASCII key seen before. The slot
+     * comes from the length and three of the bytes (no loop over the key), two slots are tried, and a hit is one
+     * bulk comparison of the bytes: a miss, collision or not, only costs a new String.
+     */
     private String readKey() {
         position++; // the tag
         int length = readLength();
         int start = position;
-        if (length > MAX_CACHED_KEY) {
+        if (length > MAX_CACHED_KEY || length == 0) {
             return readStringAt(start, length);
         }
-        int hash = 0;
-        for (int i = start; i < start + length; i++) {
-            byte b = bytes[i];
-            if (b < 0) {
-                return readStringAt(start, length);
-            }
-            hash = 31 * hash + b; // String.hashCode of the same characters
+        int end = start + length;
+        long head = head(start, length);
+        long tail = length > Long.BYTES ? (long) LONG_LITTLE_ENDIAN.get(bytes, end - Long.BYTES) : 0;
+        long mixed = (head ^ Long.rotateLeft(tail, 29) ^ length) * 0x9E3779B97F4A7C15L;
+        int slot = (int) (mixed >>> Long.SIZE - KEY_CACHE_BITS); // Fibonacci hashing: the top bits
+        CachedKey[] cache = codec.keyCache;
+        CachedKey first = cache[slot];
+        if (first != null && matches(first, head, tail, start, end)) {
+            position = end;
+            return first.string;
         }
-        String[] cache = codec.keyCache;
-        int slot = (hash ^ hash >>> 9) & (cache.length - 1);
-        String cached = cache[slot];
-        position = start + length;
-        if (cached != null && cached.hashCode() == hash && cached.length() == length) {
-            int i = 0;
-            while (i < length && cached.charAt(i) == bytes[start + i]) {
-                i++;
-            }
-            if (i == length) {
-                return cached;
-            }
+        CachedKey second = cache[slot ^ 1];
+        if (second != null && matches(second, head, tail, start, end)) {
+            position = end;
+            return second.string;
         }
-        String key = new String(bytes, start, length, StandardCharsets.ISO_8859_1);
-        cache[slot] = key;
+        String key = readStringAt(start, length);
+        if (key.length() == length) { // ASCII (UTF-8 of anything else is longer than its chars)
+            cache[first == null || second != null ? slot : slot ^ 1] = new CachedKey(key,
+                    Arrays.copyOfRange(bytes, start, end), head, tail);
+        }
         return key;
+    }
+
+    /** The first 8 bytes of a key, or all of a shorter one, little-endian, zero-padded. */
+    private long head(int start, int length) {
+        if (start + Long.BYTES <= bytes.length) {
+            return (long) LONG_LITTLE_ENDIAN.get(bytes, start) & (length >= Long.BYTES ? -1L : (1L << 8 * length) - 1);
+        }
+        long head = 0; // a short key near the end of a small value: fewer than 8 bytes are left to read
+        for (int i = length - 1; i >= 0; i--) {
+            head = head << 8 | bytes[start + i] & 0xFF;
+        }
+        return head;
+    }
+
+    /** Up to 16 bytes, head and tail cover every byte; longer keys are compared in bulk. */
+    private boolean matches(CachedKey cached, long head, long tail, int start, int end) {
+        int length = end - start;
+        return cached.head == head && cached.tail == tail && cached.bytes.length == length
+                && (length <= 2 * Long.BYTES || Arrays.equals(cached.bytes, 0, length, bytes, start, end));
     }
 
     /** Strict UTF-8: overlong forms, surrogates and code points above U+10FFFF are errors, not replaced. */
@@ -304,6 +339,9 @@ final class PlainDataReader {
     // ---------------------------------------------------------------- varints
 
     private int readVarint32() {
+        if (position < bytes.length && bytes[position] >= 0) { // one byte: most lengths and counts
+            return bytes[position++];
+        }
         return (int) readVarint(32);
     }
 

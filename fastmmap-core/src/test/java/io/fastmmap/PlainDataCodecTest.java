@@ -70,6 +70,7 @@ class PlainDataCodecTest {
                 Integer.MIN_VALUE, Integer.MAX_VALUE, 0, Long.MIN_VALUE, Long.MAX_VALUE, 1.5f, Float.NaN, -0.0,
                 Double.NEGATIVE_INFINITY, 1e-300, new BigInteger("-123456789012345678901234567890"),
                 new BigDecimal("1.50"), new BigDecimal("-1E+30"), "", "ascii", "café", "日本", "\uD83D\uDE00 emoji",
+                "\uFFFD", "ascii then \uFFFD", "x".repeat(200),
                 new byte[] {0, -1, 127}, new byte[0], new LinkedList<>(List.of(1, 2)), List.of(), Map.of(),
                 new TreeMap<>(Map.of(2, "two", 1, "one")), Map.of(true, 1L, 2.5, "x", new BigDecimal("3.0"), 'c' + "")));
         values.add(session());
@@ -135,6 +136,32 @@ class PlainDataCodecTest {
                 .isEqualTo(Map.of("Ab", 5));
         String longKey = "k".repeat(33);
         assertThat(CODEC.decode(CODEC.encode(Map.of(longKey, 6)))).isEqualTo(Map.of(longKey, 6));
+    }
+
+    @Test
+    void shouldKeepKeysApartThatShareACacheSlotAndNeverCacheNonAsciiKeys() {
+        // 3,000 keys in a cache of 512 slots: many share a slot pair and push each other out, and a hit must still
+        // be the very key read. Lengths from 2 to 32 bytes cover the one-long, two-long and bulk comparisons.
+        Map<String, Object> colliding = new LinkedHashMap<>();
+        for (int i = 0; i < 3_000; i++) {
+            String key = i % 3 == 0 ? "k" + i : i % 3 == 1 ? "key-" + i + "-padded" : "a-much-longer-key-" + i + "-xyz";
+            colliding.put(key, i);
+        }
+        colliding.put("aXbc", 1);
+        colliding.put("aYbc", 2);
+        colliding.put("a\u00e9bc", 3);
+        Codec<Map<String, Object>> codec = Codec.plainDataMap();
+        byte[] encoded = codec.encode(colliding);
+        for (int round = 0; round < 3; round++) {
+            Map<String, Object> decoded = codec.decode(encoded);
+            assertThat(decoded).as("round %d", round).containsExactlyEntriesOf(colliding);
+        }
+        Map<String, Object> single = codec.decode(codec.encode(Map.of("aYbc", 1)));
+        assertThat(single).isEqualTo(Map.of("aYbc", 1));
+        Map<String, Object> nonAscii = Map.of("\u00e9t\u00e9", 1, "日本", 2, "\uFFFD", 3);
+        assertThat(codec.decode(codec.encode(nonAscii))).isEqualTo(nonAscii);
+        assertThat(codec.decode(codec.encode(nonAscii))).isEqualTo(nonAscii);
+        assertThat(codec.decode(codec.encode(Map.of("", "empty key")))).isEqualTo(Map.of("", "empty key"));
     }
 
     // ---------------------------------------------------------------- encoding errors

@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import io.fastmmap.Codec;
 import io.fastmmap.CodecException;
 import java.util.Objects;
@@ -16,12 +18,19 @@ import java.util.Objects;
  * @param <T> the type encoded
  */
 public final class JsonCodec<T> implements Codec<T> {
-    private final ObjectMapper mapper;
     private final JavaType type;
+    /**
+     * Made once: a reader for the type finds its root deserializer when it is made, where
+     * {@code mapper.readValue(bytes, type)} looks it up on every call. The writer has no root type, so a value is
+     * written as its runtime class, as {@code mapper.writeValueAsBytes} does.
+     */
+    private final ObjectReader reader;
+    private final ObjectWriter writer;
 
     private JsonCodec(ObjectMapper mapper, JavaType type) {
-        this.mapper = mapper;
         this.type = type;
+        this.reader = mapper.readerFor(type);
+        this.writer = mapper.writer();
     }
 
     /**
@@ -58,7 +67,7 @@ public final class JsonCodec<T> implements Codec<T> {
     @Override
     public byte[] encode(T value) {
         try {
-            return mapper.writeValueAsBytes(value);
+            return writer.writeValueAsBytes(value);
         } catch (JacksonException e) {
             throw new CodecException(this + ": cannot write a " + value.getClass().getName() + " as JSON: "
                     + e.getOriginalMessage(), e);
@@ -68,7 +77,7 @@ public final class JsonCodec<T> implements Codec<T> {
     @Override
     public T decode(byte[] bytes) {
         try {
-            return mapper.readValue(bytes, type);
+            return reader.readValue(bytes);
         } catch (JacksonException e) {
             throw new CodecException(this + ": the stored " + bytes.length + " bytes are not JSON of this type: "
                     + e.getOriginalMessage() + "; the entry was written with another codec", e);

@@ -44,6 +44,25 @@ class CodecsTest {
     }
 
     @Test
+    void shouldWriteTheRuntimeClassAndReadMapsInTheirOrderWithTheReaderAndWriterMadeOnce() {
+        // The writer has no root type: a value of a subclass (here a record behind Object) is written whole.
+        JsonCodec<Object> objects = JsonCodec.of(Object.class);
+        assertThat(new String(objects.encode(new Session("bo", List.of(), 1L)), StandardCharsets.UTF_8))
+                .isEqualTo("{\"user\":\"bo\",\"roles\":[],\"createdAt\":1}");
+        JsonCodec<Map<String, Object>> maps = JsonCodec.of(new ObjectMapper(), new TypeReference<>() { });
+        byte[] json = "{\"z\":1,\"a\":{\"y\":2.5,\"b\":\"\u00e9\"},\"m\":null}".getBytes(StandardCharsets.UTF_8);
+        for (int round = 0; round < 2; round++) { // the same reader, twice
+            Map<String, Object> decoded = maps.decode(json);
+            assertThat(decoded.keySet()).containsExactly("z", "a", "m");
+            assertThat(List.copyOf(((Map<?, ?>) decoded.get("a")).keySet())).isEqualTo(List.of("y", "b"));
+            assertThat(new String(maps.encode(decoded), StandardCharsets.UTF_8))
+                    .isEqualTo(new String(json, StandardCharsets.UTF_8));
+        }
+        assertThatThrownBy(() -> maps.decode("[1]".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(CodecException.class).hasMessageContaining("not JSON of this type");
+    }
+
+    @Test
     void shouldReportBytesThatAreNotJsonOfTheType() {
         assertThatThrownBy(() -> JsonCodec.of(Session.class).decode(new byte[] {'{', 'x'}))
                 .isInstanceOf(CodecException.class).hasMessageContaining("JsonCodec(")

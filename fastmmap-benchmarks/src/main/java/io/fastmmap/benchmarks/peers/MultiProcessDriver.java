@@ -1,5 +1,6 @@
 package io.fastmmap.benchmarks.peers;
 
+import io.fastmmap.Codec;
 import io.fastmmap.FastMmap;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -24,7 +25,7 @@ import org.HdrHistogram.Histogram;
  *
  * <pre>
  *   java -cp benchmarks.jar io.fastmmap.benchmarks.peers.MultiProcessDriver prepare DIR KEYS VALUE_BYTES MIX DIST SIZING STREAMS
- *   java -cp benchmarks.jar io.fastmmap.benchmarks.peers.MultiProcessDriver run DIR PROCESSES raw|session WARMUP_S SECONDS OUT.jsonl
+ *   java -cp benchmarks.jar io.fastmmap.benchmarks.peers.MultiProcessDriver run DIR PROCESSES raw|session|session-json WARMUP_S SECONDS OUT.jsonl
  * </pre>
  *
  * {@code prepare} writes the workload files ({@link WorkloadFiles}). {@code run} creates and fills the cache file in
@@ -33,7 +34,9 @@ import org.HdrHistogram.Histogram;
  * p50/p99/p99.9 of get and set from each worker's HdrHistogram (one {@code System.nanoTime()} pair per operation).
  * One JSON line per run is appended to OUT.jsonl. In {@code session} mode the value is the ~1 KiB session map: a
  * get decodes it into a map, a set encodes the map, with {@code Codec.plainDataMap()} (see {@link SessionMap}), as
- * an application would.
+ * an application would; {@code session-json} does the same with fastmmap-codecs' {@code JsonCodec} (Jackson). Both
+ * are measured against the Perl driver's {@code session} mode (Storable): the JSON line says {@code "mode":"session"}
+ * or {@code "session-json"}.
  */
 public final class MultiProcessDriver {
     private static final long HIGHEST_NANOS = 60_000_000_000L;
@@ -53,13 +56,13 @@ public final class MultiProcessDriver {
             }
             case "run" -> {
                 need(args, 7);
-                run(Path.of(args[1]), Integer.parseInt(args[2]), WorkloadFiles.Mode.of(args[3]),
-                        Double.parseDouble(args[4]), Double.parseDouble(args[5]), Path.of(args[6]));
+                run(Path.of(args[1]), Integer.parseInt(args[2]), Kind.of(args[3]), Double.parseDouble(args[4]),
+                        Double.parseDouble(args[5]), Path.of(args[6]));
             }
             case "worker" -> {
                 need(args, 6);
-                worker(Path.of(args[1]), Integer.parseInt(args[2]), WorkloadFiles.Mode.of(args[3]),
-                        Double.parseDouble(args[4]), Double.parseDouble(args[5]));
+                worker(Path.of(args[1]), Integer.parseInt(args[2]), Kind.of(args[3]), Double.parseDouble(args[4]),
+                        Double.parseDouble(args[5]));
             }
             default -> throw usage();
         }
@@ -67,7 +70,33 @@ public final class MultiProcessDriver {
 
     private static IllegalArgumentException usage() {
         return new IllegalArgumentException("usage: MultiProcessDriver prepare DIR KEYS VALUE_BYTES MIX DIST SIZING "
-                + "STREAMS | run DIR PROCESSES raw|session WARMUP_SECONDS SECONDS OUT.jsonl");
+                + "STREAMS | run DIR PROCESSES raw|session|session-json WARMUP_SECONDS SECONDS OUT.jsonl");
+    }
+
+    /** What a run stores: raw bytes, or the session map through one of the two codecs. */
+    enum Kind {
+        RAW("raw", WorkloadFiles.Mode.RAW, null),
+        SESSION("session", WorkloadFiles.Mode.SESSION, Codec.plainDataMap()),
+        SESSION_JSON("session-json", WorkloadFiles.Mode.SESSION, SessionMap.JSON_CODEC);
+
+        final String name;
+        final WorkloadFiles.Mode mode;
+        final Codec<Map<String, Object>> codec;
+
+        Kind(String name, WorkloadFiles.Mode mode, Codec<Map<String, Object>> codec) {
+            this.name = name;
+            this.mode = mode;
+            this.codec = codec;
+        }
+
+        static Kind of(String name) {
+            for (Kind kind : values()) {
+                if (kind.name.equals(name)) {
+                    return kind;
+                }
+            }
+            throw usage();
+        }
     }
 
     private static void need(String[] args, int count) {
@@ -76,26 +105,26 @@ public final class MultiProcessDriver {
         }
     }
 
-    private static Path cacheFile(Path dir, WorkloadFiles.Mode mode) {
-        return dir.resolve("fastmmap-" + mode.name + ".fmm");
+    private static Path cacheFile(Path dir, Kind kind) {
+        return dir.resolve("fastmmap-" + kind.name + ".fmm");
     }
 
     private static PeerWorkload sized(Path dir, WorkloadFiles.Mode mode) throws IOException {
         return mode.sized(WorkloadFiles.read(dir), (int) Files.size(dir.resolve("session.json")));
     }
 
-    /** The bytes stored: value.bin, or the session of session.json as fastmmap's codec writes it. */
-    private static byte[] storedValue(Path dir, WorkloadFiles.Mode mode) throws IOException {
-        return mode == WorkloadFiles.Mode.RAW ? Files.readAllBytes(dir.resolve("value.bin"))
-                : SessionMap.encode(SessionMap.fromJson(Files.readAllBytes(dir.resolve("session.json"))));
+    /** The bytes stored: value.bin, or the session of session.json as the kind's codec writes it. */
+    private static byte[] storedValue(Path dir, Kind kind) throws IOException {
+        return kind.codec == null ? Files.readAllBytes(dir.resolve("value.bin"))
+                : kind.codec.encode(SessionMap.fromJson(Files.readAllBytes(dir.resolve("session.json"))));
     }
 
-    static void run(Path dir, int processes, WorkloadFiles.Mode mode, double warmupSeconds, double seconds, Path out)
+    static void run(Path dir, int processes, Kind kind, double warmupSeconds, double seconds, Path out)
             throws Exception {
-        PeerWorkload workload = sized(dir, mode);
+        PeerWorkload workload = sized(dir, kind.mode);
         byte[][] keys = workload.keys();
-        byte[] value = storedValue(dir, mode);
-        Path file = cacheFile(dir, mode);
+        byte[] value = storedValue(dir, kind);
+        Path file = cacheFile(dir, kind);
         try (FastMmap cache = FastMmapStore.builder(workload, file).recreate(true).deleteOnClose(true).build()) {
             for (byte[] key : keys) {
                 cache.set(key, value);
@@ -105,7 +134,7 @@ public final class MultiProcessDriver {
             for (int p = 0; p < processes; p++) {
                 List<String> command = new ArrayList<>(List.of(java, "-Xms1g", "-Xmx1g", "-cp",
                         System.getProperty("java.class.path"), MultiProcessDriver.class.getName(), "worker",
-                        dir.toString(), Integer.toString(p), mode.name, Double.toString(warmupSeconds),
+                        dir.toString(), Integer.toString(p), kind.name, Double.toString(warmupSeconds),
                         Double.toString(seconds)));
                 workers.add(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
             }
@@ -137,7 +166,7 @@ public final class MultiProcessDriver {
             }
             String line = String.format(Locale.ROOT, "{\"impl\":\"fastmmap\",\"jdk\":\"%s\",\"processes\":%d,"
                     + "\"mode\":\"%s\",\"workload\":\"%s\",\"valueBytes\":%d,\"operations\":%d,\"seconds\":%.3f,"
-                    + "\"opsPerSec\":%.1f,\"get\":%s,\"set\":%s}", Runtime.version().feature(), processes, mode.name,
+                    + "\"opsPerSec\":%.1f,\"get\":%s,\"set\":%s}", Runtime.version().feature(), processes, kind.name,
                     WorkloadFiles.read(dir).label(), value.length, operations, measuredSeconds, operations / measuredSeconds,
                     percentiles(gets), percentiles(sets));
             System.out.println(line);
@@ -170,16 +199,17 @@ public final class MultiProcessDriver {
     }
 
     /** One worker process: open the file, load the stream, say ready, wait for go, run, print the result. */
-    static void worker(Path dir, int stream, WorkloadFiles.Mode mode, double warmupSeconds, double seconds)
+    static void worker(Path dir, int stream, Kind kind, double warmupSeconds, double seconds)
             throws IOException {
-        PeerWorkload workload = sized(dir, mode);
+        PeerWorkload workload = sized(dir, kind.mode);
         byte[][] keys = workload.keys();
-        byte[] raw = storedValue(dir, mode);
-        Map<String, Object> session = mode == WorkloadFiles.Mode.SESSION ? SessionMap.decode(raw) : null;
+        byte[] raw = storedValue(dir, kind);
+        Codec<Map<String, Object>> codec = kind.codec;
+        Map<String, Object> session = codec == null ? null : codec.decode(raw);
         int[] ops = workload.operations(WorkloadFiles.STREAM_LENGTH, stream);
         Histogram gets = new Histogram(HIGHEST_NANOS, 3);
         Histogram sets = new Histogram(HIGHEST_NANOS, 3);
-        try (FastMmap cache = FastMmapStore.builder(workload, cacheFile(dir, mode)).build()) {
+        try (FastMmap cache = FastMmapStore.builder(workload, cacheFile(dir, kind)).build()) {
             System.out.println("ready");
             System.out.flush();
             String go = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII)).readLine();
@@ -198,12 +228,12 @@ public final class MultiProcessDriver {
                 byte[] key = keys[op & PeerWorkload.KEY_INDEX];
                 boolean set = (op & PeerWorkload.SET) != 0;
                 if (set) {
-                    cache.set(key, session == null ? raw : SessionMap.encode(session));
+                    cache.set(key, session == null ? raw : codec.encode(session));
                 } else {
                     byte[] value = cache.get(key);
                     if (value == null) { // cache-aside, as in the JMH benchmark
                         cache.set(key, raw);
-                    } else if (session != null && SessionMap.decode(value).size() != session.size()) {
+                    } else if (session != null && codec.decode(value).size() != session.size()) {
                         throw new IllegalStateException("a session read back with different attributes");
                     }
                 }

@@ -278,6 +278,9 @@ public final class PeersReport {
                 processRatio("raw", 2), 40, true);
         Optional<Double> w2 = processRatio("session", 2).or(() -> processRatio("session", 1));
         goal("W2: ~1 KiB session map (Codec.plainDataMap vs Storable), fastmmap ÷ Cache::FastMmap ops/s", "≥ 5×", w2, 5, true);
+        Optional<Double> w2Json = processRatio("session-json", 2).or(() -> processRatio("session-json", 1));
+        goal("W2 with the JSON codec (JsonCodec vs Storable), fastmmap ÷ Cache::FastMmap ops/s", "≥ 5×", w2Json, 5,
+                true);
         goal("get (get100), fastmmap ÷ Chronicle Map ops/s, 1 thread", "≥ 2×",
                 jmhRatio("chronicle", "op", PRIMARY_GETS), 2, true);
         goal("per thread (90/10), fastmmap ÷ Redis ops/s, 1 connection, no pipelining", "≥ 100×",
@@ -326,8 +329,10 @@ public final class PeersReport {
                 && p.path("workload").asText().equals(PRIMARY)).reduce((first, last) -> last);
     }
 
+    /** fastmmap's {@code session-json} runs face the same Cache::FastMmap runs as {@code session} (Storable). */
     private Optional<Double> processRatio(String mode, int count) {
-        return process("fastmmap", mode, count).flatMap(f -> process("Cache::FastMmap", mode, count)
+        String perlMode = mode.equals("session-json") ? "session" : mode;
+        return process("fastmmap", mode, count).flatMap(f -> process("Cache::FastMmap", perlMode, count)
                 .map(c -> f.path("opsPerSec").asDouble() / c.path("opsPerSec").asDouble()));
     }
 
@@ -375,7 +380,8 @@ public final class PeersReport {
                 + "(Cache::FastMmap, one Perl process each) run the same key and operation files; every operation is "
                 + "timed (System.nanoTime / CLOCK_MONOTONIC, whose cost is inside the figures). ops/s is the sum over "
                 + "the processes. `session`: a ~1 KiB session map, stored with each side's binary codec for plain "
-                + "data: `Codec.plainDataMap()` for fastmmap, Storable for Cache::FastMmap.");
+                + "data: `Codec.plainDataMap()` for fastmmap, Storable for Cache::FastMmap. `session-json`: fastmmap "
+                + "with its JSON codec (fastmmap-codecs' `JsonCodec`, Jackson) instead, against the same Storable runs.");
         line("");
         if (processes.isEmpty()) {
             line(NONE);

@@ -15,8 +15,9 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * What the codec costs on each session operation of workload W2: encoding and decoding the ~1 KiB
- * {@link SessionMap} with Jackson 2's ObjectMapper (what W2 used before) and with fastmmap's
- * {@code Codec.plainDataMap()} (what it uses now). Run with {@code -prof gc} for the bytes allocated:
+ * {@link SessionMap} with Jackson 2's ObjectMapper as such (what W2 used first), with fastmmap-codecs'
+ * {@code JsonCodec} (W2's {@code session-json}) and with fastmmap's {@code Codec.plainDataMap()} (W2's
+ * {@code session}). Run with {@code -prof gc} for the bytes allocated:
  *
  * <pre>
  *   java -jar fastmmap-benchmarks/target/benchmarks.jar SessionCodecBenchmark -prof gc
@@ -51,6 +52,16 @@ public class SessionCodecBenchmark {
     @Benchmark
     public Map<String, Object> jacksonDecode() {
         return SessionMap.fromJson(json);
+    }
+
+    @Benchmark
+    public byte[] jsonCodecEncode() {
+        return SessionMap.JSON_CODEC.encode(session);
+    }
+
+    @Benchmark
+    public Map<String, Object> jsonCodecDecode() {
+        return SessionMap.JSON_CODEC.decode(json);
     }
 
     @Benchmark

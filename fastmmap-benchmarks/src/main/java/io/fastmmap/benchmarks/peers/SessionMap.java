@@ -1,8 +1,10 @@
 package io.fastmmap.benchmarks.peers;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fastmmap.Codec;
+import io.fastmmap.codecs.JsonCodec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
@@ -15,7 +17,9 @@ import java.util.Map;
  * times, preferences, a shopping cart), as nested maps and lists of strings, numbers and booleans.
  *
  * <p>Each side stores it with its binary codec for plain data: Cache::FastMmap with Storable (its default), fastmmap
- * with {@link Codec#plainDataMap()} ({@link #encode}, {@link #decode}). JSON is only the interchange: the Perl driver
+ * with {@link Codec#plainDataMap()} ({@link #encode}, {@link #decode}); or fastmmap with its JSON codec,
+ * fastmmap-codecs' {@link JsonCodec} ({@link #JSON_CODEC}), the pairing the issue names for W2. JSON is also the
+ * interchange: the Perl driver
  * reads the map from {@code session.json} ({@link #toJson}), and the map grows until its JSON has
  * {@link #TARGET_BYTES}, so the workload is the same map as when fastmmap stored JSON (1,101 bytes of JSON, 992 of
  * plain data: the strings are most of it). {@link SessionCodecBenchmark} compares the two codecs.
@@ -25,6 +29,9 @@ final class SessionMap {
     static final int TARGET_BYTES = 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Codec<Map<String, Object>> PLAIN_DATA = Codec.plainDataMap();
+    /** The JSON codec as an application would create it for a session: a default mapper, typed as a map. */
+    static final Codec<Map<String, Object>> JSON_CODEC = JsonCodec.of(new ObjectMapper(),
+            new TypeReference<Map<String, Object>>() { });
 
     private SessionMap() {
     }
