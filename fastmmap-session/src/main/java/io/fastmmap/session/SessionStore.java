@@ -115,7 +115,7 @@ public final class SessionStore implements AutoCloseable {
      */
     public SessionData getSessionData(String id) {
         DecodedSessions.Entry known = decoded.entry(id);
-        byte[] key = known != null ? known.key() : sessionKey(id);
+        byte[] key = keyOf(id, known);
         byte[] bytes = cache.get(key);
         SessionRecord record = decodeLive(bytes, id, key, known, clockMillis());
         return record == null ? null : toData(id, record, false);
@@ -141,7 +141,7 @@ public final class SessionStore implements AutoCloseable {
             SessionRecord previous = decodeQuietly(current, id);
             old[0] = previous == null ? null : previous.principalName;
             return bytes;
-        }, bytes.length);
+        }, bytes.length, clockMillis());
         decoded.put(id, key, record);
         if (old[0] != null && !old[0].equals(record.principalName)) {
             indexRemove(old[0], id);
@@ -189,7 +189,7 @@ public final class SessionStore implements AutoCloseable {
             SessionRecord record = toRecord(next);
             principals[1] = record.principalName;
             return record.bytes();
-        }, -1);
+        }, -1, now);
         reindex(id, principals[0], principals[1]);
         return result[0];
     }
@@ -207,14 +207,14 @@ public final class SessionStore implements AutoCloseable {
      */
     public boolean applyDelta(String id, SessionDelta delta) {
         DecodedSessions.Entry known = decoded.entry(id);
-        byte[] key = known != null ? known.key() : sessionKey(id);
+        byte[] key = keyOf(id, known);
         long now = clockMillis();
         SessionChanges changes = changes(delta, now);
         if (delta.principalChanged() && delta.principalName() != null) {
             indexAdd(delta.principalName(), id);
         }
         Merge merge = new Merge(id, key, known, delta.createdAt(), changes, now);
-        write(key, merge, now);
+        write(id, key, merge, -1, now);
         if (merge.merged == null) {
             return false;
         }
@@ -298,7 +298,7 @@ public final class SessionStore implements AutoCloseable {
         write(newId, newKey, current -> {
             taken[0] = current != null;
             return taken[0] ? current : moved;
-        }, moved.length);
+        }, moved.length, now);
         if (taken[0]) {
             throw new IllegalStateException("cannot change session id " + oldId + " to " + newId + ": a session with"
                     + " the new id exists already; generate another id");
@@ -317,7 +317,7 @@ public final class SessionStore implements AutoCloseable {
         if (latestRecord != null && !Arrays.equals(latest, snapshot)) {
             // A concurrent request changed the old entry after our snapshot: carry its state over, with our delta.
             byte[] merged = latestRecord.merge(changes).bytes();
-            write(newId, newKey, current -> current == null ? null : merged, merged.length);
+            write(newId, newKey, current -> current == null ? null : merged, merged.length, now);
             oldPrincipal = latestRecord.principalName;
         }
         if (oldPrincipal != null) {
@@ -476,32 +476,27 @@ public final class SessionStore implements AutoCloseable {
         return max;
     }
 
-    /** applyDelta's write: its clock reading serves the eviction check too. */
-    private void write(byte[] key, Merge merge, long nowMillis) {
-        try {
-            cache.getAndSet(key, merge);
-        } catch (ValueTooLargeException e) {
-            throw tooLarge(merge.id, key, -1, e);
-        }
-        evictions.maybeCheck(nowMillis);
+    /** @return the key the decoded-cache entry keeps (its id was checked when put), else the id checked and keyed */
+    private byte[] keyOf(String id, DecodedSessions.Entry known) {
+        return known != null ? known.key() : sessionKey(id);
     }
 
-    private void write(String id, byte[] key, UnaryOperator<byte[]> update, int byteCount) {
+    /**
+     * @param byteCount the serialized session's size when known, else -1 (taken from the engine's error)
+     * @param nowMillis the caller's clock reading, reused by the eviction check (at most one check a second)
+     */
+    private void write(String id, byte[] key, UnaryOperator<byte[]> update, int byteCount, long nowMillis) {
         try {
             cache.getAndSet(key, update);
         } catch (ValueTooLargeException e) {
-            throw tooLarge(id, key, byteCount, e);
+            long size = byteCount >= 0 ? byteCount : e.entryByteCount() - key.length;
+            throw new SessionTooLargeException("session " + id + " needs " + size + " bytes serialized, but one"
+                    + " session may take at most " + maxSessionByteCount(id) + " bytes in " + config.file()
+                    + " (page size " + config.pageSizeBytes() + " bytes); store less in the session or raise"
+                    + " page-size (fastmmap.session.page-size). The session keeps its previous contents.", size,
+                    maxSessionByteCount(id), e);
         }
-        evictions.maybeCheck(clockMillis());
-    }
-
-    private SessionTooLargeException tooLarge(String id, byte[] key, int byteCount, ValueTooLargeException e) {
-        long size = byteCount >= 0 ? byteCount : e.entryByteCount() - key.length;
-        return new SessionTooLargeException("session " + id + " needs " + size + " bytes serialized, but one"
-                + " session may take at most " + maxSessionByteCount(id) + " bytes in " + config.file()
-                + " (page size " + config.pageSizeBytes() + " bytes); store less in the session or raise"
-                + " page-size (fastmmap.session.page-size). The session keeps its previous contents.", size,
-                maxSessionByteCount(id), e);
+        evictions.maybeCheck(nowMillis);
     }
 
     // ---- index ----
