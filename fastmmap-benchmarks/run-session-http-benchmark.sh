@@ -5,18 +5,23 @@
 #   map       Spring Session's MapSessionRepository (this JVM's heap; the in-memory baseline)
 #   redis     Spring Session Data Redis (RedisSessionRepository) on a real redis-server on 127.0.0.1
 # Each store: a fresh JVM, a warm-up run that opens the sessions, then a measured wrk run on those same sessions;
-# ROUNDS rounds, stores alternating round by round so that background load on the machine spreads over all three.
+# ROUNDS rounds; odd rounds run the stores in the listed order, even rounds in reverse (A B C, C B A, ...), so that a
+# load that grows or fades over the run weighs on every store alike instead of always on the first one.
 # Results go to stdout as a Markdown table.
 #
 # Usage: fastmmap-benchmarks/run-session-http-benchmark.sh     (needs wrk and redis-server: apt-get install wrk redis-server)
 # Environment: DURATION (s, default 20), WARMUP (s, default 10), THREADS (2), CONNECTIONS (32), SESSIONS per wrk
-# thread (100), ROUNDS (2), FASTMMAP_JDK17_HOME.
+# thread (100), ROUNDS (2), STORES (which stores and their order, default "fastmmap map redis"), FASTMMAP_JDK17_HOME.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 cd "$root"
 
 duration=${DURATION:-20} warmup=${WARMUP:-10} threads=${THREADS:-2} connections=${CONNECTIONS:-32}
 rounds=${ROUNDS:-2}
+read -r -a stores <<<"${STORES:-fastmmap map redis}"
+for store in "${stores[@]}"; do
+  [[ $store =~ ^(fastmmap|map|redis)$ ]] || { echo "STORES: unknown store '$store' (use fastmmap, map and/or redis)" >&2; exit 2; }
+done
 export SESSIONS=${SESSIONS:-100}
 for tool in wrk redis-server redis-cli curl mvn; do
   command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install -y wrk redis-server curl maven)" >&2; exit 2; }
@@ -76,7 +81,11 @@ declare -A total
 echo "| round | store | requests/s | p99 latency | errors |"
 echo "|---|---|---|---|---|"
 for round in $(seq "$rounds"); do
-  for store in fastmmap map redis; do
+  order=("${stores[@]}")
+  if (( round % 2 == 0 )); then
+    order=(); for ((i = ${#stores[@]} - 1; i >= 0; i--)); do order+=("${stores[i]}"); done
+  fi
+  for store in "${order[@]}"; do
     run_store "$store"
     read -r rps p99 errors <"$work/result"
     total[$store]=$(awk -v a="${total[$store]:-0}" -v b="$rps" 'BEGIN {print a + b}')
@@ -84,11 +93,15 @@ for round in $(seq "$rounds"); do
   done
 done
 echo
-for store in fastmmap map redis; do
+means='' ratios=''
+for store in "${stores[@]}"; do
   total[$store]=$(awk -v a="${total[$store]}" -v r="$rounds" 'BEGIN {printf "%.0f", a / r}')
+  means+="${means:+, }$store ${total[$store]}"
 done
-echo "mean requests/s: fastmmap ${total[fastmmap]}, map ${total[map]}, redis ${total[redis]};" \
-  "fastmmap/map $(awk -v a="${total[fastmmap]}" -v b="${total[map]}" 'BEGIN {printf "%.2f", a / b}')," \
-  "fastmmap/redis $(awk -v a="${total[fastmmap]}" -v b="${total[redis]}" 'BEGIN {printf "%.2f", a / b}')"
+for peer in map redis; do
+  [[ -n ${total[fastmmap]:-} && -n ${total[$peer]:-} ]] &&
+    ratios+="${ratios:+, }fastmmap/$peer $(awk -v a="${total[fastmmap]}" -v b="${total[$peer]}" 'BEGIN {printf "%.2f", a / b}')"
+done
+echo "mean requests/s: $means${ratios:+; $ratios}"
 echo "(wrk -t$threads -c$connections -d${duration}s, $SESSIONS sessions per wrk thread, app on JDK 17 -Xmx512m," \
   "$(nproc) cores, load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
