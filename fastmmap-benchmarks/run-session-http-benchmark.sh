@@ -7,11 +7,16 @@
 # Each store: a fresh JVM, a warm-up run that opens the sessions, then a measured wrk run on those same sessions;
 # ROUNDS rounds; odd rounds run the stores in the listed order, even rounds in reverse (A B C, C B A, ...), so that a
 # load that grows or fades over the run weighs on every store alike instead of always on the first one.
+# PAIRED=1 runs two stores AT ONCE instead, each app and its wrk pinned to a core of its own (cores swapped every
+# round): a slow phase of the host then slows both alike, so their ratio holds even when the absolute figures drift
+# 15-20 % between runs (as they do on this VM). Only for stores that work inside the app (fastmmap, map): a
+# redis-server would take from both cores.
 # Results go to stdout as a Markdown table.
 #
 # Usage: fastmmap-benchmarks/run-session-http-benchmark.sh     (needs wrk and redis-server: apt-get install wrk redis-server)
 # Environment: DURATION (s, default 20), WARMUP (s, default 10), THREADS (2), CONNECTIONS (32), SESSIONS per wrk
-# thread (100), ROUNDS (2), STORES (which stores and their order, default "fastmmap map redis"), FASTMMAP_JDK17_HOME.
+# thread (100), ROUNDS (2), STORES (which stores and their order, default "fastmmap map redis"), PAIRED (0),
+# FASTMMAP_JDK17_HOME.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
 cd "$root"
@@ -23,18 +28,23 @@ for store in "${stores[@]}"; do
   [[ $store =~ ^(fastmmap|map|redis)$ ]] || { echo "STORES: unknown store '$store' (use fastmmap, map and/or redis)" >&2; exit 2; }
 done
 export SESSIONS=${SESSIONS:-100}
+paired=${PAIRED:-0}
+if [[ $paired == 1 ]]; then
+  [[ ${#stores[@]} == 2 && ! ${stores[*]} =~ redis ]] ||
+    { echo "PAIRED=1 runs two stores that work inside the app at once: set STORES=\"fastmmap map\"" >&2; exit 2; }
+  (( $(nproc) >= 2 )) || { echo "PAIRED=1 needs 2 cores (one per app), this machine has $(nproc)" >&2; exit 2; }
+  threads=1 connections=$(( connections / 2 ))
+fi
 for tool in wrk redis-server redis-cli curl mvn; do
   command -v "$tool" >/dev/null || { echo "needs $tool (apt-get install -y wrk redis-server curl maven)" >&2; exit 2; }
 done
 jdk17=$(bin/find-jdk 17)
 jdk25=$(bin/find-jdk 25)
 work=$(mktemp -d "${TMPDIR:-/tmp}/fastmmap-http-bench.XXXXXX")
-# The warm-up run opens the sessions and leaves their cookies here; the measured run then reads and writes those same
-# sessions only (sessions.lua), so no burst of new sessions at its start throws away what the JIT compiled meanwhile.
-export COOKIE_FILE=$work/cookies
-app_pid='' redis_pid=''
+declare -A app_pids
+redis_pid=''
 cleanup() {
-  [[ -n $app_pid ]] && kill "$app_pid" 2>/dev/null && wait "$app_pid" 2>/dev/null
+  for pid in "${app_pids[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
   [[ -n $redis_pid ]] && kill "$redis_pid" 2>/dev/null && wait "$redis_pid" 2>/dev/null
   rm -rf "$work"
 }
@@ -46,38 +56,74 @@ JAVA_HOME=$jdk25 MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow --enable-nati
   || { cat "$work/build.log" >&2; exit 1; }
 jar=$(ls examples/spring-demo/target/fastmmap-spring-demo-*.jar | grep -v original | head -n 1)
 
-redis_port=16379 app_port=18090
+redis_port=16379
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no >"$work/redis.log" 2>&1 &
 redis_pid=$!
 for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
 
-run_store() { # STORE -> writes "requests/s p99 errors" of the measured run to $work/result (runs in this shell, so
-  # the EXIT trap can stop the app when the script is interrupted)
-  local store=$1 profile_args=()
+start_app() { # STORE PORT CORE|'': a fresh JVM of the demo with STORE's sessions, pinned to CORE when given
+  local store=$1 port=$2 core=$3 profile_args=() pin=()
   case $store in
     map) profile_args=(--spring.profiles.active=map) ;;
     redis) profile_args=(--spring.profiles.active=redis) ;;
   esac
-  rm -f "$work/bench.sessions" "$work"/cookies.*
-  redis-cli -p "$redis_port" flushall >/dev/null
-  REDIS_PORT=$redis_port "$jdk17/bin/java" -Xmx512m -jar "$jar" --server.port=$app_port "${profile_args[@]}" \
-    --fastmmap.session.file="$work/bench.sessions" --fastmmap.session.cache-size=64MB \
+  [[ -n $core ]] && pin=(taskset -c "$core")
+  rm -f "$work/$store.sessions" "$work/cookies-$store".*
+  REDIS_PORT=$redis_port "${pin[@]}" "$jdk17/bin/java" -Xmx512m -jar "$jar" --server.port="$port" "${profile_args[@]}" \
+    --fastmmap.session.file="$work/$store.sessions" --fastmmap.session.cache-size=64MB \
     --logging.level.root=WARN >"$work/$store.log" 2>&1 &
-  app_pid=$!
-  for _ in $(seq 480); do curl -s -o /dev/null "http://127.0.0.1:$app_port/api/whoami" && break; sleep 0.25; done
-  wrk -t"$threads" -c"$connections" -d"${warmup}s" -s fastmmap-benchmarks/session-http/sessions.lua \
-    "http://127.0.0.1:$app_port" >/dev/null
-  wrk -t"$threads" -c"$connections" -d"${duration}s" --latency -s fastmmap-benchmarks/session-http/sessions.lua \
-    "http://127.0.0.1:$app_port" >"$work/wrk.out"
-  kill "$app_pid"; wait "$app_pid" 2>/dev/null || true; app_pid=''
-  local rps p99 errors
-  rps=$(awk '/Requests\/sec/ {print $2}' "$work/wrk.out")
-  p99=$(awk '$1 == "99%" {print $2}' "$work/wrk.out")
-  errors=$(grep -E 'Non-2xx|Socket errors' "$work/wrk.out" | tr '\n' ' ' || true)
-  echo "$rps $p99 ${errors:-none}" >"$work/result"
+  app_pids[$store]=$!
+}
+
+await_app() { # STORE PORT
+  for _ in $(seq 480); do curl -s -o /dev/null "http://127.0.0.1:$2/api/whoami" && return; sleep 0.25; done
+  echo "the $1 app did not answer on port $2 within 2 minutes; its log: $work/$1.log" >&2; exit 1
+}
+
+# One wrk run on STORE's sessions. The warm-up run opens them and leaves their cookies in COOKIE_FILE; the measured
+# run then reads and writes those same sessions only (sessions.lua), so no burst of new sessions at its start throws
+# away what the JIT compiled meanwhile.
+load() { # STORE PORT CORE|'' SECONDS OUT
+  local store=$1 port=$2 core=$3 seconds=$4 out=$5 pin=()
+  [[ -n $core ]] && pin=(taskset -c "$core")
+  COOKIE_FILE=$work/cookies-$store "${pin[@]}" wrk -t"$threads" -c"$connections" -d"${seconds}s" --latency \
+    -s fastmmap-benchmarks/session-http/sessions.lua "http://127.0.0.1:$port" >"$out"
+}
+
+stop_app() { # STORE
+  kill "${app_pids[$1]}"; wait "${app_pids[$1]}" 2>/dev/null || true; unset "app_pids[$1]"
 }
 
 declare -A total
+record() { # ROUND STORE WRK_OUTPUT: one table row, and the store's sum for the means
+  local rps p99 errors
+  rps=$(awk '/Requests\/sec/ {print $2}' "$3")
+  p99=$(awk '$1 == "99%" {print $2}' "$3")
+  errors=$(grep -E 'Non-2xx|Socket errors' "$3" | tr '\n' ' ' || true)
+  total[$2]=$(awk -v a="${total[$2]:-0}" -v b="$rps" 'BEGIN {print a + b}')
+  echo "| $1 | $2 | $rps | $p99 | ${errors:-none} |"
+}
+
+run_one() { # ROUND STORE: the store alone on the machine
+  redis-cli -p "$redis_port" flushall >/dev/null
+  start_app "$2" 18090 ''; await_app "$2" 18090
+  load "$2" 18090 '' "$warmup" /dev/null
+  load "$2" 18090 '' "$duration" "$work/$2.wrk"
+  stop_app "$2"
+  record "$1" "$2" "$work/$2.wrk"
+}
+
+run_pair() { # ROUND STORE_A STORE_B: both at once, A on core 0 and B on core 1 (the caller swaps them every round)
+  start_app "$2" 18090 0; start_app "$3" 18091 1
+  await_app "$2" 18090; await_app "$3" 18091
+  local a b
+  load "$2" 18090 0 "$warmup" /dev/null & a=$!; load "$3" 18091 1 "$warmup" /dev/null & b=$!; wait "$a" "$b"
+  load "$2" 18090 0 "$duration" "$work/$2.wrk" & a=$!; load "$3" 18091 1 "$duration" "$work/$3.wrk" & b=$!
+  wait "$a" "$b"
+  stop_app "$2"; stop_app "$3"
+  record "$1" "$2" "$work/$2.wrk"; record "$1" "$3" "$work/$3.wrk"
+}
+
 echo "| round | store | requests/s | p99 latency | errors |"
 echo "|---|---|---|---|---|"
 for round in $(seq "$rounds"); do
@@ -85,12 +131,11 @@ for round in $(seq "$rounds"); do
   if (( round % 2 == 0 )); then
     order=(); for ((i = ${#stores[@]} - 1; i >= 0; i--)); do order+=("${stores[i]}"); done
   fi
-  for store in "${order[@]}"; do
-    run_store "$store"
-    read -r rps p99 errors <"$work/result"
-    total[$store]=$(awk -v a="${total[$store]:-0}" -v b="$rps" 'BEGIN {print a + b}')
-    echo "| $round | $store | $rps | $p99 | $errors |"
-  done
+  if [[ $paired == 1 ]]; then
+    run_pair "$round" "${order[@]}"
+  else
+    for store in "${order[@]}"; do run_one "$round" "$store"; done
+  fi
 done
 echo
 means='' ratios=''
@@ -104,4 +149,5 @@ for peer in map redis; do
 done
 echo "mean requests/s: $means${ratios:+; $ratios}"
 echo "(wrk -t$threads -c$connections -d${duration}s, $SESSIONS sessions per wrk thread, app on JDK 17 -Xmx512m," \
+  "$([[ $paired == 1 ]] && echo 'both stores at once, each app and its wrk on a core of its own,')" \
   "$(nproc) cores, load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
