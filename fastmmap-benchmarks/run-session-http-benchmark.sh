@@ -23,9 +23,13 @@ cd "$root"
 
 duration=${DURATION:-20} warmup=${WARMUP:-10} threads=${THREADS:-2} connections=${CONNECTIONS:-32}
 rounds=${ROUNDS:-2}
+[[ $rounds =~ ^[1-9][0-9]*$ ]] || { echo "ROUNDS must be a whole number of at least 1, not '$rounds'" >&2; exit 2; }
 read -r -a stores <<<"${STORES:-fastmmap map redis}"
+declare -A seen
 for store in "${stores[@]}"; do
   [[ $store =~ ^(fastmmap|map|redis)$ ]] || { echo "STORES: unknown store '$store' (use fastmmap, map and/or redis)" >&2; exit 2; }
+  [[ -z ${seen[$store]:-} ]] || { echo "STORES: '$store' is listed twice; name each store once" >&2; exit 2; }
+  seen[$store]=1
 done
 export SESSIONS=${SESSIONS:-100}
 paired=${PAIRED:-0}
