@@ -16,14 +16,13 @@ import java.util.function.Function;
  * bytes, any JSON value at the top level; Jackson reads and writes the same). Needs
  * {@code com.fasterxml.jackson.core:jackson-databind} 2.x on the class path.
  *
- * <p>A codec made without a mapper ({@link #of(Class)}, {@link #of(TypeReference)}) reads and writes plain JSON
- * itself: for {@code Object}, {@code Map<String, Object>} or {@code List<Object>} it reads the bytes straight into
- * the {@code LinkedHashMap}/{@code ArrayList}/{@code String}/{@code Integer}/{@code Long}/{@code BigInteger}/
- * {@code Double}/{@code Boolean} tree that Jackson builds ({@link JsonTreeReader}), and it writes JDK maps and lists
- * of such values as the bytes Jackson writes ({@link JsonTreeWriter}), without Jackson's tokenizer, generator or
- * databind layer. Anything unusual (another value class, and every malformed document) goes to Jackson, so values,
- * bytes and errors are Jackson's. A codec given a mapper always goes through that mapper: a mapper can be configured
- * in more ways than any check could follow, and reconfigured later.
+ * <p>A codec made without a mapper ({@link #of(Class)}, {@link #of(TypeReference)}) for {@code Object},
+ * {@code Map<String, Object>} or {@code List<Object>} reads plain JSON itself, straight from the bytes into the
+ * {@code LinkedHashMap}/{@code ArrayList}/{@code String}/{@code Integer}/{@code Long}/{@code BigInteger}/
+ * {@code Double}/{@code Boolean} tree that Jackson builds ({@link JsonTreeReader}), without Jackson's tokenizer and
+ * databind layer. Anything unusual in the bytes (and every malformed document) goes to Jackson, so values and errors
+ * are Jackson's. Writing is Jackson's always. A codec given a mapper always reads through that mapper: a mapper can
+ * be configured in more ways than any check could follow, and reconfigured later.
  *
  * @param <T> the type encoded
  */
@@ -38,15 +37,12 @@ public final class JsonCodec<T> implements Codec<T> {
     private final ObjectWriter writer;
     /** Null unless the codec made the mapper itself and the type is one of untyped data: see the class comment. */
     final JsonTreeReader treeReader;
-    /** Null unless the codec made the mapper itself; then it writes plain maps and lists, whatever the type. */
-    final JsonTreeWriter treeWriter;
 
     private JsonCodec(ObjectMapper mapper, JavaType type, boolean ownMapper) {
         this.type = type;
         this.reader = mapper.readerFor(type);
         this.writer = mapper.writer();
         this.treeReader = ownMapper ? JsonTreeReader.forOwnMapper(mapper, type) : null;
-        this.treeWriter = ownMapper ? JsonTreeWriter.forOwnMapper(mapper) : null;
     }
 
     /**
@@ -102,10 +98,6 @@ public final class JsonCodec<T> implements Codec<T> {
 
     @Override
     public byte[] encode(T value) {
-        byte[] json = treeWriter == null ? null : treeWriter.write(value);
-        if (json != null) {
-            return json;
-        }
         try {
             return writer.writeValueAsBytes(value);
         } catch (JacksonException e) {

@@ -1,25 +1,14 @@
 package io.fastmmap.codecs;
 
-import java.math.BigInteger;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Collections;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
-import java.util.LinkedList;
-import java.util.Map;
 import java.util.Random;
-import java.util.TreeMap;
 
-/** Random JSON texts (every escape, number form and whitespace) and random trees of values, seeded. */
+/** Random JSON texts, seeded: every escape, number form and whitespace, names that repeat, lone surrogates. */
 final class RandomJson {
     /** Few names, so objects often repeat one. */
     private static final String[] NAMES = {"a", "b", "id", "é", "中文", "😀", "with space", "q\"", "b\\s", ""};
     private static final String[] PIECES = {"a", "Z", "0", " ", "\"", "\\", "/", "\n", "\t", "\u0000", "\u001f",
         "\u007f", "é", "中", "😀", "\u2028", "\ufffd"};
     private static final String WHITESPACE = " \t\r\n";
-    private static final double[] DOUBLES = {0.0, -0.0, 1.5, -2.25, 0.1, 1e-7, 1e21, Double.MIN_VALUE,
-        Double.MAX_VALUE, Double.NaN, Double.POSITIVE_INFINITY};
 
     private RandomJson() {
     }
@@ -137,53 +126,5 @@ final class RandomJson {
             }
         }
         return text.toString();
-    }
-
-    /** A tree of plain values and a few others (BigInteger, NaN), in the map and list classes applications use. */
-    static Object tree(Random random, int depth) {
-        switch (random.nextInt(depth < 3 ? 12 : 9)) {
-            case 0, 1:
-                return text(random, random.nextInt(20) == 0);
-            case 2:
-                return random.nextBoolean() ? random.nextInt() : random.nextInt(100);
-            case 3:
-                return random.nextLong();
-            case 4:
-                return new BigInteger(random.nextInt(200), random).multiply(BigInteger.valueOf(random.nextInt(3) - 1));
-            case 5:
-                return random.nextBoolean() ? DOUBLES[random.nextInt(DOUBLES.length)]
-                        : Double.longBitsToDouble(random.nextLong());
-            case 6:
-                return random.nextBoolean();
-            case 7:
-                return null;
-            case 8:
-                return random.nextInt(3) == 0 ? Long.MAX_VALUE : "text";
-            case 9, 10: {
-                Map<String, Object> map = switch (random.nextInt(3)) {
-                    case 0 -> new HashMap<>();
-                    case 1 -> new TreeMap<>();
-                    default -> new LinkedHashMap<>();
-                };
-                int count = random.nextInt(7);
-                for (int i = 0; i < count; i++) {
-                    map.put(random.nextBoolean() ? NAMES[random.nextInt(NAMES.length)] : text(random, false),
-                            tree(random, depth + 1));
-                }
-                return random.nextInt(4) == 0 ? Collections.unmodifiableMap(map) : map;
-            }
-            default: {
-                Object[] elements = new Object[random.nextInt(7)];
-                for (int i = 0; i < elements.length; i++) {
-                    elements[i] = tree(random, depth + 1);
-                }
-                return switch (random.nextInt(4)) {
-                    case 0 -> Arrays.asList(elements);
-                    case 1 -> new LinkedList<>(Arrays.asList(elements));
-                    case 2 -> Collections.unmodifiableList(new ArrayList<>(Arrays.asList(elements)));
-                    default -> new ArrayList<>(Arrays.asList(elements));
-                };
-            }
-        }
     }
 }
