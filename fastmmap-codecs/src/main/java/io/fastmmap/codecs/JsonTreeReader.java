@@ -152,7 +152,7 @@ final class JsonTreeReader {
         private Object value() {
             switch (bytes[position]) {
                 case '"':
-                    return string();
+                    return string(false);
                 case '{':
                     return object();
                 case '[':
@@ -181,7 +181,7 @@ final class JsonTreeReader {
                 if (next != '"') {
                     throw Unsure.INSTANCE; // also a trailing comma, which Jackson rejects by default
                 }
-                String name = name();
+                String name = string(true);
                 if (nextNonWhitespace() != ':') {
                     throw Unsure.INSTANCE;
                 }
@@ -304,30 +304,19 @@ final class JsonTreeReader {
             }
         }
 
-        private String string() {
+        /** A value, or an object's name (read from {@link JsonKeyCache} when ASCII without escapes). */
+        private String string(boolean name) {
             int start = position + 1;
             int end = scan(start);
+            int maxBytes = name ? reader.maxNameBytes : reader.maxStringBytes;
             if (bytes[end] == '\\') {
-                return escaped(start, end, reader.maxStringBytes, false);
+                return escaped(start, end, maxBytes, name);
             }
-            if (end - start >= reader.maxStringBytes) {
+            if (end - start >= maxBytes) {
                 throw Unsure.INSTANCE;
             }
             position = end + 1;
-            return decode(start, end);
-        }
-
-        private String name() {
-            int start = position + 1;
-            int end = scan(start);
-            if (bytes[end] == '\\') {
-                return escaped(start, end, reader.maxNameBytes, true);
-            }
-            if (end - start >= reader.maxNameBytes) {
-                throw Unsure.INSTANCE;
-            }
-            position = end + 1;
-            return nonAscii ? decode(start, end) : reader.names.name(bytes, start, end);
+            return name && !nonAscii ? reader.names.name(bytes, start, end) : decode(start, end);
         }
 
         /**
