@@ -9,11 +9,20 @@ import com.fasterxml.jackson.databind.ObjectWriter;
 import io.fastmmap.Codec;
 import io.fastmmap.CodecException;
 import java.util.Objects;
+import java.util.function.Function;
 
 /**
  * JSON through Jackson (Perl {@code serializer => 'json'}, which is {@code JSON->new->utf8->allow_nonref}: UTF-8
  * bytes, any JSON value at the top level; Jackson reads and writes the same). Needs
  * {@code com.fasterxml.jackson.core:jackson-databind} 2.x on the class path.
+ *
+ * <p>A codec made without a mapper ({@link #of(Class)}, {@link #of(TypeReference)}) for {@code Object},
+ * {@code Map<String, Object>} or {@code List<Object>} reads plain JSON itself, straight from the bytes into the
+ * {@code LinkedHashMap}/{@code ArrayList}/{@code String}/{@code Integer}/{@code Long}/{@code BigInteger}/
+ * {@code Double}/{@code Boolean} tree that Jackson builds ({@link JsonTreeReader}), without Jackson's tokenizer and
+ * databind layer. Anything unusual in the bytes (and every malformed document) goes to Jackson, so values and errors
+ * are Jackson's. Writing is Jackson's always. A codec given a mapper always reads through that mapper: a mapper can
+ * be configured in more ways than any check could follow, and reconfigured later.
  *
  * @param <T> the type encoded
  */
@@ -26,11 +35,14 @@ public final class JsonCodec<T> implements Codec<T> {
      */
     private final ObjectReader reader;
     private final ObjectWriter writer;
+    /** Null unless the codec made the mapper itself and the type is one of untyped data: see the class comment. */
+    final JsonTreeReader treeReader;
 
-    private JsonCodec(ObjectMapper mapper, JavaType type) {
+    private JsonCodec(ObjectMapper mapper, JavaType type, boolean ownMapper) {
         this.type = type;
         this.reader = mapper.readerFor(type);
         this.writer = mapper.writer();
+        this.treeReader = ownMapper ? JsonTreeReader.forOwnMapper(mapper, type) : null;
     }
 
     /**
@@ -39,7 +51,27 @@ public final class JsonCodec<T> implements Codec<T> {
      * @return a codec with a default {@link ObjectMapper}
      */
     public static <T> JsonCodec<T> of(Class<T> type) {
-        return of(new ObjectMapper(), type);
+        Objects.requireNonNull(type, "type");
+        return withOwnMapper(mapper -> mapper.constructType(type));
+    }
+
+    /**
+     * For generic types with a default {@link ObjectMapper}, e.g. {@code new TypeReference<Map<String, Object>>()
+     * {}}, the codec of a session's attributes.
+     *
+     * @param type the value type
+     * @param <T> the value type
+     * @return a codec with a default {@link ObjectMapper}
+     */
+    public static <T> JsonCodec<T> of(TypeReference<T> type) {
+        Objects.requireNonNull(type, "type");
+        return withOwnMapper(mapper -> mapper.constructType(type));
+    }
+
+    /** A mapper nobody else holds stays at Jackson's defaults, which is what lets the codec read plain JSON itself. */
+    private static <T> JsonCodec<T> withOwnMapper(Function<ObjectMapper, JavaType> type) {
+        ObjectMapper mapper = new ObjectMapper();
+        return new JsonCodec<>(mapper, type.apply(mapper), true);
     }
 
     /**
@@ -49,7 +81,7 @@ public final class JsonCodec<T> implements Codec<T> {
      * @return the codec
      */
     public static <T> JsonCodec<T> of(ObjectMapper mapper, Class<T> type) {
-        return new JsonCodec<>(mapper, mapper.constructType(Objects.requireNonNull(type, "type")));
+        return new JsonCodec<>(mapper, mapper.constructType(Objects.requireNonNull(type, "type")), false);
     }
 
     /**
@@ -61,7 +93,7 @@ public final class JsonCodec<T> implements Codec<T> {
      * @return the codec
      */
     public static <T> JsonCodec<T> of(ObjectMapper mapper, TypeReference<T> type) {
-        return new JsonCodec<>(mapper, mapper.constructType(Objects.requireNonNull(type, "type")));
+        return new JsonCodec<>(mapper, mapper.constructType(Objects.requireNonNull(type, "type")), false);
     }
 
     @Override
@@ -75,7 +107,14 @@ public final class JsonCodec<T> implements Codec<T> {
     }
 
     @Override
+    @SuppressWarnings("unchecked") // the tree reader only answers for Object, Map<String, Object> and List<Object>
     public T decode(byte[] bytes) {
+        if (treeReader != null) {
+            Object tree = treeReader.read(bytes);
+            if (tree != JsonTreeReader.UNSURE) {
+                return (T) tree;
+            }
+        }
         try {
             return reader.readValue(bytes);
         } catch (JacksonException e) {

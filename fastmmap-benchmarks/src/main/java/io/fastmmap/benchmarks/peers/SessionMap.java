@@ -29,9 +29,11 @@ final class SessionMap {
     static final int TARGET_BYTES = 1024;
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Codec<Map<String, Object>> PLAIN_DATA = Codec.plainDataMap();
-    /** The JSON codec as an application would create it for a session: a default mapper, typed as a map. */
-    static final Codec<Map<String, Object>> JSON_CODEC = JsonCodec.of(new ObjectMapper(),
-            new TypeReference<Map<String, Object>>() { });
+    /**
+     * The JSON codec as an application would create it for a session: typed as a map, with the codec's own default
+     * mapper, which lets it read plain JSON without Jackson's tokenizer (a codec given a mapper reads through it).
+     */
+    static final Codec<Map<String, Object>> JSON_CODEC = JsonCodec.of(new TypeReference<Map<String, Object>>() { });
 
     private SessionMap() {
     }
