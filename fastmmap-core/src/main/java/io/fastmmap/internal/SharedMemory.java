@@ -19,6 +19,12 @@ import java.nio.channels.FileChannel;
  * of its first byte, and the lookup is a shift and a mask. Overlapping mappings of one file are views of the
  * same physical pages, so atomics stay atomic across them.
  *
+ * <p>Plain reads and writes use the buffers' own absolute methods ({@code getLong(int)}, ...) on little-endian
+ * buffers; only the atomics use the {@link VarHandle} views. A view passes the buffer's heap-array field to
+ * {@code Unsafe} as the base, so Java 17's C2 cannot tell a heap access from an off-heap one and fences it as a
+ * "mixed" access; a direct buffer's own method passes a null base, a plain off-heap access. A get makes about thirty
+ * plain accesses (docs/benchmarks.md, "JDK 17's get", has the profile).
+ *
  * <p>All multi-byte values are little-endian, whatever the platform, so a file can move between machines.
  * On Java 22+ the class under {@code META-INF/versions/22} replaces this one with a {@code MemorySegment}.
  */
@@ -27,7 +33,6 @@ public final class SharedMemory implements AutoCloseable {
     private static final long CHUNK_MASK = (1L << CHUNK_SHIFT) - 1;
     private static final VarHandle LONG = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle INT = MethodHandles.byteBufferViewVarHandle(int[].class, ByteOrder.LITTLE_ENDIAN);
-    private static final VarHandle SHORT = MethodHandles.byteBufferViewVarHandle(short[].class, ByteOrder.LITTLE_ENDIAN);
     private static final VarHandle ARRAY_LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final MappedByteBuffer[] chunks;
@@ -68,6 +73,7 @@ public final class SharedMemory implements AutoCloseable {
             long start = (long) i << CHUNK_SHIFT;
             long size = Math.min(byteCount - start, (1L << CHUNK_SHIFT) + maxAccessBytes);
             chunks[i] = channel.map(mode, start, size);
+            chunks[i].order(ByteOrder.LITTLE_ENDIAN); // for the absolute getters; the atomics' views fix their own
         }
         return new SharedMemory(chunks, byteCount);
     }
@@ -106,12 +112,12 @@ public final class SharedMemory implements AutoCloseable {
 
     public long getLong(long offset) {
         check(offset, 8);
-        return (long) LONG.get(chunk(offset), local(offset));
+        return chunk(offset).getLong(local(offset));
     }
 
     public void putLong(long offset, long value) {
         check(offset, 8);
-        LONG.set(chunk(offset), local(offset), value);
+        chunk(offset).putLong(local(offset), value);
         if (CrashPoints.ENABLED) {
             CrashPoints.stored();
         }
@@ -149,12 +155,12 @@ public final class SharedMemory implements AutoCloseable {
 
     public int getInt(long offset) {
         check(offset, 4);
-        return (int) INT.get(chunk(offset), local(offset));
+        return chunk(offset).getInt(local(offset));
     }
 
     public void putInt(long offset, int value) {
         check(offset, 4);
-        INT.set(chunk(offset), local(offset), value);
+        chunk(offset).putInt(local(offset), value);
         if (CrashPoints.ENABLED) {
             CrashPoints.stored();
         }
@@ -184,12 +190,12 @@ public final class SharedMemory implements AutoCloseable {
     /** @return the unsigned 16-bit value at {@code offset} */
     public int getShort(long offset) {
         check(offset, 2);
-        return Short.toUnsignedInt((short) SHORT.get(chunk(offset), local(offset)));
+        return Short.toUnsignedInt(chunk(offset).getShort(local(offset)));
     }
 
     public void putShort(long offset, int value) {
         check(offset, 2);
-        SHORT.set(chunk(offset), local(offset), (short) value);
+        chunk(offset).putShort(local(offset), (short) value);
         if (CrashPoints.ENABLED) {
             CrashPoints.stored();
         }
@@ -239,7 +245,7 @@ public final class SharedMemory implements AutoCloseable {
             putByte(at++, (byte) 0);
         }
         for (; at + 8 <= end; at += 8) {
-            LONG.set(chunk(at), local(at), 0L);
+            chunk(at).putLong(local(at), 0L);
         }
         while (at < end) {
             putByte(at++, (byte) 0);
@@ -257,7 +263,7 @@ public final class SharedMemory implements AutoCloseable {
         int base = local(offset);
         int i = 0;
         for (; i + 8 <= length; i += 8) {
-            if ((long) LONG.get(buffer, base + i) != (long) ARRAY_LONG.get(key, i)) {
+            if (buffer.getLong(base + i) != (long) ARRAY_LONG.get(key, i)) {
                 return false;
             }
         }
