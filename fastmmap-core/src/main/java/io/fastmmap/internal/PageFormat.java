@@ -10,7 +10,8 @@ package io.fastmmap.internal;
  *  +--------+----------+-----------+-----------+-----------+-------------+------------+----------------+
  *  32: slot table, slotCount x 8 bytes (slotCount a power of two)
  *      slot = tag (32 bits, the key hash's low half) << 32 | record offset (32 bits)
- *      offset 0 = empty (ends a probe), 1 = tombstone (removed; probing continues past it)
+ *      word 0 = empty (ends a probe); offset 1..7, written as 7 = tombstone (removed; probing continues past
+ *      it); offset 0 with a tag = damage
  *  32 + 8 x slotCount: records, 8-byte aligned, appended at freeOffset
  *
  *  record:
@@ -45,8 +46,15 @@ final class PageFormat {
 
     static final int SLOT_BYTES = 8;
     static final int MIN_SLOT_COUNT = 8;
+    /** Only the whole word 0 is empty: a word with a tag but offset 0 is a record slot that lost its offset. */
     static final long EMPTY = 0;
-    static final long TOMBSTONE = 1;
+    /**
+     * Written as 0b111 and read as any offset 1..7 (none can name a record, which starts 8-byte aligned past the
+     * slot table): so no damage to one or two of its bits reads as an empty slot, which would end probes early,
+     * hide the keys behind it, and bring them back once a new key filled the hole (BitFlipTest found this when a
+     * tombstone was 1).
+     */
+    static final long TOMBSTONE = 7;
 
     static final int RECORD_HEADER_BYTES = 24;
     static final int RECORD_ALIGNMENT = 8;
@@ -91,6 +99,16 @@ final class PageFormat {
 
     static int slotTag(long slot) {
         return (int) (slot >>> 32);
+    }
+
+    /** @return whether a slot's offset stands for a removed entry (see {@link #TOMBSTONE}) */
+    static boolean isTombstone(int offset) {
+        return offset > 0 && offset < RECORD_ALIGNMENT;
+    }
+
+    /** @return whether a slot's offset claims a record (still to be bounds-checked): neither empty nor tombstone */
+    static boolean namesRecord(int offset) {
+        return offset < 0 || offset >= RECORD_ALIGNMENT;
     }
 
     /** Mixes the record's fixed fields into the CRC of key and value. */

@@ -5,7 +5,6 @@ import static io.fastmmap.internal.PageFormat.EXPIRE_AT;
 import static io.fastmmap.internal.PageFormat.FLAGS;
 import static io.fastmmap.internal.PageFormat.RECORD_HEADER_BYTES;
 import static io.fastmmap.internal.PageFormat.SLOT_COUNT;
-import static io.fastmmap.internal.PageFormat.TOMBSTONE;
 import static io.fastmmap.internal.PageFormat.VALUE_LENGTH;
 
 import java.nio.file.Path;
@@ -35,7 +34,7 @@ public final class PageScan {
         List<Entry> entries = new ArrayList<>();
         for (int i = 0; i < slots; i++) {
             int offset = store.recordOffset(base, i);
-            if (offset <= TOMBSTONE) {
+            if (!PageFormat.namesRecord(offset)) {
                 continue;
             }
             int keyLength = store.checkedRecord(page, base, slots, offset);

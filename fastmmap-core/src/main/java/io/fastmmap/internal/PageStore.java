@@ -224,18 +224,20 @@ final class PageStore {
         int firstTombstone = -1;
         for (int probes = 0; probes < slots; probes++) {
             long slot = probes == 0 ? firstSlot : memory.getLong(slotAddress(base, index));
-            int offset = PageFormat.slotOffset(slot);
-            if (offset == PageFormat.EMPTY) {
+            if (slot == PageFormat.EMPTY) {
                 return -1 - (firstTombstone >= 0 ? firstTombstone : index);
             }
-            if (offset == TOMBSTONE) {
-                if (firstTombstone < 0) {
-                    firstTombstone = index;
+            int offset = PageFormat.slotOffset(slot);
+            if (PageFormat.namesRecord(offset)) {
+                if (PageFormat.slotTag(slot) == tag && checkRecord(page, base, slots, offset) == key.length
+                        && memory.equalsArray(base + offset + RECORD_HEADER_BYTES, key)) {
+                    return index;
                 }
-            } else if (PageFormat.slotTag(slot) == tag
-                    && checkRecord(page, base, slots, offset) == key.length
-                    && memory.equalsArray(base + offset + RECORD_HEADER_BYTES, key)) {
-                return index;
+            } else if (offset == 0) {
+                // Taken for empty, it would hide the keys behind it until a new key filled it (BitFlipTest).
+                throw damage(page, "slot " + index + " has a tag but no record offset");
+            } else if (firstTombstone < 0) {
+                firstTombstone = index;
             }
             index = (index + 1) & mask;
         }
@@ -253,12 +255,12 @@ final class PageStore {
         int mask = slots - 1;
         for (int index = tag & mask; index != slotIndex; index = (index + 1) & mask) {
             long slot = memory.getLong(slotAddress(base, index));
-            int offset = PageFormat.slotOffset(slot);
-            if (offset == PageFormat.EMPTY) {
+            if (slot == PageFormat.EMPTY) {
                 return false;
             }
+            int offset = PageFormat.slotOffset(slot);
             try {
-                if (key != null && offset != TOMBSTONE && PageFormat.slotTag(slot) == tag
+                if (key != null && PageFormat.namesRecord(offset) && PageFormat.slotTag(slot) == tag
                         && checkRecord(page, base, slots, offset) == key.length
                         && memory.equalsArray(base + offset + RECORD_HEADER_BYTES, key)) {
                     return false;
@@ -360,7 +362,7 @@ final class PageStore {
         int slots = memory.getInt(base + SLOT_COUNT);
         for (int i = 0; i < slots; i++) {
             int offset = PageFormat.slotOffset(memory.getLong(slotAddress(base, i)));
-            if (offset > TOMBSTONE) {
+            if (PageFormat.namesRecord(offset)) {
                 checkRecord(page, base, slots, offset);
                 memory.putInt(base + offset + ACCESS_TICK,
                         Math.max(0, memory.getInt(base + offset + ACCESS_TICK) - REBASE_BY));
@@ -408,7 +410,7 @@ final class PageStore {
                 return;
             }
             int target = -1 - found;
-            boolean reusesTombstone = memory.getLong(slotAddress(base, target)) == TOMBSTONE;
+            boolean reusesTombstone = PageFormat.isTombstone(recordOffset(base, target));
             int used = memory.getInt(base + LIVE_COUNT) + memory.getInt(base + TOMBSTONE_COUNT);
             if (reusesTombstone || (used + 1L) * 4 <= slots * 3L) {
                 append(page, base, target, key, tag, value, expireAtMillis, flags, free, recordBytes);
@@ -430,12 +432,12 @@ final class PageStore {
         memory.putLongRelease(slotAddress, PageFormat.slot(tag, free)); // the commit point
         memory.putInt(base + FREE_OFFSET, (int) (free + recordBytes));
         memory.putInt(directoryEntry(page) + PageDirectory.FREE_CHECK, ~(int) (free + recordBytes));
-        if (oldOffset > TOMBSTONE) {
+        if (PageFormat.namesRecord(oldOffset)) {
             retire(base, oldOffset);
             addInt(base + GARBAGE_BYTES, recordBytesAt(base, oldOffset));
         } else {
             addInt(base + LIVE_COUNT, 1);
-            if (oldOffset == TOMBSTONE) {
+            if (PageFormat.isTombstone(oldOffset)) {
                 addInt(base + TOMBSTONE_COUNT, -1);
             }
         }
@@ -499,7 +501,7 @@ final class PageStore {
         int slots = memory.getInt(base + SLOT_COUNT);
         for (int i = 0; i < slots; i++) {
             int offset = recordOffset(base, i);
-            if (offset > TOMBSTONE) {
+            if (PageFormat.namesRecord(offset)) {
                 checkRecord(page, base, slots, offset);
                 if (isExpired(base, offset, now)) {
                     return true;

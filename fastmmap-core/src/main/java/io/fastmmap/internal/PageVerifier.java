@@ -248,12 +248,13 @@ final class PageVerifier {
         for (int i = 0; i < slots; i++) {
             long word = memory.getLong(base + PageFormat.HEADER_BYTES + (long) i * PageFormat.SLOT_BYTES);
             int offset = PageFormat.slotOffset(word);
-            if (offset == PageFormat.EMPTY || offset == TOMBSTONE) {
-                if (word != offset) {
-                    problems.add("slot " + i + ": an " + (offset == TOMBSTONE ? "tombstone" : "empty slot")
-                            + " with a non-zero tag " + Long.toHexString(word));
+            if (!PageFormat.namesRecord(offset)) {
+                boolean tombstone = PageFormat.isTombstone(offset);
+                if (word != (tombstone ? TOMBSTONE : PageFormat.EMPTY)) {
+                    problems.add("slot " + i + ": " + (tombstone ? "a tombstone" : "an empty slot") + " written as "
+                            + Long.toHexString(word) + " instead of " + (tombstone ? TOMBSTONE : PageFormat.EMPTY));
                 }
-                tombstones += offset == TOMBSTONE ? 1 : 0;
+                tombstones += tombstone ? 1 : 0;
                 continue;
             }
             byte[] key = checkRecord(page, base, slots, free, i, word, problems);

@@ -7,7 +7,6 @@ import static io.fastmmap.internal.PageFormat.FLAGS;
 import static io.fastmmap.internal.PageFormat.KEY_LENGTH;
 import static io.fastmmap.internal.PageFormat.RECORD_HEADER_BYTES;
 import static io.fastmmap.internal.PageFormat.SLOT_COUNT;
-import static io.fastmmap.internal.PageFormat.TOMBSTONE;
 import static io.fastmmap.internal.PageFormat.VALUE_LENGTH;
 
 import java.util.Arrays;
@@ -54,7 +53,7 @@ final class Survivors {
         for (int i = 0; i < slots; i++) {
             long slot = memory.getLong(base + PageFormat.HEADER_BYTES + (long) i * PageFormat.SLOT_BYTES);
             int offset = PageFormat.slotOffset(slot);
-            if (offset <= TOMBSTONE || i == droppedSlot) {
+            if (!PageFormat.namesRecord(offset) || i == droppedSlot) {
                 continue;
             }
             store.checkedRecord(page, base, slots, offset);
@@ -90,7 +89,7 @@ final class Survivors {
         for (int i = 0; i < slots; i++) {
             long slot = memory.getLong(base + PageFormat.HEADER_BYTES + (long) i * PageFormat.SLOT_BYTES);
             int offset = PageFormat.slotOffset(slot);
-            if (offset <= TOMBSTONE) {
+            if (!PageFormat.namesRecord(offset)) {
                 continue;
             }
             try {

@@ -241,6 +241,70 @@ class CorruptionTest {
         }
     }
 
+    /**
+     * Regression (BitFlipTest in CI): one flipped bit turned a tombstone (then 1) into an empty slot, or a record's
+     * power-of-two offset into 0: either ended probes early, so the key behind it read absent, its remove found
+     * nothing, and it came back once a new key was stored in that slot.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"tombstone bit 0", "tombstone bit 1", "tombstone bit 2", "tombstone tag bit",
+            "record offset 1024 lost its bit"})
+    void aDamagedSlotInFrontOfAKeyShouldNeitherHideItNorBringItBackAfterItsRemove(String damage) throws Exception {
+        fill();
+        byte[] behind;
+        byte[] filler = null;
+        try (RawFile raw = cacheFile.raw()) {
+            behind = keyWithAnEmptySlotAfterItsHome(raw);
+            long base = raw.pageBase(raw.pageOf(behind));
+            int mask = raw.memory.getInt(base + PageFormat.SLOT_COUNT) - 1;
+            long home = raw.slotOf(behind);
+            raw.memory.putLong(home + PageFormat.SLOT_BYTES, raw.memory.getLong(home)); // the key moves one on ...
+            raw.memory.putLong(home, switch (damage) { // ... behind the damaged slot that took its place
+                case "record offset 1024 lost its bit" -> PageFormat.slot(0x5eed1e55, 0);
+                case "tombstone tag bit" -> PageFormat.TOMBSTONE ^ (1L << 40);
+                default -> PageFormat.TOMBSTONE ^ (1L << (damage.charAt(damage.length() - 1) - '0'));
+            });
+            int homeIndex = (int) (home - base - PageFormat.HEADER_BYTES) / PageFormat.SLOT_BYTES;
+            for (int i = 0; filler == null; i++) {
+                byte[] candidate = Bytes.utf8("filler" + i);
+                if (raw.pageOf(candidate) == raw.pageOf(behind) && ((int) raw.hash(candidate) & mask) == homeIndex) {
+                    filler = candidate;
+                }
+            }
+        }
+        try (FastMmap cache = cacheFile.open()) {
+            assertThat(cache.remove(behind)).as("the key behind the damaged slot is found and removed").isTrue();
+            cache.set(filler, Bytes.utf8("fills the damaged slot's place"));
+            assertThat(cache.get(behind)).as("a removed key stays removed").isNull();
+            assertThat(cache.get(filler)).isEqualTo(Bytes.utf8("fills the damaged slot's place"));
+            cache.repair();
+            assertThat(cache.verify().isClean()).isTrue();
+            assertThat(cache.get(behind)).as("a removed key stays removed after repair").isNull();
+            for (int i = 0; i < 20; i++) {
+                byte[] key = Bytes.utf8("k" + i);
+                if (!java.util.Arrays.equals(key, behind)) {
+                    assertThat(cache.get(key)).as("k%d", i).isEqualTo(Bytes.filled(60, i));
+                }
+            }
+        }
+    }
+
+    /** @return a key of the fixture stored in its home slot, with the slot after it empty */
+    private static byte[] keyWithAnEmptySlotAfterItsHome(RawFile raw) {
+        for (int i = 0; i < 20; i++) {
+            byte[] key = Bytes.utf8("k" + i);
+            long base = raw.pageBase(raw.pageOf(key));
+            int mask = raw.memory.getInt(base + PageFormat.SLOT_COUNT) - 1;
+            int home = (int) raw.hash(key) & mask;
+            long slot = raw.slotOf(key);
+            if (slot == base + PageFormat.HEADER_BYTES + (long) home * PageFormat.SLOT_BYTES && home < mask
+                    && raw.memory.getLong(slot + PageFormat.SLOT_BYTES) == PageFormat.EMPTY) {
+                return key;
+            }
+        }
+        throw new AssertionError("no key of the fixture sits in its home slot before an empty one");
+    }
+
     private static void moveSlotPastAnEmptySlot(RawFile raw, byte[] key) {
         long base = raw.pageBase(raw.pageOf(key));
         int mask = raw.memory.getInt(base + PageFormat.SLOT_COUNT) - 1;

@@ -45,7 +45,7 @@ final class RawFile implements AutoCloseable {
         int slots = memory.getInt(base + PageFormat.SLOT_COUNT);
         for (int i = 0; i < slots; i++) {
             int offset = PageFormat.slotOffset(memory.getLong(base + PageFormat.HEADER_BYTES + 8L * i));
-            if (offset > 1 && memory.getShort(base + offset + PageFormat.KEY_LENGTH) == key.length
+            if (PageFormat.namesRecord(offset) && memory.getShort(base + offset + PageFormat.KEY_LENGTH) == key.length
                     && memory.equalsArray(base + offset + PageFormat.RECORD_HEADER_BYTES, key)) {
                 return base + offset;
             }
