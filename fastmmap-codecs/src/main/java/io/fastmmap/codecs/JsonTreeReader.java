@@ -121,6 +121,11 @@ final class JsonTreeReader {
         private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
         private static final byte[] NULL = {'n', 'u', 'l', 'l'};
         private static final int MAX_LONG_DIGITS = 18;
+        /** 2^53: every integer up to it is an exact double. */
+        private static final long MAX_EXACT_SIGNIFICAND = 1L << 53;
+        /** 10^0 to 10^22, each an exact double (5^22 is below 2^53); the literals are exact. */
+        private static final double[] EXACT_POWERS_OF_TEN = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
+            1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
         private final JsonTreeReader reader;
         private final byte[] bytes;
@@ -256,52 +261,87 @@ final class JsonTreeReader {
                 position++;
             }
             int digitsStart = position;
-            long magnitude = 0;
-            for (int digit; position < bytes.length && (digit = bytes[position] - '0') >= 0 && digit <= 9; position++) {
-                magnitude = magnitude * 10 + digit; // wraps past 18 digits, where it is not used
-            }
-            int digits = position - digitsStart;
-            if (digits == 0 || digits > 1 && bytes[digitsStart] == '0') {
+            long significand = digits(0); // all digits, before and after a point
+            int integerDigits = position - digitsStart;
+            if (integerDigits == 0 || integerDigits > 1 && bytes[digitsStart] == '0') {
                 throw Unsure.INSTANCE; // not a number, or a leading zero
             }
+            int fractionDigits = 0;
             boolean floatingPoint = false;
             if (position < bytes.length && bytes[position] == '.') {
-                position++;
-                digits();
+                int fractionStart = ++position;
+                significand = digits(significand);
+                fractionDigits = atLeastOneDigit(fractionStart);
                 floatingPoint = true;
             }
+            long exponent = 0;
+            int exponentDigits = 0;
             if (position < bytes.length && (bytes[position] | 0x20) == 'e') {
                 position++;
-                if (position < bytes.length && (bytes[position] == '+' || bytes[position] == '-')) {
+                boolean negativeExponent = position < bytes.length && bytes[position] == '-';
+                if (negativeExponent || position < bytes.length && bytes[position] == '+') {
                     position++;
                 }
-                digits();
+                int exponentStart = position;
+                exponent = digits(0);
+                exponentDigits = atLeastOneDigit(exponentStart);
+                exponent = negativeExponent ? -exponent : exponent;
                 floatingPoint = true;
             }
             int length = position - start;
             if (length >= reader.maxNumberChars) {
                 throw Unsure.INSTANCE;
             }
-            if (floatingPoint) { // as Jackson: Double.parseDouble of the text, infinite beyond the double range
-                return Double.parseDouble(new String(bytes, start, length, StandardCharsets.ISO_8859_1));
+            if (floatingPoint) {
+                boolean exact = integerDigits + fractionDigits <= MAX_LONG_DIGITS && exponentDigits <= MAX_LONG_DIGITS;
+                return exact ? decimal(start, negative, significand, exponent - fractionDigits) : parseDouble(start);
             }
-            if (digits <= MAX_LONG_DIGITS) {
-                long value = negative ? -magnitude : magnitude;
+            if (integerDigits <= MAX_LONG_DIGITS) {
+                long value = negative ? -significand : significand;
                 return value == (int) value ? (Object) (int) value : (Object) value;
             }
             BigInteger value = new BigInteger(new String(bytes, start, length, StandardCharsets.ISO_8859_1));
             return value.bitLength() < Long.SIZE ? (Object) value.longValue() : value;
         }
 
-        /** One or more digits. */
-        private void digits() {
-            int start = position;
-            while (position < bytes.length && bytes[position] >= '0' && bytes[position] <= '9') {
-                position++;
+        /**
+         * @return the digits from {@link #position} on, which it moves past, appended to {@code value}: it wraps past
+         *         {@link #MAX_LONG_DIGITS} digits in all, where the caller does not use it
+         */
+        private long digits(long value) {
+            for (int digit; position < bytes.length && (digit = bytes[position] - '0') >= 0 && digit <= 9; position++) {
+                value = value * 10 + digit;
             }
+            return value;
+        }
+
+        /** @return how many digits {@link #digits} went over since {@code start}, which must be one or more */
+        private int atLeastOneDigit(int start) {
             if (position == start) {
                 throw Unsure.INSTANCE;
             }
+            return position - start;
+        }
+
+        /**
+         * A number with a point or an exponent, {@code significand * 10^exponent10} with a significand of at most
+         * {@link #MAX_LONG_DIGITS} digits: the double Jackson makes of it, which is {@code Double.parseDouble} of the
+         * text, the correctly rounded double.
+         */
+        private Object decimal(int start, boolean negative, long significand, long exponent10) {
+            // Clinger's fast path: where the significand and the power of ten are both exact doubles, one IEEE
+            // multiply or divide rounds the exact quotient or product once, correctly, so it is that same double.
+            if (significand <= MAX_EXACT_SIGNIFICAND && Math.abs(exponent10) < EXACT_POWERS_OF_TEN.length) {
+                double magnitude = exponent10 < 0 ? significand / EXACT_POWERS_OF_TEN[(int) -exponent10]
+                        : significand * EXACT_POWERS_OF_TEN[(int) exponent10];
+                return negative ? -magnitude : magnitude; // rounding to nearest is symmetric; 0 becomes -0.0
+            }
+            return parseDouble(start);
+        }
+
+        /** As Jackson: {@code Double.parseDouble} of the number's text, infinite beyond the double range. */
+        private Object parseDouble(int start) {
+            return Double.parseDouble(new String(bytes, start, position - start, StandardCharsets.ISO_8859_1));
         }
 
         /** A value, or an object's name (read from {@link JsonKeyCache} when ASCII without escapes). */
