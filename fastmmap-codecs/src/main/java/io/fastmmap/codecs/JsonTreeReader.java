@@ -121,11 +121,6 @@ final class JsonTreeReader {
         private static final byte[] FALSE = {'f', 'a', 'l', 's', 'e'};
         private static final byte[] NULL = {'n', 'u', 'l', 'l'};
         private static final int MAX_LONG_DIGITS = 18;
-        /** 2^53: every integer up to it is an exact double. */
-        private static final long MAX_EXACT_SIGNIFICAND = 1L << 53;
-        /** 10^0 to 10^22, each an exact double (5^22 is below 2^53); the literals are exact. */
-        private static final double[] EXACT_POWERS_OF_TEN = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10,
-            1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
 
         private final JsonTreeReader reader;
         private final byte[] bytes;
@@ -293,7 +288,11 @@ final class JsonTreeReader {
                 throw Unsure.INSTANCE;
             }
             if (floatingPoint) {
-                boolean exact = integerDigits + fractionDigits <= MAX_LONG_DIGITS && exponentDigits <= MAX_LONG_DIGITS;
+                int significandDigits = integerDigits + fractionDigits;
+                if (significandDigits > MAX_LONG_DIGITS) { // 0.001 to 1 in Java's shortest text has 20 digits
+                    significandDigits -= leadingZeros(digitsStart);
+                }
+                boolean exact = significandDigits <= MAX_LONG_DIGITS && exponentDigits <= MAX_LONG_DIGITS;
                 return exact ? decimal(start, negative, significand, exponent - fractionDigits) : parseDouble(start);
             }
             if (integerDigits <= MAX_LONG_DIGITS) {
@@ -315,6 +314,15 @@ final class JsonTreeReader {
             return value;
         }
 
+        /** @return how many of the digits from {@code digitsStart} on are zeros before the first other digit */
+        private int leadingZeros(int digitsStart) {
+            int zeros = 0;
+            for (int i = digitsStart; i < position && (bytes[i] == '0' || bytes[i] == '.'); i++) {
+                zeros += bytes[i] == '0' ? 1 : 0;
+            }
+            return zeros;
+        }
+
         /** @return how many digits {@link #digits} went over since {@code start}, which must be one or more */
         private int atLeastOneDigit(int start) {
             if (position == start) {
@@ -326,17 +334,14 @@ final class JsonTreeReader {
         /**
          * A number with a point or an exponent, {@code significand * 10^exponent10} with a significand of at most
          * {@link #MAX_LONG_DIGITS} digits: the double Jackson makes of it, which is {@code Double.parseDouble} of the
-         * text, the correctly rounded double.
+         * text, the correctly rounded double; {@link JsonDecimals} computes that one where it can be sure.
          */
         private Object decimal(int start, boolean negative, long significand, long exponent10) {
-            // Clinger's fast path: where the significand and the power of ten are both exact doubles, one IEEE
-            // multiply or divide rounds the exact quotient or product once, correctly, so it is that same double.
-            if (significand <= MAX_EXACT_SIGNIFICAND && Math.abs(exponent10) < EXACT_POWERS_OF_TEN.length) {
-                double magnitude = exponent10 < 0 ? significand / EXACT_POWERS_OF_TEN[(int) -exponent10]
-                        : significand * EXACT_POWERS_OF_TEN[(int) exponent10];
-                return negative ? -magnitude : magnitude; // rounding to nearest is symmetric; 0 becomes -0.0
+            double magnitude = JsonDecimals.toDouble(significand, exponent10);
+            if (Double.isNaN(magnitude)) {
+                return parseDouble(start);
             }
-            return parseDouble(start);
+            return negative ? -magnitude : magnitude; // rounding to nearest is symmetric; 0 becomes -0.0
         }
 
         /** As Jackson: {@code Double.parseDouble} of the number's text, infinite beyond the double range. */

@@ -31,7 +31,13 @@ class JsonTreeReaderNumbersTest {
             "1e-400", "1e400", "1E+2", "1e+22", "1e-0", "1e0000000000000000000001", "5e-1", "0.5E-0",
             "8.41e21", "8.41e22", "1.448997445238699", "3.141592653589793238462643383279", "2.718281828459045",
             "123456.789e3", "0.000001", "1e-7", "6.02214076e23", "1.602176634e-19", "1e15", "1e16", "1e17",
-            "299792458.0", "1.5e300", "1.5e-300", "4503599627370497.5", "4503599627370496.5", "0.07", "1.13");
+            "299792458.0", "1.5e300", "1.5e-300", "4503599627370497.5", "4503599627370496.5", "0.07", "1.13",
+            "0.0012345678901234567", "0.0000000000000000000012345", "0.000000000000000000000", "0.00000000000000000001",
+            "0.000000000000000012345678901234567", "0.1234567890123456789", "0.012345678901234567", "1e-342",
+            "1e-343", "9.999999999999999e-343", "1e308", "1e309", "9.999999999999999e307", "18014398509481986e0",
+            "18014398509481990e0", "9223372036854775807e0", "999999999999999999e290", "2.2250738585072009e-308",
+            "7.2057594037927933e16", "1.00000000000000011102230246251565404236316680908203125",
+            "1.0000000000000002220446049250313080847263336181640625", "123456789012345678.5e-1");
 
     @Test
     void shouldReadBoundaryDecimalsAsTheDoubleParseDoubleMakes() throws IOException {
@@ -46,8 +52,9 @@ class JsonTreeReaderNumbersTest {
     }
 
     /**
-     * Decimals of every length and exponent around the exact range (significands of 1 to 20 digits, exponents
-     * -40 to 40), plus Java's own shortest texts of random doubles, in documents of 500 numbers each.
+     * Decimals of every length and exponent (significands of 1 to 20 digits, some with leading zeros after the
+     * point, exponents mostly -40 to 40, some to +-330, integers from 2^53 up where every other one is a tie), plus
+     * Java's own shortest texts of random doubles, in documents of 500 numbers each.
      */
     @Test
     void shouldReadRandomDecimalsAsTheDoubleParseDoubleMakes() {
@@ -65,6 +72,29 @@ class JsonTreeReaderNumbersTest {
                 assertThat(values.get(i)).as(numbers.get(i)).isEqualTo(Double.parseDouble(numbers.get(i)));
             }
         }
+    }
+
+    /**
+     * The shortcuts must answer for nearly all of Java's own texts of doubles (or the tests above would prove
+     * little), and be exact whenever they answer; what they leave is parsed as text.
+     */
+    @Test
+    void shouldComputeNearlyEveryShortestTextOfADoubleWithoutParsingIt() {
+        Random random = new Random(1201L);
+        int answered = 0;
+        int count = 300_000;
+        for (int i = 0; i < count; i++) {
+            String text = shortest(random);
+            java.math.BigDecimal decimal = new java.math.BigDecimal(text).abs();
+            double computed = JsonDecimals.toDouble(decimal.unscaledValue().longValueExact(), -decimal.scale());
+            if (!Double.isNaN(computed)) {
+                answered++;
+                assertThat(computed).as(text).isEqualTo(Math.abs(Double.parseDouble(text)));
+            }
+        }
+        assertThat(answered).as("answered without the text").isGreaterThan(count * 99 / 100);
+        assertThat(JsonDecimals.toDouble(17_490_000_000_000_002L, -15)).isEqualTo(17.490000000000002);
+        assertThat(JsonDecimals.toDouble(499, -2)).isEqualTo(4.99);
     }
 
     private static Object readOne(String number) {
@@ -85,6 +115,12 @@ class JsonTreeReaderNumbersTest {
             digits.replace(random.nextInt(count), count, (random.nextBoolean() ? "9" : "0").repeat(count));
             digits.setLength(count);
         }
+        if (random.nextInt(8) == 0) { // from 2^53 on, half of all odd integers are ties between two doubles
+            return (1L << 53) + random.nextLong(999_999_999_999_999_999L - (1L << 53)) + "e0";
+        }
+        if (random.nextInt(8) == 0) {
+            return "0." + "0".repeat(random.nextInt(25)) + digits;
+        }
         String integer = digits.toString().replaceFirst("^0+(?=.)", "");
         int point = random.nextInt(integer.length() + 1);
         StringBuilder text = new StringBuilder(random.nextBoolean() ? "-" : "");
@@ -97,7 +133,7 @@ class JsonTreeReaderNumbersTest {
         }
         if (point == integer.length() || random.nextBoolean()) {
             text.append(random.nextBoolean() ? 'e' : 'E').append(random.nextBoolean() ? "-" : "")
-                    .append(random.nextInt(41));
+                    .append(random.nextInt(4) == 0 ? random.nextInt(331) : random.nextInt(41));
         }
         return text.toString();
     }
@@ -106,8 +142,11 @@ class JsonTreeReaderNumbersTest {
     private static String shortest(Random random) {
         double value;
         do {
-            value = random.nextInt(3) == 0 ? Double.longBitsToDouble(random.nextLong())
-                    : (random.nextInt(100_000) + random.nextDouble()) * (random.nextBoolean() ? 1 : -1);
+            value = switch (random.nextInt(4)) {
+                case 0 -> Double.longBitsToDouble(random.nextLong());
+                case 1 -> random.nextDouble() / (random.nextBoolean() ? 1 : 100);
+                default -> (random.nextInt(100_000) + random.nextDouble()) * (random.nextBoolean() ? 1 : -1);
+            };
         } while (!Double.isFinite(value));
         return Double.toString(value);
     }
