@@ -497,7 +497,7 @@ final class JsonTreeReader {
         }
 
         private static boolean isWhitespace(byte b) {
-            return b == ' ' || b == '\n' || b == '\r' || b == '\t';
+            return b <= ' ' && (b == ' ' || b == '\n' || b == '\r' || b == '\t'); // most bytes are above ' '
         }
     }
 }
