@@ -370,46 +370,50 @@ final class JsonTreeReader {
          * @throws Unsure at a control byte (Jackson rejects it unescaped) or the end of the bytes
          */
         private int scan(int from) {
-            long seen = 0; // the bytes passed in whole words, or-ed: their high bits say whether any is not ASCII
-            boolean high = false;
+            long seen = 0; // the bytes passed, or-ed: their high bits say whether any is not ASCII
             int i = from;
-            while (true) {
-                if (i <= bytes.length - Long.BYTES) {
-                    long word = (long) LONG_LITTLE_ENDIAN.get(bytes, i);
-                    if (!needsALook(word)) {
-                        seen |= word;
-                        i += Long.BYTES;
-                        continue;
-                    }
-                } else if (i >= bytes.length) {
-                    throw Unsure.INSTANCE;
+            for (; i <= bytes.length - Long.BYTES; i += Long.BYTES) {
+                long word = (long) LONG_LITTLE_ENDIAN.get(bytes, i);
+                long special = specialBytes(word);
+                if (special != 0) {
+                    int before = Long.numberOfTrailingZeros(special) >>> 3; // bytes of the word before the first
+                    seen |= word & ~(-1L << (before << 3));
+                    return stop(i + before, seen);
                 }
-                int b = bytes[i];
-                if (b == '"' || b == '\\') {
-                    nonAscii = high || (seen & HIGH_BITS) != 0;
-                    return i;
-                }
-                if (b < 0x20) {
-                    if (b >= 0) {
-                        throw Unsure.INSTANCE;
-                    }
-                    high = true;
-                }
-                i++;
+                seen |= word;
             }
+            for (; i < bytes.length; i++) { // the last few bytes of the document, one at a time
+                byte b = bytes[i];
+                if (b == '"' || b == '\\' || b >= 0 && b < 0x20) {
+                    return stop(i, seen);
+                }
+                seen |= b & 0xFF;
+            }
+            throw Unsure.INSTANCE;
+        }
+
+        /** @return {@code at}, where {@link #scan} found a quote or backslash (or threw at a control byte) */
+        private int stop(int at, long seen) {
+            byte b = bytes[at];
+            if (b != '"' && b != '\\') {
+                throw Unsure.INSTANCE;
+            }
+            nonAscii = (seen & HIGH_BITS) != 0;
+            return at;
         }
 
         /**
-         * Whether any of the 8 bytes is a quote, a backslash or a control byte: "has a zero byte" tests, exact as a
-         * yes or no (a byte of 0x80 and up is none of these, and cannot make the subtraction borrow).
+         * "Has a zero byte" tests for a quote, a backslash and a control byte in 8 bytes: the high bit of each byte
+         * that may be one. The lowest such bit is exact (a borrow only moves up, from a byte that is one of them;
+         * a byte of 0x80 and up is none of them and cannot make the subtraction borrow), so it marks the first.
          */
-        private static boolean needsALook(long word) {
+        private static long specialBytes(long word) {
             long quote = word ^ 0x2222222222222222L;
             long backslash = word ^ 0x5C5C5C5C5C5C5C5CL;
             long zeroQuote = (quote - ONES) & ~quote;
             long zeroBackslash = (backslash - ONES) & ~backslash;
             long belowSpace = (word - 0x20 * ONES) & ~word;
-            return ((zeroQuote | zeroBackslash | belowSpace) & HIGH_BITS) != 0;
+            return (zeroQuote | zeroBackslash | belowSpace) & HIGH_BITS;
         }
 
         /**
