@@ -139,7 +139,7 @@ final class JsonTreeReader {
             if (first != '{' && first != '[' || reader.root != ANY_ROOT && first != reader.root) {
                 throw Unsure.INSTANCE; // a scalar or null root, or the wrong kind: Jackson's value or error
             }
-            Object value = first == '{' ? object() : array();
+            Object value = first == '{' ? object(0) : array();
             while (position < bytes.length && isWhitespace(bytes[position])) {
                 position++;
             }
@@ -154,7 +154,7 @@ final class JsonTreeReader {
                 case '"':
                     return string(false);
                 case '{':
-                    return object();
+                    return object(0);
                 case '[':
                     return array();
                 case 't':
@@ -168,9 +168,12 @@ final class JsonTreeReader {
             }
         }
 
-        private Map<String, Object> object() {
+        /** @param expectedEntries how many the object likely has, for the map's capacity (which no reader sees) */
+        private Map<String, Object> object(int expectedEntries) {
             enter();
-            Map<String, Object> map = new LinkedHashMap<>();
+            // As HashMap's load factor of 0.75 needs, so that the expected entries fit without a resize.
+            Map<String, Object> map = expectedEntries == 0 ? new LinkedHashMap<>()
+                    : new LinkedHashMap<>(expectedEntries + (expectedEntries + 2) / 3);
             byte next = nextNonWhitespace();
             if (next == '}') {
                 position++;
@@ -211,8 +214,15 @@ final class JsonTreeReader {
                 depth--;
                 return list;
             }
+            int siblingEntries = 0; // an array's objects are mostly records of one shape: the last one's size
             while (true) {
-                list.add(value());
+                if (bytes[position] == '{') {
+                    Map<String, Object> element = object(siblingEntries);
+                    siblingEntries = element.size();
+                    list.add(element);
+                } else {
+                    list.add(value());
+                }
                 next = nextNonWhitespace();
                 position++;
                 if (next == ']') {
