@@ -139,7 +139,7 @@ final class JsonTreeReader {
             if (first != '{' && first != '[' || reader.root != ANY_ROOT && first != reader.root) {
                 throw Unsure.INSTANCE; // a scalar or null root, or the wrong kind: Jackson's value or error
             }
-            Object value = first == '{' ? object() : array();
+            Object value = first == '{' ? object(0) : array();
             while (position < bytes.length && isWhitespace(bytes[position])) {
                 position++;
             }
@@ -154,7 +154,7 @@ final class JsonTreeReader {
                 case '"':
                     return string(false);
                 case '{':
-                    return object();
+                    return object(0);
                 case '[':
                     return array();
                 case 't':
@@ -168,9 +168,12 @@ final class JsonTreeReader {
             }
         }
 
-        private Map<String, Object> object() {
+        /** @param expectedEntries how many the object likely has, for the map's capacity (which no reader sees) */
+        private Map<String, Object> object(int expectedEntries) {
             enter();
-            Map<String, Object> map = new LinkedHashMap<>();
+            // As HashMap's load factor of 0.75 needs, so that the expected entries fit without a resize.
+            Map<String, Object> map = expectedEntries == 0 ? new LinkedHashMap<>()
+                    : new LinkedHashMap<>(expectedEntries + (expectedEntries + 2) / 3);
             byte next = nextNonWhitespace();
             if (next == '}') {
                 position++;
@@ -211,8 +214,15 @@ final class JsonTreeReader {
                 depth--;
                 return list;
             }
+            int siblingEntries = 0; // an array's objects are mostly records of one shape: the last one's size
             while (true) {
-                list.add(value());
+                if (bytes[position] == '{') {
+                    Map<String, Object> element = object(siblingEntries);
+                    siblingEntries = element.size();
+                    list.add(element);
+                } else {
+                    list.add(value());
+                }
                 next = nextNonWhitespace();
                 position++;
                 if (next == ']') {
@@ -256,52 +266,97 @@ final class JsonTreeReader {
                 position++;
             }
             int digitsStart = position;
-            long magnitude = 0;
-            for (int digit; position < bytes.length && (digit = bytes[position] - '0') >= 0 && digit <= 9; position++) {
-                magnitude = magnitude * 10 + digit; // wraps past 18 digits, where it is not used
-            }
-            int digits = position - digitsStart;
-            if (digits == 0 || digits > 1 && bytes[digitsStart] == '0') {
+            long significand = digits(0); // all digits, before and after a point
+            int integerDigits = position - digitsStart;
+            if (integerDigits == 0 || integerDigits > 1 && bytes[digitsStart] == '0') {
                 throw Unsure.INSTANCE; // not a number, or a leading zero
             }
+            int fractionDigits = 0;
             boolean floatingPoint = false;
             if (position < bytes.length && bytes[position] == '.') {
-                position++;
-                digits();
+                int fractionStart = ++position;
+                significand = digits(significand);
+                fractionDigits = atLeastOneDigit(fractionStart);
                 floatingPoint = true;
             }
+            long exponent = 0;
+            int exponentDigits = 0;
             if (position < bytes.length && (bytes[position] | 0x20) == 'e') {
                 position++;
-                if (position < bytes.length && (bytes[position] == '+' || bytes[position] == '-')) {
+                boolean negativeExponent = position < bytes.length && bytes[position] == '-';
+                if (negativeExponent || position < bytes.length && bytes[position] == '+') {
                     position++;
                 }
-                digits();
+                int exponentStart = position;
+                exponent = digits(0);
+                exponentDigits = atLeastOneDigit(exponentStart);
+                exponent = negativeExponent ? -exponent : exponent;
                 floatingPoint = true;
             }
             int length = position - start;
             if (length >= reader.maxNumberChars) {
                 throw Unsure.INSTANCE;
             }
-            if (floatingPoint) { // as Jackson: Double.parseDouble of the text, infinite beyond the double range
-                return Double.parseDouble(new String(bytes, start, length, StandardCharsets.ISO_8859_1));
+            if (floatingPoint) {
+                int significandDigits = integerDigits + fractionDigits;
+                if (significandDigits > MAX_LONG_DIGITS) { // 0.001 to 1 in Java's shortest text has 20 digits
+                    significandDigits -= leadingZeros(digitsStart);
+                }
+                boolean exact = significandDigits <= MAX_LONG_DIGITS && exponentDigits <= MAX_LONG_DIGITS;
+                return exact ? decimal(start, negative, significand, exponent - fractionDigits) : parseDouble(start);
             }
-            if (digits <= MAX_LONG_DIGITS) {
-                long value = negative ? -magnitude : magnitude;
+            if (integerDigits <= MAX_LONG_DIGITS) {
+                long value = negative ? -significand : significand;
                 return value == (int) value ? (Object) (int) value : (Object) value;
             }
             BigInteger value = new BigInteger(new String(bytes, start, length, StandardCharsets.ISO_8859_1));
             return value.bitLength() < Long.SIZE ? (Object) value.longValue() : value;
         }
 
-        /** One or more digits. */
-        private void digits() {
-            int start = position;
-            while (position < bytes.length && bytes[position] >= '0' && bytes[position] <= '9') {
-                position++;
+        /**
+         * @return the digits from {@link #position} on, which it moves past, appended to {@code value}: it wraps past
+         *         {@link #MAX_LONG_DIGITS} digits in all, where the caller does not use it
+         */
+        private long digits(long value) {
+            for (int digit; position < bytes.length && (digit = bytes[position] - '0') >= 0 && digit <= 9; position++) {
+                value = value * 10 + digit;
             }
+            return value;
+        }
+
+        /** @return how many of the digits from {@code digitsStart} on are zeros before the first other digit */
+        private int leadingZeros(int digitsStart) {
+            int zeros = 0;
+            for (int i = digitsStart; i < position && (bytes[i] == '0' || bytes[i] == '.'); i++) {
+                zeros += bytes[i] == '0' ? 1 : 0;
+            }
+            return zeros;
+        }
+
+        /** @return how many digits {@link #digits} went over since {@code start}, which must be one or more */
+        private int atLeastOneDigit(int start) {
             if (position == start) {
                 throw Unsure.INSTANCE;
             }
+            return position - start;
+        }
+
+        /**
+         * A number with a point or an exponent, {@code significand * 10^exponent10} with a significand of at most
+         * {@link #MAX_LONG_DIGITS} digits: the double Jackson makes of it, which is {@code Double.parseDouble} of the
+         * text, the correctly rounded double; {@link JsonDecimals} computes that one where it can be sure.
+         */
+        private Object decimal(int start, boolean negative, long significand, long exponent10) {
+            double magnitude = JsonDecimals.toDouble(significand, exponent10);
+            if (Double.isNaN(magnitude)) {
+                return parseDouble(start);
+            }
+            return negative ? -magnitude : magnitude; // rounding to nearest is symmetric; 0 becomes -0.0
+        }
+
+        /** As Jackson: {@code Double.parseDouble} of the number's text, infinite beyond the double range. */
+        private Object parseDouble(int start) {
+            return Double.parseDouble(new String(bytes, start, position - start, StandardCharsets.ISO_8859_1));
         }
 
         /** A value, or an object's name (read from {@link JsonKeyCache} when ASCII without escapes). */
@@ -325,46 +380,50 @@ final class JsonTreeReader {
          * @throws Unsure at a control byte (Jackson rejects it unescaped) or the end of the bytes
          */
         private int scan(int from) {
-            long seen = 0; // the bytes passed in whole words, or-ed: their high bits say whether any is not ASCII
-            boolean high = false;
+            long seen = 0; // the bytes passed, or-ed: their high bits say whether any is not ASCII
             int i = from;
-            while (true) {
-                if (i <= bytes.length - Long.BYTES) {
-                    long word = (long) LONG_LITTLE_ENDIAN.get(bytes, i);
-                    if (!needsALook(word)) {
-                        seen |= word;
-                        i += Long.BYTES;
-                        continue;
-                    }
-                } else if (i >= bytes.length) {
-                    throw Unsure.INSTANCE;
+            for (; i <= bytes.length - Long.BYTES; i += Long.BYTES) {
+                long word = (long) LONG_LITTLE_ENDIAN.get(bytes, i);
+                long special = specialBytes(word);
+                if (special != 0) {
+                    int before = Long.numberOfTrailingZeros(special) >>> 3; // bytes of the word before the first
+                    seen |= word & ~(-1L << (before << 3));
+                    return stop(i + before, seen);
                 }
-                int b = bytes[i];
-                if (b == '"' || b == '\\') {
-                    nonAscii = high || (seen & HIGH_BITS) != 0;
-                    return i;
-                }
-                if (b < 0x20) {
-                    if (b >= 0) {
-                        throw Unsure.INSTANCE;
-                    }
-                    high = true;
-                }
-                i++;
+                seen |= word;
             }
+            for (; i < bytes.length; i++) { // the last few bytes of the document, one at a time
+                byte b = bytes[i];
+                if (b == '"' || b == '\\' || b >= 0 && b < 0x20) {
+                    return stop(i, seen);
+                }
+                seen |= b & 0xFF;
+            }
+            throw Unsure.INSTANCE;
+        }
+
+        /** @return {@code at}, where {@link #scan} found a quote or backslash (or threw at a control byte) */
+        private int stop(int at, long seen) {
+            byte b = bytes[at];
+            if (b != '"' && b != '\\') {
+                throw Unsure.INSTANCE;
+            }
+            nonAscii = (seen & HIGH_BITS) != 0;
+            return at;
         }
 
         /**
-         * Whether any of the 8 bytes is a quote, a backslash or a control byte: "has a zero byte" tests, exact as a
-         * yes or no (a byte of 0x80 and up is none of these, and cannot make the subtraction borrow).
+         * "Has a zero byte" tests for a quote, a backslash and a control byte in 8 bytes: the high bit of each byte
+         * that may be one. The lowest such bit is exact (a borrow only moves up, from a byte that is one of them;
+         * a byte of 0x80 and up is none of them and cannot make the subtraction borrow), so it marks the first.
          */
-        private static boolean needsALook(long word) {
+        private static long specialBytes(long word) {
             long quote = word ^ 0x2222222222222222L;
             long backslash = word ^ 0x5C5C5C5C5C5C5C5CL;
             long zeroQuote = (quote - ONES) & ~quote;
             long zeroBackslash = (backslash - ONES) & ~backslash;
             long belowSpace = (word - 0x20 * ONES) & ~word;
-            return ((zeroQuote | zeroBackslash | belowSpace) & HIGH_BITS) != 0;
+            return (zeroQuote | zeroBackslash | belowSpace) & HIGH_BITS;
         }
 
         /**
@@ -452,7 +511,7 @@ final class JsonTreeReader {
         }
 
         private static boolean isWhitespace(byte b) {
-            return b == ' ' || b == '\n' || b == '\r' || b == '\t';
+            return b <= ' ' && (b == ' ' || b == '\n' || b == '\r' || b == '\t'); // most bytes are above ' '
         }
     }
 }
