@@ -251,7 +251,9 @@ from SampleTime's mean) on \
 whatever the machine was doing; they show only that every peer and driver ran end to end. The measured results are \
 in docs/benchmarks-peers.md of the repository, from \`fastmmap-benchmarks/run-all.sh\` on a quiet machine."
   else
-    note="Full run of \`fastmmap-benchmarks/run-all.sh\`, $(date -u '+%Y-%m-%d'). Load average at the start: \
+    # The full run's own date (an --only re-measure lists itself as "re-measured" in the machine block).
+    note="Full run of \`fastmmap-benchmarks/run-all.sh\`, $(sed -n 's/^date: \([0-9-]*\).*/\1/p' "$out/machine.txt" \
+      | head -1)${only:+; parts measured again since are listed as re-measured under Machine}. Load average at the start: \
 $(sed -n 's/^load average at start: //p' "$out/machine.txt"), at the end: $(cut -d' ' -f1-3 /proc/loadavg); on a \
 machine with $(nproc) cores anything near or above that count means the figures are disturbed by other work."
   fi
