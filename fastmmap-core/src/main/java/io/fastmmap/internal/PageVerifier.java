@@ -250,9 +250,10 @@ final class PageVerifier {
             int offset = PageFormat.slotOffset(word);
             if (!PageFormat.namesRecord(offset)) {
                 boolean tombstone = PageFormat.isTombstone(offset);
-                if (word != (tombstone ? TOMBSTONE : PageFormat.EMPTY)) {
+                long canonical = tombstone ? TOMBSTONE : PageFormat.EMPTY;
+                if (word != canonical) {
                     problems.add("slot " + i + ": " + (tombstone ? "a tombstone" : "an empty slot") + " written as "
-                            + Long.toHexString(word) + " instead of " + (tombstone ? TOMBSTONE : PageFormat.EMPTY));
+                            + Long.toHexString(word) + " instead of " + canonical);
                 }
                 tombstones += tombstone ? 1 : 0;
                 continue;
