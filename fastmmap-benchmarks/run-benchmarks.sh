@@ -8,6 +8,8 @@
 #   cache      CacheBenchmark (get, set, getAndSet, floor x 100 B, 1 KiB, 16 KiB; AverageTime + SampleTime;
 #              -prof gc) on JDK 25 and on JDK 17: about 8 minutes per JDK
 #   breakdown  GetBreakdownBenchmark (the parts of a 1 KiB get; 10000 and 100 keys) on both JDKs: ~9 min
+#   workingset GetBreakdownBenchmark get and floor at 100, 1000, 3000 and 10000 keys of 1 KiB (SampleTime), two
+#              rounds with the JDKs alternating: the p50 aim against the working set's size: ~5 min
 #   profile    async-profiler (from Maven Central) on the 1 KiB get, JDK 25: collapsed stacks + a summary
 #   syscalls   SyscallDriver under strace -f -c, perf stat and strace -p, 1M and 10M gets, both JDKs: ~2 min
 #   codec      SessionCodecBenchmark (W2's session map: Jackson vs Codec.plainDataMap(), encode and decode;
@@ -64,6 +66,17 @@ breakdown() {
   for v in 25 17; do
     $(java_of $v) -jar "$jar" 'io.fastmmap.internal.GetBreakdownBenchmark' -p keyCount=10000,100 -prof gc \
       -rf json -rff "$out/breakdown-jdk$v.json" ${JMH_OPTS:-} 2>&1 | tee "$out/breakdown-jdk$v.txt"
+  done
+}
+
+# Rounds with the JDKs alternating, so a drift of this VM's speed lands on both JDKs.
+workingset() {
+  for round in 1 2; do
+    for v in 25 17; do
+      $(java_of $v) -jar "$jar" 'io.fastmmap.internal.GetBreakdownBenchmark.(get|floor)$' -bm sample \
+        -p valueSize=1024 -p keyCount=100,1000,3000,10000 -rf json -rff "$out/workingset-r$round-jdk$v.json" \
+        ${JMH_OPTS:-} 2>&1 | tee "$out/workingset-r$round-jdk$v.txt"
+    done
   done
 }
 
@@ -153,7 +166,8 @@ session() {
 
 summary() {
   local files=()
-  for f in "$out"/cache-jdk25.json "$out"/cache-jdk17.json "$out"/breakdown-jdk25.json "$out"/breakdown-jdk17.json; do
+  for f in "$out"/cache-jdk25.json "$out"/cache-jdk17.json "$out"/breakdown-jdk25.json "$out"/breakdown-jdk17.json \
+    "$out"/workingset-r*-jdk*.json; do
     [[ -f $f ]] && files+=("$f")
   done
   [[ ${#files[@]} -gt 0 ]] && $(java_of 25) -cp "$jar" io.fastmmap.benchmarks.Summary "${files[@]}" | tee "$out/summary.md"
@@ -191,8 +205,8 @@ machine
 for step in "${steps[@]}"; do
   case $step in
     build) ;;
-    cache | breakdown | profile | syscalls | codec | session | summary) "$step" ;;
-    *) echo "unknown step: $step (build cache breakdown profile syscalls codec session summary)" >&2; exit 2 ;;
+    cache | breakdown | workingset | profile | syscalls | codec | session | summary) "$step" ;;
+    *) echo "unknown step: $step (build cache breakdown workingset profile syscalls codec session summary)" >&2; exit 2 ;;
   esac
 done
 [[ " ${steps[*]} " == *" summary "* ]] || summary
