@@ -44,6 +44,8 @@ public class FastMmapRedisSessionRepository
     private SessionIdGenerator sessionIdGenerator = UuidSessionIdGenerator.getInstance();
     /** Test hook: runs between a save's Redis write and the drop of the host's copy. */
     volatile Runnable afterRedisWrite = () -> { };
+    /** Test hook: runs between a read's HGETALL and the install of its copy. */
+    volatile Runnable afterRedisRead = () -> { };
 
     /** @param config where Redis and the host's file are */
     public FastMmapRedisSessionRepository(RedisTierConfig config) {
@@ -96,6 +98,10 @@ public class FastMmapRedisSessionRepository
         return cache.listenerIsCurrent();
     }
 
+    HostCache hostCache() {
+        return cache;
+    }
+
     @Override
     public TierSession createSession() {
         MapSession cached = new MapSession(sessionIdGenerator);
@@ -121,6 +127,7 @@ public class FastMmapRedisSessionRepository
         }
         HostCache.Fence fence = cache.fence(id);
         fields = redis.readHash(id, hashes.key(id));
+        afterRedisRead.run();
         MapSession session = fields.isEmpty() ? null : hashes.toSession(id, fields);
         if (session == null || session.isExpired()) {
             if (session != null) {

@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Keeps this host's copy correct: every instance on the host runs one, and the one holding the host's listener lock
@@ -45,6 +46,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class InvalidationListener implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(InvalidationListener.class.getName());
+    private static final AtomicLong INSTANCES = new AtomicLong();
 
     private final HostCache cache;
     private final SessionHashes hashes;
@@ -67,7 +69,7 @@ final class InvalidationListener implements AutoCloseable {
         this.hashes = hashes;
         this.lockFile = lockFile;
         this.clock = clock;
-        this.clientName = "fmm-inval-" + ProcessHandle.current().pid();
+        this.clientName = "fmm-inval-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
         this.client = RedisClient.create(resources, RedisURI.builder(uri).withTimeout(timeout).build());
         // Reconnecting is this class's job: tracking must be turned on again and the epoch bumped first.
         this.client.setOptions(ClientOptions.builder().autoReconnect(false).protocolVersion(ProtocolVersion.RESP3)

@@ -13,7 +13,8 @@ class OneHostTest extends TierFixture {
         FastMmapRedisSessionRepository a2 = instance("A");
         String id = newVisitor(a1);
 
-        assertThat(countOf(a2, id)).isEqualTo(1); // first read on the host: from Redis, copied
+        assertThat(countOf(a2, id)).isEqualTo(1);
+        awaitCopied(a2, id);
         long reads = redis.calls("hgetall");
         long writes = redis.calls("evalsha") + redis.calls("eval");
         for (int i = 0; i < 20; i++) {

@@ -99,6 +99,18 @@ abstract class TierFixture {
         return session == null ? null : session.getAttribute("count");
     }
 
+    /**
+     * Reads until the host serves the session from its copy: every write, this host's own included, comes back as
+     * an invalidation that costs one more Redis read once it arrives (docs/scale-out.md).
+     */
+    void awaitCopied(SessionRepository<? extends Session> instance, String id) {
+        awaitTrue("session " + id + " served from the host copy", Duration.ofSeconds(2), () -> {
+            long reads = redis.calls("hgetall");
+            instance.findById(id);
+            return redis.calls("hgetall") == reads;
+        });
+    }
+
     static void awaitTrue(String what, Duration bound, BooleanSupplier condition) {
         long deadline = System.nanoTime() + bound.toNanos();
         while (!condition.getAsBoolean()) {

@@ -1,0 +1,224 @@
+package io.fastmmap.session.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/** docs/scale-out.md, "Never served once Redis no longer has it" and "Redis unreachable". */
+class FaultTest extends TierFixture {
+
+    private long listenerClientId(FastMmapRedisSessionRepository instance) {
+        for (String line : redis.admin().clientList().split("\n")) {
+            if (line.contains(" name=" + instance.listenerClientName() + " ")) {
+                assertThat(line).as("tracking flag of the listener").containsPattern(" flags=[A-Za-z]*t");
+                return Long.parseLong(line.substring(3, line.indexOf(' ')));
+            }
+        }
+        return -1;
+    }
+
+    @Test
+    void killedListenerConnectionDropsTheCopyAndTrackingComesBack() {
+        FastMmapRedisSessionRepository a = instance("A");
+        FastMmapRedisSessionRepository b = instance("B");
+        String id = newVisitor(a);
+        assertThat(countOf(b, id)).isEqualTo(1);
+        long before = listenerClientId(b);
+        assertThat(before).isPositive();
+
+        long epoch = b.hostCache().control().epoch();
+        redis.admin().clientKill(io.lettuce.core.KillArgs.Builder.id(before));
+        awaitTrue("B drops its copy (epoch bump) once its listener's connection is gone", HEARTBEAT_TIMEOUT,
+                () -> b.hostCache().control().epoch() != epoch);
+        visit(a, id); // a write B's listener may not be told about
+        assertThat(countOf(b, id)).as("B reads Redis, not its copy").isEqualTo(2);
+
+        awaitTrue("B's listener reconnects with tracking on", Duration.ofSeconds(5),
+                () -> b.isHostCopyTrusted() && listenerClientId(b) > 0);
+        assertThat(listenerClientId(b)).isNotEqualTo(before);
+        assertThat(countOf(b, id)).isEqualTo(2); // copied again under the new epoch
+        awaitCopied(b, id);
+        long reads = redis.calls("hgetall");
+        assertThat(countOf(b, id)).isEqualTo(2);
+        assertThat(redis.calls("hgetall")).as("served from B's copy again").isEqualTo(reads);
+        visit(a, id);
+        awaitTrue("invalidations reach B again", HEARTBEAT_TIMEOUT, () -> Integer.valueOf(3).equals(countOf(b, id)));
+    }
+
+    @Test
+    void flushAllEmptiesEveryHostsCopy() {
+        FastMmapRedisSessionRepository a = instance("A");
+        FastMmapRedisSessionRepository b = instance("B");
+        String id = newVisitor(a);
+        assertThat(countOf(a, id)).isEqualTo(1);
+        assertThat(countOf(b, id)).isEqualTo(1);
+        redis.admin().flushall();
+        awaitTrue("A drops its copy after FLUSHALL", HEARTBEAT_TIMEOUT, () -> countOf(a, id) == null);
+        awaitTrue("B drops its copy after FLUSHALL", HEARTBEAT_TIMEOUT, () -> countOf(b, id) == null);
+    }
+
+    @Test
+    void redisRestartedEmptyStartsTheCountAgainOnEveryHost() throws Exception {
+        FastMmapRedisSessionRepository a = instance("A");
+        FastMmapRedisSessionRepository b = instance("B");
+        String id = newVisitor(a);
+        visit(b, id);
+        assertThat(countOf(a, id)).isEqualTo(2);
+        assertThat(countOf(b, id)).isEqualTo(2);
+
+        redis.stop();
+        awaitTrue("A stops trusting its copy when Redis is gone", HEARTBEAT_TIMEOUT, () -> !a.isHostCopyTrusted());
+        awaitTrue("B stops trusting its copy when Redis is gone", HEARTBEAT_TIMEOUT, () -> !b.isHostCopyTrusted());
+        redis.startProcess(); // same port, empty
+        awaitTrue("listeners reconnect", Duration.ofSeconds(5), () -> a.isHostCopyTrusted() && b.isHostCopyTrusted());
+        assertThat(countOf(a, id)).as("nothing served from A's file").isNull();
+        assertThat(countOf(b, id)).as("nothing served from B's file").isNull();
+        String again = newVisitor(b);
+        assertThat(visit(a, again)).isEqualTo(2);
+    }
+
+    @Test
+    void redisPausedFailsFastWithoutStaleServeAndRecoversByItself() throws Exception {
+        FastMmapRedisSessionRepository a = instance("A");
+        FastMmapRedisSessionRepository b = instance("B");
+        String id = newVisitor(a);
+        assertThat(countOf(b, id)).isEqualTo(1);
+
+        redis.signal("STOP");
+        try {
+            awaitTrue("B's heartbeat goes stale", HEARTBEAT_TIMEOUT.multipliedBy(3), () -> !b.isHostCopyTrusted());
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> b.findById(id)).isInstanceOf(RedisTierUnavailableException.class)
+                    .hasMessageContaining("Redis at redis://127.0.0.1:" + redis.port())
+                    .hasMessageContaining("session " + id);
+            long tookMillis = (System.nanoTime() - start) / 1_000_000;
+            assertThat(tookMillis).as("bounded by the command timeout")
+                    .isLessThan(COMMAND_TIMEOUT.toMillis() + 1000);
+        } finally {
+            redis.signal("CONT");
+        }
+        awaitTrue("B recovers by itself", Duration.ofSeconds(5), b::isHostCopyTrusted);
+        assertThat(visit(b, id)).isEqualTo(2);
+        awaitTrue("A sees B's write", HEARTBEAT_TIMEOUT, () -> Integer.valueOf(2).equals(countOf(a, id)));
+    }
+
+    @Test
+    void redisDownFailsFastAndRecoversByItself() throws Exception {
+        FastMmapRedisSessionRepository a = instance("A");
+        String id = newVisitor(a);
+        redis.stop();
+        awaitTrue("A stops trusting its copy", HEARTBEAT_TIMEOUT, () -> !a.isHostCopyTrusted());
+        long start = System.nanoTime();
+        assertThatThrownBy(() -> a.findById(id)).isInstanceOf(RedisTierUnavailableException.class);
+        assertThat((System.nanoTime() - start) / 1_000_000).isLessThan(COMMAND_TIMEOUT.toMillis() + 1000);
+        redis.startProcess();
+        awaitTrue("A reconnects", Duration.ofSeconds(5), a::isHostCopyTrusted);
+        awaitTrue("A reads again (the session is gone: Redis restarted empty)", Duration.ofSeconds(5), () -> {
+            try {
+                return a.findById(id) == null;
+            } catch (RedisTierUnavailableException stillReconnecting) {
+                return false;
+            }
+        });
+    }
+
+    /**
+     * A reader's Redis read returns the old hash, then another host writes and the invalidation is applied, then
+     * the reader tries to install what it read: the fence refuses it, so the host never serves the older hash.
+     */
+    @Test
+    void invalidationThatRacesARedisReadWins() throws Exception {
+        FastMmapRedisSessionRepository a1 = instance("A");
+        FastMmapRedisSessionRepository a2 = instance("A");
+        FastMmapRedisSessionRepository b = instance("B");
+        String id = newVisitor(b);
+        CountDownLatch readDone = new CountDownLatch(1);
+        CountDownLatch writeDone = new CountDownLatch(1);
+        a2.afterRedisRead = () -> {
+            readDone.countDown();
+            await(writeDone);
+        };
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> slowReader = pool.submit(() -> countOf(a2, id));
+            assertThat(readDone.await(10, TimeUnit.SECONDS)).isTrue();
+            visit(b, id); // count 2, acknowledged after a2 read count 1
+            awaitTrue("A's listener applied B's invalidation", HEARTBEAT_TIMEOUT, () -> {
+                return !Integer.valueOf(1).equals(countOf(a1, id));
+            });
+            a2.afterRedisRead = () -> { };
+            writeDone.countDown();
+            assertThat(slowReader.get(10, TimeUnit.SECONDS)).isEqualTo(1); // that request began before the write
+            for (int i = 0; i < 5; i++) {
+                assertThat(countOf(a1, id)).as("host A never serves the older hash").isEqualTo(2);
+                assertThat(countOf(a2, id)).isEqualTo(2);
+            }
+        } finally {
+            writeDone.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    /** The same race on one host: the write is this host's own, so its save must win before it returns. */
+    @Test
+    void ownWriteThatRacesASlowerReaderOnTheHostWins() throws Exception {
+        FastMmapRedisSessionRepository a1 = instance("A");
+        FastMmapRedisSessionRepository a2 = instance("A");
+        String id = newVisitor(a1);
+        CountDownLatch readDone = new CountDownLatch(1);
+        CountDownLatch writeDone = new CountDownLatch(1);
+        a2.afterRedisRead = () -> {
+            readDone.countDown();
+            await(writeDone);
+        };
+        ExecutorService pool = Executors.newSingleThreadExecutor();
+        try {
+            Future<Integer> slowReader = pool.submit(() -> countOf(a2, id));
+            assertThat(readDone.await(10, TimeUnit.SECONDS)).isTrue();
+            a2.afterRedisRead = () -> { };
+            assertThat(visit(a1, id)).isEqualTo(2);
+            writeDone.countDown();
+            assertThat(slowReader.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+            assertThat(countOf(a1, id)).as("read-your-writes despite the slower reader's install").isEqualTo(2);
+            assertThat(countOf(a2, id)).isEqualTo(2);
+        } finally {
+            writeDone.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
+    void sessionExpiredInRedisIsNeverServed() {
+        FastMmapRedisSessionRepository a = instance("A");
+        FastMmapRedisSessionRepository b = instance("B");
+        var session = a.createSession();
+        session.setMaxInactiveInterval(Duration.ofSeconds(1));
+        session.setAttribute("count", 1);
+        a.save(session);
+        String id = session.getId();
+        assertThat(countOf(b, id)).isEqualTo(1);
+        awaitCopied(b, id);
+        long reads = redis.calls("hgetall");
+        assertThat(countOf(b, id)).isEqualTo(1);
+        assertThat(redis.calls("hgetall")).isEqualTo(reads);
+        awaitTrue("Redis expired the key", Duration.ofSeconds(5),
+                () -> redis.admin().exists("spring:session:sessions:" + id) == 0);
+        assertThat(countOf(b, id)).isNull();
+        assertThat(countOf(a, id)).isNull();
+    }
+
+    private static void await(CountDownLatch latch) {
+        try {
+            latch.await(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
