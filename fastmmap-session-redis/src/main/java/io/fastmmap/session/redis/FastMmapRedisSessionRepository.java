@@ -3,12 +3,14 @@ package io.fastmmap.session.redis;
 import io.fastmmap.FastMmap;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
+import io.lettuce.core.resource.Delay;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import org.springframework.session.FlushMode;
 import org.springframework.session.MapSession;
 import org.springframework.session.SaveMode;
@@ -56,7 +58,12 @@ public class FastMmapRedisSessionRepository
                 .pageSize(config.pageSizeBytes()).clock(config.clock()).build();
         this.cache = new HostCache(copies, ControlFile.open(HostCache.controlFileOf(config.file()),
                 config.clock().millis()), config.clock(), config.heartbeatTimeout().toMillis());
-        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2).build();
+        // Reconnect attempts at most half a second apart: requests fail fast while Redis is away and succeed again
+        // within that half second of its return (Lettuce's default backs off to 30 s).
+        this.resources = DefaultClientResources.builder().ioThreadPoolSize(2).computationThreadPoolSize(2)
+                .reconnectDelay(Delay.exponential(Duration.ofMillis(10), Duration.ofMillis(500), 2,
+                        TimeUnit.MILLISECONDS))
+                .build();
         this.redis = new RedisSide(resources, config.redis(), config.commandTimeout());
         Duration tick = config.heartbeatTimeout().dividedBy(4);
         this.listener = new InvalidationListener(cache, hashes, resources, config.redis(),
@@ -164,7 +171,7 @@ public class FastMmapRedisSessionRepository
     public void close() {
         listener.close();
         redis.close();
-        resources.shutdown(0, 2, java.util.concurrent.TimeUnit.SECONDS);
+        resources.shutdown(0, 2, TimeUnit.SECONDS);
         cache.close();
     }
 

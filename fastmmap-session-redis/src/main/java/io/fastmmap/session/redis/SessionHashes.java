@@ -1,11 +1,11 @@
 package io.fastmmap.session.redis;
 
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.Map;
 import org.springframework.data.redis.serializer.RedisSerializer;
 import org.springframework.session.MapSession;
-import org.springframework.session.data.redis.RedisSessionMapper;
 
 /**
  * Spring Session Data Redis's layout ({@code RedisSessionRepository}): one hash per session at
@@ -22,7 +22,6 @@ final class SessionHashes {
 
     private final String keyPrefix;
     private final RedisSerializer<Object> serializer;
-    private final RedisSessionMapper mapper = new RedisSessionMapper();
 
     SessionHashes(String namespace, RedisSerializer<Object> serializer) {
         this.keyPrefix = namespace + ":sessions:";
@@ -54,16 +53,36 @@ final class SessionHashes {
     }
 
     /**
-     * @return the session as Spring Session's own mapper reads it, or null when the hash is incomplete (as
-     *     {@code RedisSessionRepository} treats it)
+     * Reads a hash as Spring Session's {@code RedisSessionMapper} does: the three times are required, every
+     * {@code sessionAttr:} field is an attribute, other fields are ignored (but still go through the serializer,
+     * as every Spring Session node deserializes every value of the hash).
+     *
+     * @return the session, or null when the hash is incomplete or holds values of the wrong types (as
+     *     {@code RedisSessionRepository} treats a missing session)
      */
     MapSession toSession(String id, Map<String, byte[]> fields) {
-        Map<String, Object> values = new HashMap<>(fields.size() * 2);
-        fields.forEach((name, bytes) -> values.put(name, serializer.deserialize(bytes)));
-        try {
-            return mapper.apply(id, values);
-        } catch (IllegalStateException incomplete) {
+        MapSession session = new MapSession(id);
+        Object created = null;
+        Object lastAccessed = null;
+        Object maxInactive = null;
+        for (Map.Entry<String, byte[]> field : fields.entrySet()) {
+            String name = field.getKey();
+            if (name.startsWith(ATTRIBUTE_PREFIX)) {
+                session.setAttribute(name.substring(ATTRIBUTE_PREFIX.length()), serializer.deserialize(field.getValue()));
+            } else if (name.equals(CREATION_TIME)) {
+                created = serializer.deserialize(field.getValue());
+            } else if (name.equals(LAST_ACCESSED_TIME)) {
+                lastAccessed = serializer.deserialize(field.getValue());
+            } else if (name.equals(MAX_INACTIVE_INTERVAL)) {
+                maxInactive = serializer.deserialize(field.getValue());
+            }
+        }
+        if (!(created instanceof Long c) || !(lastAccessed instanceof Long l) || !(maxInactive instanceof Integer m)) {
             return null;
         }
+        session.setCreationTime(Instant.ofEpochMilli(c));
+        session.setLastAccessedTime(Instant.ofEpochMilli(l));
+        session.setMaxInactiveInterval(Duration.ofSeconds(m));
+        return session;
     }
 }
