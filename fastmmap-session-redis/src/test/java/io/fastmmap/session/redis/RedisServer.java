@@ -14,7 +14,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** A real redis-server on a free loopback port, started and stopped by the test (bounded waits, never left running). */
-final class RedisServer implements AutoCloseable {
+public final class RedisServer implements AutoCloseable {
     private final Path dir;
     private final int port;
     private Process process;
@@ -26,7 +26,7 @@ final class RedisServer implements AutoCloseable {
         this.port = port;
     }
 
-    static RedisServer start(Path dir) throws IOException, InterruptedException {
+    public static RedisServer start(Path dir) throws IOException, InterruptedException {
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();
@@ -36,11 +36,11 @@ final class RedisServer implements AutoCloseable {
         return server;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    RedisURI uri() {
+    public RedisURI uri() {
         return RedisURI.create("redis://127.0.0.1:" + port);
     }
 
@@ -71,7 +71,7 @@ final class RedisServer implements AutoCloseable {
     }
 
     /** Commands from a separate, plain client (the test's "operator"). */
-    synchronized RedisCommands<String, String> admin() {
+    public synchronized RedisCommands<String, String> admin() {
         if (admin == null || !admin.isOpen()) {
             adminClient = RedisClient.create(uri());
             admin = adminClient.connect();

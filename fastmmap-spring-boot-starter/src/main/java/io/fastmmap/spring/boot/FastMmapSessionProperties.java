@@ -16,6 +16,28 @@ public class FastMmapSessionProperties {
     private boolean enabled = true;
 
     /**
+     * Where sessions live: LOCAL, in the file only (one host); REDIS, in Redis (Spring Session Data Redis's layout,
+     * Boot's spring.data.redis.* connection) with the file as this host's copy (fastmmap.session.redis.*).
+     */
+    private Tier tier = Tier.LOCAL;
+
+    /** Where sessions live. */
+    public enum Tier {
+        /** In the file: every instance on this host. */
+        LOCAL,
+        /** In Redis, the file holding this host's copy: many hosts. */
+        REDIS
+    }
+
+    public Tier getTier() {
+        return tier;
+    }
+
+    public void setTier(Tier tier) {
+        this.tier = tier;
+    }
+
+    /**
      * Session file, shared by every instance of the application on this host. Default:
      * ~/.cache/fastmmap/APP.sessions (or under $XDG_CACHE_HOME), APP being app-name.
      */
