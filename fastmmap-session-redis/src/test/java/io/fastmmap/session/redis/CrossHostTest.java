@@ -113,4 +113,34 @@ class CrossHostTest extends TierFixture {
         plain.deleteById(id);
         awaitTrue("A drops the session a plain node deleted", HEARTBEAT_TIMEOUT, () -> countOf(a, id) == null);
     }
+
+    /**
+     * Writers on two hosts at once: a save writes only the fields it changed, so different attributes never
+     * overwrite each other; the same attribute is last-writer-wins, exactly as with Spring Session Data Redis.
+     */
+    @Test
+    void concurrentWritersOnTwoHostsKeepEachOthersAttributes() throws Exception {
+        FastMmapRedisSessionRepository a = instance("A");
+        FastMmapRedisSessionRepository b = instance("B");
+        String id = newVisitor(a);
+        int rounds = 200;
+        Thread onB = new Thread(() -> setRepeatedly(b, id, "fromB", rounds));
+        onB.start();
+        setRepeatedly(a, id, "fromA", rounds);
+        onB.join(30_000);
+        assertThat(onB.isAlive()).isFalse();
+        RedisSessionRepository plain = plainSpringNode();
+        Session session = plain.findById(id);
+        assertThat((Integer) session.getAttribute("fromA")).isEqualTo(rounds);
+        assertThat((Integer) session.getAttribute("fromB")).isEqualTo(rounds);
+        assertThat((Integer) session.getAttribute("count")).isEqualTo(1);
+    }
+
+    private static void setRepeatedly(FastMmapRedisSessionRepository host, String id, String attribute, int rounds) {
+        for (int i = 1; i <= rounds; i++) {
+            var session = host.findById(id);
+            session.setAttribute(attribute, i);
+            host.save(session);
+        }
+    }
 }

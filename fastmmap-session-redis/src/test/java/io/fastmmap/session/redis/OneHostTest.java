@@ -58,4 +58,21 @@ class OneHostTest extends TierFixture {
         assertThat(commands).containsExactlyInAnyOrder("config|resetstat=1", "evalsha=1", "exists=1", "hset=1",
                 "pexpireat=1");
     }
+
+    @Test
+    void touchIntervalZeroWritesTheLastAccessTimeOnEveryRequestAsSpringSessionDoes() {
+        FastMmapRedisSessionRepository a = instance(config("A").touchInterval(java.time.Duration.ZERO).build());
+        String id = newVisitor(a);
+        long writes = redis.calls("evalsha") + redis.calls("eval");
+        java.time.Instant last = null;
+        for (int i = 0; i < 5; i++) {
+            var session = a.findById(id);
+            last = java.time.Instant.now().plusMillis(i + 1);
+            session.setLastAccessedTime(last);
+            a.save(session);
+        }
+        assertThat(redis.calls("evalsha") + redis.calls("eval") - writes).isEqualTo(5);
+        assertThat(a.findById(id).getLastAccessedTime().toEpochMilli()).as("the last request's time, stored")
+                .isEqualTo(last.toEpochMilli());
+    }
 }
