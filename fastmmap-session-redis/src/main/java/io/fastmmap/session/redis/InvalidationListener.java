@@ -24,6 +24,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -47,11 +49,13 @@ import java.util.concurrent.atomic.AtomicLong;
 final class InvalidationListener implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(InvalidationListener.class.getName());
     private static final AtomicLong INSTANCES = new AtomicLong();
+    private static final Map<Path, InvalidationListener> JVM_CONTENDERS = new ConcurrentHashMap<>();
 
     private final HostCache cache;
     private final SessionHashes hashes;
     private final RedisClient client;
     private final Path lockFile;
+    private final Path lockKey;
     private final Clock clock;
     private final String clientName;
     private final ScheduledExecutorService ticker;
@@ -68,6 +72,7 @@ final class InvalidationListener implements AutoCloseable {
         this.cache = cache;
         this.hashes = hashes;
         this.lockFile = lockFile;
+        this.lockKey = lockFile.toAbsolutePath().normalize();
         this.clock = clock;
         this.clientName = "fmm-inval-" + ProcessHandle.current().pid() + "-" + INSTANCES.incrementAndGet();
         this.client = RedisClient.create(resources, RedisURI.builder(uri).withTimeout(timeout).build());
@@ -130,21 +135,42 @@ final class InvalidationListener implements AutoCloseable {
         }
     }
 
+    /**
+     * One contender per JVM opens the lock file, as FileChannel's documentation asks ("on some systems, closing a
+     * channel releases all locks held by the Java virtual machine on the underlying file"): a second instance in
+     * the listener's JVM never opens, and so never closes, a channel of its own.
+     */
     private boolean lead() {
         if (lock != null) {
             return true;
         }
+        InvalidationListener contender = JVM_CONTENDERS.putIfAbsent(lockKey, this);
+        if (contender != null && contender != this) {
+            return false; // another instance in this JVM leads or is trying
+        }
         try {
-            if (lockChannel == null) {
-                lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-            }
+            lockChannel = FileChannel.open(lockFile, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             lock = lockChannel.tryLock();
-        } catch (OverlappingFileLockException sameJvm) {
-            lock = null; // another instance in this JVM leads
-        } catch (IOException e) {
-            throw new IllegalStateException(lockFile + ": cannot take the listener lock: " + e, e);
+        } catch (IOException | OverlappingFileLockException e) {
+            lock = null;
+            LOG.log(System.Logger.Level.WARNING, lockFile + ": cannot take the listener lock: " + e);
+        }
+        if (lock == null) { // another process leads: let this JVM's other instances try too
+            closeLockChannel();
+            JVM_CONTENDERS.remove(lockKey, this);
         }
         return lock != null;
+    }
+
+    private void closeLockChannel() {
+        try {
+            if (lockChannel != null) {
+                lockChannel.close(); // releases the lock: another instance on the host takes over
+            }
+        } catch (IOException e) {
+            LOG.log(System.Logger.Level.WARNING, lockFile + ": closing the listener lock failed: " + e);
+        }
+        lockChannel = null;
     }
 
     private void connect() {
@@ -250,12 +276,8 @@ final class InvalidationListener implements AutoCloseable {
             c.close();
         }
         client.shutdown(Duration.ZERO, Duration.ofSeconds(2));
-        try {
-            if (lockChannel != null) {
-                lockChannel.close(); // releases the lock: another instance on the host takes over
-            }
-        } catch (IOException e) {
-            LOG.log(System.Logger.Level.WARNING, lockFile + ": closing the listener lock failed: " + e);
-        }
+        closeLockChannel();
+        lock = null;
+        JVM_CONTENDERS.remove(lockKey, this);
     }
 }

@@ -146,30 +146,15 @@ class FaultTest extends TierFixture {
         FastMmapRedisSessionRepository a2 = instance("A");
         FastMmapRedisSessionRepository b = instance("B");
         String id = newVisitor(b);
-        CountDownLatch readDone = new CountDownLatch(1);
-        CountDownLatch writeDone = new CountDownLatch(1);
-        a2.afterRedisRead = () -> {
-            readDone.countDown();
-            await(writeDone);
-        };
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        try {
-            Future<Integer> slowReader = pool.submit(() -> countOf(a2, id));
-            assertThat(readDone.await(10, TimeUnit.SECONDS)).isTrue();
+        try (PausedRead slowReader = new PausedRead(a2, id)) {
             visit(b, id); // count 2, acknowledged after a2 read count 1
-            awaitTrue("A's listener applied B's invalidation", HEARTBEAT_TIMEOUT, () -> {
-                return !Integer.valueOf(1).equals(countOf(a1, id));
-            });
-            a2.afterRedisRead = () -> { };
-            writeDone.countDown();
-            assertThat(slowReader.get(10, TimeUnit.SECONDS)).isEqualTo(1); // that request began before the write
+            awaitTrue("A's listener applied B's invalidation", HEARTBEAT_TIMEOUT,
+                    () -> !Integer.valueOf(1).equals(countOf(a1, id)));
+            assertThat(slowReader.finish()).isEqualTo(1); // that request began before the write
             for (int i = 0; i < 5; i++) {
                 assertThat(countOf(a1, id)).as("host A never serves the older hash").isEqualTo(2);
                 assertThat(countOf(a2, id)).isEqualTo(2);
             }
-        } finally {
-            writeDone.countDown();
-            pool.shutdownNow();
         }
     }
 
@@ -179,24 +164,39 @@ class FaultTest extends TierFixture {
         FastMmapRedisSessionRepository a1 = instance("A");
         FastMmapRedisSessionRepository a2 = instance("A");
         String id = newVisitor(a1);
-        CountDownLatch readDone = new CountDownLatch(1);
-        CountDownLatch writeDone = new CountDownLatch(1);
-        a2.afterRedisRead = () -> {
-            readDone.countDown();
-            await(writeDone);
-        };
-        ExecutorService pool = Executors.newSingleThreadExecutor();
-        try {
-            Future<Integer> slowReader = pool.submit(() -> countOf(a2, id));
-            assertThat(readDone.await(10, TimeUnit.SECONDS)).isTrue();
-            a2.afterRedisRead = () -> { };
+        try (PausedRead slowReader = new PausedRead(a2, id)) {
             assertThat(visit(a1, id)).isEqualTo(2);
-            writeDone.countDown();
-            assertThat(slowReader.get(10, TimeUnit.SECONDS)).isEqualTo(1);
+            assertThat(slowReader.finish()).isEqualTo(1);
             assertThat(countOf(a1, id)).as("read-your-writes despite the slower reader's install").isEqualTo(2);
             assertThat(countOf(a2, id)).isEqualTo(2);
-        } finally {
-            writeDone.countDown();
+        }
+    }
+
+    /** A request on {@code instance} paused between its Redis read and the install of its copy, until finished. */
+    private static final class PausedRead implements AutoCloseable {
+        private final CountDownLatch read = new CountDownLatch(1);
+        private final CountDownLatch release = new CountDownLatch(1);
+        private final ExecutorService pool = Executors.newSingleThreadExecutor();
+        private final Future<Integer> count;
+
+        PausedRead(FastMmapRedisSessionRepository instance, String id) throws InterruptedException {
+            instance.afterRedisRead = () -> {
+                read.countDown();
+                await(release);
+            };
+            count = pool.submit(() -> countOf(instance, id));
+            assertThat(read.await(10, TimeUnit.SECONDS)).as("the paused request read Redis").isTrue();
+            instance.afterRedisRead = () -> { }; // later requests on the instance run through
+        }
+
+        Integer finish() throws Exception {
+            release.countDown();
+            return count.get(10, TimeUnit.SECONDS);
+        }
+
+        @Override
+        public void close() {
+            release.countDown();
             pool.shutdownNow();
         }
     }
