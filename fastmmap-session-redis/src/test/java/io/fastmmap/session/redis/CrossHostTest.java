@@ -143,4 +143,24 @@ class CrossHostTest extends TierFixture {
             host.save(session);
         }
     }
+
+    /** A login's session id change (session fixation protection): one RENAME inside the save's script. */
+    @Test
+    void sessionIdChangeMovesTheSessionForEveryHostAndPlainNodes() {
+        FastMmapRedisSessionRepository a = instance("A");
+        FastMmapRedisSessionRepository b = instance("B");
+        RedisSessionRepository plain = plainSpringNode();
+        String oldId = newVisitor(a);
+        assertThat(countOf(b, oldId)).isEqualTo(1);
+        var session = a.findById(oldId);
+        String newId = session.changeSessionId();
+        session.setAttribute("count", 2);
+        a.save(session);
+        assertThat(countOf(a, oldId)).isNull();
+        assertThat(countOf(a, newId)).isEqualTo(2);
+        assertThat(countOf(plain, newId)).isEqualTo(2);
+        assertThat(countOf(plain, oldId)).isNull();
+        awaitTrue("B drops the old id", HEARTBEAT_TIMEOUT, () -> countOf(b, oldId) == null);
+        assertThat(countOf(b, newId)).isEqualTo(2);
+    }
 }
