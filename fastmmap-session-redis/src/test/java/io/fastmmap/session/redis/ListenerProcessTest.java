@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 /** docs/scale-out.md, "One listener per host": the host's listener in another JVM, frozen and killed. */
 class ListenerProcessTest extends TierFixture {
     private Process child;
+    private BufferedReader childOut;
 
     @AfterEach
     void killChild() throws Exception {
@@ -40,6 +41,10 @@ class ListenerProcessTest extends TierFixture {
             assertThat(System.nanoTime()).as("child ready").isLessThan(deadline);
         }
         assertThat(line).as("child output").isNotNull();
+        if (args[0].equals("serve")) {
+            childOut = out;
+            return p;
+        }
         Thread drain = new Thread(() -> {
             try {
                 while (out.readLine() != null) {
@@ -105,5 +110,43 @@ class ListenerProcessTest extends TierFixture {
                 .isEqualTo(count);
         assertThat(visit(a, id)).isEqualTo(count + 1);
         awaitCopied(a, id); // the host serves it from its copy again
+    }
+
+    /** One request to the child JVM, which is host B; its answer. */
+    private String ask(String command) throws Exception {
+        child.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
+        child.getOutputStream().flush();
+        String answer = childOut.readLine();
+        assertThat(answer).as("the child's answer to " + command).isNotNull();
+        return answer;
+    }
+
+    /** The round of CrossHostTest with host B a separate process group (its own JVM, file and listener). */
+    @Test
+    void oneVisitorGoesRoundHostsInSeparateProcesses() throws Exception {
+        FastMmapRedisSessionRepository a1 = instance("A");
+        FastMmapRedisSessionRepository a2 = instance("A");
+        var plain = plainSpringNode();
+        child = startChild("serve", Integer.toString(redis.port()), config("B").build().file().toString());
+        String id = newVisitor(plain);
+        int expected = 1;
+        for (int lap = 0; lap < 3; lap++) {
+            for (String node : new String[] {"a1", "B", "plain", "a2", "B"}) {
+                int previous = expected++;
+                if (node.equals("B")) {
+                    long deadline = System.nanoTime() + HEARTBEAT_TIMEOUT.toNanos();
+                    while (!ask("count " + id).equals(Integer.toString(previous))) {
+                        assertThat(System.nanoTime()).as("B serves count " + previous).isLessThan(deadline);
+                    }
+                    assertThat(ask("visit " + id)).isEqualTo(Integer.toString(expected));
+                } else {
+                    var repository = node.equals("a1") ? a1 : node.equals("a2") ? a2 : plain;
+                    awaitTrue(node + " serves count " + previous, HEARTBEAT_TIMEOUT,
+                            () -> Integer.valueOf(previous).equals(countOf(repository, id)));
+                    assertThat(visit(repository, id)).isEqualTo(expected);
+                }
+            }
+        }
+        assertThat(countOf(plain, id)).isEqualTo(expected);
     }
 }

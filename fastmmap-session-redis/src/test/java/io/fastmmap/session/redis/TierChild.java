@@ -8,7 +8,8 @@ import java.time.Instant;
 /**
  * Another instance of the application on a host, in its own JVM: {@code listen <port> <file>} opens the tier (and
  * becomes the host's listener when it is first) and waits; {@code visit <port> <file> <id>} counts visits to a
- * session in a loop, as fast as it can, until killed.
+ * session in a loop, as fast as it can, until killed; {@code serve <port> <file>} answers lines on stdin,
+ * {@code count <id>} and {@code visit <id>}, with the count (or {@code null}) on stdout, one line each.
  */
 public final class TierChild {
     public static void main(String[] args) throws Exception {
@@ -22,6 +23,18 @@ public final class TierChild {
             }
             System.out.println("READY leader=" + tier.isHostListener());
             System.out.flush();
+            if (args[0].equals("serve")) {
+                java.io.BufferedReader in = new java.io.BufferedReader(new java.io.InputStreamReader(System.in,
+                        java.nio.charset.StandardCharsets.UTF_8));
+                for (String line = in.readLine(); line != null; line = in.readLine()) {
+                    String[] command = line.split(" ");
+                    Object answer = command[0].equals("visit") ? TierFixture.visit(tier, command[1])
+                            : TierFixture.countOf(tier, command[1]);
+                    System.out.println(answer);
+                    System.out.flush();
+                }
+                return;
+            }
             if (args[0].equals("visit")) {
                 while (true) {
                     var session = tier.findById(args[3]);
