@@ -12,6 +12,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.session.web.http.SessionRepositoryFilter;
 
@@ -99,5 +100,16 @@ class FastMmapRedisTierAutoConfigurationTest {
             assertThat(context).doesNotHaveBean(FastMmapRedisSessionRepository.class);
             assertThat(context).hasSingleBean(SessionStore.class);
         });
+    }
+
+    @Test
+    void tierRedisWithoutSpringDataRedisFailsAndSaysWhatToAdd() {
+        runner().withClassLoader(new FilteredClassLoader(
+                "org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory")).run(context -> {
+                    assertThat(context).hasFailed();
+                    assertThat(context.getStartupFailure()).rootCause()
+                            .hasMessageContaining("fastmmap.session.tier=redis needs Spring Data Redis and Lettuce")
+                            .hasMessageContaining("spring-boot-starter-data-redis");
+                });
     }
 }
