@@ -109,11 +109,11 @@ final class PerlFile {
                 throw mismatch(path, guessGeometry(channel, size), geometry, "the file holds");
             }
             PageMemory[] pages = map(path, channel, geometry);
-            awaitInitialised(path, pages, geometry, waitNanos);
             long firstPageSize = pages[0].u32(16) + pages[0].u32(20);
             if (pages[0].u32(0) == PerlPage.MAGIC && firstPageSize != geometry.pageSize()) {
                 throw mismatch(path, guessGeometry(channel, size), geometry, "the file holds");
             }
+            awaitInitialised(path, pages, geometry, waitNanos);
             PerlFile file = new PerlFile(path, key, geometry, channel, pages);
             channel = null;
             return file;
