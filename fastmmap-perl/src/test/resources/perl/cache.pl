@@ -55,9 +55,10 @@ if ($command eq 'dump') {
 } elsif ($command eq 'remove') {
   print 'REMOVED ', ($c->remove($b->($args[0])) ? 1 : 0), "\n";
 } elsif ($command eq 'incr') {
-  # ARGS: key-prefix key-count iterations: get_and_set increments, keys chosen round-robin
-  my ($prefix, $keys, $n) = @args;
+  # ARGS: key-prefix key-count iterations [go-file]: get_and_set increments, keys round-robin, after go-file exists
+  my ($prefix, $keys, $n, $go) = @args;
   print "READY\n";
+  select(undef, undef, undef, 0.01) while defined $go && !-e $go;
   for my $i (0 .. $n - 1) {
     $c->get_and_set($prefix . ($i % $keys), sub { return ($_[1] || 0) + 1 });
   }

@@ -157,7 +157,11 @@ class PerlCacheInteropTest {
     }
 
     static Map<String, String> perlDump(Path file) {
-        return parseDump(PerlProcess.run(file, PAGES, PAGE_SIZE, "dump"));
+        return perlDump(file, PAGES, PAGE_SIZE);
+    }
+
+    static Map<String, String> perlDump(Path file, int pages, int pageSize) {
+        return parseDump(PerlProcess.run(file, pages, pageSize, "dump"));
     }
 
     private static Map<String, String> parseDump(List<String> lines) {
