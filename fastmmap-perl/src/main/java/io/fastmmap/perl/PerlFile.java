@@ -109,9 +109,9 @@ final class PerlFile {
                 throw mismatch(path, guessGeometry(channel, size), geometry, "the file holds");
             }
             PageMemory[] pages = map(path, channel, geometry);
-            long firstPageSize = pages[0].u32(16) + pages[0].u32(20);
-            if (pages[0].u32(0) == PerlPage.MAGIC && firstPageSize != geometry.pageSize()) {
-                throw mismatch(path, guessGeometry(channel, size), geometry, "the file holds");
+            String other = otherGeometry(channel, size, geometry);
+            if (other != null) { // the same size split into other pages; else damage, reported per page
+                throw mismatch(path, other, geometry, "the file holds");
             }
             awaitInitialised(path, pages, geometry, waitNanos);
             PerlFile file = new PerlFile(path, key, geometry, channel, pages);
@@ -204,15 +204,34 @@ final class PerlFile {
 
     /** @return "N pages × S bytes" read from the page headers, when they tell; else just the size */
     private static String guessGeometry(FileChannel channel, long size) throws IOException {
-        ByteBuffer header = ByteBuffer.allocate(PerlPage.HEADER_BYTES).order(ByteOrder.nativeOrder());
-        if (size >= PerlPage.HEADER_BYTES && channel.read(header, 0) == PerlPage.HEADER_BYTES
-                && Integer.toUnsignedLong(header.getInt(0)) == PerlPage.MAGIC) {
-            long pageSize = Integer.toUnsignedLong(header.getInt(16)) + Integer.toUnsignedLong(header.getInt(20));
-            if (pageSize > 0 && size % pageSize == 0) {
-                return (size / pageSize) + " pages × " + pageSize + " bytes (" + size + " bytes)";
-            }
+        long pageSize = headerPageSize(channel, 0, size);
+        if (pageSize > 0 && size % pageSize == 0) {
+            return (size / pageSize) + " pages × " + pageSize + " bytes (" + size + " bytes)";
         }
         return size + " bytes, not a whole number of pages of any Cache::FastMmap geometry it shows";
+    }
+
+    /**
+     * @return the geometry of a file of the right size whose first two page headers agree on another page size, or
+     *     null (the configured geometry, or headers too damaged to tell: the page checks report those)
+     */
+    private static String otherGeometry(FileChannel channel, long size, PerlGeometry wanted) throws IOException {
+        long pageSize = headerPageSize(channel, 0, size);
+        if (pageSize <= 0 || pageSize == wanted.pageSize() || size % pageSize != 0
+                || (size > pageSize && headerPageSize(channel, pageSize, size) != pageSize)) {
+            return null;
+        }
+        return guessGeometry(channel, size);
+    }
+
+    /** @return FreeData + FreeBytes of the page header at {@code position} (its page size), or -1 without magic */
+    private static long headerPageSize(FileChannel channel, long position, long size) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(PerlPage.HEADER_BYTES).order(ByteOrder.nativeOrder());
+        if (position + PerlPage.HEADER_BYTES > size || channel.read(header, position) != PerlPage.HEADER_BYTES
+                || Integer.toUnsignedLong(header.getInt(0)) != PerlPage.MAGIC) {
+            return -1;
+        }
+        return Integer.toUnsignedLong(header.getInt(16)) + Integer.toUnsignedLong(header.getInt(20));
     }
 
     private static IncompatibleCacheFileException mismatch(Path path, Object found, PerlGeometry wanted,

@@ -379,6 +379,14 @@ final class PerlPage {
             throw damaged("the record of slot " + slot + " at offset " + record + " claims " + length
                     + " bytes, past the end of the used area at " + freeData);
         }
+        // Records tile the used area back to back (deleted ones stay until an expunge), so a record ends where the
+        // next begins or at FreeData: a damaged length that still lies inside the area is caught here.
+        long next = record + roundUp(length);
+        if (next != freeData && (next + RECORD_HEADER_BYTES > freeData || next + roundUp(recordLength((int) next))
+                > freeData)) {
+            throw damaged("the record of slot " + slot + " at offset " + record + " claims " + length
+                    + " bytes, which does not end where a record or the used area (at " + freeData + ") begins");
+        }
         return record;
     }
 
