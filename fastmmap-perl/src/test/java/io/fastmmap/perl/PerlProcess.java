@@ -72,6 +72,22 @@ final class PerlProcess implements AutoCloseable {
         }
     }
 
+    /** Runs {@code perl <script> args...} to its end; returns its stdout lines; fails on a non-zero exit. */
+    static List<String> runScript(String script, String... args) {
+        List<String> cmd = new ArrayList<>(List.of("perl", script(script).toString()));
+        cmd.addAll(List.of(args));
+        try (PerlProcess perl = new PerlProcess(cmd, Map.of())) {
+            return perl.awaitExit(Duration.ofSeconds(120));
+        }
+    }
+
+    /** Runs {@code perl -e code}; returns its stdout lines; fails on a non-zero exit. */
+    static List<String> runCode(String code) {
+        try (PerlProcess perl = new PerlProcess(List.of("perl", "-e", code), Map.of())) {
+            return perl.awaitExit(Duration.ofSeconds(60));
+        }
+    }
+
     static Path script(String name) {
         try {
             return Path.of(PerlProcess.class.getResource("/perl/" + name).toURI());
