@@ -234,6 +234,9 @@ public final class Storable {
                     String className;
                     if (opcode == SX_BLESS) {
                         className = latin1(bytes(smallLength("a class name"), "a class name"));
+                        if (className.isEmpty()) {
+                            throw bad("an empty class name at byte " + at);
+                        }
                         classes.add(className);
                     } else {
                         int index = smallLength("a class index");
@@ -244,6 +247,9 @@ public final class Storable {
                     }
                     int tag = seen.size();
                     Object body = read(depth + 1);
+                    if (body instanceof PerlObject) {
+                        throw bad("a blessed thing blessed again, at byte " + at);
+                    }
                     PerlObject object = new PerlObject(className, body);
                     if (tag < seen.size()) {
                         seen.set(tag, object); // later references to the blessed thing get the object

@@ -87,7 +87,10 @@ final class StorableWriter {
         }
         if (value instanceof PerlObject object) {
             Integer index = classes.get(object.className());
-            byte[] name = object.className().getBytes(StandardCharsets.UTF_8);
+            // Storable keeps a class name's bytes; the reader reads them as Latin-1, so the same bytes come back.
+            byte[] name = object.className().chars().allMatch(c -> c <= 0xFF)
+                    ? object.className().getBytes(StandardCharsets.ISO_8859_1)
+                    : object.className().getBytes(StandardCharsets.UTF_8);
             if (index == null) {
                 classes.put(object.className(), classes.size());
                 put(Storable.SX_BLESS);
