@@ -74,13 +74,13 @@ public final class PerlCache implements AutoCloseable {
      * @return the value's bytes, or null when the key is absent, expired, or holds Perl's {@code undef}
      */
     public byte[] get(byte[] key) {
-        PerlPage.Value value = onPage(key, (page, slotHash) -> page.read(key, slotHash));
+        PerlPage.Value value = read(key);
         return value == null || value.isUndef() ? null : value.bytes();
     }
 
     /** Stores the value with the cache's default expiry ({@link Builder#expireAfterWrite}, none by default). */
     public void set(byte[] key, byte[] value) {
-        store(key, value, defaultExpireOn());
+        write(key, Objects.requireNonNull(value, "value"), 0, null);
     }
 
     /**
@@ -88,8 +88,7 @@ public final class PerlCache implements AutoCloseable {
      *     once, as Perl's {@code set($k, $v, 0)}
      */
     public void set(byte[] key, byte[] value, Duration ttl) {
-        long ttlSeconds = seconds(ttl);
-        store(key, value, (nowSeconds() + ttlSeconds) & 0xFFFFFFFFL);
+        write(key, Objects.requireNonNull(value, "value"), 0, Objects.requireNonNull(ttl, "ttl"));
     }
 
     /** @return true when a live entry was removed */
@@ -107,15 +106,48 @@ public final class PerlCache implements AutoCloseable {
      */
     public byte[] getAndSet(byte[] key, UnaryOperator<byte[]> update) {
         Objects.requireNonNull(update, "update");
-        return onPage(key, (page, slotHash) -> {
-            PerlPage.Value current = page.read(key, slotHash);
-            byte[] old = current == null || current.isUndef() ? null : current.bytes();
+        byte[][] result = new byte[1][];
+        update(key, stored -> {
+            byte[] old = stored == null || stored.isUndef() ? null : stored.bytes();
             byte[] next = update.apply(old == null ? null : PerlPage.copy(old));
-            if (next == null) {
-                return old;
+            result[0] = next == null ? old : PerlPage.copy(next);
+            return next == null ? null : new PerlValues.Encoded(next, 0);
+        });
+        return result[0];
+    }
+
+    /**
+     * Typed values, as a Perl process with these {@code serializer} and {@code compressor} options stores them.
+     *
+     * @param serializer Perl's {@code serializer} ({@link PerlSerializer#named} takes Perl's option value)
+     * @param compressor Perl's {@code compressor} ({@link PerlCompressor#named})
+     * @return a view of this cache; it shares its file, locks and lifetime
+     */
+    public PerlValues values(PerlSerializer serializer, PerlCompressor compressor) {
+        return new PerlValues(this, serializer, compressor);
+    }
+
+    PerlPage.Value read(byte[] key) {
+        return onPage(key, (page, slotHash) -> page.read(key, slotHash));
+    }
+
+    /** @param ttl null for the cache's default expiry */
+    void write(byte[] key, byte[] value, long flags, Duration ttl) {
+        long expireOn = ttl == null ? defaultExpireOn() : (nowSeconds() + seconds(ttl)) & 0xFFFFFFFFL;
+        onPage(key, (page, slotHash) -> {
+            page.write(key, slotHash, value, expireOn, flags);
+            return null;
+        });
+    }
+
+    /** Reads, then writes what {@code update} returns (nothing for null), under one page lock. */
+    void update(byte[] key, Function<PerlPage.Value, PerlValues.Encoded> update) {
+        onPage(key, (page, slotHash) -> {
+            PerlValues.Encoded next = update.apply(page.read(key, slotHash));
+            if (next != null) {
+                page.write(key, slotHash, next.bytes(), defaultExpireOn(), next.flags());
             }
-            page.write(key, slotHash, next, defaultExpireOn(), 0);
-            return PerlPage.copy(next);
+            return null;
         });
     }
 
@@ -160,14 +192,6 @@ public final class PerlCache implements AutoCloseable {
             last = file;
         }
         last.release();
-    }
-
-    private void store(byte[] key, byte[] value, long expireOnSeconds) {
-        Objects.requireNonNull(value, "value");
-        onPage(key, (page, slotHash) -> {
-            page.write(key, slotHash, value, expireOnSeconds, 0);
-            return null;
-        });
     }
 
     private void expungeAll(PerlPage.ExpungeMode mode) {
