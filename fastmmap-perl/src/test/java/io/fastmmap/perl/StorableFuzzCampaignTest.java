@@ -17,7 +17,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The Storable reader in the CI fuzzing campaign (T9, beside fastmmap-torture's file fuzzing): with
  * {@code -Dfastmmap.fuzz.seconds=N} Jazzer runs {@link StorableFuzzTarget} for N/10 seconds (at least 30) in a child
- * JVM, starting from the kept inputs; every build replays the kept inputs. A finding fails the test, is copied into
+ * JVM (once, from the JDK 25 test JVM), starting from the kept inputs; every build replays the kept inputs. A finding fails the test, is copied into
  * {@link #INPUTS} (commit it with the fix) and printed in Base64.
  */
 class StorableFuzzCampaignTest {
@@ -39,6 +39,8 @@ class StorableFuzzCampaignTest {
         long seconds = Math.max(30, Long.getLong("fastmmap.fuzz.seconds", 0) / 10);
         Assumptions.assumeTrue(Long.getLong("fastmmap.fuzz.seconds", 0) > 0,
                 "no fuzzing campaign: -Dfastmmap.fuzz.seconds is not set");
+        Assumptions.assumeFalse("17".equals(System.getProperty("fastmmap.test.jvm")),
+                "the campaign runs once, in the JDK 25 test JVM");
         Path work = Files.createDirectories(Path.of("target", "storable-fuzz").toAbsolutePath());
         Path corpus = Files.createDirectories(work.resolve("corpus"));
         Path findings = Files.createDirectories(work.resolve("findings"));
