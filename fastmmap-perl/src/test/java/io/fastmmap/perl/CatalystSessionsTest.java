@@ -4,6 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -79,6 +82,42 @@ class CatalystSessionsTest {
             Map<String, String> afterDelete = visit(file, sid);
             assertThat(afterDelete.get("BODY")).contains("\"count\":null");
             assertThat(afterDelete.get("COOKIE")).isNotEqualTo(sid);
+        }
+    }
+
+    @Test
+    void catalystsOwnStoreConformanceSuitePassesWhileJavaUsesTheFile() throws Exception {
+        Path file = dir.resolve("session_data");
+        try (PerlCache cache = PerlCache.builder(file).build()) {
+            CatalystSessions sessions = CatalystSessions.of(cache);
+            String counter = CatalystSessions.newSessionId();
+            AtomicBoolean stop = new AtomicBoolean();
+            CompletableFuture<Long> java = CompletableFuture.supplyAsync(() -> {
+                long updates = 0;
+                while (!stop.get()) {
+                    sessions.update(counter, session -> {
+                        session.merge("count", 1L, (a, b) -> (Long) a + (Long) b);
+                        return session;
+                    });
+                    String other = CatalystSessions.newSessionId();
+                    sessions.save(other, new LinkedHashMap<>(Map.of("n", updates)));
+                    assertThat(sessions.load(other)).containsEntry("n", updates);
+                    sessions.delete(other);
+                    updates++;
+                }
+                return updates;
+            });
+            List<String> tap;
+            try {
+                tap = PerlProcess.runScript("store-conformance.pl", file.toString());
+            } finally {
+                stop.set(true);
+            }
+            long updates = java.get(60, TimeUnit.SECONDS);
+            assertThat(tap).contains("1..19").noneMatch(line -> line.startsWith("not ok"));
+            assertThat(tap.stream().filter(line -> line.startsWith("ok ")).count()).isEqualTo(19);
+            assertThat(updates).as("Java worked during the suite").isGreaterThan(10);
+            assertThat(sessions.load(counter)).containsEntry("count", updates);
         }
     }
 }
