@@ -14,7 +14,9 @@ import java.util.concurrent.locks.LockSupport;
  *   <li>{@code incr prefix keyCount iterations goFile}: prints READY, waits for goFile, then increments the decimal
  *       counters {@code prefix0..} round-robin with getAndSet (as Perl's {@code get_and_set(sub { $_[1] + 1 })}) and
  *       prints DONE;</li>
- *   <li>{@code hold key}: takes the key's page lock in getAndSet, prints HOLDING and sleeps until killed.</li>
+ *   <li>{@code hold key}: takes the key's page lock in getAndSet, prints HOLDING and sleeps until killed;</li>
+ *   <li>{@code churn seed}: sets and removes random keys with values of random sizes (so pages expunge, grow their
+ *       slot tables and evict) until killed; prints CHURNING after the first thousand.</li>
  * </ul>
  */
 public final class IncrementChild {
@@ -54,6 +56,20 @@ public final class IncrementChild {
                     LockSupport.parkNanos(TimeUnit.MINUTES.toNanos(10));
                     return old;
                 });
+                case "churn" -> {
+                    java.util.Random random = new java.util.Random(Long.parseLong(args[4]));
+                    for (long i = 0; ; i++) {
+                        byte[] key = ("churn-" + random.nextInt(2000)).getBytes(StandardCharsets.US_ASCII);
+                        if (random.nextInt(5) == 0) {
+                            cache.remove(key);
+                        } else {
+                            cache.set(key, new byte[random.nextInt(random.nextInt(8) == 0 ? 3000 : 200)]);
+                        }
+                        if (i == 1000) {
+                            ChildSupport.println("CHURNING");
+                        }
+                    }
+                }
                 default -> throw new IllegalArgumentException("command " + args[3]);
             }
         }
