@@ -168,6 +168,7 @@ final class PerlFile {
         Path directory = path.toAbsolutePath().getParent();
         Path temporary = null;
         try {
+            Files.createDirectories(directory); // as Catalyst's store does for its storage file
             temporary = Files.createTempFile(directory, "." + path.getFileName() + ".", ".new",
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.READ,
