@@ -36,7 +36,8 @@ import java.util.function.UnaryOperator;
  * {@code cache_size}): the file has no header to record it. A file of another geometry is refused with an error
  * naming both, and left as it is. An existing file is opened as it is (never truncated or re-initialised); a missing
  * one is created fully initialised. When a Perl process replaces the file ({@code init_file => 1}, or a re-create
- * after {@code unlink_on_exit}), the next operation notices the new inode and moves to it.
+ * after {@code unlink_on_exit}), an operation notices the new inode within {@link Builder#fileCheckInterval} (1 s)
+ * and moves to it.
  *
  * <p>Each operation locks one page with the fcntl lock Perl takes, and threads of this JVM exclude each other per
  * page too. Locks are taken with a timeout ({@link Builder#lockTimeout}); a lock of a process that died is released
@@ -49,6 +50,8 @@ public final class PerlCache implements AutoCloseable {
     private final long defaultTtlSeconds;
     private final long lockTimeoutNanos;
     private final Clock clock;
+    private final long fileCheckNanos;
+    private volatile long nextFileCheck;
     private PerlFile file; // guarded by this
     private boolean closed; // guarded by this
 
@@ -58,7 +61,9 @@ public final class PerlCache implements AutoCloseable {
         this.defaultTtlSeconds = builder.ttl == null ? 0 : seconds(builder.ttl);
         this.lockTimeoutNanos = builder.lockTimeout.toNanos();
         this.clock = builder.clock;
+        this.fileCheckNanos = builder.fileCheckInterval.toNanos();
         this.file = PerlFile.open(path, geometry, lockTimeoutNanos);
+        this.nextFileCheck = System.nanoTime() + fileCheckNanos;
     }
 
     /**
@@ -222,7 +227,7 @@ public final class PerlCache implements AutoCloseable {
                 FileLock lock = current.lock(pageIndex, deadline, lockTimeoutNanos);
                 try {
                     // Checked under the lock: Perl's init_file or unlink_on_exit may have put another file there.
-                    if (isCurrentInode(current)) {
+                    if (!isFileCheckDue() || isCurrentInode(current)) {
                         return work.apply(new PerlPage(current.page(pageIndex), path, pageIndex, nowSeconds()));
                     }
                 } finally {
@@ -243,6 +248,16 @@ public final class PerlCache implements AutoCloseable {
             throw new IllegalStateException(path + ": open file released while in use; this is a bug");
         }
         return file;
+    }
+
+    /** @return true at most once per {@link Builder#fileCheckInterval} (always when it is zero) */
+    private boolean isFileCheckDue() {
+        long now = System.nanoTime();
+        if (fileCheckNanos > 0 && now - nextFileCheck < 0) {
+            return false;
+        }
+        nextFileCheck = now + fileCheckNanos;
+        return true;
     }
 
     private boolean isCurrentInode(PerlFile current) {
@@ -292,6 +307,7 @@ public final class PerlCache implements AutoCloseable {
         private Duration ttl;
         private Duration lockTimeout = Duration.ofSeconds(10);
         private Clock clock = Clock.systemUTC();
+        private Duration fileCheckInterval = Duration.ofSeconds(1);
 
         private Builder(Path shareFile) {
             this.shareFile = shareFile;
@@ -339,6 +355,20 @@ public final class PerlCache implements AutoCloseable {
         /** @param clock the wall clock of LastAccess and ExpireOn (unix seconds in the file); for tests */
         public Builder clock(Clock clock) {
             this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /**
+         * @param interval how often an operation checks that the path still names the open file (1 s): a Perl process
+         *     with {@code init_file => 1}, or one deleting the file it created ({@code unlink_on_exit}), puts another
+         *     file there, and this cache moves to it at the next check. {@link Duration#ZERO} checks on every
+         *     operation, at the cost of one stat system call each (Perl's own processes never notice).
+         */
+        public Builder fileCheckInterval(Duration interval) {
+            if (Objects.requireNonNull(interval, "interval").isNegative()) {
+                throw new IllegalArgumentException("fileCheckInterval " + interval + " is negative");
+            }
+            this.fileCheckInterval = interval;
             return this;
         }
 

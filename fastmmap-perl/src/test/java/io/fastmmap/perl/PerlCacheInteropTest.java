@@ -143,7 +143,8 @@ class PerlCacheInteropTest {
     @Test
     void followsPerlWhenItReplacesTheFile() {
         Path file = dir.resolve("share");
-        try (PerlCache cache = open(file)) {
+        try (PerlCache cache = PerlCache.builder(file).pageCount(PAGES).pageSize(PAGE_SIZE)
+                .fileCheckInterval(Duration.ZERO).build()) {
             cache.set(bytes("old"), bytes("1"));
             // init_file => 1: Perl deletes the file and creates a new one beside this open mapping.
             assertThat(PerlProcess.run(file, PAGES, PAGE_SIZE, "replace", hex("new"), hex("2")))
