@@ -1,0 +1,105 @@
+package io.fastmmap.perl;
+
+import io.fastmmap.CacheCorruptedException;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.file.Path;
+
+/**
+ * The one owner of a Perl page's bytes: every read and write of the mapped file goes through here, and every offset
+ * and length is checked against the page before use, so a damaged file (or a bug) raises
+ * {@link CacheCorruptedException} instead of reading another page or past the mapping.
+ *
+ * <p>Integers are host-endian u32s as Cache::FastMmap's C code stores them; they are returned as {@code long} so
+ * that nothing above has to think about sign. Two header fields that 1.57 checks against each other are written
+ * together with one aligned 8-byte store ({@link #putPair}), so a process killed between two stores cannot leave a
+ * header that makes Perl croak and keep the page locked.
+ */
+final class PageMemory {
+
+    private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ORDER);
+
+    private final ByteBuffer page;
+    private final int size;
+    private final Path file;
+    private final int pageIndex;
+
+    PageMemory(ByteBuffer page, Path file, int pageIndex) {
+        this.page = page.order(ORDER);
+        this.size = page.capacity();
+        this.file = file;
+        this.pageIndex = pageIndex;
+    }
+
+    int size() {
+        return size;
+    }
+
+    long u32(int offset) {
+        check(offset, 4);
+        return Integer.toUnsignedLong(page.getInt(offset));
+    }
+
+    void putU32(int offset, long value) {
+        check(offset, 4);
+        page.putInt(offset, (int) value);
+    }
+
+    /** Writes two adjacent u32s (the lower offset first in the file) with one 8-byte store. */
+    void putPair(int offset, long first, long second) {
+        check(offset, 8);
+        long word = ORDER == ByteOrder.LITTLE_ENDIAN
+                ? (first & 0xFFFFFFFFL) | (second << 32)
+                : (second & 0xFFFFFFFFL) | (first << 32);
+        LONGS.set(page, offset, word);
+    }
+
+    byte[] bytes(int offset, int length) {
+        check(offset, length);
+        byte[] out = new byte[length];
+        page.get(offset, out);
+        return out;
+    }
+
+    void putBytes(int offset, byte[] bytes) {
+        check(offset, bytes.length);
+        page.put(offset, bytes);
+    }
+
+    void putInts(int offset, int[] values) {
+        check(offset, 4 * values.length);
+        for (int i = 0; i < values.length; i++) {
+            page.putInt(offset + 4 * i, values[i]);
+        }
+    }
+
+    void fill(int offset, int length, byte value) {
+        check(offset, length);
+        for (int i = 0; i < length; i++) {
+            page.put(offset + i, value);
+        }
+    }
+
+    boolean equalsAt(int offset, byte[] bytes) {
+        check(offset, bytes.length);
+        for (int i = 0; i < bytes.length; i++) {
+            if (page.get(offset + i) != bytes[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private void check(int offset, int length) {
+        if (offset < 0 || length < 0 || (long) offset + length > size) {
+            throw new CacheCorruptedException(file + ": page " + pageIndex + ": an access to " + length
+                    + " bytes at offset " + offset + " lies outside the " + size + "-byte page (a damaged record or "
+                    + "slot); nothing was read or written there. Re-initialise the damaged pages with Perl's "
+                    + "test_file => 1, or delete the file when no process has it open.");
+        }
+    }
+}

@@ -1,0 +1,161 @@
+package io.fastmmap.perl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.fastmmap.CacheClosedException;
+import io.fastmmap.LockTimeoutException;
+import io.fastmmap.ValueTooLargeException;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** PerlCache's API on its own: what a Java user sees, without Perl. */
+class PerlCacheApiTest {
+
+    @TempDir
+    Path dir;
+
+    private static byte[] bytes(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void defaultsAreCacheFastMmapsAndTheFileIsCreatedInMissingDirectories() throws Exception {
+        Path file = dir.resolve("a/b/share");
+        try (PerlCache cache = PerlCache.builder(file).build()) {
+            assertThat(cache.pageCount()).isEqualTo(89);
+            assertThat(cache.pageSize()).isEqualTo(65536);
+            assertThat(Files.size(file)).isEqualTo(89L * 65536);
+            assertThat(cache.get(bytes("k"))).isNull();
+        }
+        try (PerlCache rounded = PerlCache.builder(dir.resolve("r")).pageCount(3).pageSize(5000).build()) {
+            assertThat(rounded.pageSize()).as("rounded down to a power of 2, as Perl does").isEqualTo(4096);
+        }
+    }
+
+    @Test
+    void getAndSetReturningNullStoresNothingAndTooLargeValuesKeepTheOldOne() {
+        try (PerlCache cache = PerlCache.builder(dir.resolve("share")).pageCount(3).pageSize(4096).build()) {
+            assertThat(cache.getAndSet(bytes("k"), old -> null)).isNull();
+            assertThat(cache.get(bytes("k"))).isNull();
+            cache.set(bytes("k"), bytes("v1"));
+            assertThat(cache.getAndSet(bytes("k"), old -> null)).asString().isEqualTo("v1");
+            assertThatThrownBy(() -> cache.set(bytes("k"), new byte[4000])).isInstanceOf(ValueTooLargeException.class)
+                    .hasMessageContaining("pageSize");
+            assertThat(cache.get(bytes("k"))).asString().isEqualTo("v1");
+            // Larger than Perl's 40% eviction leaves room for, yet stored: Java evicts further.
+            for (int i = 0; i < 200; i++) {
+                cache.set(bytes("fill" + i), new byte[40]);
+            }
+            cache.set(bytes("big"), new byte[3000]);
+            assertThat(cache.get(bytes("big"))).hasSize(3000);
+        }
+    }
+
+    @Test
+    void expiryFollowsTheClockInWholeSeconds() {
+        MutableClock clock = new MutableClock(1_700_000_000_000L);
+        try (PerlCache cache = PerlCache.builder(dir.resolve("share")).pageCount(3).pageSize(4096)
+                .expireAfterWrite(Duration.ofSeconds(10)).clock(clock).build()) {
+            cache.set(bytes("default"), bytes("1"));
+            cache.set(bytes("own"), bytes("2"), Duration.ofMillis(1500)); // rounded up to 2 s
+            clock.millis += 1999;
+            assertThat(cache.get(bytes("own"))).isNotNull();
+            clock.millis += 1;
+            assertThat(cache.get(bytes("own"))).isNull();
+            assertThat(cache.get(bytes("default"))).isNotNull();
+            clock.millis += 8000;
+            assertThat(cache.get(bytes("default"))).isNull();
+            assertThat(cache.keys()).isEmpty();
+        }
+    }
+
+    @Test
+    void twoCachesOfOneJvmOnOneFileShareItsLocks() throws Exception {
+        Path file = dir.resolve("share");
+        try (PerlCache a = PerlCache.builder(file).pageCount(3).pageSize(4096).build();
+                PerlCache b = PerlCache.builder(file).pageCount(3).pageSize(4096).build()) {
+            List<CompletableFuture<Void>> runs = new ArrayList<>();
+            for (PerlCache cache : List.of(a, b, a, b)) {
+                runs.add(CompletableFuture.runAsync(() -> {
+                    for (int i = 0; i < 500; i++) {
+                        cache.getAndSet(bytes("n"), IncrementChild::increment);
+                    }
+                }));
+            }
+            CompletableFuture.allOf(runs.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+            assertThat(b.get(bytes("n"))).asString().isEqualTo("2000");
+            a.close();
+            assertThat(b.getAndSet(bytes("n"), IncrementChild::increment)).as("closing one keeps the other's file")
+                    .asString().isEqualTo("2001");
+            assertThatThrownBy(() -> a.get(bytes("n"))).isInstanceOf(CacheClosedException.class);
+        }
+    }
+
+    @Test
+    void aPageHeldByAnotherThreadTimesOutWithAClearMessage() throws Exception {
+        try (PerlCache cache = PerlCache.builder(dir.resolve("share")).pageCount(3).pageSize(4096)
+                .lockTimeout(Duration.ofMillis(200)).build()) {
+            CountDownLatch holding = new CountDownLatch(1);
+            CountDownLatch release = new CountDownLatch(1);
+            CompletableFuture<byte[]> holder = CompletableFuture.supplyAsync(() -> cache.getAndSet(bytes("k"), old -> {
+                holding.countDown();
+                try {
+                    release.await(30, TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return bytes("held");
+            }));
+            assertThat(holding.await(30, TimeUnit.SECONDS)).isTrue();
+            assertThatThrownBy(() -> cache.get(bytes("k"))).isInstanceOf(LockTimeoutException.class)
+                    .hasMessageContaining("another thread of this JVM").hasMessageContaining("200 ms");
+            release.countDown();
+            assertThat(holder.get(30, TimeUnit.SECONDS)).asString().isEqualTo("held");
+            assertThatThrownBy(() -> cache.getAndSet(bytes("k"), old -> cache.get(bytes("k"))))
+                    .isInstanceOf(IllegalStateException.class).hasMessageContaining("must not use the cache");
+        }
+    }
+
+    /** A clock the test moves. */
+    private static final class MutableClock extends Clock {
+        long millis;
+
+        MutableClock(long millis) {
+            this.millis = millis;
+        }
+
+        @Override
+        public long millis() {
+            return millis;
+        }
+
+        @Override
+        public Instant instant() {
+            return Instant.ofEpochMilli(millis);
+        }
+
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+    }
+}
