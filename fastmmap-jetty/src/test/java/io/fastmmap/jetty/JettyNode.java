@@ -1,0 +1,66 @@
+package io.fastmmap.jetty;
+
+import java.nio.file.Path;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.SessionHandler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.session.DefaultSessionIdManager;
+import org.eclipse.jetty.session.NullSessionCacheFactory;
+
+/**
+ * One Jetty server set up as docs/jetty.md tells users to: the factory and a NullSessionCacheFactory as server beans.
+ * Also the main class of child JVMs ({@code JettyNode <file> <workerName>}): prints {@code port N}, then serves until
+ * its input closes.
+ */
+final class JettyNode implements AutoCloseable {
+    final Server server;
+    final FastMmapSessionDataStoreFactory factory;
+
+    JettyNode(Path file, String workerName) throws Exception {
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        DefaultSessionIdManager ids = new DefaultSessionIdManager(server);
+        ids.setWorkerName(workerName);
+        server.addBean(ids, true);
+        factory = new FastMmapSessionDataStoreFactory();
+        factory.setFile(file);
+        factory.setCacheSize(4 << 20);
+        factory.setPageSize(16 << 10);
+        server.addBean(factory);
+        NullSessionCacheFactory cache = new NullSessionCacheFactory();
+        cache.setFlushOnResponseCommit(true); // saved before the browser sees the response, so its next request,
+        server.addBean(cache);                // to whichever process, finds the changes
+        ServletContextHandler context = new ServletContextHandler("/app");
+        context.setSessionHandler(new SessionHandler());
+        context.addServlet(SessionServlet.class, "/s");
+        server.setHandler(context);
+        server.start();
+    }
+
+    int port() {
+        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    }
+
+    String url(String query) {
+        return "http://127.0.0.1:" + port() + "/app/s?" + query;
+    }
+
+    @Override
+    public void close() throws Exception {
+        server.stop();
+    }
+
+    public static void main(String[] args) throws Exception {
+        try (JettyNode node = new JettyNode(Path.of(args[0]), args[1])) {
+            System.out.println("port " + node.port() + " jdk " + Runtime.version().feature());
+            System.out.flush();
+            while (System.in.read() >= 0) {
+                // serve until the parent closes our input (or dies)
+            }
+        }
+    }
+}

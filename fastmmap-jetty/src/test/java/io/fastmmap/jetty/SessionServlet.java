@@ -1,0 +1,92 @@
+package io.fastmmap.jetty;
+
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import jakarta.servlet.http.HttpSession;
+import java.io.IOException;
+import java.util.Collections;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A servlet that does to its session what the query says, for tests in this JVM and in child JVMs:
+ * {@code op=incr|set|dump|id|invalidate|login|big} with {@code name}, {@code value}, {@code size}, and
+ * {@code pause=key} to stop after loading the session until a test {@link #release releases} it.
+ */
+public class SessionServlet extends HttpServlet {
+    private static final long serialVersionUID = 1L;
+    private static final ConcurrentHashMap<String, CountDownLatch[]> PAUSES = new ConcurrentHashMap<>();
+
+    /** Makes the next request with {@code pause=key} wait; returns the latch it counts down on arrival. */
+    static CountDownLatch arm(String key) {
+        CountDownLatch[] latches = {new CountDownLatch(1), new CountDownLatch(1)};
+        PAUSES.put(key, latches);
+        return latches[0];
+    }
+
+    static void release(String key) {
+        PAUSES.get(key)[1].countDown();
+    }
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String op = req.getParameter("op");
+        String name = req.getParameter("name");
+        resp.setContentType("text/plain");
+        if ("id".equals(op)) {
+            HttpSession existing = req.getSession(false);
+            resp.getWriter().print(existing == null ? "none" : existing.getId());
+            return;
+        }
+        HttpSession session = req.getSession(true);
+        pause(req.getParameter("pause"));
+        switch (op) {
+            case "incr" -> {
+                Integer n = (Integer) session.getAttribute(name);
+                int next = n == null ? 1 : n + 1;
+                session.setAttribute(name, next);
+                resp.getWriter().print(next);
+            }
+            case "set" -> {
+                session.setAttribute(name, req.getParameter("value"));
+                resp.getWriter().print("ok");
+            }
+            case "big" -> {
+                session.setAttribute(name, "x".repeat(Integer.parseInt(req.getParameter("size"))));
+                resp.getWriter().print("ok");
+            }
+            case "dump" -> {
+                TreeMap<String, Object> all = new TreeMap<>();
+                for (String a : Collections.list(session.getAttributeNames())) {
+                    Object v = session.getAttribute(a);
+                    all.put(a, v instanceof String s && s.length() > 20 ? "<" + s.length() + " chars>" : v);
+                }
+                resp.getWriter().print(all);
+            }
+            case "invalidate" -> {
+                session.invalidate();
+                resp.getWriter().print("invalidated");
+            }
+            case "login" -> resp.getWriter().print(req.changeSessionId());
+            default -> resp.sendError(400, "unknown op " + op);
+        }
+    }
+
+    private static void pause(String key) {
+        CountDownLatch[] latches = key == null ? null : PAUSES.get(key);
+        if (latches == null) {
+            return;
+        }
+        latches[0].countDown();
+        try {
+            if (!latches[1].await(20, TimeUnit.SECONDS)) {
+                throw new IllegalStateException("pause " + key + " never released");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
