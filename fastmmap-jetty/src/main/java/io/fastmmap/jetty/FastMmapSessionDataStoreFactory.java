@@ -41,6 +41,19 @@ public class FastMmapSessionDataStoreFactory extends AbstractSessionDataStoreFac
         this.file = Objects.requireNonNull(file, "file").toAbsolutePath();
     }
 
+    /**
+     * The same as {@link #setFile} for configuration by name (Jetty XML, the {@code session-store-fastmmap} module).
+     *
+     * @param file the session file's path; relative paths resolve against the working directory
+     */
+    public void setFileName(String file) {
+        if (file == null || file.isBlank()) {
+            throw new IllegalArgumentException("the session file name is empty; set jetty.session.fastmmap.file to"
+                    + " a path such as ${jetty.base}/sessions/fastmmap.sessions");
+        }
+        setFile(Path.of(file.trim()));
+    }
+
     /** @return the session file */
     public synchronized Path getFile() {
         return file;

@@ -50,8 +50,12 @@ final class JettyNode implements AutoCloseable {
     }
 
     @Override
-    public void close() throws Exception {
-        server.stop();
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("stopping Jetty", e);
+        }
     }
 
     public static void main(String[] args) throws Exception {
