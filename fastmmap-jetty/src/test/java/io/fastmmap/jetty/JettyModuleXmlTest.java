@@ -9,13 +9,17 @@ import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.SessionHandler;
 import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.session.NullSessionCache;
 import org.eclipse.jetty.session.NullSessionCacheFactory;
 import org.eclipse.jetty.util.resource.ResourceFactory;
 import org.eclipse.jetty.xml.XmlConfiguration;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The standalone module's XML, read by Jetty's own XmlConfiguration with the properties start.jar would pass. */
+/**
+ * The set-ups of docs/jetty.md other than server beans: the standalone module's XML, read by Jetty's own
+ * XmlConfiguration with the properties start.jar would pass, and one context configured by hand.
+ */
 class JettyModuleXmlTest {
     private static final Path MODULE = Path.of("src/main/jetty-base");
 
@@ -60,6 +64,35 @@ class JettyModuleXmlTest {
             assertThat(context.getSessionHandler().getSessionCache().getSessionDataStore())
                     .isInstanceOf(FastMmapSessionDataStore.class);
             assertThat(file).exists();
+        } finally {
+            server.stop();
+        }
+    }
+
+    @Test
+    void oneContextSetUpByHand() throws Exception {
+        FastMmapSessionDataStoreFactory sessions = new FastMmapSessionDataStoreFactory();
+        sessions.setFile(dir.resolve("by-hand.fmm"));
+        Server server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        server.addConnector(connector);
+        ServletContextHandler context = new ServletContextHandler("/app");
+        SessionHandler sessionHandler = new SessionHandler();
+        NullSessionCache cache = new NullSessionCache(sessionHandler);
+        cache.setFlushOnResponseCommit(true);
+        cache.setSessionDataStore(sessions.getSessionDataStore(sessionHandler));
+        sessionHandler.setSessionCache(cache);
+        context.setSessionHandler(sessionHandler);
+        context.addServlet(SessionServlet.class, "/s");
+        server.setHandler(context);
+        server.start();
+        try {
+            String url = "http://127.0.0.1:" + connector.getLocalPort() + "/app/s?op=incr&name=n";
+            Browser browser = new Browser();
+            assertThat(browser.body(url)).isEqualTo("1");
+            assertThat(browser.body(url)).isEqualTo("2");
+            assertThat(dir.resolve("by-hand.fmm")).exists();
         } finally {
             server.stop();
         }
