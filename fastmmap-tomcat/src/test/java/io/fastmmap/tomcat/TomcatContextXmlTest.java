@@ -69,4 +69,25 @@ class TomcatContextXmlTest {
             tomcat.destroy();
         }
     }
+
+    @Test
+    void aJvmRouteStopsTheContextFromStartingRatherThanEverySessionFailing() throws Exception {
+        Tomcat tomcat = new Tomcat();
+        tomcat.setBaseDir(dir.resolve("base").toString());
+        tomcat.setPort(0);
+        tomcat.getConnector().setProperty("address", "127.0.0.1");
+        tomcat.getEngine().setJvmRoute("node1");
+        org.apache.catalina.Context context = tomcat.addContext("/app", dir.toString());
+        FastMmapSessionManager manager = new FastMmapSessionManager();
+        manager.setFile(dir.resolve("s.fmm").toString());
+        context.setManager(manager);
+        try {
+            tomcat.start();
+            assertThat(context.getState()).isNotEqualTo(org.apache.catalina.LifecycleState.STARTED);
+            assertThat(manager.getStore()).isNull();
+        } finally {
+            tomcat.stop();
+            tomcat.destroy();
+        }
+    }
 }
