@@ -146,8 +146,8 @@ public class FastMmapSessionDataStore extends AbstractSessionDataStore {
         byte[] whole = mine.encode();
         Map<String, byte[]> synced = data instanceof FastMmapSessionData ours ? ours.synced() : null;
         // Never saved (a new session, or one Jetty gave a new id): write it whole. Else merge into what is stored.
-        UnaryOperator<byte[]> update = lastSaveTime <= 0 ? current -> whole : current -> merge(current, mine, whole,
-                synced);
+        UnaryOperator<byte[]> update = lastSaveTime <= 0 ? current -> whole : current -> merge(current, data, mine,
+                whole, synced);
         byte[] after;
         try {
             after = cache.getAndSet(key, update);
@@ -170,7 +170,8 @@ public class FastMmapSessionDataStore extends AbstractSessionDataStore {
     }
 
     /** Runs under the page lock: merges this save's changes into the stored session, or leaves a vanished one gone. */
-    private static byte[] merge(byte[] current, StoredSession mine, byte[] whole, Map<String, byte[]> synced) {
+    private static byte[] merge(byte[] current, SessionData data, StoredSession mine, byte[] whole,
+            Map<String, byte[]> synced) {
         if (current == null) {
             return null;
         }
@@ -197,7 +198,7 @@ public class FastMmapSessionDataStore extends AbstractSessionDataStore {
         long accessed = storedIsNewer ? stored.accessed : mine.accessed;
         long lastAccessed = storedIsNewer ? stored.lastAccessed : mine.lastAccessed;
         long expiry = storedIsNewer ? stored.expiry : mine.expiry;
-        StoredSession out = mine.copyWith(stored.attributes);
+        StoredSession out = StoredSession.of(data, stored.attributes);
         out.accessed = accessed;
         out.lastAccessed = lastAccessed;
         out.expiry = expiry;

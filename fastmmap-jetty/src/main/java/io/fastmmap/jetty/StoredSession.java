@@ -63,21 +63,6 @@ final class StoredSession {
         return s;
     }
 
-    /** @return this record's metadata with other attributes */
-    StoredSession copyWith(Map<String, byte[]> otherAttributes) {
-        StoredSession s = new StoredSession();
-        s.expiry = expiry;
-        s.created = created;
-        s.accessed = accessed;
-        s.lastAccessed = lastAccessed;
-        s.cookieSet = cookieSet;
-        s.maxInactiveMs = maxInactiveMs;
-        s.lastSaved = lastSaved;
-        s.lastNode = lastNode;
-        s.attributes = otherAttributes;
-        return s;
-    }
-
     /** @return true when expired at {@code time} (Jetty's rule: an expiry of 0 or less never expires) */
     static boolean isExpiredAt(long expiry, long time) {
         return expiry > 0 && expiry <= time;

@@ -2,6 +2,8 @@ package io.fastmmap.jetty;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fastmmap.servlet.testkit.Browser;
+import io.fastmmap.servlet.testkit.SessionServlet;
 import io.fastmmap.session.DefaultAttributeSerializer;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -47,12 +49,34 @@ class JettyModuleXmlTest {
         assertThat(factory.getGracePeriodSec()).isEqualTo(3600);
         assertThat(((DefaultAttributeSerializer) factory.getSerializer()).javaSerializationEnabled()).isTrue();
 
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        server.addConnector(connector);
         server.addBean(new NullSessionCacheFactory());
         ServletContextHandler context = new ServletContextHandler("/app");
         context.setSessionHandler(new SessionHandler());
+        assertSessionsWork(server, context);
+        assertThat(file).exists();
+    }
+
+    @Test
+    void oneContextSetUpByHand() throws Exception {
+        FastMmapSessionDataStoreFactory sessions = new FastMmapSessionDataStoreFactory();
+        sessions.setFile(dir.resolve("by-hand.fmm"));
+        Server server = new Server();
+        ServletContextHandler context = new ServletContextHandler("/app");
+        SessionHandler sessionHandler = new SessionHandler();
+        NullSessionCache cache = new NullSessionCache(sessionHandler);
+        cache.setFlushOnResponseCommit(true);
+        cache.setSessionDataStore(sessions.getSessionDataStore(sessionHandler));
+        sessionHandler.setSessionCache(cache);
+        context.setSessionHandler(sessionHandler);
+        assertSessionsWork(server, context);
+        assertThat(dir.resolve("by-hand.fmm")).exists();
+    }
+
+    /** Serves the session servlet from {@code context} and checks that a session lives across two requests. */
+    private static void assertSessionsWork(Server server, ServletContextHandler context) throws Exception {
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        server.addConnector(connector);
         context.addServlet(SessionServlet.class, "/s");
         server.setHandler(context);
         server.start();
@@ -63,36 +87,6 @@ class JettyModuleXmlTest {
             assertThat(browser.body(url)).isEqualTo("2");
             assertThat(context.getSessionHandler().getSessionCache().getSessionDataStore())
                     .isInstanceOf(FastMmapSessionDataStore.class);
-            assertThat(file).exists();
-        } finally {
-            server.stop();
-        }
-    }
-
-    @Test
-    void oneContextSetUpByHand() throws Exception {
-        FastMmapSessionDataStoreFactory sessions = new FastMmapSessionDataStoreFactory();
-        sessions.setFile(dir.resolve("by-hand.fmm"));
-        Server server = new Server();
-        ServerConnector connector = new ServerConnector(server);
-        connector.setHost("127.0.0.1");
-        server.addConnector(connector);
-        ServletContextHandler context = new ServletContextHandler("/app");
-        SessionHandler sessionHandler = new SessionHandler();
-        NullSessionCache cache = new NullSessionCache(sessionHandler);
-        cache.setFlushOnResponseCommit(true);
-        cache.setSessionDataStore(sessions.getSessionDataStore(sessionHandler));
-        sessionHandler.setSessionCache(cache);
-        context.setSessionHandler(sessionHandler);
-        context.addServlet(SessionServlet.class, "/s");
-        server.setHandler(context);
-        server.start();
-        try {
-            String url = "http://127.0.0.1:" + connector.getLocalPort() + "/app/s?op=incr&name=n";
-            Browser browser = new Browser();
-            assertThat(browser.body(url)).isEqualTo("1");
-            assertThat(browser.body(url)).isEqualTo("2");
-            assertThat(dir.resolve("by-hand.fmm")).exists();
         } finally {
             server.stop();
         }

@@ -1,5 +1,8 @@
 package io.fastmmap.jetty;
 
+import io.fastmmap.servlet.testkit.ChildJvm;
+import io.fastmmap.servlet.testkit.SessionServlet;
+import io.fastmmap.servlet.testkit.SharedSessionScenarios;
 import java.nio.file.Path;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.SessionHandler;
@@ -11,9 +14,9 @@ import org.eclipse.jetty.session.NullSessionCacheFactory;
 /**
  * One Jetty server set up as docs/jetty.md tells users to: the factory and a NullSessionCacheFactory as server beans.
  * Also the main class of child JVMs ({@code JettyNode <file> <workerName>}): prints {@code port N}, then serves until
- * its input closes.
+ * its input closes ({@link ChildJvm}).
  */
-final class JettyNode implements AutoCloseable {
+final class JettyNode implements SharedSessionScenarios.Node {
     final Server server;
     final FastMmapSessionDataStoreFactory factory;
 
@@ -45,7 +48,8 @@ final class JettyNode implements AutoCloseable {
         return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     }
 
-    String url(String query) {
+    @Override
+    public String url(String query) {
         return "http://127.0.0.1:" + port() + "/app/s?" + query;
     }
 
@@ -60,11 +64,8 @@ final class JettyNode implements AutoCloseable {
 
     public static void main(String[] args) throws Exception {
         try (JettyNode node = new JettyNode(Path.of(args[0]), args[1])) {
-            System.out.println("port " + node.port() + " jdk " + Runtime.version().feature());
-            System.out.flush();
-            while (System.in.read() >= 0) {
-                // serve until the parent closes our input (or dies)
-            }
+            ChildJvm.announce(node.port());
+            ChildJvm.serveUntilInputCloses();
         }
     }
 }

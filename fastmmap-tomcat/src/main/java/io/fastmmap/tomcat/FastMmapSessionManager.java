@@ -51,7 +51,7 @@ public class FastMmapSessionManager extends ManagerBase {
     private int pageSize = SessionStoreConfig.DEFAULT_PAGE_SIZE;
     private String javaAllowedClasses;
     private volatile SessionStore store;
-    private final FastMmapSessionValve valve = new FastMmapSessionValve(this);
+    private FastMmapSessionValve valve;
     private final ThreadLocal<RequestSessions> current = new ThreadLocal<>();
     /** Set while Tomcat moves a session to a new id: its remove-then-add must not delete the stored session. */
     private final ThreadLocal<Boolean> renaming = new ThreadLocal<>();
@@ -126,6 +126,7 @@ public class FastMmapSessionManager extends ManagerBase {
                     e);
         }
         store = SessionStore.open(config);
+        valve = new FastMmapSessionValve(this);
         getContext().getPipeline().addValve(valve);
         log.info("sessions of context " + contextName() + " are in " + config.file());
         setState(LifecycleState.STARTING);
@@ -134,7 +135,10 @@ public class FastMmapSessionManager extends ManagerBase {
     @Override
     protected void stopInternal() throws LifecycleException {
         setState(LifecycleState.STOPPING);
-        getContext().getPipeline().removeValve(valve);
+        if (valve != null) {
+            getContext().getPipeline().removeValve(valve);
+            valve = null;
+        }
         sessions.clear();
         SessionStore open = store;
         store = null;

@@ -2,6 +2,7 @@ package io.fastmmap.tomcat;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fastmmap.servlet.testkit.Browser;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.apache.catalina.core.StandardContext;
@@ -34,7 +35,7 @@ class TomcatContextXmlTest {
         Files.writeString(webapp.resolve("WEB-INF/web.xml"), """
                 <web-app xmlns="https://jakarta.ee/xml/ns/jakartaee" version="6.0">
                   <servlet><servlet-name>s</servlet-name>
-                    <servlet-class>io.fastmmap.tomcat.TomcatSessionServlet</servlet-class></servlet>
+                    <servlet-class>io.fastmmap.servlet.testkit.SessionServlet</servlet-class></servlet>
                   <servlet-mapping><servlet-name>s</servlet-name><url-pattern>/s</url-pattern></servlet-mapping>
                 </web-app>
                 """);

@@ -1,5 +1,9 @@
 package io.fastmmap.tomcat;
 
+import io.fastmmap.servlet.testkit.ChildJvm;
+import io.fastmmap.servlet.testkit.SessionEvents;
+import io.fastmmap.servlet.testkit.SessionServlet;
+import io.fastmmap.servlet.testkit.SharedSessionScenarios;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -12,7 +16,7 @@ import org.apache.catalina.startup.Tomcat;
  * Also the main class of child JVMs ({@code TomcatNode <file> <baseDir>}): prints {@code port N jdk J}, then serves
  * until its input closes.
  */
-final class TomcatNode implements AutoCloseable {
+final class TomcatNode implements SharedSessionScenarios.Node {
     final Tomcat tomcat;
     final Context context;
     final FastMmapSessionManager manager;
@@ -28,14 +32,14 @@ final class TomcatNode implements AutoCloseable {
         manager.setFile(file.toString());
         manager.setCacheSize(4 << 20);
         manager.setPageSize(16 << 10);
-        manager.setJavaAllowedClasses("io.fastmmap.tomcat.Events$Probe");
+        manager.setJavaAllowedClasses("io.fastmmap.servlet.testkit.SessionEvents$Probe");
         if (clock != null) {
             manager.setClock(clock);
         }
         context.setManager(manager);
-        context.addServletContainerInitializer((classes, servletContext) -> servletContext.addListener(new Events()),
-                null);
-        Tomcat.addServlet(context, "s", new TomcatSessionServlet());
+        context.addServletContainerInitializer((classes, servletContext) -> servletContext.addListener(
+                new SessionEvents()), null);
+        Tomcat.addServlet(context, "s", new SessionServlet());
         context.addServletMappingDecoded("/s", "s");
         tomcat.start();
     }
@@ -44,23 +48,25 @@ final class TomcatNode implements AutoCloseable {
         return tomcat.getConnector().getLocalPort();
     }
 
-    String url(String query) {
+    @Override
+    public String url(String query) {
         return "http://127.0.0.1:" + port() + "/app/s?" + query;
     }
 
     @Override
-    public void close() throws LifecycleException {
-        tomcat.stop();
-        tomcat.destroy();
+    public void close() {
+        try {
+            tomcat.stop();
+            tomcat.destroy();
+        } catch (LifecycleException e) {
+            throw new IllegalStateException("stopping Tomcat", e);
+        }
     }
 
     public static void main(String[] args) throws Exception {
         try (TomcatNode node = new TomcatNode(Path.of(args[0]), Path.of(args[1]), null)) {
-            System.out.println("port " + node.port() + " jdk " + Runtime.version().feature());
-            System.out.flush();
-            while (System.in.read() >= 0) {
-                // serve until the parent closes our input (or dies)
-            }
+            ChildJvm.announce(node.port());
+            ChildJvm.serveUntilInputCloses();
         }
     }
 }

@@ -1,4 +1,4 @@
-package io.fastmmap.tomcat;
+package io.fastmmap.servlet.testkit;
 
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -15,17 +15,19 @@ import java.util.concurrent.TimeUnit;
  * Does to its session what the query says ({@code op=incr|set|probe|unset|dump|id|invalidate|login|big|timeout});
  * {@code pause=key} holds the request, session loaded, until a test releases it.
  */
-public class TomcatSessionServlet extends HttpServlet {
+public class SessionServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private static final ConcurrentHashMap<String, CountDownLatch[]> PAUSES = new ConcurrentHashMap<>();
 
-    static CountDownLatch arm(String key) {
+    /** Makes the next request with {@code pause=key} wait; the returned latch opens when it arrives. */
+    public static CountDownLatch arm(String key) {
         CountDownLatch[] latches = {new CountDownLatch(1), new CountDownLatch(1)};
         PAUSES.put(key, latches);
         return latches[0];
     }
 
-    static void release(String key) {
+    /** Lets the request waiting at {@code key} go on. */
+    public static void release(String key) {
         PAUSES.get(key)[1].countDown();
     }
 
@@ -50,7 +52,7 @@ public class TomcatSessionServlet extends HttpServlet {
                 out = String.valueOf(next);
             }
             case "set" -> session.setAttribute(name, req.getParameter("value"));
-            case "probe" -> session.setAttribute(name, new Events.Probe(name));
+            case "probe" -> session.setAttribute(name, new SessionEvents.Probe(name));
             case "unset" -> session.removeAttribute(name);
             case "big" -> session.setAttribute(name, "x".repeat(Integer.parseInt(req.getParameter("size"))));
             case "timeout" -> session.setMaxInactiveInterval(Integer.parseInt(req.getParameter("seconds")));
@@ -59,7 +61,7 @@ public class TomcatSessionServlet extends HttpServlet {
                 for (String a : Collections.list(session.getAttributeNames())) {
                     Object v = session.getAttribute(a);
                     all.put(a, v instanceof String s && s.length() > 20 ? "<" + s.length() + " chars>"
-                            : v instanceof Events.Probe p ? "probe" : v);
+                            : v instanceof SessionEvents.Probe p ? "probe" : v);
                 }
                 out = all.toString();
             }

@@ -1,4 +1,4 @@
-package io.fastmmap.tomcat;
+package io.fastmmap.servlet.testkit;
 
 import jakarta.servlet.http.HttpSessionBindingEvent;
 import jakarta.servlet.http.HttpSessionBindingListener;
@@ -10,8 +10,9 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /** What the application's session listeners saw, in order, across every Tomcat of this JVM. */
-public final class Events implements HttpSessionListener, HttpSessionIdListener {
-    static final List<String> SEEN = new CopyOnWriteArrayList<>();
+public final class SessionEvents implements HttpSessionListener, HttpSessionIdListener {
+    /** Every event, in order. */
+    public static final List<String> SEEN = new CopyOnWriteArrayList<>();
 
     @Override
     public void sessionCreated(HttpSessionEvent se) {
@@ -33,7 +34,7 @@ public final class Events implements HttpSessionListener, HttpSessionIdListener 
         private static final long serialVersionUID = 1L;
         final String name;
 
-        Probe(String name) {
+        public Probe(String name) {
             this.name = name;
         }
 

@@ -1,4 +1,4 @@
-package io.fastmmap.jetty;
+package io.fastmmap.servlet.testkit;
 
 import java.io.IOException;
 import java.net.URI;
@@ -9,19 +9,20 @@ import java.time.Duration;
 import java.util.Optional;
 
 /** A client with one session cookie it sends as given, so tests can also send forged ones. */
-final class Browser {
+public final class Browser {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
-    String cookie;
+    /** The session cookie sent (JSESSIONID value), or null. */
+    public String cookie;
 
-    Browser() {
+    public Browser() {
     }
 
-    Browser(String cookie) {
+    public Browser(String cookie) {
         this.cookie = cookie;
     }
 
     /** @return the response; its Set-Cookie JSESSIONID, when any, becomes this browser's cookie */
-    HttpResponse<String> get(String url) throws IOException, InterruptedException {
+    public HttpResponse<String> get(String url) throws IOException, InterruptedException {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
         if (cookie != null) {
             request.header("Cookie", "JSESSIONID=" + cookie);
@@ -31,7 +32,7 @@ final class Browser {
         return response;
     }
 
-    String body(String url) throws IOException, InterruptedException {
+    public String body(String url) throws IOException, InterruptedException {
         HttpResponse<String> response = get(url);
         if (response.statusCode() != 200) {
             throw new AssertionError("HTTP " + response.statusCode() + " from " + url + ": " + response.body());
@@ -39,7 +40,7 @@ final class Browser {
         return response.body();
     }
 
-    static Optional<String> newCookie(HttpResponse<?> response) {
+    public static Optional<String> newCookie(HttpResponse<?> response) {
         return response.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith("JSESSIONID="))
                 .map(c -> c.substring("JSESSIONID=".length(), c.indexOf(';') < 0 ? c.length() : c.indexOf(';')))
                 .findFirst();
