@@ -39,7 +39,7 @@ final class JettyNode implements SharedSessionScenarios.Node {
         server.addBean(cache);                // to whichever process, finds the changes
         ServletContextHandler context = new ServletContextHandler("/app");
         context.setSessionHandler(new SessionHandler());
-        context.addServlet(SessionServlet.class, "/s");
+        context.addServlet(SessionServlet.class, "/s").setAsyncSupported(true);
         server.setHandler(context);
         server.start();
     }

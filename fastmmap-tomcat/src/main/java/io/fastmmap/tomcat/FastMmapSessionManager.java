@@ -6,6 +6,9 @@ import io.fastmmap.session.SessionDelta;
 import io.fastmmap.session.SessionIds;
 import io.fastmmap.session.SessionStore;
 import io.fastmmap.session.SessionStoreConfig;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -13,6 +16,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.apache.catalina.Engine;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
@@ -297,6 +301,47 @@ public class FastMmapSessionManager extends ManagerBase {
     void endRequest() {
         RequestSessions mine = current.get();
         current.remove();
+        finish(mine);
+    }
+
+    /**
+     * The request went asynchronous: its sessions are saved when it completes, with what other threads changed in
+     * them meanwhile (changes are recorded on the session objects, not per thread).
+     */
+    void endRequestWhenComplete(AsyncContext async) {
+        RequestSessions mine = current.get();
+        current.remove();
+        if (mine == null) {
+            return;
+        }
+        async.addListener(new AsyncListener() {
+            private final AtomicBoolean done = new AtomicBoolean();
+
+            @Override
+            public void onComplete(AsyncEvent event) {
+                if (done.compareAndSet(false, true)) {
+                    finish(mine);
+                }
+            }
+
+            @Override
+            public void onError(AsyncEvent event) {
+                onComplete(event);
+            }
+
+            @Override
+            public void onTimeout(AsyncEvent event) {
+                // onComplete follows
+            }
+
+            @Override
+            public void onStartAsync(AsyncEvent event) {
+                event.getAsyncContext().addListener(this); // dispatched and started again: still ours to finish
+            }
+        });
+    }
+
+    private void finish(RequestSessions mine) {
         if (mine == null) {
             return;
         }

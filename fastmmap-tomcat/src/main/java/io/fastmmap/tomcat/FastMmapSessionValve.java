@@ -8,7 +8,8 @@ import org.apache.catalina.valves.ValveBase;
 
 /**
  * Installed by {@link FastMmapSessionManager} in its context's pipeline: at the end of each request it saves what
- * the request changed in the sessions it used and lets go of them, so the next request re-reads the file.
+ * the request changed in the sessions it used and lets go of them, so the next request re-reads the file. An
+ * asynchronous request is saved when it completes.
  */
 public final class FastMmapSessionValve extends ValveBase {
     private final FastMmapSessionManager manager;
@@ -23,7 +24,11 @@ public final class FastMmapSessionValve extends ValveBase {
         try {
             getNext().invoke(request, response);
         } finally {
-            manager.endRequest();
+            if (request.isAsyncStarted()) {
+                manager.endRequestWhenComplete(request.getAsyncContext());
+            } else {
+                manager.endRequest();
+            }
         }
     }
 }

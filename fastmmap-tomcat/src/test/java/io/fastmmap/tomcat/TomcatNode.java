@@ -39,7 +39,7 @@ final class TomcatNode implements SharedSessionScenarios.Node {
         context.setManager(manager);
         context.addServletContainerInitializer((classes, servletContext) -> servletContext.addListener(
                 new SessionEvents()), null);
-        Tomcat.addServlet(context, "s", new SessionServlet());
+        Tomcat.addServlet(context, "s", new SessionServlet()).setAsyncSupported(true);
         context.addServletMappingDecoded("/s", "s");
         tomcat.start();
     }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
  * the scenarios every container passes, and Tomcat's listener and expiry behaviour.
  */
 class TomcatSessionsTest extends SharedSessionScenarios {
-    /** Starts at the wall clock: Tomcat stamps access times with the wall clock, the store expires by this one. */
+    /** The store's clock, by which sessions expire; Tomcat stamps access times with the wall clock. */
     ManualClock clock = new ManualClock(System.currentTimeMillis());
 
     @BeforeAll
@@ -65,6 +65,7 @@ class TomcatSessionsTest extends SharedSessionScenarios {
         browser.body(a("op=probe&name=p"));
         String id = browser.cookie;
         SessionEvents.SEEN.clear();
+        clock.set(System.currentTimeMillis()); // just after the last access, which Tomcat stamped with the wall clock
         clock.advance(Duration.ofSeconds(30));
         ((TomcatNode) nodeA).manager.processExpires();
         assertThat(SessionEvents.SEEN).isEmpty();

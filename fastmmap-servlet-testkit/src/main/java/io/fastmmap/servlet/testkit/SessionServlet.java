@@ -12,7 +12,7 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Does to its session what the query says ({@code op=incr|set|probe|unset|dump|id|invalidate|login|big|timeout});
+ * Does to its session what the query says ({@code op=incr|set|async|probe|unset|dump|id|invalidate|login|big|timeout});
  * {@code pause=key} holds the request, session loaded, until a test releases it.
  */
 public class SessionServlet extends HttpServlet {
@@ -42,6 +42,22 @@ public class SessionServlet extends HttpServlet {
             return;
         }
         HttpSession session = req.getSession(true);
+        if ("async".equals(op)) {
+            // The change is made on another thread after this dispatch returns, then the request completes.
+            var async = req.startAsync();
+            new Thread(() -> {
+                try {
+                    Thread.sleep(200);
+                    session.setAttribute(name, req.getParameter("value"));
+                    async.getResponse().getWriter().print("ok");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                } finally {
+                    async.complete();
+                }
+            }, "async-op").start();
+            return;
+        }
         pause(req.getParameter("pause"));
         String out = "ok";
         switch (op) {

@@ -38,7 +38,7 @@ public abstract class SharedSessionScenarios {
     /**
      * @param sessionFile the shared file (16 KiB pages)
      * @param name the node's name, also its worker name where the container has one
-     * @return a started server serving {@link SessionServlet} at {@code /app/s}
+     * @return a started server serving {@link SessionServlet} at {@code /app/s}, async supported
      */
     protected abstract Node startNode(Path sessionFile, String name) throws Exception;
 
@@ -96,6 +96,14 @@ public abstract class SharedSessionScenarios {
         SessionServlet.release("merge-b");
         assertThat(second.get(20, TimeUnit.SECONDS)).isEqualTo("ok");
         assertThat(browser.body(a("op=dump"))).isEqualTo("{a=1, b=2, x=0}");
+    }
+
+    @Test
+    public void aChangeMadeDuringAnAsyncRequestIsSaved() throws Exception {
+        Browser browser = new Browser();
+        browser.body(a("op=set&name=x&value=0"));
+        assertThat(browser.body(a("op=async&name=late&value=1"))).isEqualTo("ok");
+        assertThat(browser.body(b("op=dump"))).isEqualTo("{late=1, x=0}");
     }
 
     @Test
