@@ -20,6 +20,7 @@ final class JettyNode implements SharedSessionScenarios.Node {
     final Server server;
     final FastMmapSessionDataStoreFactory factory;
 
+    /** @param file the session file, or null for Jetty's default in-memory sessions */
     JettyNode(Path file, String workerName) throws Exception {
         server = new Server();
         ServerConnector connector = new ServerConnector(server);
@@ -29,14 +30,18 @@ final class JettyNode implements SharedSessionScenarios.Node {
         DefaultSessionIdManager ids = new DefaultSessionIdManager(server);
         ids.setWorkerName(workerName);
         server.addBean(ids, true);
-        factory = new FastMmapSessionDataStoreFactory();
-        factory.setFile(file);
-        factory.setCacheSize(4 << 20);
-        factory.setPageSize(16 << 10);
-        server.addBean(factory);
-        NullSessionCacheFactory cache = new NullSessionCacheFactory();
-        cache.setFlushOnResponseCommit(true); // saved before the browser sees the response, so its next request,
-        server.addBean(cache);                // to whichever process, finds the changes
+        if (file == null) {
+            factory = null; // Jetty's defaults: sessions in this JVM's heap only (for comparisons)
+        } else {
+            factory = new FastMmapSessionDataStoreFactory();
+            factory.setFile(file);
+            factory.setCacheSize(4 << 20);
+            factory.setPageSize(16 << 10);
+            server.addBean(factory);
+            NullSessionCacheFactory cache = new NullSessionCacheFactory();
+            cache.setFlushOnResponseCommit(true); // saved before the browser sees the response, so its next
+            server.addBean(cache);                // request, to whichever process, finds the changes
+        }
         ServletContextHandler context = new ServletContextHandler("/app");
         context.setSessionHandler(new SessionHandler());
         context.addServlet(SessionServlet.class, "/s").setAsyncSupported(true);

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
+import org.apache.catalina.session.StandardManager;
 import org.apache.catalina.startup.Tomcat;
 
 /**
@@ -21,6 +22,7 @@ final class TomcatNode implements SharedSessionScenarios.Node {
     final Context context;
     final FastMmapSessionManager manager;
 
+    /** @param file the session file, or null for Tomcat's default in-memory sessions */
     TomcatNode(Path file, Path baseDir, Clock clock) throws Exception {
         Files.createDirectories(baseDir);
         tomcat = new Tomcat();
@@ -28,15 +30,22 @@ final class TomcatNode implements SharedSessionScenarios.Node {
         tomcat.setPort(0);
         tomcat.getConnector().setProperty("address", "127.0.0.1");
         context = tomcat.addContext("/app", baseDir.toString());
-        manager = new FastMmapSessionManager();
-        manager.setFile(file.toString());
-        manager.setCacheSize(4 << 20);
-        manager.setPageSize(16 << 10);
-        manager.setJavaAllowedClasses("io.fastmmap.servlet.testkit.SessionEvents$Probe");
-        if (clock != null) {
-            manager.setClock(clock);
+        if (file == null) {
+            manager = null; // Tomcat's StandardManager: sessions in this JVM's heap only (for comparisons)
+            StandardManager standard = new StandardManager();
+            standard.setPathname(null);
+            context.setManager(standard);
+        } else {
+            manager = new FastMmapSessionManager();
+            manager.setFile(file.toString());
+            manager.setCacheSize(4 << 20);
+            manager.setPageSize(16 << 10);
+            manager.setJavaAllowedClasses("io.fastmmap.servlet.testkit.SessionEvents$Probe");
+            if (clock != null) {
+                manager.setClock(clock);
+            }
+            context.setManager(manager);
         }
-        context.setManager(manager);
         context.addServletContainerInitializer((classes, servletContext) -> servletContext.addListener(
                 new SessionEvents()), null);
         Tomcat.addServlet(context, "s", new SessionServlet()).setAsyncSupported(true);
