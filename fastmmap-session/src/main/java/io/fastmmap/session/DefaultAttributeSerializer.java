@@ -264,6 +264,25 @@ public final class DefaultAttributeSerializer implements AttributeSerializer {
             }
             return super.resolveClass(desc);
         }
+
+        /** Proxies too: the default looks their interfaces up in this library's loader, which cannot see a webapp's. */
+        @Override
+        protected Class<?> resolveProxyClass(String[] interfaces) throws IOException, ClassNotFoundException {
+            ClassLoader loader = classLoader != null ? classLoader : Thread.currentThread().getContextClassLoader();
+            if (loader == null) {
+                return super.resolveProxyClass(interfaces);
+            }
+            Class<?>[] types = new Class<?>[interfaces.length];
+            for (int i = 0; i < interfaces.length; i++) {
+                types[i] = Class.forName(interfaces[i], false, loader);
+            }
+            try {
+                return java.lang.reflect.Proxy.newProxyInstance(loader, types, (proxy, method, args) -> null)
+                        .getClass();
+            } catch (IllegalArgumentException e) {
+                return super.resolveProxyClass(interfaces); // e.g. non-public interfaces of different loaders
+            }
+        }
     }
 
     @Override

@@ -1,0 +1,76 @@
+package io.fastmmap.jetty;
+
+import io.fastmmap.servlet.testkit.ChildJvm;
+import io.fastmmap.servlet.testkit.SessionServlet;
+import io.fastmmap.servlet.testkit.SharedSessionScenarios;
+import java.nio.file.Path;
+import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
+import org.eclipse.jetty.ee10.servlet.SessionHandler;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.session.DefaultSessionIdManager;
+import org.eclipse.jetty.session.NullSessionCacheFactory;
+
+/**
+ * One Jetty server set up as docs/jetty.md tells users to: the factory and a NullSessionCacheFactory as server beans.
+ * Also the main class of child JVMs ({@code JettyNode <file> <workerName>}): prints {@code port N}, then serves until
+ * its input closes ({@link ChildJvm}).
+ */
+final class JettyNode implements SharedSessionScenarios.Node {
+    final Server server;
+    final FastMmapSessionDataStoreFactory factory;
+
+    /** @param file the session file, or null for Jetty's default in-memory sessions */
+    JettyNode(Path file, String workerName) throws Exception {
+        server = new Server();
+        ServerConnector connector = new ServerConnector(server);
+        connector.setHost("127.0.0.1");
+        connector.setPort(0);
+        server.addConnector(connector);
+        DefaultSessionIdManager ids = new DefaultSessionIdManager(server);
+        ids.setWorkerName(workerName);
+        server.addBean(ids, true);
+        if (file == null) {
+            factory = null; // Jetty's defaults: sessions in this JVM's heap only (for comparisons)
+        } else {
+            factory = new FastMmapSessionDataStoreFactory();
+            factory.setFile(file);
+            factory.setCacheSize(4 << 20);
+            factory.setPageSize(16 << 10);
+            server.addBean(factory);
+            NullSessionCacheFactory cache = new NullSessionCacheFactory();
+            cache.setFlushOnResponseCommit(true); // saved before the browser sees the response, so its next
+            server.addBean(cache);                // request, to whichever process, finds the changes
+        }
+        ServletContextHandler context = new ServletContextHandler("/app");
+        context.setSessionHandler(new SessionHandler());
+        context.addServlet(SessionServlet.class, "/s").setAsyncSupported(true);
+        server.setHandler(context);
+        server.start();
+    }
+
+    int port() {
+        return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
+    }
+
+    @Override
+    public String url(String query) {
+        return "http://127.0.0.1:" + port() + "/app/s?" + query;
+    }
+
+    @Override
+    public void close() {
+        try {
+            server.stop();
+        } catch (Exception e) {
+            throw new IllegalStateException("stopping Jetty", e);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        try (JettyNode node = new JettyNode(Path.of(args[0]), args[1])) {
+            ChildJvm.announce(node.port());
+            ChildJvm.serveUntilInputCloses();
+        }
+    }
+}

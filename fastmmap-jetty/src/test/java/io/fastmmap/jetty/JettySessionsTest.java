@@ -1,0 +1,71 @@
+package io.fastmmap.jetty;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fastmmap.CacheEntry;
+import io.fastmmap.FastMmap;
+import io.fastmmap.servlet.testkit.Browser;
+import io.fastmmap.servlet.testkit.SharedSessionScenarios;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Real servlet requests through two Jetty servers (ee10) sharing one file, set up as docs/jetty.md says: the
+ * scenarios every container passes, and Jetty's own.
+ */
+class JettySessionsTest extends SharedSessionScenarios {
+    @Override
+    protected Node startNode(Path sessionFile, String name) throws Exception {
+        return new JettyNode(sessionFile, name);
+    }
+
+    @Override
+    protected void afterInvalidatedDuringRequest() {
+        assertThat(jettyEntries()).isEmpty();
+    }
+
+    @Override
+    protected void afterChangeSessionId(String before, String after) {
+        assertThat(jettyEntries()).hasSize(1);
+    }
+
+    @Test
+    void aDamagedSessionEntryGivesAFreshSessionNeverAnError() throws Exception {
+        Browser browser = new Browser();
+        browser.body(a("op=incr&name=n"));
+        byte[] key = jettyEntries().get(0).key();
+        String id = browser.cookie.substring(0, browser.cookie.indexOf('.'));
+        // Another session of the same context, damaged: written here, not raced against the request's own save.
+        byte[] prefix = Arrays.copyOf(key, key.length - id.length());
+        String damagedId = "node0damaged0123456789";
+        try (FastMmap raw = open()) {
+            raw.set(SessionKeys.key(prefix, damagedId), "J but not a record".getBytes(StandardCharsets.US_ASCII));
+        }
+        Browser victim = new Browser(damagedId + ".nodea");
+        HttpResponse<String> response = victim.get(b("op=incr&name=n"));
+        assertThat(response.statusCode()).isEqualTo(200);
+        assertThat(response.body()).isEqualTo("1");
+        assertThat(victim.cookie).doesNotStartWith(damagedId);
+    }
+
+    private List<CacheEntry> jettyEntries() {
+        try (FastMmap raw = open()) {
+            List<CacheEntry> out = new ArrayList<>();
+            raw.entriesWithValues().forEach(e -> {
+                if (SessionKeys.isSessionKey(e.key())) {
+                    out.add(e);
+                }
+            });
+            return out;
+        }
+    }
+
+    private FastMmap open() {
+        return FastMmap.builder(file).cacheSize(4 << 20).pageSize(16 << 10).build();
+    }
+}

@@ -1,0 +1,100 @@
+package io.fastmmap.tomcat;
+
+import io.fastmmap.session.SessionData;
+import io.fastmmap.session.SessionDelta;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.catalina.Manager;
+import org.apache.catalina.session.StandardSession;
+
+/**
+ * Tomcat's session, remembering which attributes requests set or removed since it was last saved, so a save sends
+ * only those ({@link SessionDelta}) and concurrent requests in any process merge.
+ */
+final class FastMmapSession extends StandardSession {
+    private static final long serialVersionUID = 1L;
+
+    /** Names set or removed since the last save; guarded by itself. */
+    private final transient Set<String> changed = new LinkedHashSet<>();
+    private transient boolean maxInactiveChanged;
+    /** Requests of this JVM using this object now: at zero it leaves the manager's map and is re-read next time. */
+    final transient AtomicInteger users = new AtomicInteger();
+
+    FastMmapSession(Manager manager) {
+        super(manager);
+    }
+
+    /** Fills a new object with a stored session, firing no listeners: it is not new, only new to this process. */
+    void load(String sessionId, SessionData data) {
+        this.id = sessionId;
+        this.creationTime = data.createdAt().toEpochMilli();
+        this.lastAccessedTime = data.lastAccessedAt().toEpochMilli();
+        this.thisAccessedTime = lastAccessedTime;
+        this.maxInactiveInterval = (int) Math.min(Integer.MAX_VALUE, data.maxInactiveInterval().toSeconds());
+        this.isNew = false;
+        this.isValid = true;
+        for (Map.Entry<String, Object> e : data.attributes().entrySet()) {
+            attributes.put(e.getKey(), e.getValue());
+        }
+    }
+
+    /** @return true while not invalidated or expired (without checking the time, which could expire it) */
+    boolean isLive() {
+        return isValidInternal();
+    }
+
+    @Override
+    public void setAttribute(String name, Object value, boolean notify) {
+        super.setAttribute(name, value, notify);
+        if (value != null) {
+            noteChanged(name);
+        }
+    }
+
+    @Override
+    public void removeAttribute(String name, boolean notify) {
+        super.removeAttribute(name, notify);
+        noteChanged(name);
+    }
+
+    @Override
+    public void setMaxInactiveInterval(int interval) {
+        super.setMaxInactiveInterval(interval);
+        synchronized (changed) {
+            maxInactiveChanged = true;
+        }
+    }
+
+    private void noteChanged(String name) {
+        synchronized (changed) {
+            changed.add(name);
+        }
+    }
+
+    /**
+     * @param limit what a session that never expires (interval of zero or less, as the Servlet spec allows) gets
+     * @return this session's changes since the last save, forgetting them: the caller saves them now
+     */
+    SessionDelta takeDelta(Duration limit) {
+        SessionDelta.Builder delta = SessionDelta.builder().lastAccessedAt(Instant.ofEpochMilli(thisAccessedTime));
+        synchronized (changed) {
+            for (String name : changed) {
+                delta.setAttribute(name, attributes.get(name));
+            }
+            changed.clear();
+            if (maxInactiveChanged) {
+                delta.maxInactiveInterval(interval(maxInactiveInterval, limit));
+                maxInactiveChanged = false;
+            }
+        }
+        return delta.build();
+    }
+
+    static Duration interval(int seconds, Duration limit) {
+        return seconds <= 0 ? limit : Duration.ofSeconds(seconds);
+    }
+}

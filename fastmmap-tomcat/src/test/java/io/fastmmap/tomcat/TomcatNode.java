@@ -1,0 +1,81 @@
+package io.fastmmap.tomcat;
+
+import io.fastmmap.servlet.testkit.ChildJvm;
+import io.fastmmap.servlet.testkit.SessionEvents;
+import io.fastmmap.servlet.testkit.SessionServlet;
+import io.fastmmap.servlet.testkit.SharedSessionScenarios;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.apache.catalina.Context;
+import org.apache.catalina.LifecycleException;
+import org.apache.catalina.session.StandardManager;
+import org.apache.catalina.startup.Tomcat;
+
+/**
+ * One embedded Tomcat set up as docs/tomcat.md tells users to ({@code manager.setFile}, {@code context.setManager}).
+ * Also the main class of child JVMs ({@code TomcatNode <file> <baseDir>}): prints {@code port N jdk J}, then serves
+ * until its input closes.
+ */
+final class TomcatNode implements SharedSessionScenarios.Node {
+    final Tomcat tomcat;
+    final Context context;
+    final FastMmapSessionManager manager;
+
+    /** @param file the session file, or null for Tomcat's default in-memory sessions */
+    TomcatNode(Path file, Path baseDir, Clock clock) throws Exception {
+        Files.createDirectories(baseDir);
+        tomcat = new Tomcat();
+        tomcat.setBaseDir(baseDir.toString());
+        tomcat.setPort(0);
+        tomcat.getConnector().setProperty("address", "127.0.0.1");
+        context = tomcat.addContext("/app", baseDir.toString());
+        if (file == null) {
+            manager = null; // Tomcat's StandardManager: sessions in this JVM's heap only (for comparisons)
+            StandardManager standard = new StandardManager();
+            standard.setPathname(null);
+            context.setManager(standard);
+        } else {
+            manager = new FastMmapSessionManager();
+            manager.setFile(file.toString());
+            manager.setCacheSize(4 << 20);
+            manager.setPageSize(16 << 10);
+            manager.setJavaAllowedClasses("io.fastmmap.servlet.testkit.SessionEvents$Probe");
+            if (clock != null) {
+                manager.setClock(clock);
+            }
+            context.setManager(manager);
+        }
+        context.addServletContainerInitializer((classes, servletContext) -> servletContext.addListener(
+                new SessionEvents()), null);
+        Tomcat.addServlet(context, "s", new SessionServlet()).setAsyncSupported(true);
+        context.addServletMappingDecoded("/s", "s");
+        tomcat.start();
+    }
+
+    int port() {
+        return tomcat.getConnector().getLocalPort();
+    }
+
+    @Override
+    public String url(String query) {
+        return "http://127.0.0.1:" + port() + "/app/s?" + query;
+    }
+
+    @Override
+    public void close() {
+        try {
+            tomcat.stop();
+            tomcat.destroy();
+        } catch (LifecycleException e) {
+            throw new IllegalStateException("stopping Tomcat", e);
+        }
+    }
+
+    public static void main(String[] args) throws Exception {
+        try (TomcatNode node = new TomcatNode(Path.of(args[0]), Path.of(args[1]), null)) {
+            ChildJvm.announce(node.port());
+            ChildJvm.serveUntilInputCloses();
+        }
+    }
+}

@@ -1,0 +1,22 @@
+package io.fastmmap.tomcat;
+
+import io.fastmmap.servlet.testkit.ChildJvm;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Two real JVMs (this one and a child Tomcat, on JDK 17 when available) serve one session alternately. */
+class TomcatTwoJvmTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void twoJvmsServeOneSessionAlternately() throws Exception {
+        Path file = dir.resolve("sessions.fmm");
+        try (ChildJvm child = ChildJvm.start(TomcatNode.class, file.toString(), dir.resolve("child").toString());
+                TomcatNode parent = new TomcatNode(file, dir.resolve("parent"), null)) {
+            System.out.println("child JVM on JDK " + child.jdk() + ", this one on JDK " + Runtime.version().feature());
+            ChildJvm.serveOneSessionAlternately(parent.url(""), "http://127.0.0.1:" + child.port() + "/app/s?");
+        }
+    }
+}
