@@ -1,6 +1,7 @@
 package io.fastmmap.session;
 
 import io.fastmmap.CacheEntry;
+import io.fastmmap.EvictionClass;
 import io.fastmmap.FastMmap;
 import io.fastmmap.ValueTooLargeException;
 import java.io.IOException;
@@ -40,6 +41,11 @@ import java.util.function.UnaryOperator;
  * every lookup checks each listed session and prunes ids that are gone. A crash between the steps, or LRU evicting
  * an index entry, can leave a stale id (pruned on lookup) or drop an index entry (re-added on that user's next
  * request); a lookup never returns a session that is not the user's.
+ *
+ * <p><b>Eviction.</b> The file is a bounded LRU per page. Sessions with a principal and the principal index are
+ * stored in {@link EvictionClass#PROTECTED}, anonymous sessions as ordinary entries, so a flood of anonymous
+ * sessions evicts other anonymous sessions and never a logged-in user's while those fit in the file
+ * ({@link #loggedInEvictionCount()}, {@link #anonymousEvictionCount()}).
  *
  * <p><b>Session ids</b> are checked ({@link SessionIds}) before the file is touched and are used only inside keys.
  *
@@ -415,6 +421,23 @@ public final class SessionStore implements AutoCloseable {
     }
 
     /**
+     * @return of {@link #liveSessionEvictionCount()}, sessions of logged-in users (those with a principal) and
+     *     principal index entries: evicted only when their page held no anonymous session, so each one means the
+     *     logged-in sessions alone outgrew the file. Raise the cache size when this grows.
+     */
+    public long loggedInEvictionCount() {
+        return evictions.protectedEvictedSinceOpen();
+    }
+
+    /**
+     * @return of {@link #liveSessionEvictionCount()}, anonymous sessions (no principal): the sign of sessions
+     *     created for every cookieless request; see docs/session.md, "Floods of anonymous sessions"
+     */
+    public long anonymousEvictionCount() {
+        return liveSessionEvictionCount() - loggedInEvictionCount();
+    }
+
+    /**
      * @param id a session id
      * @return the largest serialized session (all attributes with names and metadata) that fits under this id
      */
@@ -487,7 +510,7 @@ public final class SessionStore implements AutoCloseable {
      */
     private void write(String id, byte[] key, UnaryOperator<byte[]> update, int byteCount, long nowMillis) {
         try {
-            cache.getAndSet(key, update);
+            cache.getAndSet(key, update, SessionStore::evictionClassOf);
         } catch (ValueTooLargeException e) {
             long size = byteCount >= 0 ? byteCount : e.entryByteCount() - key.length;
             throw new SessionTooLargeException("session " + id + " needs " + size + " bytes serialized, but one"
@@ -497,6 +520,14 @@ public final class SessionStore implements AutoCloseable {
                     maxSessionByteCount(id), e);
         }
         evictions.maybeCheck(nowMillis);
+    }
+
+    /**
+     * Logged-in users' sessions outlive anonymous ones: a flood of cookieless requests, each creating a session,
+     * evicts other anonymous sessions first (docs/session.md, "Floods of anonymous sessions").
+     */
+    private static EvictionClass evictionClassOf(byte[] record) {
+        return SessionRecord.hasPrincipal(record) ? EvictionClass.PROTECTED : EvictionClass.ORDINARY;
     }
 
     // ---- index ----
@@ -532,7 +563,7 @@ public final class SessionStore implements AutoCloseable {
                     return current;
                 }
                 return ids.isEmpty() ? null : String.join("\n", ids).getBytes(StandardCharsets.US_ASCII);
-            });
+            }, ids -> EvictionClass.PROTECTED); // it lists logged-in users' sessions, which are protected too
         } catch (ValueTooLargeException e) {
             LOG.log(Level.WARNING, "the principal index entry for one user no longer fits in a page of "
                     + config.file() + " (too many sessions for one user); findByPrincipalName may miss sessions."
