@@ -62,6 +62,7 @@ public final class SessionStore implements AutoCloseable {
     private final FastMmap cache;
     private final AttributeSerializer serializer;
     private final EvictionMonitor evictions;
+    private final SessionEventLog events;
     private final DecodedSessions decoded;
     private volatile boolean warnedAboutLimit;
 
@@ -70,6 +71,7 @@ public final class SessionStore implements AutoCloseable {
         this.cache = cache;
         this.serializer = config.serializer();
         this.evictions = new EvictionMonitor(cache, config);
+        this.events = new SessionEventLog(cache, config);
         this.decoded = new DecodedSessions(config.decodedCacheSize(), config.decodedCacheBytes());
     }
 
@@ -166,6 +168,9 @@ public final class SessionStore implements AutoCloseable {
         SessionRecord record = decodeQuietly(old, id);
         if (record != null && record.principalName != null) {
             indexRemove(record.principalName, id);
+        }
+        if (record != null) {
+            events.append(SessionEvent.Kind.DELETED, id, record);
         }
         return old != null;
     }
@@ -373,6 +378,7 @@ public final class SessionStore implements AutoCloseable {
                 if (gone[0].principalName != null) {
                     indexRemove(gone[0].principalName, id);
                 }
+                events.append(SessionEvent.Kind.EXPIRED, id, gone[0]);
                 removed.add(new ExpiredSession(id, toData(id, gone[0], true)));
             } else if (corrupt[0]) {
                 LOG.log(Level.WARNING, "removed unreadable session entry " + id + " from " + config.file());
@@ -380,6 +386,31 @@ public final class SessionStore implements AutoCloseable {
         }
         cache.purge();
         return removed;
+    }
+
+    /**
+     * The sessions that <em>other</em> stores on the file (in this or other processes) deleted
+     * ({@link #deleteSessionData}) or removed as expired ({@link #deleteExpiredSessions}) since the last call (or
+     * since this store opened), in the order they did it; this store's own deletions are left out, as their caller
+     * already knows them. Each is reported once to each store. Cheap when nothing happened (one read of one entry):
+     * call it on a schedule, e.g. every second (the Spring repository's event relay does).
+     *
+     * <p>The events travel through a bounded ring in the file ({@value SessionEventLog#RING_SIZE} entries, each kept
+     * for 5 minutes): a store that does not poll for longer, or that falls more than that many events behind, misses
+     * the oldest ones, with a WARN.
+     *
+     * @return the events, oldest first; each with the session's last contents (attributes that cannot be read are
+     *     left out)
+     */
+    public List<SessionEvent> pollEvents() {
+        List<SessionEvent> found = new ArrayList<>();
+        for (SessionEventLog.Entry entry : events.poll()) {
+            SessionRecord record = decodeQuietly(entry.record(), entry.id());
+            if (record != null) {
+                found.add(new SessionEvent(entry.kind(), entry.id(), toData(entry.id(), record, true)));
+            }
+        }
+        return found;
     }
 
     /**
@@ -710,5 +741,22 @@ public final class SessionStore implements AutoCloseable {
      * @param data its last contents
      */
     public record ExpiredSession(String id, SessionData data) {
+    }
+
+    /**
+     * A session another store on the file deleted or removed as expired ({@link #pollEvents()}).
+     *
+     * @param kind what happened to it
+     * @param id its id
+     * @param data its last contents
+     */
+    public record SessionEvent(Kind kind, String id, SessionData data) {
+        /** What happened to a session. */
+        public enum Kind {
+            /** removed on request ({@link SessionStore#deleteSessionData}: a logout, an invalidated session) */
+            DELETED,
+            /** removed because it had expired ({@link SessionStore#deleteExpiredSessions}) */
+            EXPIRED
+        }
     }
 }
