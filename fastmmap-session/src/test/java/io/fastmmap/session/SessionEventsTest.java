@@ -22,10 +22,6 @@ class SessionEventsTest {
 
     private final ManualClock clock = new ManualClock(System.currentTimeMillis());
 
-    private SessionStore open() {
-        return SessionStore.open(Stores.config(dir, clock).build());
-    }
-
     private String newSession(SessionStore store, String principal, Duration maxInactive) {
         String id = Stores.newId();
         SessionDelta.Builder b = SessionDelta.builder().createdAt(clock.instant()).maxInactiveInterval(maxInactive)
@@ -39,7 +35,7 @@ class SessionEventsTest {
 
     @Test
     void deletionsAndExpiriesShouldReachTheOtherStoreOnceInOrderWithTheirContents() {
-        try (SessionStore a = open(); SessionStore b = open()) {
+        try (SessionStore a = Stores.open(dir, clock); SessionStore b = Stores.open(dir, clock)) {
             String loggedOut = newSession(a, "alice", Duration.ofMinutes(30));
             String expiring = newSession(b, "bob", Duration.ofMinutes(1));
             String anonymous = newSession(a, null, Duration.ofMinutes(30));
@@ -69,9 +65,9 @@ class SessionEventsTest {
 
     @Test
     void aStoreOpenedLaterShouldHearOnlyOfWhatHappensAfterwards() {
-        try (SessionStore a = open()) {
+        try (SessionStore a = Stores.open(dir, clock)) {
             a.deleteSessionData(newSession(a, "alice", Duration.ofMinutes(30)));
-            try (SessionStore b = open()) {
+            try (SessionStore b = Stores.open(dir, clock)) {
                 assertThat(b.pollEvents()).isEmpty();
                 String later = newSession(a, "bob", Duration.ofMinutes(30));
                 a.deleteSessionData(later);
@@ -82,7 +78,7 @@ class SessionEventsTest {
 
     @Test
     void aReaderThatFellMoreThanTheRingBehindShouldGetTheNewestRingfulInOrder() {
-        try (SessionStore a = open(); SessionStore b = open()) {
+        try (SessionStore a = Stores.open(dir, clock); SessionStore b = Stores.open(dir, clock)) {
             String[] ids = new String[SessionEventLog.RING_SIZE + 10];
             for (int i = 0; i < ids.length; i++) {
                 ids[i] = newSession(a, null, Duration.ofMinutes(30));
@@ -97,7 +93,7 @@ class SessionEventsTest {
 
     @Test
     void aWriterThatDiedBetweenTakingANumberAndWritingShouldHoldEventsBackOnlyUntilTheStallLimit() {
-        try (SessionStore a = open(); SessionStore b = open()) {
+        try (SessionStore a = Stores.open(dir, clock); SessionStore b = Stores.open(dir, clock)) {
             a.deleteSessionData(newSession(a, "alice", Duration.ofMinutes(30))); // the head entry exists now
             assertThat(b.pollEvents()).hasSize(1);
             // A writer takes the next number and dies before writing its slot.

@@ -2,10 +2,8 @@ package io.fastmmap.spring.session;
 
 import java.time.Duration;
 import java.util.Objects;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.springframework.context.SmartLifecycle;
 
 /**
  * Publishes, in this instance, the session deleted and expired events of the other instances on the file
@@ -15,20 +13,20 @@ import org.springframework.context.SmartLifecycle;
  * pushes within milliseconds; a session listener or a WebSocket registry closing a logged-out user's sockets is
  * served well by a second).
  */
-public final class FastMmapSessionEventRelay implements SmartLifecycle {
+public final class FastMmapSessionEventRelay extends DaemonSchedule {
     /** How often the event log is read by default. */
     public static final Duration DEFAULT_POLL_INTERVAL = Duration.ofSeconds(1);
     private static final System.Logger LOG = System.getLogger(FastMmapSessionEventRelay.class.getName());
 
     private final FastMmapSessionRepository repository;
     private final Duration pollInterval;
-    private ScheduledExecutorService executor;
 
     /**
      * @param repository publishes the events
      * @param pollInterval how often to read the file's event log, positive
      */
     public FastMmapSessionEventRelay(FastMmapSessionRepository repository, Duration pollInterval) {
+        super("fastmmap-session-events");
         this.repository = Objects.requireNonNull(repository, "repository");
         if (pollInterval.isNegative() || pollInterval.isZero()) {
             throw new IllegalArgumentException("session event poll interval " + pollInterval + "; it must be positive"
@@ -38,15 +36,12 @@ public final class FastMmapSessionEventRelay implements SmartLifecycle {
     }
 
     @Override
-    public synchronized void start() {
-        if (executor != null) {
-            return;
-        }
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "fastmmap-session-events");
-            t.setDaemon(true);
-            return t;
-        });
+    boolean enabled() {
+        return true;
+    }
+
+    @Override
+    void scheduleFirst(ScheduledExecutorService executor) {
         long millis = pollInterval.toMillis();
         executor.scheduleWithFixedDelay(this::pollOnce, millis, millis, TimeUnit.MILLISECONDS);
     }
@@ -58,18 +53,5 @@ public final class FastMmapSessionEventRelay implements SmartLifecycle {
             LOG.log(System.Logger.Level.WARNING, "reading the session event log failed; retrying in "
                     + pollInterval.toMillis() + " ms: " + e, e);
         }
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (executor != null) {
-            executor.shutdownNow();
-            executor = null;
-        }
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return executor != null;
     }
 }
