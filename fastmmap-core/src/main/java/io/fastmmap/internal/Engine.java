@@ -322,7 +322,7 @@ public final class Engine {
      * instead of running it on what may already be its own result (an increment would be applied twice; the
      * fuzzing campaign found this).
      */
-    private static final class Update {
+    private static final class Update implements UnaryOperator<byte[]> {
         final UnaryOperator<byte[]> function;
         final ToIntFunction<byte[]> flagsOf;
         final List<PageScan.Entry> dropped;
@@ -337,8 +337,12 @@ public final class Engine {
             this.dropped = dropped;
         }
 
-        /** The user's code: the update, then the new value's flags; both inside one {@link #runUpdate}. */
-        byte[] decide(byte[] seen) {
+        /**
+         * The user's code: the update, then the new value's flags; both inside one {@link #runUpdate}, which is
+         * handed this object itself (no lambda per call on the getAndSet path).
+         */
+        @Override
+        public byte[] apply(byte[] seen) {
             byte[] result = function.apply(seen);
             if (flagsOf != null && result != null && result != seen) {
                 nextFlags = flagsOf.applyAsInt(result);
@@ -351,7 +355,7 @@ public final class Engine {
             Update call) {
         if (!call.decided) {
             call.current = readLocked(page, key, tag);
-            call.next = runUpdate(call::decide, call.current);
+            call.next = runUpdate(call, call.current);
             call.decided = true;
         }
         byte[] current = call.current;
