@@ -30,8 +30,8 @@ import java.util.List;
  * and in order, as far as the ring reaches:
  * <ul>
  *   <li>a slot that still holds an older number is a writer between its two steps: the cursor waits there, so
- *       order holds; if the slot stays unwritten for {@link #STALL_LIMIT} (the writer died between them) it is
- *       skipped;</li>
+ *       order holds; if the slot stays unwritten for {@link #STALL_LIMIT} (the writer died between them, or the
+ *       entry expired unread) it is skipped, with every other unwritten slot numbered before the stall began;</li>
  *   <li>a slot that holds a newer number was overwritten: more than {@link #RING_SIZE} events between two polls;
  *       the cursor jumps, with a WARN that names how many were missed;</li>
  *   <li>a head behind the cursor (the file was recreated, or the head entry lost) moves the cursor back to it.</li>
@@ -57,6 +57,7 @@ final class SessionEventLog {
     private final long origin = new SecureRandom().nextLong();
     private long cursor;
     private long stalledSinceMillis = -1;
+    private long stalledBelow;
 
     SessionEventLog(FastMmap cache, SessionStoreConfig config) {
         this.cache = cache;
@@ -91,6 +92,7 @@ final class SessionEventLog {
     synchronized List<Entry> poll() {
         long head = head();
         List<Entry> found = new ArrayList<>();
+        long skipped = 0;
         if (head < cursor) {
             // The file was recreated, or the head expired after a day without events (its time to live is the
             // sessions'), or was lost: start again from where the writers are.
@@ -112,34 +114,42 @@ final class SessionEventLog {
                 continue;
             }
             if (seq < cursor) {
-                if (!stalledTooLong()) {
+                if (!maySkip(head)) {
                     break; // its writer is between its two steps: wait, so that events stay in order
                 }
-                LOG.log(Level.WARNING, "session event " + cursor + " of " + config.file() + " was never written (its"
-                        + " process died while logging it, or it expired unread); skipped");
+                skipped++;
                 cursor++;
                 continue;
             }
-            stalledSinceMillis = -1;
             cursor++;
             Entry entry = decode(value);
             if (entry != null) {
                 found.add(entry);
             }
         }
+        if (skipped > 0) {
+            long count = skipped;
+            LOG.log(Level.WARNING, () -> count + " session event(s) of " + config.file() + " were skipped unread:"
+                    + " never written (a process died while logging one) or expired (this process did not poll for "
+                    + EVENT_TTL.toMinutes() + " minutes)");
+        }
         return found;
     }
 
-    private boolean stalledTooLong() {
+    /**
+     * Whether the unwritten slot at the cursor may be skipped: only when its number was taken before a stall that
+     * began {@link #STALL_LIMIT} ago, so its writer has had that long. Every unwritten slot below the head seen when
+     * the stall began is skipped at once then (slots that expired unread come in runs); one above it starts a new
+     * stall.
+     */
+    private boolean maySkip(long head) {
         long now = config.clock().millis();
-        if (stalledSinceMillis < 0) {
-            stalledSinceMillis = now;
+        if (stalledSinceMillis >= 0 && cursor < stalledBelow) {
+            return now - stalledSinceMillis >= STALL_LIMIT.toMillis();
         }
-        if (now - stalledSinceMillis < STALL_LIMIT.toMillis()) {
-            return false;
-        }
-        stalledSinceMillis = -1;
-        return true;
+        stalledSinceMillis = now;
+        stalledBelow = head;
+        return false;
     }
 
     private Entry decode(byte[] value) {

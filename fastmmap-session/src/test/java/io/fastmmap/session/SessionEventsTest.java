@@ -111,6 +111,21 @@ class SessionEventsTest {
     }
 
     @Test
+    void eventsThatExpiredUnreadShouldCostOneStallLimitInAllNotOneEach() {
+        try (SessionStore a = Stores.open(dir, clock); SessionStore b = Stores.open(dir, clock)) {
+            for (int i = 0; i < 3; i++) {
+                a.deleteSessionData(newSession(a, "user" + i, Duration.ofMinutes(30)));
+            }
+            clock.advance(SessionEventLog.EVENT_TTL.plusMinutes(1)); // b did not poll: the three expired unread
+            String later = newSession(a, "bob", Duration.ofMinutes(30));
+            a.deleteSessionData(later);
+            assertThat(b.pollEvents()).isEmpty();
+            clock.advance(SessionEventLog.STALL_LIMIT.plusSeconds(1));
+            assertThat(b.pollEvents()).extracting(SessionEvent::id).containsExactly(later);
+        }
+    }
+
+    @Test
     void anEventLogFloodedWithAnonymousSessionsShouldStillDeliver() {
         try (SessionStore a = SessionStore.open(Stores.config(dir, clock).cacheSize(256 << 10).build());
                 SessionStore b = SessionStore.open(Stores.config(dir, clock).cacheSize(256 << 10).build())) {
