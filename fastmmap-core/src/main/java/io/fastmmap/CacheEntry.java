@@ -47,6 +47,11 @@ public final class CacheEntry {
         return flags;
     }
 
+    /** @return the entry's eviction class (bit 2 of its {@link #flags()}) */
+    public EvictionClass evictionClass() {
+        return EvictionClass.ofFlags(flags);
+    }
+
     @Override
     public String toString() {
         return "CacheEntry[key=" + key.length + " bytes" + (value == null ? "" : ", value=" + value.length + " bytes")

@@ -18,6 +18,9 @@ package io.fastmmap;
  * @param removeCount entries removed on request ({@code remove}, {@code getAndRemove}, {@code getAndSet}
  *     returning null) that were present; this instance, stats enabled
  * @param evictionCount live (unexpired) entries dropped to make room, least recently used first; shared
+ * @param protectedEvictionCount of those, entries of {@link EvictionClass#PROTECTED} (dropped only when their page
+ *     held no ordinary entry to drop: the protected entries alone outgrew it); shared. Ordinary evictions are
+ *     {@link #ordinaryEvictionCount()}
  * @param expirationCount expired entries dropped; shared
  * @param pageRepairCount pages rebuilt after a process died mid-update or damage was found; shared
  * @param lockRecoveryCount page locks taken over from a process that died holding them; shared
@@ -27,8 +30,13 @@ package io.fastmmap;
  * @param freeBytes bytes of page data area available to new entries, counting space a compaction reclaims; shared
  */
 public record CacheStats(long hitCount, long missCount, long setCount, long removeCount, long evictionCount,
-        long expirationCount, long pageRepairCount, long lockRecoveryCount, long entryCount, long usedBytes,
+        long protectedEvictionCount, long expirationCount, long pageRepairCount, long lockRecoveryCount, long entryCount, long usedBytes,
         long freeBytes) {
+    /** @return evictions of {@link EvictionClass#ORDINARY} entries: all evictions but the protected ones */
+    public long ordinaryEvictionCount() {
+        return evictionCount - protectedEvictionCount;
+    }
+
     /** @return hits / (hits + misses), or NaN before the first counted read */
     public double hitRatio() {
         long reads = hitCount + missCount;

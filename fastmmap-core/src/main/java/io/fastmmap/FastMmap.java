@@ -14,6 +14,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -163,6 +165,22 @@ public final class FastMmap implements AutoCloseable {
     }
 
     /**
+     * Stores a value in an eviction class: {@link EvictionClass#PROTECTED} entries are evicted only after every
+     * ordinary entry of their page.
+     *
+     * @param key the key
+     * @param value the value
+     * @param ttl time to live, positive; null for the default ({@link Builder#expireAfterWrite}, none unless set)
+     * @param evictionClass which entries a full page gives up first
+     * @throws ValueTooLargeException when the entry can never fit in one page; the old value stays
+     */
+    public void set(byte[] key, byte[] value, Duration ttl, EvictionClass evictionClass) {
+        Objects.requireNonNull(evictionClass, "evictionClass");
+        engine.set(key, value, ttl == null ? engine.defaultTtlMillis() : Engine.ttlMillis(ttl), evictionClass.flags());
+        countSet();
+    }
+
+    /**
      * @param key the key
      * @return true when a live entry was removed
      */
@@ -187,14 +205,32 @@ public final class FastMmap implements AutoCloseable {
      * @throws ValueTooLargeException when the new entry can never fit in one page; the old value stays
      */
     public byte[] getAndSet(byte[] key, UnaryOperator<byte[]> update) {
+        return getAndSet(key, update, null);
+    }
+
+    /**
+     * {@link #getAndSet(byte[], UnaryOperator)} that stores the new value in the eviction class its value calls for
+     * (a web session with a logged-in user as {@link EvictionClass#PROTECTED}, say).
+     *
+     * @param key the key
+     * @param update as for {@link #getAndSet(byte[], UnaryOperator)}
+     * @param evictionClassOf given the value the update returned, its class; runs under the page lock like the
+     *     update, and only when a new value is stored (a kept entry keeps its class); null for ordinary
+     * @return what is stored after the call (null when the key is now absent)
+     * @throws ValueTooLargeException when the new entry can never fit in one page; the old value stays
+     */
+    public byte[] getAndSet(byte[] key, UnaryOperator<byte[]> update,
+            Function<byte[], EvictionClass> evictionClassOf) {
+        ToIntFunction<byte[]> flagsOf = evictionClassOf == null ? null
+                : next -> Objects.requireNonNull(evictionClassOf.apply(next), "evictionClassOf returned null").flags();
         if (counters == null) {
-            return engine.getAndSet(key, update);
+            return engine.getAndSet(key, update, flagsOf);
         }
         byte[][] before = new byte[1][];
         byte[] after = engine.getAndSet(key, current -> {
             before[0] = current;
             return update.apply(current);
-        });
+        }, flagsOf);
         if (after == null) {
             counters.removed(before[0] != null);
         } else if (after != before[0]) {
@@ -325,8 +361,8 @@ public final class FastMmap implements AutoCloseable {
         PageUsage usage = engine.usage();
         OperationCounters c = counters;
         return new CacheStats(c == null ? 0 : c.hits.sum(), c == null ? 0 : c.misses.sum(),
-                c == null ? 0 : c.sets.sum(), c == null ? 0 : c.removes.sum(), shared[0], shared[1], shared[2],
-                shared[3], usage.entryCount(), usage.usedBytes(), usage.freeBytes());
+                c == null ? 0 : c.sets.sum(), c == null ? 0 : c.removes.sum(), shared[0], shared[4], shared[1],
+                shared[2], shared[3], usage.entryCount(), usage.usedBytes(), usage.freeBytes());
     }
 
     /** @return whether this instance counts hits, misses, sets and removes ({@link Builder#enableStats}) */

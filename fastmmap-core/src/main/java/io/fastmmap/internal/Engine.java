@@ -16,6 +16,7 @@ import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
+import java.util.function.ToIntFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -163,6 +164,9 @@ public final class Engine {
     /** The record flag of a value not yet written to the backing store (Perl {@code FC_ISDIRTY}). */
     public static final int DIRTY_FLAG = PageFormat.FLAG_DIRTY;
 
+    /** The record flag of eviction class protected ({@code io.fastmmap.EvictionClass}). */
+    public static final int PROTECTED_FLAG = PageFormat.FLAG_PROTECTED;
+
     /**
      * Sets who receives the dirty records ({@link #DIRTY_FLAG}) that this instance's writes and sweeps drop by
      * eviction or expiry. It is called after the page is unlocked; what it throws reaches the caller of the
@@ -296,9 +300,17 @@ public final class Engine {
     }
 
     public byte[] getAndSet(byte[] key, UnaryOperator<byte[]> update) {
+        return getAndSet(key, update, null);
+    }
+
+    /**
+     * @param flagsOf the record flags to store with the update's new value, given that value (called under the page
+     *     lock, right after the update, only when it stores something new); null for flags 0
+     */
+    public byte[] getAndSet(byte[] key, UnaryOperator<byte[]> update, ToIntFunction<byte[]> flagsOf) {
         Objects.requireNonNull(update, "update");
         checkKey(key);
-        Update call = new Update(update, dirtySink());
+        Update call = new Update(update, flagsOf, dirtySink());
         byte[] result = onKey(key, GET_AND_SET, null, config.defaultTtlMillis(), 0, call);
         writeBack(call.dropped);
         return result;
@@ -310,16 +322,32 @@ public final class Engine {
      * instead of running it on what may already be its own result (an increment would be applied twice; the
      * fuzzing campaign found this).
      */
-    private static final class Update {
+    private static final class Update implements UnaryOperator<byte[]> {
         final UnaryOperator<byte[]> function;
+        final ToIntFunction<byte[]> flagsOf;
         final List<PageScan.Entry> dropped;
         boolean decided;
         byte[] current;
         byte[] next;
+        int nextFlags;
 
-        Update(UnaryOperator<byte[]> function, List<PageScan.Entry> dropped) {
+        Update(UnaryOperator<byte[]> function, ToIntFunction<byte[]> flagsOf, List<PageScan.Entry> dropped) {
             this.function = function;
+            this.flagsOf = flagsOf;
             this.dropped = dropped;
+        }
+
+        /**
+         * The user's code: the update, then the new value's flags; both inside one {@link #runUpdate}, which is
+         * handed this object itself (no lambda per call on the getAndSet path).
+         */
+        @Override
+        public byte[] apply(byte[] seen) {
+            byte[] result = function.apply(seen);
+            if (flagsOf != null && result != null && result != seen) {
+                nextFlags = flagsOf.applyAsInt(result);
+            }
+            return result;
         }
     }
 
@@ -327,7 +355,7 @@ public final class Engine {
             Update call) {
         if (!call.decided) {
             call.current = readLocked(page, key, tag);
-            call.next = runUpdate(call.function, call.current);
+            call.next = runUpdate(call, call.current);
             call.decided = true;
         }
         byte[] current = call.current;
@@ -343,7 +371,7 @@ public final class Engine {
         }
         checkEntry(key, next);
         long now = clock.millis();
-        store.put(page, key, tag, next, expireAt(now, ttlMillis), flags, now, call.dropped);
+        store.put(page, key, tag, next, expireAt(now, ttlMillis), call.nextFlags, now, call.dropped);
         return next;
     }
 

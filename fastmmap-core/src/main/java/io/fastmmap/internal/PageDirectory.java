@@ -10,8 +10,9 @@ package io.fastmmap.internal;
  *  +-----------------------+-------------+-------------+-------------+-------------+
  *  24                      32                      40                      48                      56      64
  *  +-----------------------+-----------------------+-----------------------+-----------------------+-------+
- *  | evictionCount         | expirationCount       | repairCount           | lockRecoveryCount     | rsvd  |
+ *  | evictionCount         | expirationCount       | repairCount           | lockRecoveryCount     | prot. |
  *  +-----------------------+-----------------------+-----------------------+-----------------------+-------+
+ *                                                                              56: protectedEvictionCount (8 B)
  *
  *  lockWord = generation (48 bits) << 16 | holder (16 bits);  holder 0 = free, else process slot + 1
  * </pre>
@@ -27,7 +28,8 @@ package io.fastmmap.internal;
  *   <li>{@code freeCheck}: the bitwise complement of the named physical page's {@code freeOffset}, written with it.
  *       A page whose two disagree is damaged: a flipped bit could otherwise move the free offset back over live
  *       records, and the next write would overwrite them.</li>
- *   <li>counters: shared statistics, written under the page lock.</li>
+ *   <li>counters: shared statistics, written under the page lock. {@code protectedEvictionCount} counts the part
+ *       of {@code evictionCount} that had eviction class protected, so it is never larger.</li>
  * </ul>
  */
 final class PageDirectory {
@@ -41,6 +43,11 @@ final class PageDirectory {
     static final int EXPIRATION_COUNT = 32;
     static final int REPAIR_COUNT = 40;
     static final int LOCK_RECOVERY_COUNT = 48;
+    /**
+     * Of {@code evictionCount}, the records of eviction class protected ({@link PageFormat#FLAG_PROTECTED}). Was
+     * reserved (always 0) before: old files read as "none yet", and builds before it never write it.
+     */
+    static final int PROTECTED_EVICTION_COUNT = 56;
 
     static final int OP_IDLE = 0;
     static final int OP_INSERT = 1;

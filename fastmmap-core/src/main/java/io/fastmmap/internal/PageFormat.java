@@ -71,6 +71,12 @@ final class PageFormat {
      * {@code FC_ISDIRTY}). A compaction that drops such a record hands a copy to the writer for write-back.
      */
     static final int FLAG_DIRTY = 1;
+    /**
+     * Record flag: eviction class protected (bit 2, {@code io.fastmmap.EvictionClass}). A compaction that must evict
+     * takes the page's other live records first, least recently used first, and protected ones only after them.
+     * Builds before this flag carried it unchanged and evicted such records like any other.
+     */
+    static final int FLAG_PROTECTED = 4;
 
     private PageFormat() {
     }

@@ -572,6 +572,7 @@ final class PageStore {
             throw spareChanged(spare, page);
         }
         addLong(entry + PageDirectory.EVICTION_COUNT, survivors.evictedCount());
+        addLong(entry + PageDirectory.PROTECTED_EVICTION_COUNT, survivors.protectedEvictedCount());
         addLong(entry + PageDirectory.EXPIRATION_COUNT, survivors.expiredCount());
     }
 
@@ -700,6 +701,11 @@ final class PageStore {
         }
         rebuild(page, current, Mode.REPAIR, -1, null, Long.MIN_VALUE, null);
         addLong(entry + PageDirectory.REPAIR_COUNT, 1);
+        long evictions = memory.getLong(entry + PageDirectory.EVICTION_COUNT);
+        long protectedEvictions = memory.getLong(entry + PageDirectory.PROTECTED_EVICTION_COUNT);
+        if (protectedEvictions < 0 || Long.compareUnsigned(protectedEvictions, evictions) > 0) {
+            memory.putLong(entry + PageDirectory.PROTECTED_EVICTION_COUNT, evictions); // a part, never more
+        }
         endMutation(page);
     }
 
@@ -825,10 +831,11 @@ final class PageStore {
         return pageOf(hash(key));
     }
 
-    /** @return evictions, expirations, page repairs and lock recoveries, summed over all pages */
+    /** @return evictions, expirations, page repairs, lock recoveries and protected evictions, summed over all pages */
     long[] sharedCounters() {
         return new long[] {sumCounter(PageDirectory.EVICTION_COUNT), sumCounter(PageDirectory.EXPIRATION_COUNT),
-                sumCounter(PageDirectory.REPAIR_COUNT), sumCounter(PageDirectory.LOCK_RECOVERY_COUNT)};
+                sumCounter(PageDirectory.REPAIR_COUNT), sumCounter(PageDirectory.LOCK_RECOVERY_COUNT),
+                sumCounter(PageDirectory.PROTECTED_EVICTION_COUNT)};
     }
 
     long sumCounter(int field) {

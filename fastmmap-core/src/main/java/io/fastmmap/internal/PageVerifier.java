@@ -182,12 +182,26 @@ final class PageVerifier {
             return problems;
         }
         checkOwnership(page, physical, operation, problems);
+        checkCounters(entry, problems);
         long base = layout.physicalPageOffset(physical);
         int slots = checkHeader(page, physical, base, problems);
         if (slots > 0) {
             checkSlotsAndRecords(page, base, slots, problems);
         }
         return problems;
+    }
+
+    /**
+     * The protected evictions are part of all evictions: more of them is damage (a file of a build before the
+     * counter has 0 there, which is right). Repair sets them to the evictions, the most they can have been.
+     */
+    private void checkCounters(long entry, List<String> problems) {
+        long evictions = memory.getLong(entry + PageDirectory.EVICTION_COUNT);
+        long protectedEvictions = memory.getLong(entry + PageDirectory.PROTECTED_EVICTION_COUNT);
+        if (protectedEvictions < 0 || Long.compareUnsigned(protectedEvictions, evictions) > 0) {
+            problems.add("directory: protectedEvictionCount " + protectedEvictions + " is not between 0 and "
+                    + "evictionCount " + evictions);
+        }
     }
 
     /** The page's physical page must be its alone: named by no other directory entry and no free spare. */

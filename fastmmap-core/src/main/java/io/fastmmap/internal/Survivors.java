@@ -15,17 +15,21 @@ import java.util.function.LongSupplier;
 /**
  * The records of one physical page that a compaction may carry over, and the choice of which of them to evict
  * so that the rest (plus a new record) fit: expired records never make the list, then the least recently used go
- * first.
+ * first, ordinary records before any of eviction class protected ({@link PageFormat#FLAG_PROTECTED}).
  */
 final class Survivors {
+    private static final int INDEX_BITS = 25; // a slot index: slotCount <= pageSize / 8 <= 2^25
+    private static final long INDEX_MASK = (1L << INDEX_BITS) - 1;
     private final long sourceBase;
     private final int[] offsets;
     private final int[] bytes;
     private final int[] ticks;
     private final int[] tags;
+    private final boolean[] protectedRecords;
     private int count;
     private long totalBytes;
     private int evictedCount;
+    private int protectedEvictedCount;
     private int expiredCount;
     private int[] lruOrder;
     private final int[] droppedOffsets; // expired, cleared, then evicted records, for write-back of dirty ones
@@ -37,6 +41,7 @@ final class Survivors {
         this.bytes = new int[capacity];
         this.ticks = new int[capacity];
         this.tags = new int[capacity];
+        this.protectedRecords = new boolean[capacity];
         this.droppedOffsets = new int[capacity];
     }
 
@@ -127,6 +132,7 @@ final class Survivors {
         bytes[count] = (int) PageFormat.recordBytes(keyLength, valueLength);
         ticks[count] = memory.getInt(base + offset + ACCESS_TICK);
         tags[count] = tag;
+        protectedRecords[count] = (memory.getShort(base + offset + FLAGS) & PageFormat.FLAG_PROTECTED) != 0;
         totalBytes += bytes[count];
         count++;
     }
@@ -156,6 +162,9 @@ final class Survivors {
         evictedCount = evicted;
         for (int i = 0; i < evicted; i++) {
             droppedOffsets[droppedCount++] = offsets[lruOrder[i]];
+            if (protectedRecords[lruOrder[i]]) {
+                protectedEvictedCount++;
+            }
         }
         lruOrder = Arrays.copyOfRange(lruOrder, evicted, lruOrder.length);
         int slots = minimumSlots(entries);
@@ -178,15 +187,20 @@ final class Survivors {
         return slots;
     }
 
+    /**
+     * Eviction order: ordinary records before protected ones, each least recently used first. The sort key is
+     * class, tick, index from the top bit down: an index is below 2^25 (a slot count), a tick, signed, moves the key
+     * by less than 2^57, the class by 2^58.
+     */
     private int[] orderByTick() {
         long[] keyed = new long[count];
         for (int i = 0; i < count; i++) {
-            keyed[i] = ((long) ticks[i] << 32) | i;
+            keyed[i] = (protectedRecords[i] ? 1L << 58 : 0) + ((long) ticks[i] << INDEX_BITS) + i;
         }
         Arrays.sort(keyed);
         int[] order = new int[count];
         for (int i = 0; i < count; i++) {
-            order[i] = (int) keyed[i];
+            order[i] = (int) (keyed[i] & INDEX_MASK);
         }
         return order;
     }
@@ -218,6 +232,11 @@ final class Survivors {
 
     int evictedCount() {
         return evictedCount;
+    }
+
+    /** @return how many of the evicted records had eviction class protected */
+    int protectedEvictedCount() {
+        return protectedEvictedCount;
     }
 
     int expiredCount() {

@@ -123,6 +123,15 @@ class VerifyTest {
     }
 
     @Test
+    void moreProtectedEvictionsThanEvictionsShouldBeFoundAndCappedByRepair() throws Exception {
+        damageThenVerifyAndRepair("protectedEvictionCount 7 is not between 0 and evictionCount 0", raw -> raw.memory
+                .putLong(raw.directoryEntry(raw.pageOf(Bytes.utf8("k3"))) + PageDirectory.PROTECTED_EVICTION_COUNT, 7));
+        try (FastMmap cache = cacheFile.open()) {
+            assertThat(cache.stats().protectedEvictionCount()).isZero();
+        }
+    }
+
+    @Test
     void aSetInProgressMarkerShouldBeReportedAndRepaired() throws Exception {
         damageThenVerifyAndRepair("in-progress marker", raw -> raw.memory.putInt(
                 raw.directoryEntry(raw.pageOf(Bytes.utf8("k3"))) + PageDirectory.OPERATION, PageDirectory.OP_INSERT));

@@ -211,6 +211,21 @@ final class SessionRecord {
      * @return the record
      * @throws CorruptSessionException when the bytes are not a record this version wrote
      */
+    /** @return this session's times and principal, without its attributes */
+    SessionRecord withoutAttributes() {
+        return of(createdMillis, lastAccessedMillis, maxInactiveMillis, principalName, Map.of());
+    }
+
+    /**
+     * Whether stored record bytes name a principal, read from the principal's length field alone (after the version
+     * byte and three times): the eviction class of a session is decided under its page lock, so without decoding.
+     * Bytes too short to say are taken as anonymous.
+     */
+    static boolean hasPrincipal(byte[] bytes) {
+        int at = 1 + 3 * Long.BYTES;
+        return bytes.length >= at + Integer.BYTES && (bytes[at] & 0x80) == 0;
+    }
+
     static SessionRecord decode(byte[] bytes, String key) {
         RecordReader in = new RecordReader(bytes, key);
         byte version = in.version();

@@ -1,6 +1,7 @@
 package io.fastmmap.session;
 
 import io.fastmmap.CacheEntry;
+import io.fastmmap.EvictionClass;
 import io.fastmmap.FastMmap;
 import io.fastmmap.ValueTooLargeException;
 import java.io.IOException;
@@ -41,6 +42,11 @@ import java.util.function.UnaryOperator;
  * an index entry, can leave a stale id (pruned on lookup) or drop an index entry (re-added on that user's next
  * request); a lookup never returns a session that is not the user's.
  *
+ * <p><b>Eviction.</b> The file is a bounded LRU per page. Sessions with a principal and the principal index are
+ * stored in {@link EvictionClass#PROTECTED}, anonymous sessions as ordinary entries, so a flood of anonymous
+ * sessions evicts other anonymous sessions and never a logged-in user's while those fit in the file
+ * ({@link #loggedInEvictionCount()}, {@link #anonymousEvictionCount()}).
+ *
  * <p><b>Session ids</b> are checked ({@link SessionIds}) before the file is touched and are used only inside keys.
  *
  * <p>Thread-safe; open one store per file per process and share it.
@@ -56,6 +62,7 @@ public final class SessionStore implements AutoCloseable {
     private final FastMmap cache;
     private final AttributeSerializer serializer;
     private final EvictionMonitor evictions;
+    private final SessionEventLog events;
     private final DecodedSessions decoded;
     private volatile boolean warnedAboutLimit;
 
@@ -64,6 +71,7 @@ public final class SessionStore implements AutoCloseable {
         this.cache = cache;
         this.serializer = config.serializer();
         this.evictions = new EvictionMonitor(cache, config);
+        this.events = new SessionEventLog(cache, config);
         this.decoded = new DecodedSessions(config.decodedCacheSize(), config.decodedCacheBytes());
     }
 
@@ -160,6 +168,9 @@ public final class SessionStore implements AutoCloseable {
         SessionRecord record = decodeQuietly(old, id);
         if (record != null && record.principalName != null) {
             indexRemove(record.principalName, id);
+        }
+        if (record != null) {
+            events.append(SessionEvent.Kind.DELETED, id, record);
         }
         return old != null;
     }
@@ -367,6 +378,7 @@ public final class SessionStore implements AutoCloseable {
                 if (gone[0].principalName != null) {
                     indexRemove(gone[0].principalName, id);
                 }
+                events.append(SessionEvent.Kind.EXPIRED, id, gone[0]);
                 removed.add(new ExpiredSession(id, toData(id, gone[0], true)));
             } else if (corrupt[0]) {
                 LOG.log(Level.WARNING, "removed unreadable session entry " + id + " from " + config.file());
@@ -374,6 +386,31 @@ public final class SessionStore implements AutoCloseable {
         }
         cache.purge();
         return removed;
+    }
+
+    /**
+     * The sessions that <em>other</em> stores on the file (in this or other processes) deleted
+     * ({@link #deleteSessionData}) or removed as expired ({@link #deleteExpiredSessions}) since the last call (or
+     * since this store opened), in the order they did it; this store's own deletions are left out, as their caller
+     * already knows them. Each is reported once to each store. Cheap when nothing happened (one read of one entry):
+     * call it on a schedule, e.g. every second (the Spring repository's event relay does).
+     *
+     * <p>The events travel through a bounded ring in the file ({@value SessionEventLog#RING_SIZE} entries, each kept
+     * for 5 minutes): a store that does not poll for longer, or that falls more than that many events behind, misses
+     * the oldest ones, with a WARN.
+     *
+     * @return the events, oldest first; each with the session's last contents (attributes that cannot be read are
+     *     left out)
+     */
+    public List<SessionEvent> pollEvents() {
+        List<SessionEvent> found = new ArrayList<>();
+        for (SessionEventLog.Entry entry : events.poll()) {
+            SessionRecord record = decodeQuietly(entry.record(), entry.id());
+            if (record != null) {
+                found.add(new SessionEvent(entry.kind(), entry.id(), toData(entry.id(), record, true)));
+            }
+        }
+        return found;
     }
 
     /**
@@ -412,6 +449,23 @@ public final class SessionStore implements AutoCloseable {
      */
     public long liveSessionEvictionCount() {
         return evictions.evictedSinceOpen();
+    }
+
+    /**
+     * @return of {@link #liveSessionEvictionCount()}, sessions of logged-in users (those with a principal) and
+     *     principal index entries: evicted only when their page held no anonymous session, so each one means the
+     *     logged-in sessions alone outgrew the file. Raise the cache size when this grows.
+     */
+    public long loggedInEvictionCount() {
+        return evictions.protectedEvictedSinceOpen();
+    }
+
+    /**
+     * @return of {@link #liveSessionEvictionCount()}, anonymous sessions (no principal): the sign of sessions
+     *     created for every cookieless request; see docs/session.md, "Floods of anonymous sessions"
+     */
+    public long anonymousEvictionCount() {
+        return liveSessionEvictionCount() - loggedInEvictionCount();
     }
 
     /**
@@ -487,7 +541,7 @@ public final class SessionStore implements AutoCloseable {
      */
     private void write(String id, byte[] key, UnaryOperator<byte[]> update, int byteCount, long nowMillis) {
         try {
-            cache.getAndSet(key, update);
+            cache.getAndSet(key, update, SessionStore::evictionClassOf);
         } catch (ValueTooLargeException e) {
             long size = byteCount >= 0 ? byteCount : e.entryByteCount() - key.length;
             throw new SessionTooLargeException("session " + id + " needs " + size + " bytes serialized, but one"
@@ -497,6 +551,14 @@ public final class SessionStore implements AutoCloseable {
                     maxSessionByteCount(id), e);
         }
         evictions.maybeCheck(nowMillis);
+    }
+
+    /**
+     * Logged-in users' sessions outlive anonymous ones: a flood of cookieless requests, each creating a session,
+     * evicts other anonymous sessions first (docs/session.md, "Floods of anonymous sessions").
+     */
+    private static EvictionClass evictionClassOf(byte[] record) {
+        return SessionRecord.hasPrincipal(record) ? EvictionClass.PROTECTED : EvictionClass.ORDINARY;
     }
 
     // ---- index ----
@@ -532,7 +594,7 @@ public final class SessionStore implements AutoCloseable {
                     return current;
                 }
                 return ids.isEmpty() ? null : String.join("\n", ids).getBytes(StandardCharsets.US_ASCII);
-            });
+            }, ids -> EvictionClass.PROTECTED); // it lists logged-in users' sessions, which are protected too
         } catch (ValueTooLargeException e) {
             LOG.log(Level.WARNING, "the principal index entry for one user no longer fits in a page of "
                     + config.file() + " (too many sessions for one user); findByPrincipalName may miss sessions."
@@ -679,5 +741,22 @@ public final class SessionStore implements AutoCloseable {
      * @param data its last contents
      */
     public record ExpiredSession(String id, SessionData data) {
+    }
+
+    /**
+     * A session another store on the file deleted or removed as expired ({@link #pollEvents()}).
+     *
+     * @param kind what happened to it
+     * @param id its id
+     * @param data its last contents
+     */
+    public record SessionEvent(Kind kind, String id, SessionData data) {
+        /** What happened to a session. */
+        public enum Kind {
+            /** removed on request ({@link SessionStore#deleteSessionData}: a logout, an invalidated session) */
+            DELETED,
+            /** removed because it had expired ({@link SessionStore#deleteExpiredSessions}) */
+            EXPIRED
+        }
     }
 }

@@ -28,7 +28,7 @@ class DecodedSessionCacheTest {
     private final ManualClock clock = new ManualClock(System.currentTimeMillis());
 
     private SessionStore open() {
-        return SessionStore.open(Stores.config(dir, clock).build());
+        return Stores.open(dir, clock);
     }
 
     private String create(SessionStore store, String name, Object value) {

@@ -99,7 +99,8 @@ class SafetyTest {
             long evicted = store.liveSessionEvictionCount();
             assertThat(evicted).isGreaterThan(200); // 64 KiB hold about 60 such sessions
             assertThat(warnings).hasSize(1); // the rest fall inside the 5-minute warning interval
-            assertThat(warnings.get(0).getMessage()).contains("cache-size").contains(String.valueOf(64 << 10));
+            assertThat(warnings.get(0).getMessage()).contains("cache-size").contains(String.valueOf(64 << 10))
+                    .contains("anonymous").contains("SessionCreationPolicy");
             clock.advance(Duration.ofMinutes(6));
             store.applyDelta(Stores.newId(), SessionDelta.builder().createdAt(clock.instant())
                     .setAttribute("p", payload).build());

@@ -14,6 +14,11 @@ final class Stores {
                 .pageSize(16 << 10).clock(clock);
     }
 
+    /** @return a store on the directory's test file: call it twice for two processes' views of one file */
+    static SessionStore open(Path dir, ManualClock clock) {
+        return SessionStore.open(config(dir, clock).build());
+    }
+
     static String newId() {
         return UUID.randomUUID().toString();
     }

@@ -5,6 +5,7 @@ import io.fastmmap.session.SessionStore;
 import io.fastmmap.session.SessionStoreConfig;
 import io.fastmmap.spring.session.FastMmapHttpSessionConfiguration;
 import io.fastmmap.spring.session.FastMmapSessionCleanup;
+import io.fastmmap.spring.session.FastMmapSessionEventRelay;
 import io.fastmmap.spring.session.FastMmapSessionRepository;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -111,6 +112,16 @@ public class FastMmapSessionAutoConfiguration {
     public FastMmapSessionCleanup fastMmapSessionCleanup(FastMmapSessionRepository repository,
             FastMmapSessionProperties properties) {
         return new FastMmapSessionCleanup(repository, properties.getCleanupCron());
+    }
+
+    /**
+     * @param repository publishes the other instances' deleted and expired events in this one
+     * @return the relay, polling the file's event log every second
+     */
+    @Bean
+    @ConditionalOnMissingBean
+    public FastMmapSessionEventRelay fastMmapSessionEventRelay(FastMmapSessionRepository repository) {
+        return new FastMmapSessionEventRelay(repository, FastMmapSessionEventRelay.DEFAULT_POLL_INTERVAL);
     }
 
     /**

@@ -6,6 +6,7 @@ import io.fastmmap.session.DefaultAttributeSerializer;
 import io.fastmmap.session.SessionStore;
 import io.fastmmap.session.SessionStoreConfig;
 import io.fastmmap.spring.session.FastMmapSessionCleanup;
+import io.fastmmap.spring.session.FastMmapSessionEventRelay;
 import io.fastmmap.spring.session.FastMmapSessionRepository;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -75,6 +76,7 @@ class FastMmapSessionAutoConfigurationTest {
             assertThat(context).hasNotFailed();
             assertThat(context).hasSingleBean(FastMmapSessionRepository.class);
             assertThat(context).hasSingleBean(FastMmapSessionCleanup.class);
+            assertThat(context).hasSingleBean(FastMmapSessionEventRelay.class);
             assertThat(context.getBean("springSessionRepositoryFilter")).isInstanceOf(SessionRepositoryFilter.class);
             SessionStore store = context.getBean(SessionStore.class);
             assertThat(store.config().file()).isEqualTo(dir.resolve("app.sessions"));

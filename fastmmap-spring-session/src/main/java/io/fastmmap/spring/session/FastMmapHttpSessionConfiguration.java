@@ -101,6 +101,15 @@ public class FastMmapHttpSessionConfiguration extends SpringHttpSessionConfigura
         return new FastMmapSessionCleanup(repository, cleanupCron);
     }
 
+    /**
+     * @param repository publishes the other instances' deleted and expired events here
+     * @return the relay, started and stopped with the context
+     */
+    @Bean
+    public FastMmapSessionEventRelay fastMmapSessionEventRelay(FastMmapSessionRepository repository) {
+        return new FastMmapSessionEventRelay(repository, FastMmapSessionEventRelay.DEFAULT_POLL_INTERVAL);
+    }
+
     private SessionStore openStore() {
         SessionStoreConfig.Builder b = SessionStoreConfig.builder(appName).cacheSize(cacheSize).pageSize(pageSize)
                 .defaultMaxInactiveInterval(maxInactiveInterval);

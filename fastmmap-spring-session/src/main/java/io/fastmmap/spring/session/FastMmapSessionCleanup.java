@@ -1,10 +1,8 @@
 package io.fastmmap.spring.session;
 
 import java.time.ZonedDateTime;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.support.CronExpression;
 
 /**
@@ -12,36 +10,33 @@ import org.springframework.scheduling.support.CronExpression;
  * context start to stop. Every instance sharing the file may run it: each expired session is removed, and its
  * {@code SessionExpiredEvent} published, by exactly one of them.
  */
-public final class FastMmapSessionCleanup implements SmartLifecycle {
+public final class FastMmapSessionCleanup extends DaemonSchedule {
     private static final System.Logger LOG = System.getLogger(FastMmapSessionCleanup.class.getName());
 
     private final FastMmapSessionRepository repository;
     private final CronExpression cron;
-    private ScheduledExecutorService executor;
 
     /**
      * @param repository the repository to clean
      * @param cron a Spring cron expression (six fields), or "-" for no schedule
      */
     public FastMmapSessionCleanup(FastMmapSessionRepository repository, String cron) {
+        super("fastmmap-session-cleanup");
         this.repository = repository;
         this.cron = "-".equals(cron) ? null : CronExpression.parse(cron);
     }
 
     @Override
-    public synchronized void start() {
-        if (cron == null || executor != null) {
-            return;
-        }
-        executor = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "fastmmap-session-cleanup");
-            t.setDaemon(true);
-            return t;
-        });
-        scheduleNext();
+    boolean enabled() {
+        return cron != null;
     }
 
-    private synchronized void scheduleNext() {
+    @Override
+    void scheduleFirst(ScheduledExecutorService executor) {
+        scheduleNext(executor);
+    }
+
+    private void scheduleNext(ScheduledExecutorService executor) {
         if (executor == null) {
             return;
         }
@@ -60,19 +55,10 @@ public final class FastMmapSessionCleanup implements SmartLifecycle {
         } catch (RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "expired-session cleanup failed; retrying at the next tick: " + e, e);
         }
-        scheduleNext();
-    }
-
-    @Override
-    public synchronized void stop() {
-        if (executor != null) {
-            executor.shutdownNow();
-            executor = null;
+        try {
+            scheduleNext(executor());
+        } catch (java.util.concurrent.RejectedExecutionException stopped) {
+            // stopped meanwhile
         }
-    }
-
-    @Override
-    public synchronized boolean isRunning() {
-        return executor != null;
     }
 }

@@ -48,8 +48,9 @@ import org.springframework.session.events.SessionExpiredEvent;
  *       {@link IndexResolver} (by default the {@code PRINCIPAL_NAME_INDEX_NAME} attribute or the Spring Security
  *       context's name).
  *   <li>{@link #cleanUpExpiredSessions()} removes expired sessions and publishes a {@link SessionExpiredEvent} for
- *       each (once overall, by whichever process removes it); {@link #deleteById} publishes a
- *       {@link SessionDeletedEvent}, and the first save of a new session a {@link SessionCreatedEvent}.
+ *       each; {@link #deleteById} publishes a {@link SessionDeletedEvent}, and the first save of a new session a
+ *       {@link SessionCreatedEvent}. Deleted and expired events reach the other instances on the file too
+ *       ({@link #publishEventsOfOtherInstances()}, about a second later).
  * </ul>
  */
 public class FastMmapSessionRepository
@@ -195,6 +196,25 @@ public class FastMmapSessionRepository
             LOG.log(System.Logger.Level.DEBUG, () -> "removed " + removed.size() + " expired sessions");
         }
         return removed.size();
+    }
+
+    /**
+     * Publishes the {@link SessionDeletedEvent}s and {@link SessionExpiredEvent}s of sessions that other instances
+     * on the file deleted or removed as expired since the last call, oldest first, as Spring Session's indexed Redis
+     * store broadcasts them to every instance: so {@code HttpSessionListener}s and WebSocket registries here hear of
+     * a logout on another instance. Run every second by {@link FastMmapSessionEventRelay}; this instance's own
+     * events were published when they happened.
+     *
+     * @return how many events were published
+     */
+    public int publishEventsOfOtherInstances() {
+        List<SessionStore.SessionEvent> events = store.pollEvents();
+        for (SessionStore.SessionEvent event : events) {
+            MapSession session = toMapSession(event.id(), event.data());
+            publish(event.kind() == SessionStore.SessionEvent.Kind.EXPIRED ? new SessionExpiredEvent(this, session)
+                    : new SessionDeletedEvent(this, session));
+        }
+        return events.size();
     }
 
     private SessionData readQuietly(String id) {
