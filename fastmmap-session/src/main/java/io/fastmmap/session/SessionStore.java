@@ -51,6 +51,7 @@ public final class SessionStore implements AutoCloseable {
     private static final byte[] INDEX_PREFIX = "p:".getBytes(StandardCharsets.US_ASCII);
     /** Longer principal names are indexed under a digest so the key stays small. */
     private static final int MAX_PLAIN_PRINCIPAL_BYTES = 256;
+    private static final long UNREADABLE_WARNING_NANOS = 60_000_000_000L;
 
     private final SessionStoreConfig config;
     private final FastMmap cache;
@@ -58,6 +59,7 @@ public final class SessionStore implements AutoCloseable {
     private final EvictionMonitor evictions;
     private final DecodedSessions decoded;
     private volatile boolean warnedAboutLimit;
+    private volatile long lastUnreadableWarning;
 
     private SessionStore(SessionStoreConfig config, FastMmap cache) {
         this.config = config;
@@ -118,7 +120,7 @@ public final class SessionStore implements AutoCloseable {
         byte[] key = keyOf(id, known);
         byte[] bytes = cache.get(key);
         SessionRecord record = decodeLive(bytes, id, key, known, clockMillis());
-        return record == null ? null : toData(id, record, false);
+        return record == null ? null : readable(id, record);
     }
 
     /**
@@ -397,7 +399,10 @@ public final class SessionStore implements AutoCloseable {
             if (record == null || !principalName.equals(record.principalName)) {
                 stale.add(id);
             } else {
-                found.put(id, toData(id, record, false));
+                SessionData data = readable(id, record);
+                if (data != null) {
+                    found.put(id, data);
+                }
             }
         }
         if (!stale.isEmpty()) {
@@ -612,6 +617,27 @@ public final class SessionStore implements AutoCloseable {
         } catch (SessionRecord.CorruptSessionException e) {
             LOG.log(Level.WARNING, "treating session " + id + " in " + config.file() + " as absent: "
                     + e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * A session whose attributes cannot be deserialized here (a class the allow-list refuses, a class this process
+     * cannot load) is treated as absent, so its visitor gets a new session instead of an error on every request. Its
+     * entry stays for processes that can read it, and expires as usual.
+     */
+    private SessionData readable(String id, SessionRecord record) {
+        try {
+            return toData(id, record, false);
+        } catch (RuntimeException e) {
+            long now = System.nanoTime();
+            boolean warn = now - lastUnreadableWarning > UNREADABLE_WARNING_NANOS || lastUnreadableWarning == 0;
+            if (warn) {
+                lastUnreadableWarning = now;
+            }
+            LOG.log(warn ? Level.WARNING : Level.DEBUG, "treating session " + id + " in " + config.file()
+                    + " as absent, as it cannot be read here: " + e.getMessage()
+                    + (warn ? " (further such warnings within a minute are logged at DEBUG)" : ""));
             return null;
         }
     }

@@ -109,6 +109,51 @@ class SafetyTest {
         }
     }
 
+    /** An application class this process's allow-list does not name. */
+    record Basket(String item) implements java.io.Serializable {
+    }
+
+    @Test
+    void aSessionThatCannotBeReadHereIsAbsentWithAWarningNotAnErrorOnEveryRequest() {
+        List<String> warnings = new ArrayList<>();
+        Logger jul = Logger.getLogger(SessionStore.class.getName());
+        Handler handler = new Handler() {
+            @Override
+            public void publish(LogRecord record) {
+                if (record.getLevel() == java.util.logging.Level.WARNING) {
+                    warnings.add(record.getMessage());
+                }
+            }
+
+            @Override
+            public void flush() {
+            }
+
+            @Override
+            public void close() {
+            }
+        };
+        String id = Stores.newId();
+        jul.addHandler(handler);
+        try (SessionStore writer = SessionStore.open(Stores.config(dir, clock)
+                .serializer(DefaultAttributeSerializer.withJavaSerialization("io.fastmmap.session.*")).build());
+                SessionStore reader = SessionStore.open(Stores.config(dir, clock).build())) {
+            writer.applyDelta(id, SessionDelta.builder().createdAt(clock.instant()).principalName("ann")
+                    .setAttribute("basket", new Basket("tea")).build());
+            assertThat(writer.getSessionData(id).attributes()).containsEntry("basket", new Basket("tea"));
+            for (int request = 0; request < 3; request++) {
+                assertThat(reader.getSessionData(id)).isNull();
+            }
+            assertThat(reader.findByPrincipalName("ann")).isEmpty();
+            assertThat(warnings).hasSize(1); // once a minute, not once a request
+            assertThat(warnings.get(0)).contains(id).contains("as absent").contains(Basket.class.getName())
+                    .contains("java-allowed-classes");
+            assertThat(writer.getSessionData(id)).as("left for the processes that can read it").isNotNull();
+        } finally {
+            jul.removeHandler(handler);
+        }
+    }
+
     @Test
     void defaultFileIsNamedAfterTheAppInAPrivateDirectory() throws Exception {
         String oldHome = System.getProperty("user.home");
