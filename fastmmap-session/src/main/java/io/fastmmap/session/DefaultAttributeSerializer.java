@@ -44,7 +44,8 @@ public final class DefaultAttributeSerializer implements AttributeSerializer {
     /**
      * The classes Java serialization always reads back: inert JDK value types ({@code java.lang} boxes and
      * {@code String}, {@code java.math}, {@code java.time}, {@code java.net.URI} and {@code URL}, {@code java.util}
-     * collections, {@code UUID}, {@code Locale}, {@code Date}, {@code Currency}, and the concurrent collections).
+     * collections, {@code UUID}, {@code Locale}, {@code Date}, {@code Currency}, {@code TimeZone} (whose JDK class is
+     * {@code sun.util.calendar.ZoneInfo}), and the concurrent collections).
      * {@code Object} is there for the {@code Object[]} inside collections, the lock classes for the segments
      * {@code ConcurrentHashMap} writes.
      */
@@ -52,7 +53,7 @@ public final class DefaultAttributeSerializer implements AttributeSerializer {
             "java.lang.Number", "java.lang.Integer", "java.lang.Long", "java.lang.Short", "java.lang.Byte",
             "java.lang.Double", "java.lang.Float", "java.lang.Boolean", "java.lang.Character", "java.lang.Enum",
             "java.lang.String$CaseInsensitiveComparator", "java.math.*", "java.time.**", "java.net.URI",
-            "java.net.URL", "java.util.*", "java.util.concurrent.ConcurrentHashMap",
+            "java.net.URL", "java.util.*", "sun.util.calendar.ZoneInfo", "java.util.concurrent.ConcurrentHashMap",
             "java.util.concurrent.ConcurrentHashMap$Segment", "java.util.concurrent.locks.ReentrantLock",
             "java.util.concurrent.locks.ReentrantLock$Sync", "java.util.concurrent.locks.ReentrantLock$NonfairSync",
             "java.util.concurrent.locks.AbstractQueuedSynchronizer",
