@@ -65,15 +65,13 @@ class SafetyTest {
         }
     }
 
-    @Test
-    void evictedLiveSessionsAreCountedAndWarnedAboutAtMostOncePerInterval() {
-        List<LogRecord> warnings = new ArrayList<>();
-        Logger jul = Logger.getLogger(SessionStore.class.getName());
-        Handler handler = new Handler() {
+    /** @return a handler that adds the store's log records {@code which} accepts to {@code into} */
+    private static Handler collecting(List<LogRecord> into, java.util.function.Predicate<LogRecord> which) {
+        return new Handler() {
             @Override
             public void publish(LogRecord record) {
-                if (record.getMessage().contains("evicted")) {
-                    warnings.add(record);
+                if (which.test(record)) {
+                    into.add(record);
                 }
             }
 
@@ -85,6 +83,13 @@ class SafetyTest {
             public void close() {
             }
         };
+    }
+
+    @Test
+    void evictedLiveSessionsAreCountedAndWarnedAboutAtMostOncePerInterval() {
+        List<LogRecord> warnings = new ArrayList<>();
+        Logger jul = Logger.getLogger(SessionStore.class.getName());
+        Handler handler = collecting(warnings, record -> record.getMessage().contains("evicted"));
         jul.addHandler(handler);
         try (SessionStore store = SessionStore.open(SessionStoreConfig.builder("tiny").file(dir.resolve("t.fmm"))
                 .cacheSize(64 << 10).pageSize(8 << 10).clock(clock).build())) {
@@ -115,24 +120,9 @@ class SafetyTest {
 
     @Test
     void aSessionThatCannotBeReadHereIsAbsentWithAWarningNotAnErrorOnEveryRequest() {
-        List<String> warnings = new ArrayList<>();
+        List<LogRecord> warnings = new ArrayList<>();
         Logger jul = Logger.getLogger(SessionStore.class.getName());
-        Handler handler = new Handler() {
-            @Override
-            public void publish(LogRecord record) {
-                if (record.getLevel() == java.util.logging.Level.WARNING) {
-                    warnings.add(record.getMessage());
-                }
-            }
-
-            @Override
-            public void flush() {
-            }
-
-            @Override
-            public void close() {
-            }
-        };
+        Handler handler = collecting(warnings, record -> record.getLevel() == java.util.logging.Level.WARNING);
         String id = Stores.newId();
         jul.addHandler(handler);
         try (SessionStore writer = SessionStore.open(Stores.config(dir, clock)
@@ -146,7 +136,7 @@ class SafetyTest {
             }
             assertThat(reader.findByPrincipalName("ann")).isEmpty();
             assertThat(warnings).hasSize(1); // once a minute, not once a request
-            assertThat(warnings.get(0)).contains(id).contains("as absent").contains(Basket.class.getName())
+            assertThat(warnings.get(0).getMessage()).contains(id).contains("as absent").contains(Basket.class.getName())
                     .contains("java-allowed-classes");
             assertThat(writer.getSessionData(id)).as("left for the processes that can read it").isNotNull();
         } finally {
