@@ -34,13 +34,13 @@ import java.util.function.UnaryOperator;
  * change different attributes all survive, per attribute the last writer wins, and a session deleted meanwhile is
  * never recreated. Attribute values are serialized before the lock is taken; the merge only moves bytes.
  *
- * <p><b>Principal index</b> ({@link #findByPrincipalName}): an index entry per user lists session ids (a user with
- * more sessions than one page of ids holds gets further entries, {@code p1:NAME}, {@code p2:NAME}...). Session and
- * index live in different entries (different pages), so they cannot change in one step; instead the index is kept a
- * <em>superset</em>: an id is added before the session names the user and removed only after it no longer does, and
- * every lookup checks each listed session and prunes ids that are gone. A crash between the steps, or LRU evicting
- * an index entry, can leave a stale id (pruned on lookup) or drop an index entry (re-added on that user's next
- * request); a lookup never returns a session that is not the user's.
+ * <p><b>Principal index</b> ({@link #findByPrincipalName}): an index entry per user lists session ids (up to a
+ * quarter page of them; a user with more sessions gets further entries, {@code p1:NAME}, {@code p2:NAME}...).
+ * Session and index live in different entries (different pages), so they cannot change in one step; instead the
+ * index is kept a <em>superset</em>: an id is added before the session names the user and removed only after it no
+ * longer does, and every lookup checks each listed session and prunes ids that are gone. A crash between the steps,
+ * or LRU evicting an index entry, can leave a stale id (pruned on lookup) or drop an index entry (re-added on that
+ * user's next request); a lookup never returns a session that is not the user's.
  *
  * <p><b>Session ids</b> are checked ({@link SessionIds}) before the file is touched and are used only inside keys.
  *
@@ -519,14 +519,15 @@ public final class SessionStore implements AutoCloseable {
     }
 
     /**
-     * Adds the id to the first chunk of the user's index that has it or room for it. One chunk holds what one page
-     * can; a user with more sessions gets further chunks, found by {@link #chunkKey} until the first absent one.
+     * Adds the id to the first chunk of the user's index that has it or room for it. One chunk holds up to a quarter
+     * of a page; a user with more sessions gets further chunks, found by {@link #chunkKey} until the first absent one.
      */
     private void indexAdd(String principalName, String id) {
         byte[] base = indexKey(principalName);
         for (int n = 0; n < MAX_INDEX_CHUNKS; n++) {
             byte[] key = chunkKey(base, n);
-            int room = cache.maxValueByteCount(key.length);
+            // a quarter page: a chunk shares its page with sessions instead of pushing them (or itself) out
+            int room = cache.maxValueByteCount(key.length) / 4;
             boolean[] done = new boolean[1];
             cache.getAndSet(key, current -> {
                 List<String> ids = parseIds(current);
@@ -546,9 +547,9 @@ public final class SessionStore implements AutoCloseable {
                 return;
             }
         }
-        LOG.log(Level.WARNING, "the principal index of one user in " + config.file() + " is full (" + MAX_INDEX_CHUNKS
-                + " pages of session ids); findByPrincipalName may miss sessions. Raise page-size or limit concurrent"
-                + " sessions per user.");
+        LOG.log(Level.WARNING, "the principal index of one user in " + config.file() + " is full ("
+                + MAX_INDEX_CHUNKS + " quarter pages of session ids); findByPrincipalName may miss sessions. Raise"
+                + " page-size or limit concurrent sessions per user.");
     }
 
     private void indexRemove(String principalName, String id) {
