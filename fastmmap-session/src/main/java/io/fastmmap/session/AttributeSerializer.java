@@ -2,7 +2,8 @@ package io.fastmmap.session;
 
 /**
  * Turns one session attribute value into bytes and back. The store calls it outside any page lock; merges only
- * move the bytes. {@link DefaultAttributeSerializer} is the default (JSON, Java serialization opt-in).
+ * move the bytes. {@link DefaultAttributeSerializer#standard()} is the default (JSON for plain values, Java
+ * serialization behind an allow-list for the rest).
  */
 public interface AttributeSerializer {
     /**

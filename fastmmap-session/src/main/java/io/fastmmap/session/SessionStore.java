@@ -35,12 +35,13 @@ import java.util.function.UnaryOperator;
  * change different attributes all survive, per attribute the last writer wins, and a session deleted meanwhile is
  * never recreated. Attribute values are serialized before the lock is taken; the merge only moves bytes.
  *
- * <p><b>Principal index</b> ({@link #findByPrincipalName}): an index entry per user lists session ids. Session and
- * index live in different entries (different pages), so they cannot change in one step; instead the index is kept a
- * <em>superset</em>: an id is added before the session names the user and removed only after it no longer does, and
- * every lookup checks each listed session and prunes ids that are gone. A crash between the steps, or LRU evicting
- * an index entry, can leave a stale id (pruned on lookup) or drop an index entry (re-added on that user's next
- * request); a lookup never returns a session that is not the user's.
+ * <p><b>Principal index</b> ({@link #findByPrincipalName}): an index entry per user lists session ids (up to a
+ * quarter page of them; a user with more sessions gets further entries, {@code p1:NAME}, {@code p2:NAME}...).
+ * Session and index live in different entries (different pages), so they cannot change in one step; instead the
+ * index is kept a <em>superset</em>: an id is added before the session names the user and removed only after it no
+ * longer does, and every lookup checks each listed session and prunes ids that are gone. A crash between the steps,
+ * or LRU evicting an index entry, can leave a stale id (pruned on lookup) or drop an index entry (re-added on that
+ * user's next request); a lookup never returns a session that is not the user's.
  *
  * <p><b>Eviction.</b> The file is a bounded LRU per page. Sessions with a principal and the principal index are
  * stored in {@link EvictionClass#PROTECTED}, anonymous sessions as ordinary entries, so a flood of anonymous
@@ -57,6 +58,9 @@ public final class SessionStore implements AutoCloseable {
     private static final byte[] INDEX_PREFIX = "p:".getBytes(StandardCharsets.US_ASCII);
     /** Longer principal names are indexed under a digest so the key stays small. */
     private static final int MAX_PLAIN_PRINCIPAL_BYTES = 256;
+    private static final long UNREADABLE_WARNING_NANOS = 60_000_000_000L;
+    /** A user's index takes at most this many entries (each up to a page of session ids). */
+    private static final int MAX_INDEX_CHUNKS = 64;
 
     private final SessionStoreConfig config;
     private final FastMmap cache;
@@ -65,6 +69,7 @@ public final class SessionStore implements AutoCloseable {
     private final SessionEventLog events;
     private final DecodedSessions decoded;
     private volatile boolean warnedAboutLimit;
+    private volatile long lastUnreadableWarning;
 
     private SessionStore(SessionStoreConfig config, FastMmap cache) {
         this.config = config;
@@ -126,7 +131,7 @@ public final class SessionStore implements AutoCloseable {
         byte[] key = keyOf(id, known);
         byte[] bytes = cache.get(key);
         SessionRecord record = decodeLive(bytes, id, key, known, clockMillis());
-        return record == null ? null : toData(id, record, false);
+        return record == null ? null : readable(id, record);
     }
 
     /**
@@ -420,7 +425,7 @@ public final class SessionStore implements AutoCloseable {
     public Map<String, SessionData> findByPrincipalName(String principalName) {
         Objects.requireNonNull(principalName, "principalName");
         byte[] indexKey = indexKey(principalName);
-        List<String> ids = parseIds(cache.get(indexKey));
+        List<String> ids = indexedIds(indexKey);
         Map<String, SessionData> found = new LinkedHashMap<>();
         List<String> stale = new ArrayList<>();
         long now = clockMillis();
@@ -434,7 +439,10 @@ public final class SessionStore implements AutoCloseable {
             if (record == null || !principalName.equals(record.principalName)) {
                 stale.add(id);
             } else {
-                found.put(id, toData(id, record, false));
+                SessionData data = readable(id, record);
+                if (data != null) {
+                    found.put(id, data);
+                }
             }
         }
         if (!stale.isEmpty()) {
@@ -572,34 +580,100 @@ public final class SessionStore implements AutoCloseable {
         }
     }
 
+    /**
+     * Adds the id to the first chunk of the user's index that has it or room for it. One chunk holds up to a quarter
+     * of a page; a user with more sessions gets further chunks, found by {@link #chunkKey} until the first absent one.
+     */
     private void indexAdd(String principalName, String id) {
-        updateIndex(indexKey(principalName), ids -> {
-            if (!ids.contains(id)) {
+        byte[] base = indexKey(principalName);
+        for (int n = 0; n < MAX_INDEX_CHUNKS; n++) {
+            byte[] key = chunkKey(base, n);
+            // a quarter page: a chunk shares its page with sessions instead of pushing them (or itself) out
+            int room = cache.maxValueByteCount(key.length) / 4;
+            boolean[] done = new boolean[1];
+            cache.getAndSet(key, current -> {
+                List<String> ids = parseIds(current);
+                if (ids.contains(id)) {
+                    done[0] = true;
+                    return current;
+                }
                 ids.add(id);
+                byte[] added = joinIds(ids);
+                if (added.length > room) {
+                    return current; // full: the next chunk
+                }
+                done[0] = true;
+                return added;
+            }, ids -> EvictionClass.PROTECTED); // it lists logged-in users' sessions, which are protected too
+            if (done[0]) {
+                return;
             }
-        });
+        }
+        LOG.log(Level.WARNING, "the principal index of one user in " + config.file() + " is full ("
+                + MAX_INDEX_CHUNKS + " quarter pages of session ids); findByPrincipalName may miss sessions. Raise"
+                + " page-size or limit concurrent sessions per user.");
     }
 
     private void indexRemove(String principalName, String id) {
         updateIndex(indexKey(principalName), ids -> ids.remove(id));
     }
 
-    private void updateIndex(byte[] indexKey, java.util.function.Consumer<List<String>> change) {
-        try {
-            cache.getAndSet(indexKey, current -> {
+    /**
+     * Applies {@code change} to every chunk of a user's index. A later chunk that becomes empty stays (empty), so the
+     * chunks after it stay reachable; the first one is removed.
+     */
+    private void updateIndex(byte[] base, java.util.function.Consumer<List<String>> change) {
+        for (int n = 0; n < MAX_INDEX_CHUNKS; n++) {
+            boolean first = n == 0;
+            boolean[] present = new boolean[1];
+            cache.getAndSet(chunkKey(base, n), current -> {
+                present[0] = current != null;
                 List<String> ids = parseIds(current);
                 List<String> before = List.copyOf(ids);
                 change.accept(ids);
                 if (ids.equals(before)) {
                     return current;
                 }
-                return ids.isEmpty() ? null : String.join("\n", ids).getBytes(StandardCharsets.US_ASCII);
+                return ids.isEmpty() ? (first ? null : new byte[0]) : joinIds(ids);
             }, ids -> EvictionClass.PROTECTED); // it lists logged-in users' sessions, which are protected too
-        } catch (ValueTooLargeException e) {
-            LOG.log(Level.WARNING, "the principal index entry for one user no longer fits in a page of "
-                    + config.file() + " (too many sessions for one user); findByPrincipalName may miss sessions."
-                    + " Raise page-size or limit concurrent sessions per user.");
+            if (!present[0] && !first) {
+                return;
+            }
         }
+    }
+
+    /** @return the ids listed by every chunk of the user's index */
+    private List<String> indexedIds(byte[] base) {
+        List<String> ids = new ArrayList<>();
+        for (int n = 0; n < MAX_INDEX_CHUNKS; n++) {
+            byte[] chunk = cache.get(chunkKey(base, n));
+            if (chunk == null && n > 0) {
+                break;
+            }
+            for (String id : parseIds(chunk)) {
+                if (!ids.contains(id)) {
+                    ids.add(id);
+                }
+            }
+        }
+        return ids;
+    }
+
+    /** Chunk 0 is the index key itself ({@code p:NAME}), chunk n inserts n after the 'p' ({@code p1:NAME}). */
+    private static byte[] chunkKey(byte[] base, int n) {
+        if (n == 0) {
+            return base;
+        }
+        byte[] digits = Integer.toString(n).getBytes(StandardCharsets.US_ASCII);
+        byte[] key = new byte[base.length + digits.length];
+        key[0] = base[0];
+        System.arraycopy(digits, 0, key, 1, digits.length);
+        System.arraycopy(base, 1, key, 1 + digits.length, base.length - 1);
+        return key;
+    }
+
+    private static byte[] joinIds(List<String> ids) {
+        return String.join("\n", ids).getBytes(StandardCharsets.US_ASCII);
     }
 
     private static List<String> parseIds(byte[] bytes) {
@@ -674,6 +748,27 @@ public final class SessionStore implements AutoCloseable {
         } catch (SessionRecord.CorruptSessionException e) {
             LOG.log(Level.WARNING, "treating session " + id + " in " + config.file() + " as absent: "
                     + e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * A session whose attributes cannot be deserialized here (a class the allow-list refuses, a class this process
+     * cannot load) is treated as absent, so its visitor gets a new session instead of an error on every request. Its
+     * entry stays for processes that can read it, and expires as usual.
+     */
+    private SessionData readable(String id, SessionRecord record) {
+        try {
+            return toData(id, record, false);
+        } catch (RuntimeException e) {
+            long now = System.nanoTime();
+            boolean warn = now - lastUnreadableWarning > UNREADABLE_WARNING_NANOS || lastUnreadableWarning == 0;
+            if (warn) {
+                lastUnreadableWarning = now;
+            }
+            LOG.log(warn ? Level.WARNING : Level.DEBUG, "treating session " + id + " in " + config.file()
+                    + " as absent, as it cannot be read here: " + e.getMessage()
+                    + (warn ? " (further such warnings within a minute are logged at DEBUG)" : ""));
             return null;
         }
     }

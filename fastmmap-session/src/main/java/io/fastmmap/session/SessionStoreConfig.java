@@ -86,7 +86,8 @@ public final class SessionStoreConfig {
      * Reads settings by name: {@code app-name} (required), {@code storage} (file path), {@code cache-size} and
      * {@code page-size} (bytes, or with a k/m/g suffix), {@code recreate}, {@code delete-on-close},
      * {@code max-inactive-interval} and {@code max-inactive-interval-limit} (seconds, or an ISO-8601 duration such as
-     * {@code PT30M}), {@code java-allowed-classes} (comma-separated patterns; switches Java serialization on). The
+     * {@code PT30M}), {@code java-allowed-classes} (comma-separated patterns of the application's classes that Java
+     * serialization may read back, besides the JDK value types). The
      * Perl store's {@code init_file}, {@code unlink_on_exit}, {@code cache_size} and {@code page_size} are accepted
      * too.
      *
@@ -285,7 +286,7 @@ public final class SessionStoreConfig {
         private Duration expiredRetention = Duration.ofMinutes(10);
         private Duration evictionWarningInterval = Duration.ofMinutes(5);
         private Clock clock = Clock.systemUTC();
-        private AttributeSerializer serializer = DefaultAttributeSerializer.jsonOnly();
+        private AttributeSerializer serializer = DefaultAttributeSerializer.standard();
         private int decodedCacheSize = DEFAULT_DECODED_CACHE_SIZE;
         private long decodedCacheBytes = DEFAULT_DECODED_CACHE_BYTES;
         /**
@@ -413,7 +414,8 @@ public final class SessionStoreConfig {
         }
 
         /**
-         * @param serializer how attribute values become bytes; default {@link DefaultAttributeSerializer#jsonOnly()}
+         * @param serializer how attribute values become bytes; default {@link DefaultAttributeSerializer#standard()}
+         *     (JSON for plain values, Java serialization for JDK value types)
          * @return this builder
          */
         public Builder serializer(AttributeSerializer serializer) {

@@ -63,7 +63,8 @@ class DecodedSessionCacheTest {
     void immutableValuesAreSharedBetweenRequestsAndMutableOnesAreNot() {
         try (SessionStore store = open()) {
             String id = create(store, "name", "ada");
-            store.applyDelta(id, SessionDelta.builder().setAttribute("cart", List.of("book")).build());
+            store.applyDelta(id, SessionDelta.builder().setAttribute("cart", new ArrayList<>(List.of("book")))
+                    .build());
             SessionData first = store.getSessionData(id);
             SessionData second = store.getSessionData(id);
 

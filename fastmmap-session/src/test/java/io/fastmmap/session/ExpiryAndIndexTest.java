@@ -132,6 +132,37 @@ class ExpiryAndIndexTest {
     }
 
     @Test
+    void aUserWithMoreSessionsThanOnePageOfIdsHoldsIsIndexedCompletely() {
+        // an index entry takes a quarter of a 4 KiB page, about 27 ids of 37 bytes: 300 sessions need a dozen
+        try (SessionStore store = SessionStore.open(Stores.config(dir, clock).pageSize(4096).cacheSize(4L << 20)
+                .build())) {
+            java.util.List<String> ids = new java.util.ArrayList<>();
+            for (int i = 0; i < 300; i++) {
+                String id = Stores.newId();
+                ids.add(id);
+                store.applyDelta(id, create(clock, Duration.ofMinutes(30), "bob"));
+                store.applyDelta(id, SessionDelta.builder().setAttribute("n", i).build()); // saves re-add: no copies
+            }
+            String alice = Stores.newId();
+            store.applyDelta(alice, create(clock, Duration.ofMinutes(30), "alice"));
+            assertThat(store.liveSessionEvictionCount()).as("the file has room for all").isZero();
+            assertThat(store.findByPrincipalName("bob")).containsOnlyKeys(ids);
+            for (String id : ids.subList(0, 150)) { // logouts, from the first entry on
+                store.deleteSessionData(id);
+            }
+            assertThat(store.findByPrincipalName("bob")).containsOnlyKeys(ids.subList(150, 300));
+            String later = Stores.newId();
+            store.applyDelta(later, create(clock, Duration.ofMinutes(30), "bob"));
+            assertThat(store.findByPrincipalName("bob")).hasSize(151).containsKey(later);
+            for (String id : ids.subList(150, 300)) {
+                store.deleteSessionData(id);
+            }
+            assertThat(store.findByPrincipalName("bob")).containsOnlyKeys(later);
+            assertThat(store.findByPrincipalName("alice")).containsOnlyKeys(alice);
+        }
+    }
+
+    @Test
     void changeSessionIdMovesTheSessionAndTheIndex() {
         try (SessionStore store = SessionStore.open(Stores.config(dir, clock).build())) {
             String before = Stores.newId();

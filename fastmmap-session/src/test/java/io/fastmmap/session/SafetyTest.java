@@ -65,15 +65,13 @@ class SafetyTest {
         }
     }
 
-    @Test
-    void evictedLiveSessionsAreCountedAndWarnedAboutAtMostOncePerInterval() {
-        List<LogRecord> warnings = new ArrayList<>();
-        Logger jul = Logger.getLogger(SessionStore.class.getName());
-        Handler handler = new Handler() {
+    /** @return a handler that adds the store's log records {@code which} accepts to {@code into} */
+    private static Handler collecting(List<LogRecord> into, java.util.function.Predicate<LogRecord> which) {
+        return new Handler() {
             @Override
             public void publish(LogRecord record) {
-                if (record.getMessage().contains("evicted")) {
-                    warnings.add(record);
+                if (which.test(record)) {
+                    into.add(record);
                 }
             }
 
@@ -85,6 +83,13 @@ class SafetyTest {
             public void close() {
             }
         };
+    }
+
+    @Test
+    void evictedLiveSessionsAreCountedAndWarnedAboutAtMostOncePerInterval() {
+        List<LogRecord> warnings = new ArrayList<>();
+        Logger jul = Logger.getLogger(SessionStore.class.getName());
+        Handler handler = collecting(warnings, record -> record.getMessage().contains("evicted"));
         jul.addHandler(handler);
         try (SessionStore store = SessionStore.open(SessionStoreConfig.builder("tiny").file(dir.resolve("t.fmm"))
                 .cacheSize(64 << 10).pageSize(8 << 10).clock(clock).build())) {
@@ -105,6 +110,36 @@ class SafetyTest {
             store.applyDelta(Stores.newId(), SessionDelta.builder().createdAt(clock.instant())
                     .setAttribute("p", payload).build());
             assertThat(warnings).hasSize(2);
+        } finally {
+            jul.removeHandler(handler);
+        }
+    }
+
+    /** An application class this process's allow-list does not name. */
+    record Basket(String item) implements java.io.Serializable {
+    }
+
+    @Test
+    void aSessionThatCannotBeReadHereIsAbsentWithAWarningNotAnErrorOnEveryRequest() {
+        List<LogRecord> warnings = new ArrayList<>();
+        Logger jul = Logger.getLogger(SessionStore.class.getName());
+        Handler handler = collecting(warnings, record -> record.getLevel() == java.util.logging.Level.WARNING);
+        String id = Stores.newId();
+        jul.addHandler(handler);
+        try (SessionStore writer = SessionStore.open(Stores.config(dir, clock)
+                .serializer(DefaultAttributeSerializer.withJavaSerialization("io.fastmmap.session.*")).build());
+                SessionStore reader = SessionStore.open(Stores.config(dir, clock).build())) {
+            writer.applyDelta(id, SessionDelta.builder().createdAt(clock.instant()).principalName("ann")
+                    .setAttribute("basket", new Basket("tea")).build());
+            assertThat(writer.getSessionData(id).attributes()).containsEntry("basket", new Basket("tea"));
+            for (int request = 0; request < 3; request++) {
+                assertThat(reader.getSessionData(id)).isNull();
+            }
+            assertThat(reader.findByPrincipalName("ann")).isEmpty();
+            assertThat(warnings).hasSize(1); // once a minute, not once a request
+            assertThat(warnings.get(0).getMessage()).contains(id).contains("as absent").contains(Basket.class.getName())
+                    .contains("java-allowed-classes");
+            assertThat(writer.getSessionData(id)).as("left for the processes that can read it").isNotNull();
         } finally {
             jul.removeHandler(handler);
         }

@@ -9,6 +9,7 @@ import java.lang.management.ThreadMXBean;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -122,7 +123,12 @@ public class SessionRepositoryBenchmark {
             if (contents.equals("mixed")) {
                 session.setAttribute("user", "user-" + i + "@example.com");
                 session.setAttribute("cart", new ArrayList<>(List.of("book-" + i, "pen", "lamp")));
-                session.setAttribute("prefs", Map.of("theme", "dark", "lang", "en", "pageSize", 25));
+                // a LinkedHashMap, which JSON gives back as it was (a Map.of would go to Java serialization)
+                Map<String, Object> prefs = new LinkedHashMap<>();
+                prefs.put("theme", "dark");
+                prefs.put("lang", "en");
+                prefs.put("pageSize", 25);
+                session.setAttribute("prefs", prefs);
             }
             repository.save(session);
             ids[i] = session.getId();

@@ -1,16 +1,15 @@
 package io.fastmmap.spring.boot;
 
-import io.fastmmap.session.DefaultAttributeSerializer;
+import io.fastmmap.session.AttributeSerializer;
 import io.fastmmap.session.SessionStore;
 import io.fastmmap.session.SessionStoreConfig;
 import io.fastmmap.spring.session.FastMmapHttpSessionConfiguration;
 import io.fastmmap.spring.session.FastMmapSessionCleanup;
 import io.fastmmap.spring.session.FastMmapSessionEventRelay;
 import io.fastmmap.spring.session.FastMmapSessionRepository;
+import io.fastmmap.spring.session.SpringSessionClasses;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.List;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -23,7 +22,9 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
+import org.springframework.session.IndexResolver;
 import org.springframework.session.Session;
+import org.springframework.session.SessionIdGenerator;
 import org.springframework.session.SessionRepository;
 import org.springframework.session.config.SessionRepositoryCustomizer;
 import org.springframework.session.config.annotation.web.http.SpringHttpSessionConfiguration;
@@ -34,7 +35,16 @@ import org.springframework.session.config.annotation.web.http.SpringHttpSessionC
  * application defines its own {@link SessionRepository}, or sets {@code fastmmap.session.enabled=false}.
  *
  * <p>The session timeout is Boot's: {@code spring.session.timeout}, else {@code server.servlet.session.timeout}, else
- * 30 minutes. Cookie settings ({@code server.servlet.session.cookie.*}) apply as with any Spring Session store.
+ * 30 minutes; a negative one ("never expires") keeps idle sessions for {@code max-inactive-interval-limit}. Cookie
+ * settings ({@code server.servlet.session.cookie.*}) apply as with any Spring Session store.
+ *
+ * <p>The file is named after {@code fastmmap.session.app-name}, else {@code spring.application.name}, else the
+ * application's main ({@code @SpringBootApplication}) class, so two unrelated applications never share a file.
+ * Attribute values are stored by the application's {@link AttributeSerializer} bean if it defines one, else as JSON
+ * and Java serialization allowing the JDK value types, Spring Security's and Spring MVC's session classes when they
+ * are on the class path ({@link SpringSessionClasses}), and {@code fastmmap.session.serialization
+ * .java-allowed-classes}. {@link SessionIdGenerator} and {@code IndexResolver<Session>} beans are used by the
+ * repository.
  */
 @AutoConfiguration(beforeName = {
     "org.springframework.boot.autoconfigure.session.SessionAutoConfiguration",
@@ -48,38 +58,42 @@ import org.springframework.session.config.annotation.web.http.SpringHttpSessionC
 @EnableConfigurationProperties(FastMmapSessionProperties.class)
 @Import(SpringHttpSessionConfiguration.class)
 public class FastMmapSessionAutoConfiguration {
+    private static final System.Logger LOG = System.getLogger(FastMmapSessionAutoConfiguration.class.getName());
 
     /**
      * @param properties {@code fastmmap.session.*}
      * @param environment for the application name and Boot's session timeout
+     * @param serializers the application's {@link AttributeSerializer} bean, if any; else the default serializer
+     *     with the allow-list of {@link SpringSessionClasses} and {@code fastmmap.session.serialization.*}
+     * @param beans to find the main class, which names the file when no application name is set
      * @return the store, closed with the context
      */
     @Bean(destroyMethod = "close")
     @ConditionalOnMissingBean
-    public SessionStore fastMmapSessionStore(FastMmapSessionProperties properties, Environment environment) {
-        String appName = properties.getAppName() != null ? properties.getAppName()
-                : environment.getProperty("spring.application.name", "application");
+    public SessionStore fastMmapSessionStore(FastMmapSessionProperties properties, Environment environment,
+            ObjectProvider<AttributeSerializer> serializers, ListableBeanFactory beans) {
         Duration timeout = sessionTimeout(environment);
-        SessionStoreConfig.Builder b = SessionStoreConfig.builder(appName)
+        Duration limit = properties.getMaxInactiveIntervalLimit();
+        SessionStoreConfig.Builder b = SessionStoreConfig.builder(AppNames.of(properties, environment, beans))
                 .cacheSize(properties.getCacheSize().toBytes())
                 .pageSize(Math.toIntExact(properties.getPageSize().toBytes()))
                 .recreate(properties.isRecreate())
                 .deleteOnClose(properties.isDeleteOnClose())
                 .decodedCacheSize(properties.getDecodedCacheSize())
                 .decodedCacheBytes(properties.getDecodedCacheBytes().toBytes())
-                .maxInactiveIntervalLimit(max(properties.getMaxInactiveIntervalLimit(), timeout))
-                .defaultMaxInactiveInterval(timeout);
+                .maxInactiveIntervalLimit(max(limit, timeout))
+                .defaultMaxInactiveInterval(timeout.isNegative()
+                        ? FastMmapHttpSessionConfiguration.neverExpiring(timeout, limit) : timeout);
         if (properties.getFile() != null) {
             b.file(properties.getFile());
         }
-        List<String> allowed = new ArrayList<>(properties.getSerialization().getJavaAllowedClasses());
-        if (properties.getSerialization().isSpringSecurity()) {
-            allowed.addAll(Arrays.asList(FastMmapHttpSessionConfiguration.SPRING_SECURITY_CLASSES));
-        }
-        if (!allowed.isEmpty()) {
-            b.serializer(DefaultAttributeSerializer.withJavaSerialization(allowed.toArray(String[]::new)));
-        }
-        return SessionStore.open(b.build());
+        FastMmapSessionProperties.Serialization serialization = properties.getSerialization();
+        b.serializer(serializers.getIfAvailable(() -> SpringSessionClasses.serializer(null,
+                serialization.getSpringSecurity(), serialization.getJavaAllowedClasses())));
+        SessionStore store = SessionStore.open(b.build());
+        LOG.log(System.Logger.Level.INFO, "HTTP sessions in " + store.config().file() + " (" + store.config()
+                .serializer() + ")");
+        return store;
     }
 
     /**
@@ -87,18 +101,23 @@ public class FastMmapSessionAutoConfiguration {
      * @param properties {@code fastmmap.session.*}
      * @param environment for Boot's session timeout
      * @param publisher receives session events
+     * @param idGenerators the application's {@link SessionIdGenerator} bean, if any
+     * @param indexResolvers the application's {@code IndexResolver<Session>} bean, if any
      * @param customizers {@code SessionRepositoryCustomizer<FastMmapSessionRepository>} beans, applied in order
      * @return the repository Spring Session's filter uses
      */
     @Bean
     public FastMmapSessionRepository sessionRepository(SessionStore store, FastMmapSessionProperties properties,
             Environment environment, ApplicationEventPublisher publisher,
+            ObjectProvider<SessionIdGenerator> idGenerators, ObjectProvider<IndexResolver<Session>> indexResolvers,
             ObjectProvider<SessionRepositoryCustomizer<FastMmapSessionRepository>> customizers) {
         FastMmapSessionRepository repository = new FastMmapSessionRepository(store);
         repository.setDefaultMaxInactiveInterval(sessionTimeout(environment));
         repository.setFlushMode(properties.getFlushMode());
         repository.setSaveMode(properties.getSaveMode());
         repository.setApplicationEventPublisher(publisher);
+        idGenerators.ifAvailable(repository::setSessionIdGenerator);
+        indexResolvers.ifAvailable(repository::setIndexResolver);
         customizers.orderedStream().forEach(c -> c.customize(repository));
         return repository;
     }

@@ -43,10 +43,13 @@ public class FastMmapSessionProperties {
      */
     private Path file;
 
-    /** Names the default file. Default: spring.application.name, else "application". */
+    /**
+     * Names the default file. Default: spring.application.name, else the main (@SpringBootApplication) class's name,
+     * so unrelated applications never share a file.
+     */
     private String appName;
 
-    /** Total size of the session file. Changing it recreates the file (all sessions are lost) at the next start. */
+    /** Total size of the session file. */
     private DataSize cacheSize = DataSize.ofMegabytes(16);
 
     /** Page size; one session (all attributes serialized) must fit in one page. */
@@ -81,25 +84,30 @@ public class FastMmapSessionProperties {
 
     private final Serialization serialization = new Serialization();
 
-    /** How attribute values are serialized. */
+    /**
+     * How attribute values are serialized: plain values (strings, numbers, ArrayLists, LinkedHashMaps) as JSON,
+     * everything else with Java serialization, which reads back only allowed classes: the JDK value types, Spring
+     * Security's and Spring MVC's session classes when they are on the class path, and java-allowed-classes.
+     */
     public static class Serialization {
         /**
-         * Allow Java serialization for Spring Security's session attributes (security context, saved request, CSRF
-         * token); needed for form login. Adds org.springframework.security.** and java.util.* to the allow-list.
+         * Allow Java serialization of Spring Security's session attributes (security context, OAuth2/OIDC tokens,
+         * saved request, CSRF and remember-me tokens). Default: allowed when Spring Security is on the class path;
+         * false refuses them.
          */
-        private boolean springSecurity = false;
+        private Boolean springSecurity;
 
         /**
-         * Further class patterns (a.b.C, a.b.*, a.b.**) that may be read back with Java serialization; any entry
-         * switches Java serialization on. Plain values (strings, numbers, lists, maps) are always stored as JSON.
+         * The application's own classes that may be stored with Java serialization, as class patterns (a.b.C,
+         * a.b.*, a.b.**), e.g. com.example.shop.**. Every instance sharing the file needs the same list.
          */
         private List<String> javaAllowedClasses = new ArrayList<>();
 
-        public boolean isSpringSecurity() {
+        public Boolean getSpringSecurity() {
             return springSecurity;
         }
 
-        public void setSpringSecurity(boolean springSecurity) {
+        public void setSpringSecurity(Boolean springSecurity) {
             this.springSecurity = springSecurity;
         }
 

@@ -2,6 +2,7 @@ package io.fastmmap.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fastmmap.session.AttributeSerializer;
 import io.fastmmap.session.DefaultAttributeSerializer;
 import io.fastmmap.session.SessionStore;
 import io.fastmmap.session.SessionStoreConfig;
@@ -13,18 +14,24 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.boot.SpringBootConfiguration;
 import org.springframework.boot.SpringBootVersion;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.session.FindByIndexNameSessionRepository;
 import org.springframework.session.FlushMode;
+import org.springframework.session.IndexResolver;
 import org.springframework.session.MapSessionRepository;
 import org.springframework.session.SaveMode;
+import org.springframework.session.Session;
+import org.springframework.session.SessionIdGenerator;
 import org.springframework.session.SessionRepository;
 import org.springframework.session.config.SessionRepositoryCustomizer;
 import org.springframework.session.web.http.SessionRepositoryFilter;
@@ -163,6 +170,83 @@ class FastMmapSessionAutoConfigurationTest {
         runner().withUserConfiguration(Customized.class).run(context -> assertThat(context
                 .getBean(FastMmapSessionRepository.class).createSession().getMaxInactiveInterval())
                 .isEqualTo(Duration.ofMinutes(2)));
+    }
+
+    @Configuration(proxyBeanMethods = false)
+    static class OwnBeans {
+        @Bean
+        SessionIdGenerator ids() {
+            return () -> "own-" + java.util.UUID.randomUUID();
+        }
+
+        @Bean
+        IndexResolver<Session> byUserAttribute() {
+            return session -> {
+                Object user = session.getAttribute("user");
+                return user == null ? Map.of()
+                        : Map.of(FindByIndexNameSessionRepository.PRINCIPAL_NAME_INDEX_NAME, user.toString());
+            };
+        }
+
+        @Bean
+        AttributeSerializer ownSerializer() {
+            return DefaultAttributeSerializer.withJavaSerialization("com.example.own.*");
+        }
+    }
+
+    @Test
+    void theApplicationsIdGeneratorIndexResolverAndSerializerBeansAreUsed() {
+        runner().withUserConfiguration(OwnBeans.class).run(context -> {
+            FastMmapSessionRepository repo = context.getBean(FastMmapSessionRepository.class);
+            var session = repo.createSession();
+            assertThat(session.getId()).startsWith("own-");
+            session.setAttribute("user", "ann");
+            repo.save(session);
+            assertThat(repo.findByPrincipalName("ann")).containsOnlyKeys(session.getId());
+            assertThat(context.getBean(SessionStore.class).config().serializer())
+                    .isSameAs(context.getBean("ownSerializer"));
+        });
+    }
+
+    @Test
+    void aNegativeSessionTimeoutMeansSessionsThatDoNotExpireWhileTheFileKeepsThem() {
+        runner().withPropertyValues("server.servlet.session.timeout=-1").run(context -> {
+            assertThat(context).hasNotFailed();
+            FastMmapSessionRepository repo = context.getBean(FastMmapSessionRepository.class);
+            var session = repo.createSession();
+            assertThat(session.getMaxInactiveInterval()).isNegative();
+            assertThat(session.isExpired()).isFalse();
+            session.setAttribute("a", 1);
+            repo.save(session);
+            var found = repo.findById(session.getId());
+            assertThat(found.getMaxInactiveInterval()).isEqualTo(Duration.ofHours(24)); // the limit, as logged
+            assertThat(context.getBean(SessionStore.class).config().defaultMaxInactiveInterval())
+                    .isEqualTo(Duration.ofHours(24));
+        });
+    }
+
+    @SpringBootConfiguration(proxyBeanMethods = false)
+    static class ShopApplication {
+    }
+
+    @Test
+    void withoutAnApplicationNameTheFileIsNamedAfterTheMainClassOrStartUpSaysWhatToSet() {
+        runner().withUserConfiguration(ShopApplication.class).run(context -> assertThat(context
+                .getBean(SessionStore.class).config().appName()) // a long name: the simple one and a digest
+                .isEqualTo(AppNames.fromClass(ShopApplication.class.getName()))
+                .startsWith("FastMmapSessionAutoConfigurationTest-ShopApplication-"));
+        assertThat(AppNames.fromClass("com.example.shop.ShopApplication")).isEqualTo("com.example.shop.ShopApplication");
+        runner().withPropertyValues("spring.application.name=My Shop").run(context -> assertThat(context
+                .getBean(SessionStore.class).config().appName()).isEqualTo("My-Shop"));
+        new WebApplicationContextRunner()
+                .withConfiguration(AutoConfigurations.of(FastMmapSessionAutoConfiguration.class))
+                .withSystemProperties("user.home=" + dir) // where a default file would go, were one opened
+                .run(context -> assertThat(context).getFailure().rootCause()
+                        .hasMessageContaining("spring.application.name").hasMessageContaining("app-name"));
+        assertThat(AppNames.fromClass("com.example.a.very.long.package.name.that.goes.on.and.on.ShopApplication"))
+                .startsWith("ShopApplication-").hasSize("ShopApplication-".length() + 8);
+        assertThat(AppNames.fromClass("com.a.DemoApplication"))
+                .isNotEqualTo(AppNames.fromClass("com.b.DemoApplication"));
     }
 
     @Test

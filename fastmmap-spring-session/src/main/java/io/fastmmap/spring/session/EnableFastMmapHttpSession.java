@@ -24,7 +24,10 @@ import org.springframework.session.SaveMode;
  * }
  *
  * <p>A {@link io.fastmmap.session.SessionStore} bean, when the application defines one, is used instead of opening
- * a file from {@link #appName()} / {@link #file()}. Customize further with
+ * a file from {@link #appName()} / {@link #file()}; an {@link io.fastmmap.session.AttributeSerializer} bean
+ * serializes the attributes of the file it opens; {@code SessionIdGenerator} and {@code IndexResolver<Session>}
+ * beans are the repository's. A negative {@link #maxInactiveIntervalInSeconds()} (never expires) keeps idle sessions
+ * 24 hours in the file. Customize further with
  * {@code SessionRepositoryCustomizer<FastMmapSessionRepository>} beans. (Spring Boot applications use the starter's
  * auto-configuration and {@code fastmmap.session.*} properties instead.)
  */
@@ -61,9 +64,9 @@ public @interface EnableFastMmapHttpSession {
     String cleanupCron() default FastMmapHttpSessionConfiguration.DEFAULT_CLEANUP_CRON;
 
     /**
-     * @return class patterns that may be read back with Java serialization (which is then switched on); empty for
-     *     JSON only. {@link FastMmapHttpSessionConfiguration#SPRING_SECURITY_CLASSES} covers Spring Security's
-     *     context, saved request and CSRF token
+     * @return the application's own classes that may be stored with Java serialization, as class patterns
+     *     ({@code com.example.shop.**}); the JDK value types, and Spring Security's and Spring MVC's session classes
+     *     when they are on the class path ({@link SpringSessionClasses}), are allowed without them
      */
     String[] javaAllowedClasses() default {};
 }

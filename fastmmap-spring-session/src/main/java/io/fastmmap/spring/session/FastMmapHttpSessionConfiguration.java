@@ -1,11 +1,13 @@
 package io.fastmmap.spring.session;
 
-import io.fastmmap.session.DefaultAttributeSerializer;
+import io.fastmmap.session.AttributeSerializer;
 import io.fastmmap.session.SessionStore;
 import io.fastmmap.session.SessionStoreConfig;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
+import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.EnvironmentAware;
@@ -16,7 +18,10 @@ import org.springframework.core.annotation.AnnotationAttributes;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
 import org.springframework.session.FlushMode;
+import org.springframework.session.IndexResolver;
 import org.springframework.session.SaveMode;
+import org.springframework.session.Session;
+import org.springframework.session.SessionIdGenerator;
 import org.springframework.session.config.SessionRepositoryCustomizer;
 import org.springframework.session.config.annotation.web.http.SpringHttpSessionConfiguration;
 
@@ -26,16 +31,19 @@ import org.springframework.session.config.annotation.web.http.SpringHttpSessionC
  */
 @Configuration(proxyBeanMethods = false)
 public class FastMmapHttpSessionConfiguration extends SpringHttpSessionConfiguration
-        implements ImportAware, EnvironmentAware {
+        implements ImportAware, EnvironmentAware, BeanClassLoaderAware {
     /** Every minute, at second 0, as Spring Session's JDBC and indexed Redis stores. */
     public static final String DEFAULT_CLEANUP_CRON = "0 * * * * *";
 
     /**
-     * Java serialization allow-list for Spring Security's session attributes (security context, authentication
-     * tokens, user details, saved request, CSRF token) and the JDK collections they hold.
+     * Java serialization allow-list for Spring Security's session attributes; allowed without any setting when
+     * Spring Security is on the class path.
+     *
+     * @deprecated use {@link SpringSessionClasses#SPRING_SECURITY}
      */
-    public static final String[] SPRING_SECURITY_CLASSES = {"org.springframework.security.**", "java.util.*",
-        "java.lang.String$CaseInsensitiveComparator"};
+    @Deprecated
+    public static final String[] SPRING_SECURITY_CLASSES = SpringSessionClasses.SPRING_SECURITY.toArray(String[]::new);
+    private static final System.Logger LOG = System.getLogger(FastMmapHttpSessionConfiguration.class.getName());
 
     private String appName = "application";
     private String file = "";
@@ -47,10 +55,16 @@ public class FastMmapHttpSessionConfiguration extends SpringHttpSessionConfigura
     private String cleanupCron = DEFAULT_CLEANUP_CRON;
     private String[] javaAllowedClasses = {};
     private Environment environment;
+    private ClassLoader classLoader;
 
     @Override
     public void setEnvironment(Environment environment) {
         this.environment = environment;
+    }
+
+    @Override
+    public void setBeanClassLoader(ClassLoader classLoader) {
+        this.classLoader = classLoader;
     }
 
     @Override
@@ -73,21 +87,28 @@ public class FastMmapHttpSessionConfiguration extends SpringHttpSessionConfigura
 
     /**
      * @param storeProvider the application's own store, if it defines one
+     * @param serializerProvider the application's {@link AttributeSerializer}, if it defines one (for the store this
+     *     configuration opens)
+     * @param idGenerators the application's {@link SessionIdGenerator}, if it defines one
+     * @param indexResolvers the application's {@code IndexResolver<Session>}, if it defines one
      * @param publisher receives session events
      * @param customizers applied in order
      * @return the repository
      */
     @Bean
     public FastMmapSessionRepository sessionRepository(ObjectProvider<SessionStore> storeProvider,
-            ApplicationEventPublisher publisher,
+            ObjectProvider<AttributeSerializer> serializerProvider, ObjectProvider<SessionIdGenerator> idGenerators,
+            ObjectProvider<IndexResolver<Session>> indexResolvers, ApplicationEventPublisher publisher,
             ObjectProvider<SessionRepositoryCustomizer<FastMmapSessionRepository>> customizers) {
         SessionStore own = storeProvider.getIfAvailable();
         FastMmapSessionRepository repository = own != null ? new FastMmapSessionRepository(own)
-                : FastMmapSessionRepository.owning(openStore());
+                : FastMmapSessionRepository.owning(openStore(serializerProvider.getIfAvailable()));
         repository.setDefaultMaxInactiveInterval(maxInactiveInterval);
         repository.setFlushMode(flushMode);
         repository.setSaveMode(saveMode);
         repository.setApplicationEventPublisher(publisher);
+        idGenerators.ifAvailable(repository::setSessionIdGenerator);
+        indexResolvers.ifAvailable(repository::setIndexResolver);
         customizers.orderedStream().forEach(c -> c.customize(repository));
         return repository;
     }
@@ -110,18 +131,34 @@ public class FastMmapHttpSessionConfiguration extends SpringHttpSessionConfigura
         return new FastMmapSessionEventRelay(repository, FastMmapSessionEventRelay.DEFAULT_POLL_INTERVAL);
     }
 
-    private SessionStore openStore() {
-        SessionStoreConfig.Builder b = SessionStoreConfig.builder(appName).cacheSize(cacheSize).pageSize(pageSize)
-                .defaultMaxInactiveInterval(maxInactiveInterval);
+    private SessionStore openStore(AttributeSerializer serializer) {
+        SessionStoreConfig.Builder b = SessionStoreConfig.builder(appName).cacheSize(cacheSize).pageSize(pageSize);
+        b.defaultMaxInactiveInterval(maxInactiveInterval.isNegative()
+                ? neverExpiring(maxInactiveInterval, Duration.ofHours(24)) : maxInactiveInterval);
         if (maxInactiveInterval.compareTo(Duration.ofHours(24)) > 0) {
             b.maxInactiveIntervalLimit(maxInactiveInterval);
         }
         if (!file.isEmpty()) {
             b.file(Path.of(environment == null ? file : environment.resolveRequiredPlaceholders(file)));
         }
-        if (javaAllowedClasses.length > 0) {
-            b.serializer(DefaultAttributeSerializer.withJavaSerialization(javaAllowedClasses));
-        }
+        b.serializer(serializer != null ? serializer
+                : SpringSessionClasses.serializer(classLoader, null, Arrays.asList(javaAllowedClasses)));
         return SessionStore.open(b.build());
+    }
+
+    /**
+     * Spring's "never expires" (a negative interval): the session file is a bounded cache whose entries live at most
+     * the store's limit, so such sessions get the limit, and the log says so once at start-up.
+     *
+     * @param requested the negative interval asked for
+     * @param limit the store's max inactive interval limit
+     * @return the interval new sessions are stored with
+     */
+    public static Duration neverExpiring(Duration requested, Duration limit) {
+        LOG.log(System.Logger.Level.WARNING, "a session timeout of " + requested + " asks for sessions that never"
+                + " expire; sessions in a fastmmap file live until " + limit + " without a request (the max"
+                + " inactive interval limit). Raise fastmmap.session.max-inactive-interval-limit to keep idle"
+                + " sessions longer.");
+        return limit;
     }
 }

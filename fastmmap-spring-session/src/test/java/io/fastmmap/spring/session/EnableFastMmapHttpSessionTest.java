@@ -80,4 +80,44 @@ class EnableFastMmapHttpSessionTest {
         assertThatThrownBy(() -> repo.findById("00000000-0000-0000-0000-000000000000"))
                 .isInstanceOf(io.fastmmap.CacheClosedException.class);
     }
+
+    @Configuration
+    @EnableFastMmapHttpSession(appName = "beans", file = "${fastmmap.test.beans-file}", cacheSize = 1 << 20,
+            pageSize = 16 << 10, maxInactiveIntervalInSeconds = -1, cleanupCron = "-")
+    static class WithOwnBeans {
+        @Bean
+        org.springframework.session.SessionIdGenerator ids() {
+            return () -> "own-" + java.util.UUID.randomUUID();
+        }
+
+        @Bean
+        org.springframework.session.IndexResolver<org.springframework.session.Session> byUser() {
+            return session -> session.getAttribute("user") == null ? java.util.Map.of()
+                    : java.util.Map.of(FastMmapSessionRepository.PRINCIPAL_NAME_INDEX_NAME,
+                            session.getAttribute("user").toString());
+        }
+
+        @Bean
+        io.fastmmap.session.AttributeSerializer serializer() {
+            return io.fastmmap.session.DefaultAttributeSerializer.withJavaSerialization("com.example.own.*");
+        }
+    }
+
+    @Test
+    void usesTheApplicationsIdGeneratorIndexResolverAndSerializerAndANegativeIntervalStarts() {
+        System.setProperty("fastmmap.test.beans-file", dir.resolve("beans.fmm").toString());
+        try (var context = new AnnotationConfigApplicationContext(WithOwnBeans.class)) {
+            FastMmapSessionRepository repo = context.getBean(FastMmapSessionRepository.class);
+            var session = repo.createSession();
+            assertThat(session.getId()).startsWith("own-");
+            assertThat(session.isExpired()).isFalse();
+            session.setAttribute("user", "ann");
+            repo.save(session);
+            assertThat(repo.findByPrincipalName("ann")).containsOnlyKeys(session.getId());
+            assertThat(repo.getSessionStore().config().serializer()).isSameAs(context.getBean("serializer"));
+            assertThat(repo.getSessionStore().config().defaultMaxInactiveInterval()).isEqualTo(Duration.ofHours(24));
+        } finally {
+            System.clearProperty("fastmmap.test.beans-file");
+        }
+    }
 }
