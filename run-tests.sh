@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds fastmmap and runs every test against the packaged multi-release jar on JDK 17 and JDK 25.
-# Maven itself runs on JDK 25. Extra arguments go to Maven, e.g.
+# Maven itself runs on JDK 25. -Pfull adds the modules a plain `mvn install` leaves out (examples, the Boot 4 and
+# torture tests; see the parent pom). Extra arguments go to Maven, e.g.
 #   ./run-tests.sh -Dfastmmap.test.only=25          one JVM only
 #   ./run-tests.sh -Dit.test=SomeTest               one test class
 set -euo pipefail
@@ -14,7 +15,7 @@ export JAVA_HOME=$jdk25
 # native access on every run; they are Maven's, not ours.
 export MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED ${MAVEN_OPTS:-}"
 
-exec mvn -B -ntp verify \
+exec mvn -B -ntp -Pfull verify \
   -Dfastmmap.jdk17.home="$jdk17" \
   -Dfastmmap.jdk25.home="$jdk25" \
   "$@"

@@ -92,7 +92,8 @@ java17=("$jdk17/bin/java")
 build_jar() {
   log "building $jar (-Pbenchmarks)"
   JAVA_HOME=$jdk25 MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED ${MAVEN_OPTS:-}" \
-    mvn -B -ntp -q -Pbenchmarks -pl fastmmap-benchmarks -am package -DskipTests >"$out/build.log" 2>&1 || {
+    mvn -B -ntp -q -Pbenchmarks -pl fastmmap-benchmarks -am package -DskipTests -Dmaven.javadoc.skip \
+      -Dmaven.source.skip >"$out/build.log" 2>&1 || {
     tail -40 "$out/build.log" >&2
     exit 1
   }

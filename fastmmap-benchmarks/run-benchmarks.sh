@@ -40,7 +40,7 @@ java_of() { # JDK feature version -> java command (JMH's own Unsafe use warns on
 
 build() {
   JAVA_HOME=$jdk25 MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED ${MAVEN_OPTS:-}" \
-    mvn -B -ntp -q -Pbenchmarks -pl fastmmap-benchmarks -am package -DskipTests
+    mvn -B -ntp -q -Pbenchmarks -pl fastmmap-benchmarks -am package -DskipTests -Dmaven.javadoc.skip -Dmaven.source.skip
 }
 
 machine() {

@@ -56,7 +56,8 @@ trap cleanup EXIT
 
 echo "building examples/spring-demo (tests skipped) ..." >&2
 JAVA_HOME=$jdk25 MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED" \
-  mvn -B -ntp -q -Dmaven.test.skip=true -pl examples/spring-demo -am package >"$work/build.log" 2>&1 \
+  mvn -B -ntp -q -Pfull -Dmaven.test.skip=true -Dmaven.javadoc.skip -Dmaven.source.skip -pl examples/spring-demo -am \
+    package >"$work/build.log" 2>&1 \
   || { cat "$work/build.log" >&2; exit 1; }
 jar=$(ls examples/spring-demo/target/fastmmap-spring-demo-*.jar | grep -v original | head -n 1)
 

@@ -28,7 +28,7 @@ jdk17=$(bin/find-jdk 17)
 jdk25=$(bin/find-jdk 25)
 
 if ! grep -q '<module>examples/two-process-demo</module>' pom.xml; then
-  echo "run-demo: examples/two-process-demo is not listed in the <modules> of $root/pom.xml yet;" >&2
+  echo "run-demo: examples/two-process-demo is not listed in the <modules> of $root/pom.xml (profile full) yet;" >&2
   echo "run-demo: add <module>examples/two-process-demo</module> there, then run this again." >&2
   exit 2
 fi
@@ -46,7 +46,8 @@ build_start=$SECONDS
 # the build fails (on success -q leaves nothing but stray ANSI resets).
 if ! JAVA_HOME=$jdk25 \
     MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED ${MAVEN_OPTS:-}" \
-    mvn -B -ntp -q -Dstyle.color=never -Dmaven.test.skip=true -pl examples/two-process-demo -am package \
+    mvn -B -ntp -q -Dstyle.color=never -Pfull -Dmaven.test.skip=true -Dmaven.javadoc.skip -Dmaven.source.skip \
+      -pl examples/two-process-demo -am package \
     >"$work/build.log" 2>&1; then
   cat "$work/build.log" >&2
   echo "${red}run-demo: the Maven build failed (output above)${off}" >&2

@@ -3,6 +3,8 @@ package io.fastmmap.cli;
 import io.fastmmap.CacheFileInfo;
 import io.fastmmap.CacheReader;
 import io.fastmmap.FastMmap;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
 import picocli.CommandLine.Option;
@@ -19,7 +21,7 @@ final class CacheFileOption {
     Duration lockTimeout;
 
     CacheFileInfo info() {
-        return CacheFileInfo.read(file);
+        return CacheFileInfo.read(existing());
     }
 
     /**
@@ -27,11 +29,19 @@ final class CacheFileOption {
      * slot or lock, and leaves least-recently-used order alone.
      */
     CacheReader reader() {
-        return CacheReader.open(file);
+        return CacheReader.open(existing());
     }
 
-    /** Opens the existing file read-write; no command creates a file but {@code bench}. */
+    /** Opens the existing file read-write; no command creates a file but {@code create} and {@code bench}. */
     FastMmap open() {
         return info().builder().lockTimeout(lockTimeout).build();
+    }
+
+    private Path existing() {
+        if (!Files.exists(file, LinkOption.NOFOLLOW_LINKS)) {
+            throw new IllegalArgumentException(file + " does not exist; check the path, or create it with `fastmmap "
+                    + "create " + file + " --cache-size=SIZE`");
+        }
+        return file;
     }
 }

@@ -21,11 +21,11 @@ final class VerifyCommand implements Callable<Integer> {
 
     /** @return 0 when nothing is left damaged, else {@link Main#EXIT_DAMAGED} */
     static int print(VerifyReport report, String what) {
-        System.out.println(report);
+        System.out.println(CliAdvice.of(report.toString(), report.file()));
         if (!report.unrepaired().isEmpty()) {
             System.err.println("fastmmap: " + report.file() + ": " + what + " found " + report.unrepaired().size()
                     + " damaged place(s)" + ("verify".equals(what) ? "; run `fastmmap repair " + report.file()
-                    + "` to rebuild those pages" : " it could not repair; re-create the file"));
+                    + "` to rebuild those pages" : " it could not repair; re-create the file with `fastmmap create " + report.file() + " --force`"));
             return Main.EXIT_DAMAGED;
         }
         return 0;

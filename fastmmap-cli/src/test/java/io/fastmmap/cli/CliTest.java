@@ -3,6 +3,8 @@ package io.fastmmap.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fastmmap.FastMmap;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -11,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Random;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -145,5 +148,107 @@ class CliTest {
         Cli.Run badDuration = Cli.run("set", newCache().toString(), "k", "v", "--ttl=soon");
         assertThat(badDuration.exitCode()).isEqualTo(Main.EXIT_USAGE);
         assertThat(badDuration.err()).contains("'soon' is not a duration");
+    }
+
+    @Test
+    void shouldCreateAFileThatOtherProcessesOpenWithItsGeometry() throws Exception {
+        Path file = directory.resolve("new/cache.fmm");
+
+        Cli.Run created = Cli.run("create", file.toString(), "--cache-size=64k", "--page-size=8k");
+
+        assertThat(created.exitCode()).as(created.err()).isZero();
+        assertThat(created.out()).contains("created " + file).contains("8 pages of 8 KiB");
+        try (FastMmap cache = FastMmap.builder(file).pageCount(8).pageSize(8192).build()) {
+            cache.set(utf8("k"), utf8("v"));
+        }
+        assertOneLineError(Cli.run("create", file.toString(), "--page-size=4k"), Main.EXIT_FAILURE,
+                "already exists", "--force");
+        assertThat(Cli.run("get", file.toString(), "k").out()).as("a refused create changes nothing").isEqualTo("v\n");
+
+        Cli.Run recreated = Cli.run("create", file.toString(), "--page-count=3", "--page-size=4k", "--force");
+
+        assertThat(recreated.exitCode()).as(recreated.err()).isZero();
+        assertThat(Cli.run("info", file.toString()).out()).contains("3 x 4 KiB");
+        assertThat(Cli.run("get", file.toString(), "k").exitCode()).isEqualTo(Main.EXIT_ABSENT);
+        Cli.Run help = Cli.run("create", "--help");
+        assertThat(help.exitCode()).as(help.err()).isZero();
+        assertThat(help.out()).contains("--cache-size=SIZE", "--page-size=SIZE", "--force");
+    }
+
+    @Test
+    void shouldAdviseCommandOptionsNotBuilderMethods() throws Exception {
+        Path file = directory.resolve("cache.fmm");
+        Cli.Run badPage = Cli.run("create", file.toString(), "--page-size=5000");
+        assertOneLineError(badPage, Main.EXIT_FAILURE, "--page-size=5000", "multiple of 4096");
+        assertThat(badPage.err()).doesNotContain("pageSize");
+        assertOneLineError(Cli.run("create", file.toString(), "--cache-size=64k", "--page-size=8k", "--page-count=3"),
+                Main.EXIT_FAILURE, "--cache-size", "--page-count", "--page-size");
+
+        Cli.Run missing = Cli.run("set", file.toString(), "k", "v");
+        assertOneLineError(missing, Main.EXIT_FAILURE, file + " does not exist",
+                "fastmmap create " + file + " --cache-size=");
+        assertThat(Files.exists(file)).isFalse();
+
+        Path notACache = Files.writeString(directory.resolve("notes.txt"), "x".repeat(200));
+        Cli.Run foreign = Cli.run("stats", notACache.toString());
+        assertOneLineError(foreign, Main.EXIT_FAILURE, "not a fastmmap cache file",
+                "`fastmmap create " + notACache + " --force`");
+        assertThat(foreign.err()).doesNotContain("recreate(");
+    }
+
+    @Test
+    void shouldPrintStatsAsJsonAndForPrometheus() throws Exception {
+        Path file = newCache();
+        assertThat(Cli.run("set", file.toString(), "k", "v").exitCode()).isZero();
+
+        Cli.Run json = Cli.run("stats", file.toString(), "--format=json");
+        Cli.Run prometheus = Cli.run("stats", file.toString(), "--format=prometheus");
+
+        assertThat(json.exitCode()).as(json.err()).isZero();
+        assertThat(json.out().lines()).hasSize(1);
+        assertThat(json.out()).startsWith("{\"file\":\"" + file + "\",\"entries\":1,\"usedBytes\":")
+                .containsPattern("\"freeBytes\":[1-9]\\d*,\"evictions\":0,\"expirations\":0,\"pageRepairs\":0,"
+                        + "\"lockRecoveries\":0}\n$");
+        assertThat(prometheus.exitCode()).as(prometheus.err()).isZero();
+        assertThat(prometheus.out()).contains("# TYPE fastmmap_entries gauge\nfastmmap_entries{file=\"" + file
+                + "\"} 1\n").contains("# TYPE fastmmap_evictions_total counter\n")
+                .containsPattern("(?m)^fastmmap_free_bytes\\{file=\"[^\"]+\"} [1-9]\\d*$");
+        // Every sample line is "name{labels} integer", as the textfile collector requires.
+        assertThat(prometheus.out().lines().filter(line -> !line.startsWith("# ")))
+                .hasSize(7).allMatch(line -> line.matches("fastmmap_[a-z_]+\\{file=\"[^\"]+\"} \\d+"));
+        Cli.Run xml = Cli.run("stats", file.toString(), "--format=xml");
+        assertThat(xml.exitCode()).isEqualTo(Main.EXIT_USAGE);
+        assertThat(xml.err()).contains("'xml'", "[text, json, prometheus]");
+    }
+
+    @Test
+    void shouldNameACacheFastMmapFileAndLeaveItUntouched() throws Exception {
+        // A Cache::FastMmap 1.57 page header as Perl writes it: magic 0x92F7E3B1, 89 slots, 89 free, 0 old.
+        Path perlFile = directory.resolve("perl.fmm");
+        ByteBuffer page = ByteBuffer.allocate(65536).order(ByteOrder.LITTLE_ENDIAN);
+        page.putInt(0x92F7E3B1).putInt(89).putInt(89).putInt(0);
+        Files.write(perlFile, page.array());
+        byte[] before = Files.readAllBytes(perlFile);
+
+        for (String command : new String[] {"info", "stats", "get"}) {
+            Cli.Run run = command.equals("get") ? Cli.run(command, perlFile.toString(), "k")
+                    : Cli.run(command, perlFile.toString());
+            assertOneLineError(run, Main.EXIT_FAILURE, perlFile + " is a Cache::FastMmap (Perl) cache file",
+                    "left untouched");
+        }
+        assertThat(Files.readAllBytes(perlFile)).isEqualTo(before);
+    }
+
+    /** Skipped where Perl's Cache::FastMmap is not installed (Debian: libcache-fastmmap-perl). */
+    @Test
+    void shouldNameAFileThatCacheFastMmapWrote() throws Exception {
+        Path written = directory.resolve("written-by-perl.fmm");
+        Process perl = new ProcessBuilder("perl", "-MCache::FastMmap", "-e", "Cache::FastMmap->new(share_file => "
+                + "$ARGV[0], init_file => 1, unlink_on_exit => 0, page_size => '8k', num_pages => 3)->set('a', 'b')",
+                written.toString()).redirectErrorStream(true).start();
+        String perlOutput = new String(perl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        Assumptions.assumeTrue(perl.waitFor() == 0, "no Perl with Cache::FastMmap here: " + perlOutput);
+        assertOneLineError(Cli.run("get", written.toString(), "a"), Main.EXIT_FAILURE,
+                written + " is a Cache::FastMmap (Perl) cache file");
     }
 }
