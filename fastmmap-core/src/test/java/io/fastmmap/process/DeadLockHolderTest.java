@@ -186,8 +186,10 @@ class DeadLockHolderTest {
         System.out.println("DeadLockHolderTest: " + holder + " paused " + pauseMillis + " ms; " + patient
                 + " answered '" + reply + "'");
         assertThat(reply).startsWith("GAS-OK " + HELD + " value-of-the-holder ");
+        // The child's clock starts when it reads the command, a little after this test started its pause (a CI run
+        // measured 2,999,155 us under load): the pause itself is proven by the silence above.
         assertThat(Long.parseLong(reply.substring(reply.lastIndexOf(' ') + 1)))
-                .as("microseconds the patient waited").isGreaterThanOrEqualTo(pauseMillis * 1000);
+                .as("microseconds the patient waited").isGreaterThanOrEqualTo((pauseMillis - 250) * 1000);
         assertThat(call(patient, "GET " + HELD)).startsWith("GOT " + HELD + " value-of-the-patient ");
         patient.send("EXIT");
         assertThat(patient.waitFor(REPLY)).as("exit code of %s", patient.describe()).isZero();

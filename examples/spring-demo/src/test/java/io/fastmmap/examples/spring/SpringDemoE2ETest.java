@@ -27,6 +27,7 @@ import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.chrome.ChromeDriverService;
 import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The demo end to end, in headless Chromium driving two real instances (separate JVMs of the packaged jar) that
@@ -94,7 +95,17 @@ class SpringDemoE2ETest {
         assertThat(browser.getCurrentUrl()).endsWith("/login");
         browser.findElement(By.id("username")).sendKeys("demo");
         browser.findElement(By.id("password")).sendKeys("demo");
+        submitAndWaitToLeave("/login");
+    }
+
+    /**
+     * Clicks the form's submit button and waits until the browser has left the page at {@code path}: click() returns
+     * before the POST's redirect is followed, and a browser.get() issued meanwhile races it (seen under load).
+     */
+    private void submitAndWaitToLeave(String path) {
         browser.findElement(By.cssSelector("button[type=submit]")).click();
+        new WebDriverWait(browser, Duration.ofSeconds(30))
+                .until(driver -> !URI.create(driver.getCurrentUrl()).getPath().equals(path));
     }
 
     @Test
@@ -114,7 +125,7 @@ class SpringDemoE2ETest {
 
         // log out on B (Spring Security's confirmation page, then its button) ...
         browser.get(b.url("/logout"));
-        browser.findElement(By.cssSelector("button[type=submit]")).click();
+        submitAndWaitToLeave("/logout");
         // ... and A forgot the login too
         assertThat(heading(a.url("/account"))).startsWith("login page");
         assertThat(heading(b.url("/account"))).startsWith("login page");
