@@ -2,6 +2,7 @@ package io.fastmmap.internal;
 
 import io.fastmmap.CacheFileException;
 import io.fastmmap.IncompatibleCacheFileException;
+import io.fastmmap.LockTimeoutException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 /**
@@ -28,7 +30,14 @@ final class Attachment {
     private final java.nio.channels.FileChannel channel;
     private final SharedMemory memory;
     private final ProcessSlots slots;
+    /** Guarded by {@code OPEN}. */
     private int references = 1;
+    /**
+     * Guarded by {@code OPEN}: the last user released it, and it stays in {@code OPEN} until its channel is
+     * closed, so that no second channel of the file is opened in this JVM meanwhile (its locks would be dropped
+     * when this one's channel closes).
+     */
+    private boolean closing;
     private volatile boolean closed;
 
     private Attachment(CacheFile.Opened opened, CacheConfig config) {
@@ -38,13 +47,24 @@ final class Attachment {
         this.channel = opened.channel();
         this.memory = opened.memory();
         this.slots = new ProcessSlots(file, channel);
-        slots.claim();
-        memory.putLong(ProcessTable.entryOffset(slots.slot()) + ProcessTable.PID_OFFSET, ProcessHandle.current().pid());
-        memory.putLong(ProcessTable.entryOffset(slots.slot()) + ProcessTable.ATTACHED_AT_OFFSET,
-                config.clock().millis());
-        this.locks = new PageLocks(memory, layout, slots, file, config.lockTimeoutNanos());
-        this.store = new PageStore(memory, layout, file, opened.hashSeed(), locks);
-        recoverPagesOfPreviousSlotHolder();
+        try {
+            slots.claim();
+            memory.putLong(ProcessTable.entryOffset(slots.slot()) + ProcessTable.PID_OFFSET,
+                    ProcessHandle.current().pid());
+            memory.putLong(ProcessTable.entryOffset(slots.slot()) + ProcessTable.ATTACHED_AT_OFFSET,
+                    config.clock().millis());
+            this.locks = new PageLocks(memory, layout, slots, file, config.lockTimeoutNanos());
+            this.store = new PageStore(memory, layout, file, opened.hashSeed(), locks);
+            recoverPagesOfPreviousSlotHolder();
+        } catch (RuntimeException | Error e) {
+            // Closed here, never left to the garbage collector: the JDK's Cleaner would close the descriptor at
+            // some later moment, and closing any descriptor of the file drops every fcntl lock this process holds
+            // on it, the process slot of a later, healthy connection included (see the class comment).
+            memory.close();
+            slots.close();
+            CacheFile.closeQuietly(channel);
+            throw e;
+        }
     }
 
     /** Opens the file, or joins this JVM's existing connection to it. */
@@ -60,6 +80,10 @@ final class Attachment {
                 } else {
                     CacheFile.checkTrusted(file, attributes, config);
                     Attachment existing = OPEN.get(attributes.fileKey());
+                    if (existing != null && existing.closing) {
+                        awaitClosed(existing, config);
+                        continue;
+                    }
                     if (existing != null) {
                         return existing.join(config);
                     }
@@ -74,6 +98,26 @@ final class Attachment {
         }
         throw new CacheFileException(file, "another process kept creating and removing the file while this one "
                 + "tried to open it; retry");
+    }
+
+    /** Waits, holding no lock but {@code OPEN}'s monitor between waits, until {@code closing} is closed. */
+    private static void awaitClosed(Attachment closing, CacheConfig config) {
+        long deadline = System.nanoTime() + config.lockTimeoutNanos();
+        while (OPEN.get(closing.fileKey) == closing) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                throw new LockTimeoutException(closing.file + ": is still being closed in this JVM: a thread is "
+                        + "still inside a call of a closed cache of this file (" + closing.locks.describeHolders()
+                        + "); open it again once that call has returned, or raise lockTimeout");
+            }
+            try {
+                OPEN.wait(Math.max(1, remaining / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CacheFileException(closing.file, "interrupted while waiting for this JVM's previous "
+                        + "connection to the file to close; retry");
+            }
+        }
     }
 
     /**
@@ -158,7 +202,9 @@ final class Attachment {
     }
 
     /**
-     * Drops one user; the last one unmaps the file and gives up the process slot.
+     * Drops one user; the last one unmaps the file and gives up the process slot. Threads still inside a call (a
+     * long getAndSet update function) finish it first; when they take longer than the lock timeout, a background
+     * thread finishes the close once they are done, and the attachment stays reachable until then.
      *
      * @param deleteFile delete the file when no other process has it open
      */
@@ -167,19 +213,38 @@ final class Attachment {
             if (--references > 0) {
                 return;
             }
-            OPEN.remove(fileKey);
+            closing = true;
         }
         closed = true;
         // A thread that took a page lock before seeing `closed` finishes its call first: unmapping under it
         // would fail the call, and giving up the slot would let others take its lock while it still writes.
+        // Waiters give up (CacheClosedException); they must be gone before the lock thread stops.
+        locks.close();
         Backoff backoff = locks.backoff("this process's page locks to be released before closing");
-        while (locks.anyHeldByThisProcess()) {
-            backoff.pause();
-        }
-        backoff.finish();
-        memory.close();
-        slots.releaseSlot();
         try {
+            while (locks.busy()) {
+                backoff.pause();
+            }
+        } catch (LockTimeoutException stillBusy) {
+            Thread closer = new Thread(() -> {
+                while (locks.busy()) {
+                    LockSupport.parkNanos(1_000_000);
+                }
+                finishRelease(deleteFile);
+            }, "fastmmap-close " + file.getFileName());
+            closer.setDaemon(true);
+            closer.start();
+            return;
+        } finally {
+            backoff.finish();
+        }
+        finishRelease(deleteFile);
+    }
+
+    private void finishRelease(boolean deleteFile) {
+        try {
+            memory.close();
+            slots.releaseSlot();
             // Never the file that replaced ours under the same path: that one belongs to other processes.
             if (deleteFile && !slots.othersAttached() && pathChange() == null) {
                 Files.deleteIfExists(file);
@@ -189,6 +254,10 @@ final class Attachment {
         } finally {
             slots.close();
             CacheFile.closeQuietly(channel);
+            synchronized (OPEN) {
+                OPEN.remove(fileKey);
+                OPEN.notifyAll();
+            }
         }
     }
 }

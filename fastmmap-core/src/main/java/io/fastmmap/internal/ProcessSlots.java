@@ -1,5 +1,6 @@
 package io.fastmmap.internal;
 
+import io.fastmmap.CacheClosedException;
 import io.fastmmap.CacheFileException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -97,7 +99,7 @@ final class ProcessSlots implements AutoCloseable {
     long fileSize() {
         try {
             return onIoThread(channel::size);
-        } catch (CacheFileException | java.util.concurrent.RejectedExecutionException unreadable) {
+        } catch (CacheFileException | CacheClosedException unreadable) {
             return -1; // the channel or its thread is closed
         }
     }
@@ -122,13 +124,17 @@ final class ProcessSlots implements AutoCloseable {
 
     private <T> T onIoThread(IoCall<T> call) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        ioThread.execute(() -> {
-            try {
-                result.complete(call.run());
-            } catch (Throwable e) {
-                result.completeExceptionally(e);
-            }
-        });
+        try {
+            ioThread.execute(() -> {
+                try {
+                    result.complete(call.run());
+                } catch (Throwable e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException stopped) {
+            throw new CacheClosedException(file + ": this cache was closed");
+        }
         boolean interrupted = false;
         try {
             while (true) {
