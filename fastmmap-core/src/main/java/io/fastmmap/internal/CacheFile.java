@@ -31,8 +31,9 @@ import java.util.Set;
  * under its name with a hard link, which fails rather than replace a file that appeared meanwhile. Of many
  * processes creating one file at once, exactly one link succeeds; the others open the winner's file.
  *
- * <p><b>Trust</b>: the file must be a regular file, not a symbolic link, with one link only, owned by this user
- * (unless the cache is shared with a group), in a directory that not every user can write to without a sticky bit.
+ * <p><b>Trust</b>: the file must be a regular file, not a symbolic link, with one link only, not writable by every
+ * user, owned by this user (or, when the cache is shared with a group, of a group this process is in), in a
+ * directory owned by this user or root that not every user can write to without a sticky bit.
  * A file that fails the header check is never changed or deleted, except by {@code recreate(true)} while no other
  * process has it open.
  */
@@ -80,6 +81,13 @@ final class CacheFile {
                         + "and has no sticky bit, so anyone could replace the cache file; use a private directory "
                         + "(mode 0700)");
             }
+            int owner = (Integer) Files.getAttribute(directory, "unix:uid");
+            int me = ProcessIdentity.uid();
+            if (owner != me && owner != 0) {
+                throw new CacheFileException(file, "its directory " + directory + " is owned by user id " + owner
+                        + ", neither this process's user id " + me + " nor root; its owner could replace the cache "
+                        + "file with one of forged entries: use a directory of this user (or one made by root)");
+            }
         } catch (IOException e) {
             throw new CacheFileException(file, "cannot create or check its directory " + directory + ": " + e, e);
         }
@@ -109,13 +117,7 @@ final class CacheFile {
                     + (attributes.isDirectory() ? "directory" : "device, FIFO or socket") + "); choose another path");
         }
         try {
-            int owner = (Integer) Files.getAttribute(file, "unix:uid", NO_FOLLOW);
-            int me = currentUid();
-            if (owner != me && !config.sharedWithGroup()) {
-                throw new CacheFileException(file, "is owned by user id " + owner + ", not by this process's user id "
-                        + me + "; a cache file of another user is refused, since it could hold forged data: delete "
-                        + "it, or grant GROUP_WRITE in filePermissions to share one cache within a group");
-            }
+            checkOwner(file, config);
             int links = (Integer) Files.getAttribute(file, "unix:nlink", NO_FOLLOW);
             if (links > 1 && removeOwnCreationLinks(file, attributes.fileKey()) && links - 1 == 1) {
                 return;
@@ -129,8 +131,35 @@ final class CacheFile {
         }
     }
 
-    private static int currentUid() throws IOException {
-        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    /**
+     * A file only its owner, this user, can write; or, when the cache is shared with a group, a file of a group
+     * this process belongs to. Nobody else may be able to write it: they could plant entries.
+     */
+    private static void checkOwner(Path file, CacheConfig config) throws IOException {
+        int mode = (Integer) Files.getAttribute(file, "unix:mode", NO_FOLLOW);
+        if ((mode & 0002) != 0) {
+            throw new CacheFileException(file, "is writable by every user (mode " + Integer.toOctalString(mode & 0777)
+                    + "), so anyone could have planted entries in it; delete it (fastmmap creates it again with "
+                    + "filePermissions), or remove the write permission for others");
+        }
+        int owner = (Integer) Files.getAttribute(file, "unix:uid", NO_FOLLOW);
+        int me = ProcessIdentity.uid();
+        if (owner == me) {
+            return;
+        }
+        if (!config.sharedWithGroup()) {
+            throw new CacheFileException(file, "is owned by user id " + owner + ", not by this process's user id "
+                    + me + "; a cache file of another user is refused, since it could hold forged data: delete "
+                    + "it, or grant GROUP_WRITE in filePermissions to share one cache within a group");
+        }
+        int group = (Integer) Files.getAttribute(file, "unix:gid", NO_FOLLOW);
+        Set<Integer> myGroups = ProcessIdentity.groups();
+        if (!myGroups.contains(group)) {
+            throw new CacheFileException(file, "is owned by user id " + owner + " and group id " + group + ", and "
+                    + "this process (user id " + me + ") is not in that group (its groups: " + myGroups + "); a "
+                    + "cache shared with a group must belong to a group of every user sharing it: delete it, or "
+                    + "give it the shared group (chgrp)");
+        }
     }
 
     private static String creationPrefix(Path file) {
