@@ -39,6 +39,7 @@ final class Attachment {
      */
     private boolean closing;
     private volatile boolean closed;
+    private final long lockTimeoutNanos;
 
     private Attachment(CacheFile.Opened opened, CacheConfig config) {
         this.file = opened.file();
@@ -46,9 +47,14 @@ final class Attachment {
         this.fileKey = opened.fileKey();
         this.channel = opened.channel();
         this.memory = opened.memory();
-        this.slots = new ProcessSlots(file, channel);
+        this.lockTimeoutNanos = config.lockTimeoutNanos();
+        this.slots = opened.slots();
         try {
-            slots.claim();
+            try {
+                slots.claim();
+            } finally {
+                slots.leaveGate(); // taken before the path was checked (CacheFile): now the slot says we are here
+            }
             memory.putLong(ProcessTable.entryOffset(slots.slot()) + ProcessTable.PID_OFFSET,
                     ProcessHandle.current().pid());
             memory.putLong(ProcessTable.entryOffset(slots.slot()) + ProcessTable.ATTACHED_AT_OFFSET,
@@ -71,6 +77,7 @@ final class Attachment {
     static Attachment open(CacheConfig config) {
         Path file = config.file().toAbsolutePath();
         CacheFile.ensureDirectory(file);
+        RemoteFileSystems.check(file, config.allowRemoteFileSystem());
         synchronized (OPEN) {
             for (int attempt = 0; attempt < 100; attempt++) {
                 BasicFileAttributes attributes = CacheFile.attributesOrNull(file);
@@ -245,9 +252,14 @@ final class Attachment {
         try {
             memory.close();
             slots.releaseSlot();
-            // Never the file that replaced ours under the same path: that one belongs to other processes.
-            if (deleteFile && !slots.othersAttached() && pathChange() == null) {
-                Files.deleteIfExists(file);
+            if (deleteFile) {
+                // With the gate held, a process that is attaching finishes first (and is seen), and one that comes
+                // later waits, then finds the path gone and creates a new file: none attaches to a deleted file.
+                slots.enterGate(false, lockTimeoutNanos);
+                // Never the file that replaced ours under the same path: that one belongs to other processes.
+                if (!slots.othersAttached() && pathChange() == null) {
+                    Files.deleteIfExists(file);
+                }
             }
         } catch (IOException e) {
             throw new CacheFileException(file, "cannot delete the cache file on close: " + e, e);

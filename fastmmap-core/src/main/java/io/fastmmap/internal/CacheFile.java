@@ -50,7 +50,7 @@ final class CacheFile {
      *     the path may name a different file a moment later
      */
     record Opened(Path file, FileChannel channel, SharedMemory memory, FileLayout layout, long hashSeed,
-            Object fileKey) {
+            Object fileKey, ProcessSlots slots) {
     }
 
     private CacheFile() {
@@ -195,13 +195,16 @@ final class CacheFile {
      */
     static Opened openExisting(CacheConfig config, Path file, Object fileKey) {
         FileChannel channel = null;
+        ProcessSlots slots = null;
         try {
             channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS);
-            // The path named the checked file before and after the open, so the channel is that file.
-            BasicFileAttributes now = attributesOrNull(file);
-            if (now == null || !fileKey.equals(now.fileKey())) {
-                closeQuietly(channel);
+            slots = new ProcessSlots(file, channel);
+            slots.enterGate(true, config.lockTimeoutNanos());
+            // The path named the checked file before and after the open, so the channel is that file; and with the
+            // gate held, nobody replaces or deletes it before this process holds a slot.
+            if (!namesFile(file, fileKey)) {
+                close(slots, channel);
                 return null;
             }
             FileLayout layout = new FileLayout(config.geometry());
@@ -209,20 +212,54 @@ final class CacheFile {
             try {
                 hashSeed = checkHeader(file, channel, layout);
             } catch (IncompatibleCacheFileException | CacheCorruptedException refused) {
+                Geometry found = config.migrateEntries() ? cacheGeometryOrNull(file, channel) : null;
+                if (found != null && !found.equals(config.geometry())) {
+                    EntryMigration.run(config, file, fileKey, channel, slots, found);
+                    close(slots, channel);
+                    return null; // the path names the new file now (or another process's): open that
+                }
                 if (!config.recreate()) {
                     throw refused;
                 }
-                return replace(config, file, channel);
+                Opened created = replace(config, file, fileKey, slots);
+                close(slots, channel);
+                return created;
             }
             SharedMemory memory = SharedMemory.map(channel, layout.fileSize(), config.geometry().pageSizeBytes());
-            return new Opened(file, channel, memory, layout, hashSeed, fileKey);
+            return new Opened(file, channel, memory, layout, hashSeed, fileKey, slots);
         } catch (IOException e) {
-            closeQuietly(channel);
+            close(slots, channel);
             throw new CacheFileException(file, "cannot open the cache file: " + e, e);
         } catch (RuntimeException e) {
-            closeQuietly(channel);
+            close(slots, channel);
             throw e;
         }
+    }
+
+    /** @return true while {@code file} names the file of {@code fileKey} */
+    static boolean namesFile(Path file, Object fileKey) {
+        BasicFileAttributes now = attributesOrNull(file);
+        return now != null && fileKey.equals(now.fileKey());
+    }
+
+    /** @return the geometry of a whole, undamaged cache file of this format, or null when it is not one */
+    private static Geometry cacheGeometryOrNull(Path file, FileChannel channel) {
+        try {
+            ByteBuffer header = readHeader(file, channel);
+            Geometry found = new Geometry(header.getInt(FileHeader.PAGE_SIZE_OFFSET),
+                    header.getInt(FileHeader.PAGE_COUNT_OFFSET));
+            checkHeader(file, channel, new FileLayout(found));
+            return found;
+        } catch (IOException | RuntimeException notACacheOfThisFormat) {
+            return null;
+        }
+    }
+
+    private static void close(ProcessSlots slots, FileChannel channel) {
+        if (slots != null) {
+            slots.close();
+        }
+        closeQuietly(channel);
     }
 
     /** @return the file's hash seed, after checking that it is a cache of exactly this layout */
@@ -304,17 +341,24 @@ final class CacheFile {
         }
     }
 
-    /** recreate(true) on a file that is not a cache of this geometry: replace it when nobody has it open. */
-    private static Opened replace(CacheConfig config, Path file, FileChannel oldChannel) {
-        try (ProcessSlots probe = new ProcessSlots(file, oldChannel)) {
-            if (probe.othersAttached()) {
-                throw new CacheFileException(file, "recreate(true) cannot replace this file while other processes "
-                        + "have it open with another geometry or format; stop them first");
-            }
-            Opened created = create(config, file, true);
-            closeQuietly(oldChannel);
-            return created;
+    /**
+     * recreate(true) on a file that is not a cache of this geometry: replace it when nobody has it open. With the
+     * file's gate held exclusively, no process attaches meanwhile, and of two processes replacing it at once the
+     * second finds the first one's file under the path and opens that.
+     *
+     * @return the new file, or null when the path names another file by now (open that)
+     */
+    private static Opened replace(CacheConfig config, Path file, Object fileKey, ProcessSlots slots) {
+        slots.leaveGate();
+        slots.enterGate(false, config.lockTimeoutNanos());
+        if (!namesFile(file, fileKey)) {
+            return null;
         }
+        if (slots.othersAttached()) {
+            throw new CacheFileException(file, "recreate(true) cannot replace this file while other processes "
+                    + "have it open with another geometry or format; stop them first");
+        }
+        return create(config, file, true);
     }
 
     /**
@@ -326,15 +370,19 @@ final class CacheFile {
     static Opened create(CacheConfig config, Path file, boolean replace) {
         removeLeftoversOfDeadCreators(file);
         FileLayout layout = new FileLayout(config.geometry());
-        Path temporary = file.resolveSibling(creationPrefix(file) + ProcessHandle.current().pid() + "-"
-                + HexFormat.of().toHexDigits(RANDOM.nextInt()));
+        Path temporary = temporaryName(file);
         Set<PosixFilePermission> permissions = EnumSet.copyOf(config.filePermissions());
         FileChannel channel = null;
+        ProcessSlots slots = null;
         SharedMemory memory = null;
         try {
             channel = FileChannel.open(temporary, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                     StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
                     PosixFilePermissions.asFileAttribute(permissions));
+            slots = new ProcessSlots(file, channel);
+            // Held until this process holds a slot: the gate tells others that the temporary file is alive, and
+            // keeps the published file from being replaced or deleted before this process is attached to it.
+            slots.enterGate(true, config.lockTimeoutNanos());
             Files.setPosixFilePermissions(temporary, permissions); // the umask may have narrowed them
             allocate(file, channel, layout.fileSize());
             memory = SharedMemory.map(channel, layout.fileSize(), config.geometry().pageSizeBytes());
@@ -350,18 +398,18 @@ final class CacheFile {
                     Files.createLink(file, temporary);
                 } catch (FileAlreadyExistsException lostTheRace) {
                     memory.close();
-                    closeQuietly(channel);
                     Files.deleteIfExists(temporary);
+                    close(slots, channel);
                     return null;
                 }
                 Files.deleteIfExists(temporary);
             }
-            return new Opened(file, channel, memory, layout, hashSeed, fileKey);
+            return new Opened(file, channel, memory, layout, hashSeed, fileKey, slots);
         } catch (IOException | RuntimeException e) {
             if (memory != null) {
                 memory.close();
             }
-            closeQuietly(channel);
+            close(slots, channel);
             try {
                 Files.deleteIfExists(temporary);
             } catch (IOException ignored) {
@@ -375,24 +423,45 @@ final class CacheFile {
         }
     }
 
-    /** A creator that died before publishing leaves its temporary file; its name says which process made it. */
+    /** @return a new name for a file that becomes {@code file} once complete; a creator's own, unique */
+    static Path temporaryName(Path file) {
+        return file.resolveSibling(creationPrefix(file) + ProcessHandle.current().pid() + "-"
+                + HexFormat.of().toHexDigits(RANDOM.nextInt()));
+    }
+
+    /**
+     * A creator that died before publishing leaves its temporary file. A live creator holds a lock byte of it
+     * (the gate while creating, a slot while carrying entries over), which the kernel drops when it dies: the
+     * file's lock, not its pid, tells, since a pid means nothing in another PID namespace (containers sharing a
+     * volume). A file younger than {@link #LEFTOVER_MIN_AGE_MILLIS} is left alone, since its creator takes the
+     * lock a moment after creating it.
+     */
     private static void removeLeftoversOfDeadCreators(Path file) {
         String prefix = creationPrefix(file);
+        String ours = prefix + ProcessHandle.current().pid() + "-";
         try (DirectoryStream<Path> siblings = Files.newDirectoryStream(file.getParent(), prefix + "*")) {
             for (Path sibling : siblings) {
-                String rest = sibling.getFileName().toString().substring(prefix.length());
-                int dash = rest.indexOf('-');
-                try {
-                    long pid = Long.parseLong(dash < 0 ? rest : rest.substring(0, dash));
-                    if (ProcessHandle.of(pid).isEmpty()) {
-                        Files.deleteIfExists(sibling);
-                    }
-                } catch (NumberFormatException notOurs) {
-                    // not a name this class made: leave it
+                // This process's own: closing a second descriptor of it would drop this process's locks on it.
+                if (!sibling.getFileName().toString().startsWith(ours) && abandoned(sibling)) {
+                    Files.deleteIfExists(sibling);
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             // leftovers only waste space; creating the cache matters more
+        }
+    }
+
+    static final long LEFTOVER_MIN_AGE_MILLIS = 10_000;
+
+    private static boolean abandoned(Path temporary) throws IOException {
+        BasicFileAttributes attributes = attributesOrNull(temporary);
+        if (attributes == null || !attributes.isRegularFile()
+                || System.currentTimeMillis() - attributes.lastModifiedTime().toMillis() < LEFTOVER_MIN_AGE_MILLIS) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS); ProcessSlots probe = new ProcessSlots(temporary, channel)) {
+            return !probe.anyoneAttachedOrCreating();
         }
     }
 

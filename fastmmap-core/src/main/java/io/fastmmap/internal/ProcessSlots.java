@@ -2,6 +2,7 @@ package io.fastmmap.internal;
 
 import io.fastmmap.CacheClosedException;
 import io.fastmmap.CacheFileException;
+import io.fastmmap.LockTimeoutException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -28,11 +29,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class ProcessSlots implements AutoCloseable {
     static final long LOCK_BYTES_BASE = 1L << 62;
+    /** The gate's lock byte, just after the slots' ({@link #enterGate}). */
+    static final long GATE = LOCK_BYTES_BASE + FileLayout.PROCESS_SLOT_COUNT;
 
     private final Path file;
     private final FileChannel channel;
     private final ExecutorService ioThread;
     private FileLock slotLock;
+    private FileLock gateLock;
     private int slot = -1;
 
     ProcessSlots(Path file, FileChannel channel) {
@@ -114,9 +118,65 @@ final class ProcessSlots implements AutoCloseable {
         });
     }
 
-    private FileLock tryLock(long position, long size) throws IOException {
+    /**
+     * Takes the file's gate, a lock byte after the slots' (see {@link #GATE}): shared while this process attaches
+     * (from before it checks that the path still names this file until it holds its slot), exclusive while it
+     * replaces or deletes the file (from before it checks that nobody is attached until the path names the new
+     * file or none). So a process never attaches to a file that is being replaced or deleted: it waits, then finds
+     * the path changed and opens the new file.
+     *
+     * @throws LockTimeoutException when another process holds the gate longer than {@code timeoutNanos}
+     */
+    void enterGate(boolean shared, long timeoutNanos) {
+        Backoff backoff = new Backoff(timeoutNanos, () -> file + ": another process kept the file's gate (it is "
+                + (shared ? "replacing or deleting the file" : "opening, replacing or deleting the file")
+                + "); retry, or raise lockTimeout when it carries many entries over to a new geometry");
         try {
-            return channel.tryLock(position, size, false);
+            while (true) {
+                FileLock lock = onIoThread(() -> tryLock(GATE, 1, shared));
+                if (lock != null) {
+                    gateLock = lock;
+                    return;
+                }
+                backoff.pause();
+            }
+        } finally {
+            backoff.finish();
+        }
+    }
+
+    void leaveGate() {
+        onIoThread(() -> {
+            if (gateLock != null && gateLock.isValid()) {
+                gateLock.release();
+            }
+            gateLock = null;
+            return null;
+        });
+    }
+
+    /**
+     * @return true when a process holds a slot or the gate of the file this channel names. For a creator's
+     *     leftover temporary file: one nobody holds was left by a process that died.
+     */
+    boolean anyoneAttachedOrCreating() {
+        return onIoThread(() -> {
+            FileLock probe = tryLock(LOCK_BYTES_BASE, GATE + 1 - LOCK_BYTES_BASE, false);
+            if (probe == null) {
+                return true;
+            }
+            probe.release();
+            return false;
+        });
+    }
+
+    private FileLock tryLock(long position, long size) throws IOException {
+        return tryLock(position, size, false);
+    }
+
+    private FileLock tryLock(long position, long size, boolean shared) throws IOException {
+        try {
+            return channel.tryLock(position, size, shared);
         } catch (OverlappingFileLockException heldInThisJvm) {
             return null;
         }

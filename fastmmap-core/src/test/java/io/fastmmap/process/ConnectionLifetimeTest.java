@@ -10,7 +10,9 @@ import io.fastmmap.process.ChildJvm.Jdk;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -116,6 +118,31 @@ class ConnectionLifetimeTest {
             assertThat(cache.stats().lockRecoveryCount()).as("no lock was taken over").isZero();
         }
         cache.close();
+    }
+
+    /**
+     * Issue 19 item 7: a creator's temporary file was judged by the pid in its name, which means nothing in another
+     * PID namespace (containers sharing a volume). Now by its locks: a live process holds one.
+     */
+    @Test
+    void aTemporaryFileOfALiveProcessIsKeptWhateverPidItsNameCarries() throws Exception {
+        Path live = dir.resolve(".c.fmm.init-999999-0000abcd");
+        ChildJvm holder = jvms.start("holder", Jdk.parent().other(), ReopenChild.class, live.toString(), "1", "4096",
+                "plain", dir.toString());
+        holder.awaitLine("READY", STARTUP);
+        holder.send("GO");
+        assertThat(holder.awaitLine("", REPLY)).isEqualTo("OPENED");
+        Path dead = Files.write(dir.resolve(".c.fmm.init-999998-0000abce"), new byte[4096]);
+        FileTime minuteAgo = FileTime.fromMillis(System.currentTimeMillis() - 60_000);
+        Files.setLastModifiedTime(live, minuteAgo);
+        Files.setLastModifiedTime(dead, minuteAgo);
+        FastMmap.builder(dir.resolve("c.fmm")).pageCount(1).pageSize(4096).build().close();
+        assertThat(dead).as("a leftover nobody holds").doesNotExist();
+        assertThat(live).as("the file of a live process").exists();
+        holder.send("SET k v");
+        assertThat(holder.awaitLine("", REPLY)).startsWith("SET-OK");
+        holder.send("EXIT");
+        assertThat(holder.waitFor(REPLY)).isZero();
     }
 
     /**
