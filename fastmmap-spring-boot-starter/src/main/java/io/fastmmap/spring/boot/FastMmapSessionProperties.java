@@ -24,7 +24,10 @@ public class FastMmapSessionProperties {
     /** Names the default file. Default: spring.application.name, else "application". */
     private String appName;
 
-    /** Total size of the session file. Changing it recreates the file (all sessions are lost) at the next start. */
+    /**
+     * Total size of the session file. Changing it carries the live sessions over to a file of the new size at the next
+     * start, once every instance of the old size is stopped.
+     */
     private DataSize cacheSize = DataSize.ofMegabytes(16);
 
     /** Page size; one session (all attributes serialized) must fit in one page. */
