@@ -88,7 +88,7 @@ final class Attachment {
                     CacheFile.checkTrusted(file, attributes, config);
                     Attachment existing = OPEN.get(attributes.fileKey());
                     if (existing != null && existing.closing) {
-                        awaitClosed(existing, config);
+                        awaitClosed(existing, config.lockTimeoutNanos());
                         continue;
                     }
                     if (existing != null) {
@@ -108,8 +108,8 @@ final class Attachment {
     }
 
     /** Waits, holding no lock but {@code OPEN}'s monitor between waits, until {@code closing} is closed. */
-    private static void awaitClosed(Attachment closing, CacheConfig config) {
-        long deadline = System.nanoTime() + config.lockTimeoutNanos();
+    private static void awaitClosed(Attachment closing, long timeoutNanos) {
+        long deadline = System.nanoTime() + timeoutNanos;
         while (OPEN.get(closing.fileKey) == closing) {
             long remaining = deadline - System.nanoTime();
             if (remaining <= 0) {
@@ -133,8 +133,15 @@ final class Attachment {
      */
     static <T> T withAttachedOrNot(Path file, Function<Attachment, T> action) {
         synchronized (OPEN) {
-            BasicFileAttributes attributes = CacheFile.attributesOrNull(file);
-            return action.apply(attributes == null ? null : OPEN.get(attributes.fileKey()));
+            while (true) {
+                BasicFileAttributes attributes = CacheFile.attributesOrNull(file);
+                Attachment attached = attributes == null ? null : OPEN.get(attributes.fileKey());
+                if (attached == null || !attached.closing) {
+                    return action.apply(attached);
+                }
+                // Its mapping may be gone already, and a descriptor of our own must wait until its channel is.
+                awaitClosed(attached, attached.lockTimeoutNanos);
+            }
         }
     }
 

@@ -405,22 +405,39 @@ final class CacheFile {
                 Files.deleteIfExists(temporary);
             }
             return new Opened(file, channel, memory, layout, hashSeed, fileKey, slots);
+        } catch (NoSuchFileException e) {
+            if (Files.notExists(temporary, NO_FOLLOW) && Files.isDirectory(file.getParent())) {
+                // Another process took it for a dead creator's leftover in the instant before this one locked it
+                // (see removeLeftoversOfDeadCreators): start again.
+                if (memory != null) {
+                    memory.close();
+                }
+                close(slots, channel);
+                return null;
+            }
+            throw failedCreation(file, layout, temporary, memory, slots, channel, e);
         } catch (IOException | RuntimeException e) {
-            if (memory != null) {
-                memory.close();
-            }
-            close(slots, channel);
-            try {
-                Files.deleteIfExists(temporary);
-            } catch (IOException ignored) {
-                // the original failure matters more
-            }
-            if (e instanceof CacheFileException cacheFileException) {
-                throw cacheFileException;
-            }
-            throw new CacheFileException(file, "cannot create the cache file of " + layout.fileSize()
-                    + " bytes: " + e, e);
+            throw failedCreation(file, layout, temporary, memory, slots, channel, e);
         }
+    }
+
+    /** Releases what {@link #create} made and says why it failed. */
+    private static CacheFileException failedCreation(Path file, FileLayout layout, Path temporary,
+            SharedMemory memory, ProcessSlots slots, FileChannel channel, Exception e) {
+        if (memory != null) {
+            memory.close();
+        }
+        close(slots, channel);
+        try {
+            Files.deleteIfExists(temporary);
+        } catch (IOException ignored) {
+            // the original failure matters more
+        }
+        if (e instanceof CacheFileException cacheFileException) {
+            return cacheFileException;
+        }
+        return new CacheFileException(file, "cannot create the cache file of " + layout.fileSize() + " bytes: " + e,
+                e);
     }
 
     /** @return a new name for a file that becomes {@code file} once complete; a creator's own, unique */
@@ -432,9 +449,11 @@ final class CacheFile {
     /**
      * A creator that died before publishing leaves its temporary file. A live creator holds a lock byte of it
      * (the gate while creating, a slot while carrying entries over), which the kernel drops when it dies: the
-     * file's lock, not its pid, tells, since a pid means nothing in another PID namespace (containers sharing a
-     * volume). A file younger than {@link #LEFTOVER_MIN_AGE_MILLIS} is left alone, since its creator takes the
-     * lock a moment after creating it.
+     * file's lock tells, and a file nobody holds is a leftover once its pid (in the name) runs no process here or
+     * it is older than {@link #LEFTOVER_MIN_AGE_MILLIS}. The pid alone cannot tell: in another PID namespace
+     * (containers sharing a volume) a live creator's pid runs no process here, and a dead one's may run another.
+     * A creator takes the lock a moment after creating the file; one whose file is removed in that moment starts
+     * again (see {@link #create}).
      */
     private static void removeLeftoversOfDeadCreators(Path file) {
         String prefix = creationPrefix(file);
@@ -442,7 +461,7 @@ final class CacheFile {
         try (DirectoryStream<Path> siblings = Files.newDirectoryStream(file.getParent(), prefix + "*")) {
             for (Path sibling : siblings) {
                 // This process's own: closing a second descriptor of it would drop this process's locks on it.
-                if (!sibling.getFileName().toString().startsWith(ours) && abandoned(sibling)) {
+                if (!sibling.getFileName().toString().startsWith(ours) && abandoned(sibling, prefix)) {
                     Files.deleteIfExists(sibling);
                 }
             }
@@ -453,15 +472,28 @@ final class CacheFile {
 
     static final long LEFTOVER_MIN_AGE_MILLIS = 10_000;
 
-    private static boolean abandoned(Path temporary) throws IOException {
+    private static boolean abandoned(Path temporary, String prefix) throws IOException {
         BasicFileAttributes attributes = attributesOrNull(temporary);
-        if (attributes == null || !attributes.isRegularFile()
-                || System.currentTimeMillis() - attributes.lastModifiedTime().toMillis() < LEFTOVER_MIN_AGE_MILLIS) {
+        if (attributes == null || !attributes.isRegularFile()) {
+            return false;
+        }
+        boolean young = System.currentTimeMillis() - attributes.lastModifiedTime().toMillis() < LEFTOVER_MIN_AGE_MILLIS;
+        if (young && creatorRunsHere(temporary, prefix)) {
             return false;
         }
         try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.READ, StandardOpenOption.WRITE,
                 LinkOption.NOFOLLOW_LINKS); ProcessSlots probe = new ProcessSlots(temporary, channel)) {
             return !probe.anyoneAttachedOrCreating();
+        }
+    }
+
+    private static boolean creatorRunsHere(Path temporary, String prefix) {
+        String rest = temporary.getFileName().toString().substring(prefix.length());
+        int dash = rest.indexOf('-');
+        try {
+            return ProcessHandle.of(Long.parseLong(dash < 0 ? rest : rest.substring(0, dash))).isPresent();
+        } catch (NumberFormatException notOurs) {
+            return true; // not a name this class made: leave it alone
         }
     }
 

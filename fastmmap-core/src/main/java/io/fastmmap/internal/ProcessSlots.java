@@ -74,14 +74,7 @@ final class ProcessSlots implements AutoCloseable {
         if (otherSlot == slot) {
             return true;
         }
-        return onIoThread(() -> {
-            FileLock probe = tryLock(LOCK_BYTES_BASE + otherSlot, 1);
-            if (probe == null) {
-                return true;
-            }
-            probe.release();
-            return false;
-        });
+        return held(LOCK_BYTES_BASE + otherSlot, 1);
     }
 
     /**
@@ -89,8 +82,13 @@ final class ProcessSlots implements AutoCloseable {
      *     {@link #claim()} or after {@link #releaseSlot()}): this JVM's own lock would overlap the probe.
      */
     boolean othersAttached() {
+        return held(LOCK_BYTES_BASE, FileLayout.PROCESS_SLOT_COUNT);
+    }
+
+    /** @return true when some process (or this JVM) holds a lock on a byte of the range */
+    private boolean held(long position, long size) {
         return onIoThread(() -> {
-            FileLock probe = tryLock(LOCK_BYTES_BASE, FileLayout.PROCESS_SLOT_COUNT);
+            FileLock probe = tryLock(position, size);
             if (probe == null) {
                 return true;
             }
@@ -160,14 +158,7 @@ final class ProcessSlots implements AutoCloseable {
      *     leftover temporary file: one nobody holds was left by a process that died.
      */
     boolean anyoneAttachedOrCreating() {
-        return onIoThread(() -> {
-            FileLock probe = tryLock(LOCK_BYTES_BASE, GATE + 1 - LOCK_BYTES_BASE, false);
-            if (probe == null) {
-                return true;
-            }
-            probe.release();
-            return false;
-        });
+        return held(LOCK_BYTES_BASE, GATE + 1 - LOCK_BYTES_BASE);
     }
 
     private FileLock tryLock(long position, long size) throws IOException {
