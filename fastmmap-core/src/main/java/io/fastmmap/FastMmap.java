@@ -409,6 +409,8 @@ public final class FastMmap implements AutoCloseable {
         private Duration expireAfterWrite;
         private boolean recreate;
         private boolean deleteOnClose;
+        private boolean migrateEntries;
+        private boolean allowRemoteFileSystem;
         private Clock clock = Clock.systemUTC();
         private boolean enableStats;
         private Duration lockTimeout = Duration.ofSeconds(10);
@@ -485,6 +487,42 @@ public final class FastMmap implements AutoCloseable {
         }
 
         /**
+         * When the file exists with another page size or page count, carry its live entries over to a new file
+         * of this builder's geometry instead of refusing it with {@link IncompatibleCacheFileException}: for a
+         * restart with a larger (or smaller) cache that keeps what the cache held. Off by default.
+         *
+         * <p>The new file is filled under a temporary name and renamed over the old one, so a crash at any moment
+         * leaves the old file or the new one whole. It happens only when no other process has the file open: while
+         * processes of the old geometry still run, {@link #build()} refuses with an
+         * {@link IncompatibleCacheFileException} that says to stop them first. Of several processes started at
+         * once with the new geometry, one carries the entries over and the others open its file. Entries keep
+         * their values, flags and expiry times; a smaller file evicts the least recently used ones, and an entry
+         * too large for a smaller page size is dropped; the counts are logged (System.Logger {@code io.fastmmap}).
+         * A file that is not a whole cache of this format is still refused (see {@link #recreate}).
+         *
+         * @param migrateEntries true to carry the entries over
+         * @return this builder
+         */
+        public Builder migrateEntries(boolean migrateEntries) {
+            this.migrateEntries = migrateEntries;
+            return this;
+        }
+
+        /**
+         * Accept a file on a file system that hosts share (NFS, SMB/CIFS, 9p, virtiofs, cluster file systems),
+         * which is refused by default: a shared mapping is not coherent between hosts there, so the page locks
+         * would not exclude processes of different hosts. Allow it only when every process that opens the file
+         * runs on one host (for example a container's bind mount that is virtiofs underneath).
+         *
+         * @param allowRemoteFileSystem true to accept such a file system
+         * @return this builder
+         */
+        public Builder allowRemoteFileSystem(boolean allowRemoteFileSystem) {
+            this.allowRemoteFileSystem = allowRemoteFileSystem;
+            return this;
+        }
+
+        /**
          * Delete the file on {@link FastMmap#close()} when no other process has it open (Perl
          * {@code unlink_on_exit}).
          *
@@ -539,7 +577,8 @@ public final class FastMmap implements AutoCloseable {
         /**
          * Permissions of a newly created file. Default owner read and write (0600); add group read and write
          * (0660) to share the cache with processes of other users in the file's group. A file owned by another
-         * user is accepted only when group write is granted here.
+         * user is accepted only when group write is granted here and the file's group is one of this process's
+         * groups; a file every user may write is never accepted.
          *
          * @param permissions must include owner read and owner write
          * @return this builder
@@ -549,6 +588,11 @@ public final class FastMmap implements AutoCloseable {
                     || !permissions.contains(PosixFilePermission.OWNER_WRITE)) {
                 throw new IllegalArgumentException("filePermissions=" + permissions
                         + "; the owner must be able to read and write the cache file");
+            }
+            if (permissions.contains(PosixFilePermission.OTHERS_WRITE)) {
+                throw new IllegalArgumentException("filePermissions=" + permissions + "; a cache file every user "
+                        + "can write could be given forged entries, and is refused when opened: share it with a "
+                        + "group instead (GROUP_READ and GROUP_WRITE)");
             }
             this.filePermissions = EnumSet.copyOf(permissions);
             return this;
@@ -566,7 +610,7 @@ public final class FastMmap implements AutoCloseable {
             Geometry geometry = Geometry.resolve(cacheSizeBytes, pageCount, pageSizeBytes);
             long ttlMillis = expireAfterWrite == null ? 0 : Engine.ttlMillis(expireAfterWrite);
             CacheConfig config = new CacheConfig(file, geometry, ttlMillis, recreate, deleteOnClose, clock,
-                    lockTimeout.toNanos(), filePermissions);
+                    lockTimeout.toNanos(), filePermissions, migrateEntries, allowRemoteFileSystem);
             return new FastMmap(Engine.open(config), enableStats);
         }
     }

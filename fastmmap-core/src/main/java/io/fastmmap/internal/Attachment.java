@@ -2,6 +2,7 @@ package io.fastmmap.internal;
 
 import io.fastmmap.CacheFileException;
 import io.fastmmap.IncompatibleCacheFileException;
+import io.fastmmap.LockTimeoutException;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.Function;
 
 /**
@@ -28,8 +30,16 @@ final class Attachment {
     private final java.nio.channels.FileChannel channel;
     private final SharedMemory memory;
     private final ProcessSlots slots;
+    /** Guarded by {@code OPEN}. */
     private int references = 1;
+    /**
+     * Guarded by {@code OPEN}: the last user released it, and it stays in {@code OPEN} until its channel is
+     * closed, so that no second channel of the file is opened in this JVM meanwhile (its locks would be dropped
+     * when this one's channel closes).
+     */
+    private boolean closing;
     private volatile boolean closed;
+    private final long lockTimeoutNanos;
 
     private Attachment(CacheFile.Opened opened, CacheConfig config) {
         this.file = opened.file();
@@ -37,20 +47,37 @@ final class Attachment {
         this.fileKey = opened.fileKey();
         this.channel = opened.channel();
         this.memory = opened.memory();
-        this.slots = new ProcessSlots(file, channel);
-        slots.claim();
-        memory.putLong(ProcessTable.entryOffset(slots.slot()) + ProcessTable.PID_OFFSET, ProcessHandle.current().pid());
-        memory.putLong(ProcessTable.entryOffset(slots.slot()) + ProcessTable.ATTACHED_AT_OFFSET,
-                config.clock().millis());
-        this.locks = new PageLocks(memory, layout, slots, file, config.lockTimeoutNanos());
-        this.store = new PageStore(memory, layout, file, opened.hashSeed(), locks);
-        recoverPagesOfPreviousSlotHolder();
+        this.lockTimeoutNanos = config.lockTimeoutNanos();
+        this.slots = opened.slots();
+        try {
+            try {
+                slots.claim();
+            } finally {
+                slots.leaveGate(); // taken before the path was checked (CacheFile): now the slot says we are here
+            }
+            memory.putLong(ProcessTable.entryOffset(slots.slot()) + ProcessTable.PID_OFFSET,
+                    ProcessHandle.current().pid());
+            memory.putLong(ProcessTable.entryOffset(slots.slot()) + ProcessTable.ATTACHED_AT_OFFSET,
+                    config.clock().millis());
+            this.locks = new PageLocks(memory, layout, slots, file, config.lockTimeoutNanos());
+            this.store = new PageStore(memory, layout, file, opened.hashSeed(), locks);
+            recoverPagesOfPreviousSlotHolder();
+        } catch (RuntimeException | Error e) {
+            // Closed here, never left to the garbage collector: the JDK's Cleaner would close the descriptor at
+            // some later moment, and closing any descriptor of the file drops every fcntl lock this process holds
+            // on it, the process slot of a later, healthy connection included (see the class comment).
+            memory.close();
+            slots.close();
+            CacheFile.closeQuietly(channel);
+            throw e;
+        }
     }
 
     /** Opens the file, or joins this JVM's existing connection to it. */
     static Attachment open(CacheConfig config) {
         Path file = config.file().toAbsolutePath();
         CacheFile.ensureDirectory(file);
+        RemoteFileSystems.check(file, config.allowRemoteFileSystem());
         synchronized (OPEN) {
             for (int attempt = 0; attempt < 100; attempt++) {
                 BasicFileAttributes attributes = CacheFile.attributesOrNull(file);
@@ -60,6 +87,10 @@ final class Attachment {
                 } else {
                     CacheFile.checkTrusted(file, attributes, config);
                     Attachment existing = OPEN.get(attributes.fileKey());
+                    if (existing != null && existing.closing) {
+                        awaitClosed(existing, config.lockTimeoutNanos());
+                        continue;
+                    }
                     if (existing != null) {
                         return existing.join(config);
                     }
@@ -76,14 +107,41 @@ final class Attachment {
                 + "tried to open it; retry");
     }
 
+    /** Waits, holding no lock but {@code OPEN}'s monitor between waits, until {@code closing} is closed. */
+    private static void awaitClosed(Attachment closing, long timeoutNanos) {
+        long deadline = System.nanoTime() + timeoutNanos;
+        while (OPEN.get(closing.fileKey) == closing) {
+            long remaining = deadline - System.nanoTime();
+            if (remaining <= 0) {
+                throw new LockTimeoutException(closing.file + ": is still being closed in this JVM: a thread is "
+                        + "still inside a call of a closed cache of this file (" + closing.locks.describeHolders()
+                        + "); open it again once that call has returned, or raise lockTimeout");
+            }
+            try {
+                OPEN.wait(Math.max(1, remaining / 1_000_000));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new CacheFileException(closing.file, "interrupted while waiting for this JVM's previous "
+                        + "connection to the file to close; retry");
+            }
+        }
+    }
+
     /**
      * Runs {@code action} with this JVM's attachment to {@code file}, or null when it has none, while no attachment
      * can open or close.
      */
     static <T> T withAttachedOrNot(Path file, Function<Attachment, T> action) {
         synchronized (OPEN) {
-            BasicFileAttributes attributes = CacheFile.attributesOrNull(file);
-            return action.apply(attributes == null ? null : OPEN.get(attributes.fileKey()));
+            while (true) {
+                BasicFileAttributes attributes = CacheFile.attributesOrNull(file);
+                Attachment attached = attributes == null ? null : OPEN.get(attributes.fileKey());
+                if (attached == null || !attached.closing) {
+                    return action.apply(attached);
+                }
+                // Its mapping may be gone already, and a descriptor of our own must wait until its channel is.
+                awaitClosed(attached, attached.lockTimeoutNanos);
+            }
         }
     }
 
@@ -158,7 +216,9 @@ final class Attachment {
     }
 
     /**
-     * Drops one user; the last one unmaps the file and gives up the process slot.
+     * Drops one user; the last one unmaps the file and gives up the process slot. Threads still inside a call (a
+     * long getAndSet update function) finish it first; when they take longer than the lock timeout, a background
+     * thread finishes the close once they are done, and the attachment stays reachable until then.
      *
      * @param deleteFile delete the file when no other process has it open
      */
@@ -167,28 +227,56 @@ final class Attachment {
             if (--references > 0) {
                 return;
             }
-            OPEN.remove(fileKey);
+            closing = true;
         }
         closed = true;
         // A thread that took a page lock before seeing `closed` finishes its call first: unmapping under it
         // would fail the call, and giving up the slot would let others take its lock while it still writes.
+        // Waiters give up (CacheClosedException); they must be gone before the lock thread stops.
+        locks.close();
         Backoff backoff = locks.backoff("this process's page locks to be released before closing");
-        while (locks.anyHeldByThisProcess()) {
-            backoff.pause();
-        }
-        backoff.finish();
-        memory.close();
-        slots.releaseSlot();
         try {
-            // Never the file that replaced ours under the same path: that one belongs to other processes.
-            if (deleteFile && !slots.othersAttached() && pathChange() == null) {
-                Files.deleteIfExists(file);
+            while (locks.busy()) {
+                backoff.pause();
+            }
+        } catch (LockTimeoutException stillBusy) {
+            Thread closer = new Thread(() -> {
+                while (locks.busy()) {
+                    LockSupport.parkNanos(1_000_000);
+                }
+                finishRelease(deleteFile);
+            }, "fastmmap-close " + file.getFileName());
+            closer.setDaemon(true);
+            closer.start();
+            return;
+        } finally {
+            backoff.finish();
+        }
+        finishRelease(deleteFile);
+    }
+
+    private void finishRelease(boolean deleteFile) {
+        try {
+            memory.close();
+            slots.releaseSlot();
+            if (deleteFile) {
+                // With the gate held, a process that is attaching finishes first (and is seen), and one that comes
+                // later waits, then finds the path gone and creates a new file: none attaches to a deleted file.
+                slots.enterGate(false, lockTimeoutNanos);
+                // Never the file that replaced ours under the same path: that one belongs to other processes.
+                if (!slots.othersAttached() && pathChange() == null) {
+                    Files.deleteIfExists(file);
+                }
             }
         } catch (IOException e) {
             throw new CacheFileException(file, "cannot delete the cache file on close: " + e, e);
         } finally {
             slots.close();
             CacheFile.closeQuietly(channel);
+            synchronized (OPEN) {
+                OPEN.remove(fileKey);
+                OPEN.notifyAll();
+            }
         }
     }
 }

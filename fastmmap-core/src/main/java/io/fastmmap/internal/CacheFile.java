@@ -31,8 +31,9 @@ import java.util.Set;
  * under its name with a hard link, which fails rather than replace a file that appeared meanwhile. Of many
  * processes creating one file at once, exactly one link succeeds; the others open the winner's file.
  *
- * <p><b>Trust</b>: the file must be a regular file, not a symbolic link, with one link only, owned by this user
- * (unless the cache is shared with a group), in a directory that not every user can write to without a sticky bit.
+ * <p><b>Trust</b>: the file must be a regular file, not a symbolic link, with one link only, not writable by every
+ * user, owned by this user (or, when the cache is shared with a group, of a group this process is in), in a
+ * directory owned by this user or root that not every user can write to without a sticky bit.
  * A file that fails the header check is never changed or deleted, except by {@code recreate(true)} while no other
  * process has it open.
  */
@@ -49,7 +50,7 @@ final class CacheFile {
      *     the path may name a different file a moment later
      */
     record Opened(Path file, FileChannel channel, SharedMemory memory, FileLayout layout, long hashSeed,
-            Object fileKey) {
+            Object fileKey, ProcessSlots slots) {
     }
 
     private CacheFile() {
@@ -80,6 +81,13 @@ final class CacheFile {
                         + "and has no sticky bit, so anyone could replace the cache file; use a private directory "
                         + "(mode 0700)");
             }
+            int owner = (Integer) Files.getAttribute(directory, "unix:uid");
+            int me = ProcessIdentity.uid();
+            if (owner != me && owner != 0) {
+                throw new CacheFileException(file, "its directory " + directory + " is owned by user id " + owner
+                        + ", neither this process's user id " + me + " nor root; its owner could replace the cache "
+                        + "file with one of forged entries: use a directory of this user (or one made by root)");
+            }
         } catch (IOException e) {
             throw new CacheFileException(file, "cannot create or check its directory " + directory + ": " + e, e);
         }
@@ -109,13 +117,7 @@ final class CacheFile {
                     + (attributes.isDirectory() ? "directory" : "device, FIFO or socket") + "); choose another path");
         }
         try {
-            int owner = (Integer) Files.getAttribute(file, "unix:uid", NO_FOLLOW);
-            int me = currentUid();
-            if (owner != me && !config.sharedWithGroup()) {
-                throw new CacheFileException(file, "is owned by user id " + owner + ", not by this process's user id "
-                        + me + "; a cache file of another user is refused, since it could hold forged data: delete "
-                        + "it, or grant GROUP_WRITE in filePermissions to share one cache within a group");
-            }
+            checkOwner(file, config);
             int links = (Integer) Files.getAttribute(file, "unix:nlink", NO_FOLLOW);
             if (links > 1 && removeOwnCreationLinks(file, attributes.fileKey()) && links - 1 == 1) {
                 return;
@@ -129,8 +131,35 @@ final class CacheFile {
         }
     }
 
-    private static int currentUid() throws IOException {
-        return (Integer) Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    /**
+     * A file only its owner, this user, can write; or, when the cache is shared with a group, a file of a group
+     * this process belongs to. Nobody else may be able to write it: they could plant entries.
+     */
+    private static void checkOwner(Path file, CacheConfig config) throws IOException {
+        int mode = (Integer) Files.getAttribute(file, "unix:mode", NO_FOLLOW);
+        if ((mode & 0002) != 0) {
+            throw new CacheFileException(file, "is writable by every user (mode " + Integer.toOctalString(mode & 0777)
+                    + "), so anyone could have planted entries in it; delete it (fastmmap creates it again with "
+                    + "filePermissions), or remove the write permission for others");
+        }
+        int owner = (Integer) Files.getAttribute(file, "unix:uid", NO_FOLLOW);
+        int me = ProcessIdentity.uid();
+        if (owner == me) {
+            return;
+        }
+        if (!config.sharedWithGroup()) {
+            throw new CacheFileException(file, "is owned by user id " + owner + ", not by this process's user id "
+                    + me + "; a cache file of another user is refused, since it could hold forged data: delete "
+                    + "it, or grant GROUP_WRITE in filePermissions to share one cache within a group");
+        }
+        int group = (Integer) Files.getAttribute(file, "unix:gid", NO_FOLLOW);
+        Set<Integer> myGroups = ProcessIdentity.groups();
+        if (!myGroups.contains(group)) {
+            throw new CacheFileException(file, "is owned by user id " + owner + " and group id " + group + ", and "
+                    + "this process (user id " + me + ") is not in that group (its groups: " + myGroups + "); a "
+                    + "cache shared with a group must belong to a group of every user sharing it: delete it, or "
+                    + "give it the shared group (chgrp)");
+        }
     }
 
     private static String creationPrefix(Path file) {
@@ -166,13 +195,16 @@ final class CacheFile {
      */
     static Opened openExisting(CacheConfig config, Path file, Object fileKey) {
         FileChannel channel = null;
+        ProcessSlots slots = null;
         try {
             channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE,
                     LinkOption.NOFOLLOW_LINKS);
-            // The path named the checked file before and after the open, so the channel is that file.
-            BasicFileAttributes now = attributesOrNull(file);
-            if (now == null || !fileKey.equals(now.fileKey())) {
-                closeQuietly(channel);
+            slots = new ProcessSlots(file, channel);
+            slots.enterGate(true, config.lockTimeoutNanos());
+            // The path named the checked file before and after the open, so the channel is that file; and with the
+            // gate held, nobody replaces or deletes it before this process holds a slot.
+            if (!namesFile(file, fileKey)) {
+                close(slots, channel);
                 return null;
             }
             FileLayout layout = new FileLayout(config.geometry());
@@ -180,20 +212,54 @@ final class CacheFile {
             try {
                 hashSeed = checkHeader(file, channel, layout);
             } catch (IncompatibleCacheFileException | CacheCorruptedException refused) {
+                Geometry found = config.migrateEntries() ? cacheGeometryOrNull(file, channel) : null;
+                if (found != null && !found.equals(config.geometry())) {
+                    EntryMigration.run(config, file, fileKey, channel, slots, found);
+                    close(slots, channel);
+                    return null; // the path names the new file now (or another process's): open that
+                }
                 if (!config.recreate()) {
                     throw refused;
                 }
-                return replace(config, file, channel);
+                Opened created = replace(config, file, fileKey, slots);
+                close(slots, channel);
+                return created;
             }
             SharedMemory memory = SharedMemory.map(channel, layout.fileSize(), config.geometry().pageSizeBytes());
-            return new Opened(file, channel, memory, layout, hashSeed, fileKey);
+            return new Opened(file, channel, memory, layout, hashSeed, fileKey, slots);
         } catch (IOException e) {
-            closeQuietly(channel);
+            close(slots, channel);
             throw new CacheFileException(file, "cannot open the cache file: " + e, e);
         } catch (RuntimeException e) {
-            closeQuietly(channel);
+            close(slots, channel);
             throw e;
         }
+    }
+
+    /** @return true while {@code file} names the file of {@code fileKey} */
+    static boolean namesFile(Path file, Object fileKey) {
+        BasicFileAttributes now = attributesOrNull(file);
+        return now != null && fileKey.equals(now.fileKey());
+    }
+
+    /** @return the geometry of a whole, undamaged cache file of this format, or null when it is not one */
+    private static Geometry cacheGeometryOrNull(Path file, FileChannel channel) {
+        try {
+            ByteBuffer header = readHeader(file, channel);
+            Geometry found = new Geometry(header.getInt(FileHeader.PAGE_SIZE_OFFSET),
+                    header.getInt(FileHeader.PAGE_COUNT_OFFSET));
+            checkHeader(file, channel, new FileLayout(found));
+            return found;
+        } catch (IOException | RuntimeException notACacheOfThisFormat) {
+            return null;
+        }
+    }
+
+    private static void close(ProcessSlots slots, FileChannel channel) {
+        if (slots != null) {
+            slots.close();
+        }
+        closeQuietly(channel);
     }
 
     /** @return the file's hash seed, after checking that it is a cache of exactly this layout */
@@ -275,17 +341,24 @@ final class CacheFile {
         }
     }
 
-    /** recreate(true) on a file that is not a cache of this geometry: replace it when nobody has it open. */
-    private static Opened replace(CacheConfig config, Path file, FileChannel oldChannel) {
-        try (ProcessSlots probe = new ProcessSlots(file, oldChannel)) {
-            if (probe.othersAttached()) {
-                throw new CacheFileException(file, "recreate(true) cannot replace this file while other processes "
-                        + "have it open with another geometry or format; stop them first");
-            }
-            Opened created = create(config, file, true);
-            closeQuietly(oldChannel);
-            return created;
+    /**
+     * recreate(true) on a file that is not a cache of this geometry: replace it when nobody has it open. With the
+     * file's gate held exclusively, no process attaches meanwhile, and of two processes replacing it at once the
+     * second finds the first one's file under the path and opens that.
+     *
+     * @return the new file, or null when the path names another file by now (open that)
+     */
+    private static Opened replace(CacheConfig config, Path file, Object fileKey, ProcessSlots slots) {
+        slots.leaveGate();
+        slots.enterGate(false, config.lockTimeoutNanos());
+        if (!namesFile(file, fileKey)) {
+            return null;
         }
+        if (slots.othersAttached()) {
+            throw new CacheFileException(file, "recreate(true) cannot replace this file while other processes "
+                    + "have it open with another geometry or format; stop them first");
+        }
+        return create(config, file, true);
     }
 
     /**
@@ -297,15 +370,19 @@ final class CacheFile {
     static Opened create(CacheConfig config, Path file, boolean replace) {
         removeLeftoversOfDeadCreators(file);
         FileLayout layout = new FileLayout(config.geometry());
-        Path temporary = file.resolveSibling(creationPrefix(file) + ProcessHandle.current().pid() + "-"
-                + HexFormat.of().toHexDigits(RANDOM.nextInt()));
+        Path temporary = temporaryName(file);
         Set<PosixFilePermission> permissions = EnumSet.copyOf(config.filePermissions());
         FileChannel channel = null;
+        ProcessSlots slots = null;
         SharedMemory memory = null;
         try {
             channel = FileChannel.open(temporary, Set.of(StandardOpenOption.CREATE_NEW, StandardOpenOption.READ,
                     StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS),
                     PosixFilePermissions.asFileAttribute(permissions));
+            slots = new ProcessSlots(file, channel);
+            // Held until this process holds a slot: the gate tells others that the temporary file is alive, and
+            // keeps the published file from being replaced or deleted before this process is attached to it.
+            slots.enterGate(true, config.lockTimeoutNanos());
             Files.setPosixFilePermissions(temporary, permissions); // the umask may have narrowed them
             allocate(file, channel, layout.fileSize());
             memory = SharedMemory.map(channel, layout.fileSize(), config.geometry().pageSizeBytes());
@@ -321,49 +398,102 @@ final class CacheFile {
                     Files.createLink(file, temporary);
                 } catch (FileAlreadyExistsException lostTheRace) {
                     memory.close();
-                    closeQuietly(channel);
                     Files.deleteIfExists(temporary);
+                    close(slots, channel);
                     return null;
                 }
                 Files.deleteIfExists(temporary);
             }
-            return new Opened(file, channel, memory, layout, hashSeed, fileKey);
+            return new Opened(file, channel, memory, layout, hashSeed, fileKey, slots);
+        } catch (NoSuchFileException e) {
+            if (Files.notExists(temporary, NO_FOLLOW) && Files.isDirectory(file.getParent())) {
+                // Another process took it for a dead creator's leftover in the instant before this one locked it
+                // (see removeLeftoversOfDeadCreators): start again.
+                if (memory != null) {
+                    memory.close();
+                }
+                close(slots, channel);
+                return null;
+            }
+            throw failedCreation(file, layout, temporary, memory, slots, channel, e);
         } catch (IOException | RuntimeException e) {
-            if (memory != null) {
-                memory.close();
-            }
-            closeQuietly(channel);
-            try {
-                Files.deleteIfExists(temporary);
-            } catch (IOException ignored) {
-                // the original failure matters more
-            }
-            if (e instanceof CacheFileException cacheFileException) {
-                throw cacheFileException;
-            }
-            throw new CacheFileException(file, "cannot create the cache file of " + layout.fileSize()
-                    + " bytes: " + e, e);
+            throw failedCreation(file, layout, temporary, memory, slots, channel, e);
         }
     }
 
-    /** A creator that died before publishing leaves its temporary file; its name says which process made it. */
+    /** Releases what {@link #create} made and says why it failed. */
+    private static CacheFileException failedCreation(Path file, FileLayout layout, Path temporary,
+            SharedMemory memory, ProcessSlots slots, FileChannel channel, Exception e) {
+        if (memory != null) {
+            memory.close();
+        }
+        close(slots, channel);
+        try {
+            Files.deleteIfExists(temporary);
+        } catch (IOException ignored) {
+            // the original failure matters more
+        }
+        if (e instanceof CacheFileException cacheFileException) {
+            return cacheFileException;
+        }
+        return new CacheFileException(file, "cannot create the cache file of " + layout.fileSize() + " bytes: " + e,
+                e);
+    }
+
+    /** @return a new name for a file that becomes {@code file} once complete; a creator's own, unique */
+    static Path temporaryName(Path file) {
+        return file.resolveSibling(creationPrefix(file) + ProcessHandle.current().pid() + "-"
+                + HexFormat.of().toHexDigits(RANDOM.nextInt()));
+    }
+
+    /**
+     * A creator that died before publishing leaves its temporary file. A live creator holds a lock byte of it
+     * (the gate while creating, a slot while carrying entries over), which the kernel drops when it dies: the
+     * file's lock tells, and a file nobody holds is a leftover once its pid (in the name) runs no process here or
+     * it is older than {@link #LEFTOVER_MIN_AGE_MILLIS}. The pid alone cannot tell: in another PID namespace
+     * (containers sharing a volume) a live creator's pid runs no process here, and a dead one's may run another.
+     * A creator takes the lock a moment after creating the file; one whose file is removed in that moment starts
+     * again (see {@link #create}).
+     */
     private static void removeLeftoversOfDeadCreators(Path file) {
         String prefix = creationPrefix(file);
+        String ours = prefix + ProcessHandle.current().pid() + "-";
         try (DirectoryStream<Path> siblings = Files.newDirectoryStream(file.getParent(), prefix + "*")) {
             for (Path sibling : siblings) {
-                String rest = sibling.getFileName().toString().substring(prefix.length());
-                int dash = rest.indexOf('-');
-                try {
-                    long pid = Long.parseLong(dash < 0 ? rest : rest.substring(0, dash));
-                    if (ProcessHandle.of(pid).isEmpty()) {
-                        Files.deleteIfExists(sibling);
-                    }
-                } catch (NumberFormatException notOurs) {
-                    // not a name this class made: leave it
+                // This process's own: closing a second descriptor of it would drop this process's locks on it.
+                if (!sibling.getFileName().toString().startsWith(ours) && abandoned(sibling, prefix)) {
+                    Files.deleteIfExists(sibling);
                 }
             }
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             // leftovers only waste space; creating the cache matters more
+        }
+    }
+
+    static final long LEFTOVER_MIN_AGE_MILLIS = 10_000;
+
+    private static boolean abandoned(Path temporary, String prefix) throws IOException {
+        BasicFileAttributes attributes = attributesOrNull(temporary);
+        if (attributes == null || !attributes.isRegularFile()) {
+            return false;
+        }
+        boolean young = System.currentTimeMillis() - attributes.lastModifiedTime().toMillis() < LEFTOVER_MIN_AGE_MILLIS;
+        if (young && creatorRunsHere(temporary, prefix)) {
+            return false;
+        }
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.READ, StandardOpenOption.WRITE,
+                LinkOption.NOFOLLOW_LINKS); ProcessSlots probe = new ProcessSlots(temporary, channel)) {
+            return !probe.anyoneAttachedOrCreating();
+        }
+    }
+
+    private static boolean creatorRunsHere(Path temporary, String prefix) {
+        String rest = temporary.getFileName().toString().substring(prefix.length());
+        int dash = rest.indexOf('-');
+        try {
+            return ProcessHandle.of(Long.parseLong(dash < 0 ? rest : rest.substring(0, dash))).isPresent();
+        } catch (NumberFormatException notOurs) {
+            return true; // not a name this class made: leave it alone
         }
     }
 

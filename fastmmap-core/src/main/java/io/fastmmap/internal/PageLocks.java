@@ -1,6 +1,8 @@
 package io.fastmmap.internal;
 
+import io.fastmmap.CacheClosedException;
 import java.nio.file.Path;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Page locks: one 64-bit word per logical page in the page directory, taken and released with plain CPU atomics,
@@ -17,6 +19,15 @@ final class PageLocks {
     private final int slot;
     /** Which thread of this JVM holds each page, to refuse a nested call instead of waiting on ourselves. */
     private final Thread[] holders;
+    /**
+     * The exact lock word this process wrote when it took each page. Releasing after a close compares against it:
+     * once this process's slot is given up, a new process may adopt a lock word naming the same slot, and only
+     * the generation tells its lock from ours.
+     */
+    private final long[] heldWords;
+    /** Threads in {@link #lockSlowly}: closing waits for them, since they may still probe other processes' slots. */
+    private final AtomicInteger waiters = new AtomicInteger();
+    private volatile boolean closing;
 
     PageLocks(SharedMemory memory, FileLayout layout, ProcessSlots slots, Path file, long timeoutNanos) {
         this.memory = memory;
@@ -26,32 +37,53 @@ final class PageLocks {
         this.timeoutNanos = timeoutNanos;
         this.slot = slots.slot();
         this.holders = new Thread[layout.geometry().pageCount()];
+        this.heldWords = new long[layout.geometry().pageCount()];
     }
 
     private long lockWordAddress(int page) {
         return directoryOffset + (long) page * PageDirectory.ENTRY_BYTES + PageDirectory.LOCK_WORD;
     }
 
-    /** Takes the page lock, waiting up to {@code timeoutNanos} for a live holder. */
+    /**
+     * Takes the page lock, waiting up to {@code timeoutNanos} for a live holder.
+     *
+     * @throws CacheClosedException when this process's connection to the file is closing: a lock taken then is
+     *     given back at once, since the process slot that the lock word names may already belong to another process
+     */
     void lock(int page, long timeoutNanos) {
         long address = lockWordAddress(page);
         long word = memory.getLongVolatile(address);
-        if (PageDirectory.holder(word) != 0
-                || !memory.compareAndSetLong(address, word, PageDirectory.heldBy(word, slot))) {
-            lockSlowly(page, address, timeoutNanos);
+        long held = PageDirectory.heldBy(word, slot);
+        if (PageDirectory.holder(word) != 0 || !memory.compareAndSetLong(address, word, held)) {
+            held = lockSlowly(page, address, timeoutNanos);
         }
+        // Read after the compare-and-set, as close() sets `closing` before it looks for held locks: either this
+        // thread sees `closing`, or close() sees the lock and waits for its release.
+        if (closing) {
+            memory.compareAndSetLong(address, held, PageDirectory.released(held));
+            throw new CacheClosedException(file + ": this cache was closed");
+        }
+        heldWords[page] = held;
         holders[page] = Thread.currentThread();
     }
 
-    private void lockSlowly(int page, long address, long timeoutNanos) {
+    /** @return the lock word written */
+    private long lockSlowly(int page, long address, long timeoutNanos) {
+        // Counted before the first look at `closing`, as in lock(): close() either sees this waiter or is seen.
+        waiters.incrementAndGet();
         Backoff backoff = new Backoff(timeoutNanos, () -> describeTimeout("page " + page));
         try {
             while (true) {
+                if (closing) {
+                    throw new CacheClosedException(file + ": this cache was closed while this thread waited for "
+                            + "the lock of page " + page);
+                }
                 long word = memory.getLongVolatile(address);
                 int holder = PageDirectory.holder(word) - 1;
+                long held = PageDirectory.heldBy(word, slot);
                 if (holder < 0) {
-                    if (memory.compareAndSetLong(address, word, PageDirectory.heldBy(word, slot))) {
-                        return;
+                    if (memory.compareAndSetLong(address, word, held)) {
+                        return held;
                     }
                     continue;
                 }
@@ -60,12 +92,26 @@ final class PageLocks {
                             + "a getAndSet update function must not call the cache");
                 }
                 if (backoff.pause() && takeOverIfDead(page, address, word)) {
-                    return;
+                    return held;
                 }
             }
         } finally {
+            waiters.decrementAndGet();
             backoff.finish();
         }
+    }
+
+    /**
+     * Refuses new locks from now on; a thread that is waiting for one gives up with {@link CacheClosedException}.
+     * Called when the last cache of this file in this JVM closes, before {@link #busy()} is polled.
+     */
+    void close() {
+        closing = true;
+    }
+
+    /** @return true while some thread of this process holds a page lock or waits for one */
+    boolean busy() {
+        return waiters.get() > 0 || anyHeldByThisProcess();
     }
 
     /**
@@ -80,6 +126,7 @@ final class PageLocks {
                 ? memory.compareAndSetLong(address, word, PageDirectory.heldBy(word, slot))
                 : holder != slot && takeOverIfDead(page, address, word);
         if (taken) {
+            heldWords[page] = PageDirectory.heldBy(word, slot);
             holders[page] = Thread.currentThread();
         }
         return taken;
@@ -109,10 +156,11 @@ final class PageLocks {
     boolean adoptStale(int page) {
         long address = lockWordAddress(page);
         long word = memory.getLongVolatile(address);
-        if (PageDirectory.holder(word) - 1 != slot
-                || !memory.compareAndSetLong(address, word, PageDirectory.heldBy(word, slot))) {
+        long held = PageDirectory.heldBy(word, slot);
+        if (PageDirectory.holder(word) - 1 != slot || !memory.compareAndSetLong(address, word, held)) {
             return false;
         }
+        heldWords[page] = held;
         holders[page] = Thread.currentThread();
         long counter = directoryOffset + (long) page * PageDirectory.ENTRY_BYTES
                 + PageDirectory.LOCK_RECOVERY_COUNT;
@@ -124,7 +172,7 @@ final class PageLocks {
         holders[page] = null;
         long address = lockWordAddress(page);
         long word = memory.getLongVolatile(address);
-        if (PageDirectory.holder(word) - 1 != slot) {
+        if (word != heldWords[page]) {
             throw new io.fastmmap.CacheCorruptedException(file + ": the lock of page " + page + " was taken from "
                     + "this process while it held it (lock word " + Long.toHexString(word) + "); other processes "
                     + "took this one for dead, which happens when code in this JVM opens and closes the cache file "
@@ -153,7 +201,7 @@ final class PageLocks {
                 + "); if a process is paused (SIGSTOP, debugger) resume it, or raise lockTimeout";
     }
 
-    private String describeHolders() {
+    String describeHolders() {
         StringBuilder text = new StringBuilder();
         for (int page = 0; page < holders.length && text.length() < 200; page++) {
             int holder = PageDirectory.holder(memory.getLongVolatile(lockWordAddress(page))) - 1;

@@ -1,6 +1,8 @@
 package io.fastmmap.internal;
 
+import io.fastmmap.CacheClosedException;
 import io.fastmmap.CacheFileException;
+import io.fastmmap.LockTimeoutException;
 import java.io.IOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
@@ -9,6 +11,7 @@ import java.nio.file.Path;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -26,11 +29,14 @@ import java.util.concurrent.TimeUnit;
  */
 final class ProcessSlots implements AutoCloseable {
     static final long LOCK_BYTES_BASE = 1L << 62;
+    /** The gate's lock byte, just after the slots' ({@link #enterGate}). */
+    static final long GATE = LOCK_BYTES_BASE + FileLayout.PROCESS_SLOT_COUNT;
 
     private final Path file;
     private final FileChannel channel;
     private final ExecutorService ioThread;
     private FileLock slotLock;
+    private FileLock gateLock;
     private int slot = -1;
 
     ProcessSlots(Path file, FileChannel channel) {
@@ -68,14 +74,7 @@ final class ProcessSlots implements AutoCloseable {
         if (otherSlot == slot) {
             return true;
         }
-        return onIoThread(() -> {
-            FileLock probe = tryLock(LOCK_BYTES_BASE + otherSlot, 1);
-            if (probe == null) {
-                return true;
-            }
-            probe.release();
-            return false;
-        });
+        return held(LOCK_BYTES_BASE + otherSlot, 1);
     }
 
     /**
@@ -83,8 +82,13 @@ final class ProcessSlots implements AutoCloseable {
      *     {@link #claim()} or after {@link #releaseSlot()}): this JVM's own lock would overlap the probe.
      */
     boolean othersAttached() {
+        return held(LOCK_BYTES_BASE, FileLayout.PROCESS_SLOT_COUNT);
+    }
+
+    /** @return true when some process (or this JVM) holds a lock on a byte of the range */
+    private boolean held(long position, long size) {
         return onIoThread(() -> {
-            FileLock probe = tryLock(LOCK_BYTES_BASE, FileLayout.PROCESS_SLOT_COUNT);
+            FileLock probe = tryLock(position, size);
             if (probe == null) {
                 return true;
             }
@@ -97,7 +101,7 @@ final class ProcessSlots implements AutoCloseable {
     long fileSize() {
         try {
             return onIoThread(channel::size);
-        } catch (CacheFileException | java.util.concurrent.RejectedExecutionException unreadable) {
+        } catch (CacheFileException | CacheClosedException unreadable) {
             return -1; // the channel or its thread is closed
         }
     }
@@ -112,9 +116,58 @@ final class ProcessSlots implements AutoCloseable {
         });
     }
 
-    private FileLock tryLock(long position, long size) throws IOException {
+    /**
+     * Takes the file's gate, a lock byte after the slots' (see {@link #GATE}): shared while this process attaches
+     * (from before it checks that the path still names this file until it holds its slot), exclusive while it
+     * replaces or deletes the file (from before it checks that nobody is attached until the path names the new
+     * file or none). So a process never attaches to a file that is being replaced or deleted: it waits, then finds
+     * the path changed and opens the new file.
+     *
+     * @throws LockTimeoutException when another process holds the gate longer than {@code timeoutNanos}
+     */
+    void enterGate(boolean shared, long timeoutNanos) {
+        Backoff backoff = new Backoff(timeoutNanos, () -> file + ": another process kept the file's gate (it is "
+                + (shared ? "replacing or deleting the file" : "opening, replacing or deleting the file")
+                + "); retry, or raise lockTimeout when it carries many entries over to a new geometry");
         try {
-            return channel.tryLock(position, size, false);
+            while (true) {
+                FileLock lock = onIoThread(() -> tryLock(GATE, 1, shared));
+                if (lock != null) {
+                    gateLock = lock;
+                    return;
+                }
+                backoff.pause();
+            }
+        } finally {
+            backoff.finish();
+        }
+    }
+
+    void leaveGate() {
+        onIoThread(() -> {
+            if (gateLock != null && gateLock.isValid()) {
+                gateLock.release();
+            }
+            gateLock = null;
+            return null;
+        });
+    }
+
+    /**
+     * @return true when a process holds a slot or the gate of the file this channel names. For a creator's
+     *     leftover temporary file: one nobody holds was left by a process that died.
+     */
+    boolean anyoneAttachedOrCreating() {
+        return held(LOCK_BYTES_BASE, GATE + 1 - LOCK_BYTES_BASE);
+    }
+
+    private FileLock tryLock(long position, long size) throws IOException {
+        return tryLock(position, size, false);
+    }
+
+    private FileLock tryLock(long position, long size, boolean shared) throws IOException {
+        try {
+            return channel.tryLock(position, size, shared);
         } catch (OverlappingFileLockException heldInThisJvm) {
             return null;
         }
@@ -122,13 +175,17 @@ final class ProcessSlots implements AutoCloseable {
 
     private <T> T onIoThread(IoCall<T> call) {
         CompletableFuture<T> result = new CompletableFuture<>();
-        ioThread.execute(() -> {
-            try {
-                result.complete(call.run());
-            } catch (Throwable e) {
-                result.completeExceptionally(e);
-            }
-        });
+        try {
+            ioThread.execute(() -> {
+                try {
+                    result.complete(call.run());
+                } catch (Throwable e) {
+                    result.completeExceptionally(e);
+                }
+            });
+        } catch (RejectedExecutionException stopped) {
+            throw new CacheClosedException(file + ": this cache was closed");
+        }
         boolean interrupted = false;
         try {
             while (true) {

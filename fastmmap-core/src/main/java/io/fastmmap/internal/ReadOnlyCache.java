@@ -44,6 +44,11 @@ public final class ReadOnlyCache implements AutoCloseable {
         this.wallMillis = clock::millis;
     }
 
+    /** A reader of a mapping the caller made, of a file whose header the caller checked. */
+    static ReadOnlyCache over(Path file, SharedMemory memory, FileLayout layout, long hashSeed, Clock clock) {
+        return new ReadOnlyCache(file, memory, layout, hashSeed, clock);
+    }
+
     /**
      * Maps {@code file} read-only. When this JVM has the file open read-write, the mapping is made through that
      * connection's descriptor: a descriptor of our own, once closed, would drop this process's fcntl locks.

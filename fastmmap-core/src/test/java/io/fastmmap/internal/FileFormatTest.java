@@ -127,7 +127,8 @@ class FileFormatTest {
         Files.delete(versioned);
 
         Path damaged = createSmall();
-        patch(damaged, 48, new byte[] {0x55}); // createdAt: only the checksum can notice
+        // createdAt, whose low byte is the creation time's: flipped, never overwritten with a constant it may hold
+        patch(damaged, 48, new byte[] {(byte) ~Files.readAllBytes(damaged)[48]}); // only the checksum can notice
         assertThatThrownBy(() -> FastMmap.builder(damaged).pageCount(3).pageSize(4096).build())
                 .isInstanceOf(CacheCorruptedException.class).hasMessageContaining("checksum");
         try (FastMmap cache = FastMmap.builder(damaged).pageCount(3).pageSize(4096).recreate(true).build()) {

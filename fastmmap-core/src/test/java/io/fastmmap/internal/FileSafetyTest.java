@@ -82,6 +82,46 @@ class FileSafetyTest {
                 .filePermissions(PosixFilePermissions.fromString("rw-rw----")).build().close();
     }
 
+    /** Issue 19, item 5: granting group write used to turn the owner check off altogether. */
+    @Test
+    void aSharedCacheShouldBeRefusedWhenItsGroupIsNotOursOrEveryoneMayWriteIt() throws Exception {
+        Path shared = Files.createDirectory(directory.resolve("shared"));
+        Process sticky = new ProcessBuilder("chmod", "1777", shared.toString()).start();
+        assertThat(sticky.waitFor()).isZero();
+        Path file = shared.resolve("c.fmm");
+        FastMmap.builder(file).pageCount(1).pageSize(4096).build().close();
+        assumeTrue((Integer) Files.getAttribute(file, "unix:uid") == 0, "changing owners needs root (CI runs as root)");
+        FastMmap.Builder groupShared = FastMmap.builder(file).pageCount(1).pageSize(4096)
+                .filePermissions(PosixFilePermissions.fromString("rw-rw----"));
+
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
+        Files.setAttribute(file, "unix:uid", 65534, LinkOption.NOFOLLOW_LINKS);
+        Files.setAttribute(file, "unix:gid", 65534, LinkOption.NOFOLLOW_LINKS);
+        assertThatThrownBy(groupShared::build).isInstanceOf(CacheFileException.class)
+                .hasMessageContaining("writable by every user (mode 666)");
+
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw----"));
+        assertThatThrownBy(groupShared::build).isInstanceOf(CacheFileException.class)
+                .hasMessageContaining("group id 65534").hasMessageContaining("not in that group");
+
+        Files.setAttribute(file, "unix:gid", 0, LinkOption.NOFOLLOW_LINKS); // root's own group
+        groupShared.build().close();
+
+        Files.setAttribute(file, "unix:uid", 0, LinkOption.NOFOLLOW_LINKS);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-rw-rw-"));
+        assertThatThrownBy(() -> FastMmap.builder(file).pageCount(1).pageSize(4096).build())
+                .isInstanceOf(CacheFileException.class).hasMessageContaining("writable by every user");
+    }
+
+    @Test
+    void aDirectoryOfAnotherUserShouldBeRefused() throws Exception {
+        Path theirs = Files.createDirectory(directory.resolve("theirs"));
+        assumeTrue((Integer) Files.getAttribute(theirs, "unix:uid") == 0, "changing owners needs root");
+        Files.setAttribute(theirs, "unix:uid", 4242, LinkOption.NOFOLLOW_LINKS);
+        assertThatThrownBy(() -> FastMmap.builder(theirs.resolve("c.fmm")).build())
+                .isInstanceOf(CacheFileException.class).hasMessageContaining("is owned by user id 4242");
+    }
+
     @Test
     void aDirectoryEveryoneCanWriteWithoutStickyBitShouldBeRefused() throws Exception {
         Path open = Files.createDirectory(directory.resolve("open"));

@@ -60,7 +60,7 @@ public final class ProbeChild {
         }
     }
 
-    private static void execute(FastMmap cache, String[] command) {
+    static void execute(FastMmap cache, String[] command) {
         String key = command[1];
         long start = System.nanoTime();
         try {

@@ -81,7 +81,10 @@ public final class SessionStore implements AutoCloseable {
     }
 
     /**
-     * Opens (or creates) the session file. Missing parent directories are created with mode 0700.
+     * Opens (or creates) the session file. Missing parent directories are created with mode 0700. A file of another
+     * cache or page size has its live sessions carried over to a new file of the configured sizes when no other
+     * process has it open; while one does, this fails with an {@link io.fastmmap.IncompatibleCacheFileException}
+     * that says to stop the instances of the old size first.
      *
      * @param config where and how
      * @return the store
@@ -94,6 +97,9 @@ public final class SessionStore implements AutoCloseable {
                 .pageSize(config.pageSizeBytes())
                 .expireAfterWrite(config.maxInactiveIntervalLimit().plus(config.expiredRetention()))
                 .recreate(config.recreate())
+                // A new cache-size or page-size carries the live sessions over (refused while instances of the
+                // old size still run: the message says to stop them first).
+                .migrateEntries(true)
                 .deleteOnClose(config.deleteOnClose())
                 .clock(config.clock())
                 .build();

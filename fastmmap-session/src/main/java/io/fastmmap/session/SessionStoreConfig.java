@@ -314,8 +314,8 @@ public final class SessionStoreConfig {
         }
 
         /**
-         * @param bytes total page bytes (Perl {@code cache_size}), at least 4096; changing it recreates the file at
-         *     the next start
+         * @param bytes total page bytes (Perl {@code cache_size}), at least 4096; changing it carries the live sessions
+         *     over to a file of the new size at the next start (see {@link SessionStore#open})
          * @return this builder
          * @throws IllegalArgumentException from fastmmap-core's size rule, naming the size and the fix
          */

@@ -49,7 +49,10 @@ public class FastMmapSessionProperties {
      */
     private String appName;
 
-    /** Total size of the session file. */
+    /**
+     * Total size of the session file. Changing it carries the live sessions over to a file of the new size at the next
+     * start, once every instance of the old size is stopped.
+     */
     private DataSize cacheSize = DataSize.ofMegabytes(16);
 
     /** Page size; one session (all attributes serialized) must fit in one page. */
