@@ -39,7 +39,7 @@ import java.util.function.ToLongFunction;
  * <p><b>Two scopes.</b> Hits, misses, puts and removals are counted in the JVM by the one {@link FastMmap} instance
  * (so that a read never writes to the shared file), and only when it was built with
  * {@code enableStats(true)}; without it those meters are not registered (as Micrometer's Caffeine binder does
- * without {@code recordStats()}) and a WARNING says so. Sum them over your processes for a host-wide hit ratio.
+ * without {@code recordStats()}) and an INFO log line says so. Sum them over your processes for a host-wide hit ratio.
  * The other meters are read from the file itself, so every process reports the same, file-wide figures: do not
  * sum them across processes. See {@link CacheStats}.
  *
@@ -170,10 +170,12 @@ public final class FastMmapMetrics extends CacheMeterBinder<FastMmap> {
             counter(registry, cache, "cache.removals", Tags.empty(), CacheStats::removeCount,
                     "Entries removed on request that were present," + THIS_INSTANCE);
         } else {
-            LOG.log(System.Logger.Level.WARNING, () -> "fastmmap cache '" + cacheName + "' (" + cache.file()
-                    + ") was built without enableStats(true): its hits, misses, puts and removals are not counted, "
-                    + "so cache.gets, cache.puts and cache.removals are not registered (the file-wide meters are). "
-                    + "To get a hit ratio, build it with FastMmap.builder(file).enableStats(true).");
+            // INFO, not WARNING: a cache the application did not build itself (the session store's) cannot be
+            // given enableStats, and the file-wide meters still work.
+            LOG.log(System.Logger.Level.INFO, () -> "fastmmap cache '" + cacheName + "' (" + cache.file()
+                    + ") does not count hits, misses, puts and removals (its FastMmap was built without "
+                    + "enableStats(true)), so cache.gets, cache.puts and cache.removals are not registered; the "
+                    + "file-wide meters are.");
         }
         counter(registry, cache, "cache.expirations", Tags.empty(), CacheStats::expirationCount,
                 "Expired entries dropped (apart from cache.evictions)," + FILE_WIDE);

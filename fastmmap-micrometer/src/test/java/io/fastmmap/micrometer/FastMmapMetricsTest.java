@@ -117,7 +117,7 @@ class FastMmapMetricsTest {
     }
 
     @Test
-    void withoutEnableStatsOnlyTheFileWideMetersAreRegisteredAndAWarningSaysHowToGetTheOthers() {
+    void withoutEnableStatsOnlyTheFileWideMetersAreRegisteredAndALogLineSaysWhy() {
         List<LogRecord> records = new ArrayList<>();
         Logger logger = Logger.getLogger(FastMmapMetrics.class.getName());
         Handler handler = new Handler() {
@@ -147,7 +147,7 @@ class FastMmapMetricsTest {
             assertThat(count(registry, "cache.evictions")).isZero();
             assertThat(gauge(registry, "cache.data.used")).isPositive();
             assertThat(records).singleElement().satisfies(record -> {
-                assertThat(record.getLevel()).isEqualTo(Level.WARNING);
+                assertThat(record.getLevel()).isEqualTo(Level.INFO);
                 assertThat(record.getMessage()).contains("'plain'").contains(cache.file().toString())
                         .contains("enableStats(true)");
             });

@@ -1,11 +1,13 @@
 package io.fastmmap.spring.boot;
 
+import io.fastmmap.micrometer.FastMmapMetrics;
 import io.fastmmap.session.DefaultAttributeSerializer;
 import io.fastmmap.session.SessionStore;
 import io.fastmmap.session.SessionStoreConfig;
 import io.fastmmap.spring.session.FastMmapHttpSessionConfiguration;
 import io.fastmmap.spring.session.FastMmapSessionCleanup;
 import io.fastmmap.spring.session.FastMmapSessionRepository;
+import io.micrometer.core.instrument.Tags;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -20,6 +22,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.session.Session;
@@ -111,6 +114,26 @@ public class FastMmapSessionAutoConfiguration {
     public FastMmapSessionCleanup fastMmapSessionCleanup(FastMmapSessionRepository repository,
             FastMmapSessionProperties properties) {
         return new FastMmapSessionCleanup(repository, properties.getCleanupCron());
+    }
+
+    /**
+     * The session file's meters ({@link FastMmapMetrics}, tag {@code cache=sessions}) when the application has
+     * Micrometer: Boot binds every {@code MeterBinder} bean to its registries. The session store does not count hits
+     * and misses, so these are the file-wide meters: size, evictions, expirations, lock recoveries, page repairs,
+     * space.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+    static class SessionMetricsConfiguration {
+        /**
+         * @param store the session store
+         * @return the binder of its file's meters
+         */
+        @Bean
+        @ConditionalOnMissingBean(name = "fastMmapSessionMetrics")
+        FastMmapMetrics fastMmapSessionMetrics(SessionStore store) {
+            return new FastMmapMetrics(store.cache(), "sessions", Tags.empty());
+        }
     }
 
     /**
