@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringBootVersion;
-import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.WebApplicationContextRunner;
 
@@ -24,11 +23,7 @@ class FastMmapSessionMetricsTest {
     Path dir;
 
     private WebApplicationContextRunner runner() {
-        return new WebApplicationContextRunner()
-                .withConfiguration(AutoConfigurations.of(FastMmapSessionAutoConfiguration.class,
-                        FastMmapSessionAutoConfigurationTest.bootSessionAutoConfiguration()))
-                .withPropertyValues("fastmmap.session.file=" + dir.resolve("app.sessions"),
-                        "fastmmap.session.cache-size=1MB", "fastmmap.session.page-size=16KB");
+        return FastMmapSessionAutoConfigurationTest.runner(dir);
     }
 
     @Test
