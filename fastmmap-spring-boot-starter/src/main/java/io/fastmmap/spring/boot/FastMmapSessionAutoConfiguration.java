@@ -1,5 +1,6 @@
 package io.fastmmap.spring.boot;
 
+import io.fastmmap.micrometer.FastMmapMetrics;
 import io.fastmmap.session.AttributeSerializer;
 import io.fastmmap.session.SessionStore;
 import io.fastmmap.session.SessionStoreConfig;
@@ -8,6 +9,7 @@ import io.fastmmap.spring.session.FastMmapSessionCleanup;
 import io.fastmmap.spring.session.FastMmapSessionEventRelay;
 import io.fastmmap.spring.session.FastMmapSessionRepository;
 import io.fastmmap.spring.session.SpringSessionClasses;
+import io.micrometer.core.instrument.Tags;
 import java.time.Duration;
 import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -20,6 +22,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
 import org.springframework.session.IndexResolver;
@@ -141,6 +144,26 @@ public class FastMmapSessionAutoConfiguration {
     @ConditionalOnMissingBean
     public FastMmapSessionEventRelay fastMmapSessionEventRelay(FastMmapSessionRepository repository) {
         return new FastMmapSessionEventRelay(repository, FastMmapSessionEventRelay.DEFAULT_POLL_INTERVAL);
+    }
+
+    /**
+     * The session file's meters ({@link FastMmapMetrics}, tag {@code cache=sessions}) when the application has
+     * Micrometer: Boot binds every {@code MeterBinder} bean to its registries. The session store does not count hits
+     * and misses, so these are the file-wide meters: size, evictions, expirations, lock recoveries, page repairs,
+     * space.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = "io.micrometer.core.instrument.binder.MeterBinder")
+    static class SessionMetricsConfiguration {
+        /**
+         * @param store the session store
+         * @return the binder of its file's meters
+         */
+        @Bean
+        @ConditionalOnMissingBean(name = "fastMmapSessionMetrics")
+        FastMmapMetrics fastMmapSessionMetrics(SessionStore store) {
+            return new FastMmapMetrics(store.cache(), "sessions", Tags.empty());
+        }
     }
 
     /**

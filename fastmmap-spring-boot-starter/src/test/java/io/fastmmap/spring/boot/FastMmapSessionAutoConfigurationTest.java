@@ -47,6 +47,11 @@ class FastMmapSessionAutoConfigurationTest {
     Path dir;
 
     private WebApplicationContextRunner runner() {
+        return runner(dir);
+    }
+
+    /** The starter and Boot's session auto-configuration, with a small session file in {@code dir}. */
+    static WebApplicationContextRunner runner(Path dir) {
         return new WebApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(FastMmapSessionAutoConfiguration.class,
                         bootSessionAutoConfiguration()))
