@@ -126,6 +126,7 @@ final class PageStore {
         memory.putInt(base + FREE_OFFSET, PageFormat.dataStart(slotCount));
         memory.putInt(base + LOGICAL_PAGE, logicalPage);
         memory.putInt(base + PREVIOUS_PHYSICAL, -1);
+        sealFreeSpace(base, PageFormat.dataStart(slotCount));
     }
 
     // ---------------------------------------------------------------- validated access to the current page
@@ -176,19 +177,67 @@ final class PageStore {
         return base + PageFormat.HEADER_BYTES + (long) index * PageFormat.SLOT_BYTES;
     }
 
-    /** Checks that a record lies inside the data area; returns its key length. */
+    /**
+     * Checks that a record lies inside the used data area, before the page's free offset; returns its key length.
+     * Not the whole page: past the free offset lie the records of the images this physical page held before (a page
+     * alternates between two physical pages as it is compacted), older values of the same keys with valid
+     * checksums, which a damaged slot offset would otherwise serve (issue 19).
+     */
     private int checkRecord(int page, long base, int slots, int offset) {
+        return checkRecord(page, base, slots, offset, memory.getInt(base + FREE_OFFSET));
+    }
+
+    /** @param usedEnd where the used data area ends: a record must end at or before it */
+    private int checkRecord(int page, long base, int slots, int offset, int usedEnd) {
         if (offset < PageFormat.dataStart(slots) || (offset & (PageFormat.RECORD_ALIGNMENT - 1)) != 0
-                || offset > pageSize - RECORD_HEADER_BYTES) {
-            throw damage(page, "a slot points at offset " + offset + ", outside the data area");
+                || offset > Math.min(pageSize, usedEnd) - RECORD_HEADER_BYTES) {
+            throw damage(page, "a slot points at offset " + offset + ", outside the used data area (which ends at "
+                    + usedEnd + ")");
         }
         int keyLength = memory.getShort(base + offset + KEY_LENGTH);
         long valueLength = Integer.toUnsignedLong(memory.getInt(base + offset + VALUE_LENGTH));
-        if (offset + RECORD_HEADER_BYTES + keyLength + valueLength > pageSize) {
+        if (offset + RECORD_HEADER_BYTES + keyLength + valueLength > Math.min(pageSize, usedEnd)) {
             throw damage(page, "the record at offset " + offset + " claims " + keyLength + " key and "
-                    + valueLength + " value bytes, past the end of the page");
+                    + valueLength + " value bytes, past the used data area (which ends at " + usedEnd + ")");
         }
         return keyLength;
+    }
+
+    /**
+     * Where repair may take records from: up to the free offset, read from the page header or from its check copy in
+     * the directory, whichever is larger (a crash between the two stores of an append leaves the header ahead; one
+     * damaged copy is outvoted), plus the one record that starts exactly there, the append in flight when a holder
+     * died after its slot's commit and before the free offset's store. Anything else past it is history.
+     *
+     * @return the end of the used data area, for {@link #salvagedRecord}
+     */
+    int salvageBound(int page, long base, int slots) {
+        int header = memory.getInt(base + FREE_OFFSET);
+        int check = ~memory.getInt(directoryEntry(page) + PageDirectory.FREE_CHECK);
+        int bound = -1;
+        for (int free : new int[] {header, check}) {
+            if (free >= PageFormat.dataStart(slots) && free <= pageSize
+                    && (free & (PageFormat.RECORD_ALIGNMENT - 1)) == 0) {
+                bound = Math.max(bound, free);
+            }
+        }
+        return bound < 0 ? pageSize : bound; // both damaged: more than one fault; keep what checksums vouch for
+    }
+
+    /** Repair's record check: inside the used area, or the one record starting at its end (see salvageBound). */
+    int salvagedRecord(int page, long base, int slots, int offset, int usedEnd) {
+        return checkRecord(page, base, slots, offset, offset == usedEnd ? pageSize : usedEnd);
+    }
+
+    /**
+     * Makes the bytes at the free offset unreadable as a record: the one place past the used area that repair still
+     * reads (see salvageBound), and where an older image of this physical page may have left a valid record. The
+     * value length -1 fails every bounds check. Written before the commit that exposes the new free offset.
+     */
+    private void sealFreeSpace(long base, long free) {
+        if (free <= pageSize - RECORD_HEADER_BYTES) {
+            memory.putInt(base + free + VALUE_LENGTH, -1);
+        }
     }
 
     /**
@@ -429,6 +478,7 @@ final class PageStore {
         beginMutation(page, PageDirectory.OP_INSERT);
         int tick = nextTick(page);
         writeRecord(base + free, key, value, expireAtMillis, flags, tick);
+        sealFreeSpace(base, free + recordBytes);
         memory.putLongRelease(slotAddress, PageFormat.slot(tag, free)); // the commit point
         memory.putInt(base + FREE_OFFSET, (int) (free + recordBytes));
         memory.putInt(directoryEntry(page) + PageDirectory.FREE_CHECK, ~(int) (free + recordBytes));
@@ -562,12 +612,14 @@ final class PageStore {
             at += (int) added.bytes();
         }
         memory.putInt(targetBase + FREE_OFFSET, at);
+        sealFreeSpace(targetBase, at);
         memory.putInt(targetBase + LIVE_COUNT, tick);
         VarHandle.storeStoreFence(); // the image must be complete before the directory names it
         long entry = directoryEntry(page);
         memory.putIntVolatile(entry + PageDirectory.PHYSICAL_PAGE, target); // the commit point
         memory.putInt(entry + PageDirectory.FREE_CHECK, ~at);
         memory.putInt(entry + PageDirectory.ACCESS_CLOCK, tick);
+        disown(current);
         if (!memory.compareAndSetLong(spareEntry(spare), spareWord, SpareTable.word(current, 0))) {
             throw spareChanged(spare, page);
         }
@@ -694,9 +746,15 @@ final class PageStore {
         int current = memory.getInt(entry + PageDirectory.PHYSICAL_PAGE);
         releaseFromSpares(page, current);
         if (!isOwnLivePage(page, current) && !isUnshared(current, page, -1)) {
-            current = orphanPhysicalPage(page, -1);
-            memory.putIntVolatile(entry + PageDirectory.PHYSICAL_PAGE, current);
-            writeEmptyPage(layout.physicalPageOffset(current), page, PageFormat.MIN_SLOT_COUNT);
+            int own = ownUnnamedImage(page);
+            if (own >= 0) {
+                current = own;
+                memory.putIntVolatile(entry + PageDirectory.PHYSICAL_PAGE, current);
+            } else {
+                current = orphanPhysicalPage(page, -1);
+                memory.putIntVolatile(entry + PageDirectory.PHYSICAL_PAGE, current);
+                writeEmptyPage(layout.physicalPageOffset(current), page, PageFormat.MIN_SLOT_COUNT);
+            }
         }
         rebuild(page, current, Mode.REPAIR, -1, null, Long.MIN_VALUE, null);
         addLong(entry + PageDirectory.REPAIR_COUNT, 1);
@@ -746,6 +804,37 @@ final class PageStore {
                         SpareTable.word(orphanPhysicalPage(-1, index), owner > pageCount ? 0 : owner));
             }
         }
+    }
+
+    /**
+     * Marks a physical page that a compaction has just released as nobody's: its header stops naming the logical
+     * page. Left naming it, a directory entry damaged to name it (one flipped bit of the physical page number) would
+     * pass every check and serve the whole older image, superseded values and removed keys; repair kept them
+     * (BitFlipTest found this once it flipped pages that went through compactions, issue 19). After the commit, so
+     * a crash before it leaves the image of before intact; a crash after it and before this store leaves the page
+     * as it was before this change, named by its spare entry, which repair never takes as a page's own.
+     */
+    private void disown(int physical) {
+        if (isPhysicalPage(physical)) {
+            memory.putInt(layout.physicalPageOffset(physical) + LOGICAL_PAGE, -1);
+        }
+    }
+
+    /**
+     * @return the physical page that holds {@code page}'s image although its directory entry names another (the
+     *     entry was damaged): the one whose header names the page, whose free offset agrees with the directory's
+     *     check copy, and which no other directory entry and no spare entry names; -1 when there is none
+     */
+    private int ownUnnamedImage(int page) {
+        int freeCheck = memory.getInt(directoryEntry(page) + PageDirectory.FREE_CHECK);
+        for (int physical = 0; physical < physicalCount; physical++) {
+            long base = layout.physicalPageOffset(physical);
+            if (memory.getInt(base) == PageFormat.MAGIC && memory.getInt(base + LOGICAL_PAGE) == page
+                    && memory.getInt(base + FREE_OFFSET) == ~freeCheck && isUnshared(physical, page, -1)) {
+                return physical;
+            }
+        }
+        return -1;
     }
 
     /**

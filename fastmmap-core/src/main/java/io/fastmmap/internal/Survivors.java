@@ -86,6 +86,7 @@ final class Survivors {
         }
         Survivors survivors = new Survivors(base, slots);
         LongSupplier now = PageStore.stoppedAt(nowMillis);
+        int usedEnd = store.salvageBound(page, base, slots);
         for (int i = 0; i < slots; i++) {
             long slot = memory.getLong(base + PageFormat.HEADER_BYTES + (long) i * PageFormat.SLOT_BYTES);
             int offset = PageFormat.slotOffset(slot);
@@ -93,7 +94,7 @@ final class Survivors {
                 continue;
             }
             try {
-                store.checkedRecord(page, base, slots, offset);
+                store.salvagedRecord(page, base, slots, offset, usedEnd);
             } catch (PageDamage damaged) {
                 continue;
             }

@@ -209,6 +209,84 @@ class CorruptionTest {
     }
 
     /**
+     * Regression (issue 19, item 2): compaction hands the old physical page back to the spares with its records
+     * intact, and a page alternates between the same two physical pages, so past the free offset of the current image
+     * lie the key's own older records with valid checksums. A slot damaged to name one (one flipped offset bit does
+     * it when the offsets differ in one bit) served the old value, and repair() kept it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"get", "repair"})
+    void aSlotNamingAnOldRecordPastTheFreeOffsetShouldNeverServeItNorKeepItInRepair(String first) throws Exception {
+        SmallCacheFile onePage = new SmallCacheFile(directory.resolve("one.fmm"), new Geometry(4096, 1));
+        byte[] key = Bytes.utf8("K");
+        try (FastMmap cache = onePage.open()) {
+            cache.set(Bytes.utf8("filler"), Bytes.filled(2000, 1)); // puts K's old record far from the data start
+            cache.set(key, Bytes.utf8("OLD"));
+            cache.clear(); // compacts into the spare, releasing the first physical page with OLD in it
+            cache.set(Bytes.utf8("x"), Bytes.utf8("x"));
+            cache.clear(); // compacts back into the first physical page
+            cache.set(key, Bytes.utf8("NEW"));
+        }
+        try (RawFile raw = onePage.raw()) {
+            long base = raw.pageBase(0);
+            int free = raw.memory.getInt(base + PageFormat.FREE_OFFSET);
+            int old = offsetOfRecord(raw, base, key, Bytes.utf8("OLD"));
+            assertThat(old).as("K's old record, intact past the free offset %d", free).isGreaterThan(free);
+            long slot = raw.slotOf(key);
+            raw.memory.putLong(slot, PageFormat.slot(PageFormat.slotTag(raw.memory.getLong(slot)), old));
+        }
+        try (FastMmap cache = onePage.open()) {
+            if (first.equals("repair")) {
+                assertThat(cache.repair().isClean()).as("repair() finds the damage").isFalse();
+            }
+            assertThat(cache.get(key)).as("the damaged key is dropped, its old value never served").isNull();
+            assertThat(cache.verify().isClean()).isTrue();
+        }
+    }
+
+    /**
+     * Regression (issue 19, item 2, found by BitFlipTest once its pages went through compactions): a directory entry
+     * damaged to name the physical page its last compaction released served that whole older image, and repair kept
+     * it. Now the released page names no logical page, and repair finds the page's own image again.
+     */
+    @Test
+    void aDirectoryEntryNamingTheReleasedPhysicalPageShouldNeverServeTheOlderImage() throws Exception {
+        SmallCacheFile onePage = new SmallCacheFile(directory.resolve("one.fmm"), new Geometry(4096, 1));
+        byte[] key = Bytes.utf8("K");
+        try (FastMmap cache = onePage.open()) {
+            cache.set(key, Bytes.utf8("OLD"));
+            cache.set(Bytes.utf8("gone"), Bytes.utf8("removed since"));
+            cache.clear();
+            cache.set(key, Bytes.utf8("NEW"));
+        }
+        try (RawFile raw = onePage.raw()) {
+            int released = SpareTable.physicalPage(raw.memory.getLong(raw.layout.spareTableOffset()));
+            raw.memory.putInt(raw.directoryEntry(0) + PageDirectory.PHYSICAL_PAGE, released);
+        }
+        try (FastMmap cache = onePage.open()) {
+            assertThat(cache.get(Bytes.utf8("gone"))).as("a key removed since stays removed").isNull();
+            assertThat(cache.get(key)).as("the page's own image is found again").isEqualTo(Bytes.utf8("NEW"));
+            assertThat(cache.verify().isClean()).isTrue();
+        }
+    }
+
+    /** @return the page offset of the record of {@code key} holding {@code value}, found by scanning the data area */
+    private static int offsetOfRecord(RawFile raw, long base, byte[] key, byte[] value) {
+        int pageSize = raw.layout.geometry().pageSizeBytes();
+        for (int at = PageFormat.dataStart(PageFormat.MIN_SLOT_COUNT); at + PageFormat.RECORD_HEADER_BYTES
+                + key.length + value.length <= pageSize; at += PageFormat.RECORD_ALIGNMENT) {
+            long record = base + at;
+            if (raw.memory.getShort(record + PageFormat.KEY_LENGTH) == key.length
+                    && raw.memory.getInt(record + PageFormat.VALUE_LENGTH) == value.length
+                    && raw.memory.equalsArray(record + PageFormat.RECORD_HEADER_BYTES, key)
+                    && raw.memory.equalsArray(record + PageFormat.RECORD_HEADER_BYTES + key.length, value)) {
+                return at;
+            }
+        }
+        return -1;
+    }
+
+    /**
      * Regression (fuzzing campaign, input crash-b4a57f07): a slot moved past an empty slot is one no lookup reaches,
      * so its key reads absent and a remove finds nothing; repair, or the next compaction, re-homed it and the
      * removed key came back.
