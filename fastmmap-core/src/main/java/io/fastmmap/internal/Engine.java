@@ -225,9 +225,11 @@ public final class Engine {
     public PageScan.Entry updateEntry(byte[] key, EntryUpdate update) {
         Objects.requireNonNull(update, "update");
         List<PageScan.Entry> dropped = dirtySink();
+        Update<PageScan.Entry> call = new Update<>(update::apply, dropped);
         PageScan.Entry result = apply(key, (page, tag, now) -> {
-            PageScan.Entry current = readEntryLocked(page, key, tag);
-            PageScan.Entry next = runUpdate(update::apply, current);
+            call.decide(() -> readEntryLocked(page, key, tag));
+            PageScan.Entry current = call.current;
+            PageScan.Entry next = call.next;
             if (next == current && next != null) { // null for null still removes an expired entry, as getAndSet
                 return current;
             }
@@ -298,34 +300,44 @@ public final class Engine {
     public byte[] getAndSet(byte[] key, UnaryOperator<byte[]> update) {
         Objects.requireNonNull(update, "update");
         checkKey(key);
-        Update call = new Update(update, dirtySink());
+        Update<byte[]> call = new Update<>(update, dirtySink());
         byte[] result = onKey(key, GET_AND_SET, null, config.defaultTtlMillis(), 0, call);
         writeBack(call.dropped);
         return result;
     }
 
     /**
-     * One getAndSet call, the context of its step: the update function, and its decision once it has run. Damage
-     * found after that makes onPage repair the page and run the step again; the retry stores what the update decided
-     * instead of running it on what may already be its own result (an increment would be applied twice; the
-     * fuzzing campaign found this).
+     * One getAndSet or updateEntry call, the context of its step: the update function, and its decision once it has
+     * run. Damage found after that (before the store's commit, or after it: a clock rebase) makes onPage repair the
+     * page and run the step again; the retry stores what the update decided instead of running it on what may
+     * already be its own result (an increment would be applied twice; the fuzzing campaign found this for
+     * getAndSet, the adversarial review of issue 19 for compute). Storing the decision again is idempotent.
      */
-    private static final class Update {
-        final UnaryOperator<byte[]> function;
+    private static final class Update<T> {
+        final UnaryOperator<T> function;
         final List<PageScan.Entry> dropped;
         boolean decided;
-        byte[] current;
-        byte[] next;
+        T current;
+        T next;
 
-        Update(UnaryOperator<byte[]> function, List<PageScan.Entry> dropped) {
+        Update(UnaryOperator<T> function, List<PageScan.Entry> dropped) {
             this.function = function;
             this.dropped = dropped;
+        }
+
+        /** Runs the function on what {@code read} finds, the first time only. */
+        void decide(java.util.function.Supplier<T> read) {
+            if (!decided) {
+                current = read.get();
+                next = runUpdate(function, current);
+                decided = true;
+            }
         }
     }
 
     private byte[] getAndSetLocked(int page, byte[] key, int tag, byte[] unused, long ttlMillis, int flags,
-            Update call) {
-        if (!call.decided) {
+            Update<byte[]> call) {
+        if (!call.decided) { // call.decide inlined: a capturing lambda here would allocate on every getAndSet
             call.current = readLocked(page, key, tag);
             call.next = runUpdate(call.function, call.current);
             call.decided = true;
@@ -564,7 +576,7 @@ public final class Engine {
     private static final Step<Void, Boolean> REMOVE =
             (engine, page, key, tag, value, ttlMillis, flags, none) -> engine.removeLocked(page, key, tag);
     private static final Step<List<PageScan.Entry>, Void> PUT = Engine::putLocked;
-    private static final Step<Update, byte[]> GET_AND_SET = Engine::getAndSetLocked;
+    private static final Step<Update<byte[]>, byte[]> GET_AND_SET = Engine::getAndSetLocked;
 
     @FunctionalInterface
     private interface KeyedOperation<T> {

@@ -405,14 +405,19 @@ final class PageStore {
 
     /**
      * Keeps ticks far from overflow on pages that are read for billions of calls without being compacted. A crash
-     * halfway only blurs the LRU order of a few entries, so this needs no marker.
+     * halfway only blurs the LRU order of a few entries, so this needs no marker. It never throws for damage: it runs
+     * after an append's commit, and damage reported there made the engine repair the page and run the whole
+     * operation again, an update function too (issue 19). A record failing its bounds check is skipped; the lookup
+     * or compaction that next meets it reports it.
      */
     private void rebaseClock(int page, long base) {
         int slots = memory.getInt(base + SLOT_COUNT);
+        int free = memory.getInt(base + FREE_OFFSET);
         for (int i = 0; i < slots; i++) {
             int offset = PageFormat.slotOffset(memory.getLong(slotAddress(base, i)));
-            if (PageFormat.namesRecord(offset)) {
-                checkRecord(page, base, slots, offset);
+            if (PageFormat.namesRecord(offset) && offset >= PageFormat.dataStart(slots)
+                    && (offset & (PageFormat.RECORD_ALIGNMENT - 1)) == 0
+                    && offset <= Math.min(pageSize, free) - RECORD_HEADER_BYTES) {
                 memory.putInt(base + offset + ACCESS_TICK,
                         Math.max(0, memory.getInt(base + offset + ACCESS_TICK) - REBASE_BY));
             }

@@ -109,6 +109,71 @@ class CorruptionTest {
         }
     }
 
+    /**
+     * Regression (issue 19, item 3): an append rebases the page's clock after its commit when the clock reaches 2^30;
+     * the rebase checks every record, and damage in another key's slot made it throw after the commit. The engine
+     * repaired the page and ran the step again, and compute's function ran a second time on its own result.
+     */
+    @Test
+    void damageFoundAfterTheCommitShouldNeverRunComputeTwice() throws Exception {
+        fill();
+        byte[] key = Bytes.utf8("k5");
+        try (RawFile raw = cacheFile.raw()) {
+            int page = raw.pageOf(key);
+            damageAnotherSlotOfThePage(raw, key);
+            raw.memory.putInt(raw.directoryEntry(page) + PageDirectory.ACCESS_CLOCK, (1 << 30) - 3); // the set, the read, then the append reaches 2^30
+        }
+        try (FastMmap file = cacheFile.open();
+                io.fastmmap.TypedCache<String, String> cache = io.fastmmap.TypedCache
+                        .builder(file, io.fastmmap.Codec.utf8(), io.fastmmap.Codec.utf8()).build()) {
+            file.set(key, Bytes.utf8("0"));
+            List<String> seen = new ArrayList<>();
+            String result = cache.compute("k5", (k, old) -> {
+                seen.add(old);
+                return String.valueOf(Integer.parseInt(old) + 1);
+            });
+            assertThat(seen).as("what the function was given, once").containsExactly("0");
+            assertThat(result).isEqualTo("1");
+            assertThat(cache.get("k5")).isEqualTo("1");
+        }
+    }
+
+    /** The same for damage the store meets before its commit: compute's retry stores what the function decided. */
+    @Test
+    void damageFoundByTheStoreAfterComputeShouldStoreItsDecisionWithoutRunningItAgain() throws Exception {
+        fill();
+        try (RawFile raw = cacheFile.raw()) {
+            damageAnotherSlotOfThePage(raw, Bytes.utf8("k5"));
+        }
+        String big = "x".repeat(3800); // more than the page has left: the store compacts, and meets the damage
+        try (FastMmap file = cacheFile.open();
+                io.fastmmap.TypedCache<String, String> cache = io.fastmmap.TypedCache
+                        .builder(file, io.fastmmap.Codec.utf8(), io.fastmmap.Codec.utf8()).build()) {
+            cache.put("k5", "v0");
+            List<String> seen = new ArrayList<>();
+            assertThat(cache.compute("k5", (k, old) -> {
+                seen.add(old);
+                return old + big;
+            })).isEqualTo("v0" + big);
+            assertThat(seen).as("what the function was given, once").containsExactly("v0");
+            assertThat(cache.get("k5")).isEqualTo("v0" + big);
+            assertThat(file.stats().pageRepairCount()).isEqualTo(1);
+        }
+    }
+
+    /** Points the slot of another key on {@code key}'s page outside the page; a lookup of {@code key} skips it. */
+    private static void damageAnotherSlotOfThePage(RawFile raw, byte[] key) {
+        for (int i = 0; i < 20; i++) {
+            byte[] other = Bytes.utf8("k" + i);
+            if (!java.util.Arrays.equals(other, key) && raw.pageOf(other) == raw.pageOf(key)) {
+                long slot = raw.slotOf(other);
+                raw.memory.putLong(slot, PageFormat.slot(PageFormat.slotTag(raw.memory.getLong(slot)), 1 << 30));
+                return;
+            }
+        }
+        throw new AssertionError("no other key on the page of " + new String(key));
+    }
+
     @Test
     void aRecordLengthRunningPastThePageShouldBeRepaired() throws Exception {
         fill();
