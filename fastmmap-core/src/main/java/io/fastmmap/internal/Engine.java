@@ -73,7 +73,8 @@ public final class Engine {
     }
 
     /**
-     * @return the time to live in milliseconds, at least 1
+     * @return the time to live in milliseconds, rounded up, at least 1, at most Long.MAX_VALUE (saturated: adding
+     *     the rounding millisecond to Long.MAX_VALUE wrapped to 1 ms)
      * @throws IllegalArgumentException when not positive
      */
     public static long ttlMillis(Duration ttl) {
@@ -83,7 +84,9 @@ public final class Engine {
                     + "set(key, value) for the cache's default)");
         }
         try {
-            return Math.max(1, ttl.toMillis() + (ttl.toNanosPart() % 1_000_000 == 0 ? 0 : 1));
+            long millis = ttl.toMillis();
+            boolean fraction = ttl.toNanosPart() % 1_000_000 != 0;
+            return Math.max(1, fraction && millis < Long.MAX_VALUE ? millis + 1 : millis);
         } catch (ArithmeticException tooLong) {
             return Long.MAX_VALUE;
         }
@@ -683,11 +686,23 @@ public final class Engine {
     }
 
     private static long expireAt(long nowMillis, long ttlMillis) {
-        if (ttlMillis == 0) {
+        return expireAtMillis(nowMillis, ttlMillis);
+    }
+
+    /**
+     * The one place an expiry time is computed from a time to live (0: none). Saturates at Long.MAX_VALUE; and as
+     * 0 means "never" in the file, an expiry that lands on the epoch itself (a clock before 1970) is stored as 1 ms
+     * after it: one millisecond late, instead of never.
+     */
+    public static long expireAtMillis(long nowMillis, long ttlMillis) {
+        if (ttlMillis <= 0) {
             return 0;
         }
         long at = nowMillis + ttlMillis;
-        return at < nowMillis ? Long.MAX_VALUE : at;
+        if (at < nowMillis) {
+            return Long.MAX_VALUE;
+        }
+        return at == 0 ? 1 : at;
     }
 
     private void checkKey(byte[] key) {
