@@ -484,7 +484,7 @@ final class PageStore {
         int tick = nextTick(page);
         writeRecord(base + free, key, value, expireAtMillis, flags, tick);
         sealFreeSpace(base, free + recordBytes);
-        memory.putLongRelease(slotAddress, PageFormat.slot(tag, free)); // the commit point
+        commitSlot(slotAddress, PageFormat.slot(tag, free));
         memory.putInt(base + FREE_OFFSET, (int) (free + recordBytes));
         memory.putInt(directoryEntry(page) + PageDirectory.FREE_CHECK, ~(int) (free + recordBytes));
         if (PageFormat.namesRecord(oldOffset)) {
@@ -500,6 +500,21 @@ final class PageStore {
         if (tick >= REBASE_AT) {
             rebaseClock(page, base); // after the commit, so the new record's tick is rebased too
         }
+    }
+
+    /**
+     * The commit point of an in-place mutation: one store of the slot word, fenced on both sides. The release orders
+     * everything before it (the new record, the seal at the new free offset) before the slot, so a slot never names a
+     * record not fully written. The store-store fence after it orders the slot before everything after it, above
+     * all {@link #retire}: a plain store after a release store may otherwise be moved before it (by the JIT, or by a
+     * weakly ordered CPU), and a crash in that window left the slot naming a retired record, so the key read absent,
+     * neither its old value nor its new one (issue 19, item 11). The two sides pair with recovery, which sees either
+     * the old slot with an intact old record or the new slot, never a retired record still named. Compaction's commit
+     * (the directory entry) is fenced the same way.
+     */
+    private void commitSlot(long slotAddress, long word) {
+        memory.putLongRelease(slotAddress, word);
+        VarHandle.storeStoreFence();
     }
 
     private void writeRecord(long at, byte[] key, byte[] value, long expireAtMillis, int flags, int tick) {
@@ -525,7 +540,7 @@ final class PageStore {
     void removeSlot(int page, long base, int slotIndex) {
         int offset = recordOffset(base, slotIndex);
         beginMutation(page, PageDirectory.OP_REMOVE);
-        memory.putLongRelease(slotAddress(base, slotIndex), TOMBSTONE);
+        commitSlot(slotAddress(base, slotIndex), TOMBSTONE);
         retire(base, offset);
         addInt(base + LIVE_COUNT, -1);
         addInt(base + TOMBSTONE_COUNT, 1);
@@ -622,6 +637,7 @@ final class PageStore {
         VarHandle.storeStoreFence(); // the image must be complete before the directory names it
         long entry = directoryEntry(page);
         memory.putIntVolatile(entry + PageDirectory.PHYSICAL_PAGE, target); // the commit point
+        VarHandle.storeStoreFence(); // before disown() and the release of the old page (see commitSlot)
         memory.putInt(entry + PageDirectory.FREE_CHECK, ~at);
         memory.putInt(entry + PageDirectory.ACCESS_CLOCK, tick);
         disown(current);
