@@ -131,6 +131,10 @@ final class PageStore {
 
     // ---------------------------------------------------------------- validated access to the current page
 
+    PageDamage damageAt(int page, String what) {
+        return damage(page, what);
+    }
+
     private PageDamage damage(int page, String what) {
         return new PageDamage(file + ": page " + page + ": " + what
                 + "; the page is rebuilt from its intact entries when next locked");
@@ -919,11 +923,61 @@ final class PageStore {
         return checkRecord(page, base, slots, offset);
     }
 
-    /** Compaction carries over only records a lookup reaches: another one may hold a value since removed. */
-    void checkReachable(int page, long base, int slotIndex, int tag) {
-        if (!lookupFinds(page, base, slotIndex, null, tag)) {
-            throw damage(page, "an empty slot lies on the probe path of slot " + slotIndex);
+    /**
+     * Which slots a lookup can reach: those with no empty slot between their key's home slot (the tag's) and
+     * themselves. One pass over the table, where asking {@link #lookupFinds} for every slot walked each probe path
+     * again: quadratic, and a forged page of 65,536 clustered slots held its lock for seconds in a compaction.
+     *
+     * @return per slot, whether an empty slot lies before it on its probe path (false) or not (true); meaningful
+     *     for slots that name records
+     */
+    boolean[] reachableSlots(long base, int slots) {
+        int mask = slots - 1;
+        boolean[] reachable = new boolean[slots];
+        int empty = -1;
+        for (int i = 0; i < slots && empty < 0; i++) {
+            empty = memory.getLong(slotAddress(base, i)) == PageFormat.EMPTY ? i : -1;
         }
+        if (empty < 0) {
+            java.util.Arrays.fill(reachable, true); // no empty slot anywhere: every probe path is unbroken
+            return reachable;
+        }
+        int runStart = (empty + 1) & mask; // the first slot after the last empty one
+        for (int step = 1; step <= slots; step++) {
+            int index = (empty + step) & mask;
+            long slot = memory.getLong(slotAddress(base, index));
+            if (slot == PageFormat.EMPTY) {
+                runStart = (index + 1) & mask;
+                continue;
+            }
+            int home = PageFormat.slotTag(slot) & mask;
+            reachable[index] = ((index - home) & mask) <= ((index - runStart) & mask);
+        }
+        return reachable;
+    }
+
+    /**
+     * Refuses records that share bytes, as {@link PageVerifier} reports them: no two slots of a sound page name one
+     * record, and no record overlaps another. Checked before any value is copied, so a forged page whose 65,536
+     * slots all name one large record cannot make a scan or a compaction copy it 65,536 times (issue 19).
+     *
+     * @param extents {@link #extent} words of bounds-checked records, the first {@code count} used; sorted here
+     */
+    void checkDisjoint(int page, long[] extents, int count) {
+        java.util.Arrays.sort(extents, 0, count); // offset in the high half, end in the low half
+        for (int i = 1; i < count; i++) {
+            int offset = (int) (extents[i] >>> 32);
+            int previousEnd = (int) extents[i - 1];
+            if (offset < previousEnd) {
+                throw damage(page, "two slots name records that share bytes (offsets " + (int) (extents[i - 1] >>> 32)
+                        + " and " + offset + ")");
+            }
+        }
+    }
+
+    /** @return the extent word of {@link #checkDisjoint} for the (bounds-checked) record at {@code offset} */
+    long extent(long base, int offset) {
+        return ((long) offset << 32) | (offset + recordBytesAt(base, offset));
     }
 
     /** @return whether {@code physical}, a page number read from the file, names one of its physical pages */

@@ -335,6 +335,47 @@ class CorruptionTest {
         }
     }
 
+    /**
+     * Regression (issue 19, item 6): a forged page whose slots all name one record. Iteration copied that record once
+     * per slot (a forged 1 MiB page of 65,536 slots naming a 400 KB record ran out of memory) and handed the same
+     * entry out again and again; a compaction carried it over once per slot. Now records sharing bytes are damage,
+     * found before anything is copied, and the page is repaired, the record kept once.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"iteration", "compaction"})
+    void slotsThatAllNameOneRecordShouldBeRefusedBeforeTheRecordIsCopied(String path) throws Exception {
+        fill();
+        byte[] key = Bytes.utf8("k3");
+        byte[] other = null;
+        try (RawFile raw = cacheFile.raw()) {
+            int page = raw.pageOf(key);
+            for (int i = 0; other == null || raw.pageOf(other) != page; i++) {
+                other = Bytes.utf8("other" + i);
+            }
+            long base = raw.pageBase(page);
+            long word = raw.memory.getLong(raw.slotOf(key));
+            int slots = raw.memory.getInt(base + PageFormat.SLOT_COUNT);
+            for (int i = 0; i < slots; i++) {
+                raw.memory.putLong(base + PageFormat.HEADER_BYTES + 8L * i, word);
+            }
+        }
+        try (FastMmap cache = cacheFile.open()) {
+            if (path.equals("iteration")) {
+                List<String> seen = new ArrayList<>();
+                for (io.fastmmap.CacheEntry entry : cache.entriesWithValues()) {
+                    seen.add(new String(entry.key(), java.nio.charset.StandardCharsets.UTF_8));
+                }
+                assertThat(seen).as("every key once").doesNotHaveDuplicates().contains("k3");
+            } else {
+                cache.set(other, Bytes.filled(100, 1)); // every slot is taken: the page compacts
+                assertThat(cache.get(other)).isEqualTo(Bytes.filled(100, 1));
+            }
+            assertThat(cache.get(key)).isEqualTo(Bytes.filled(60, 3));
+            assertThat(cache.stats().pageRepairCount()).isEqualTo(1);
+            assertThat(cache.verify().isClean()).isTrue();
+        }
+    }
+
     /** @return the page offset of the record of {@code key} holding {@code value}, found by scanning the data area */
     private static int offsetOfRecord(RawFile raw, long base, byte[] key, byte[] value) {
         int pageSize = raw.layout.geometry().pageSizeBytes();
