@@ -31,16 +31,7 @@ public final class PageScan {
         long base = store.pageBase(page);
         int slots = memory.getInt(base + SLOT_COUNT);
         LongSupplier now = PageStore.stoppedAt(nowMillis);
-        long[] extents = new long[slots];
-        int named = 0;
-        for (int i = 0; i < slots; i++) {
-            int offset = store.recordOffset(base, i);
-            if (PageFormat.namesRecord(offset)) {
-                store.checkedRecord(page, base, slots, offset);
-                extents[named++] = store.extent(base, offset);
-            }
-        }
-        store.checkDisjoint(page, extents, named); // so the copies below add up to one page at most
+        store.checkNamedRecords(page, base, slots); // so the copies below add up to one page at most
         List<Entry> entries = new ArrayList<>();
         for (int i = 0; i < slots; i++) {
             int offset = store.recordOffset(base, i);

@@ -957,14 +957,26 @@ final class PageStore {
     }
 
     /**
-     * Refuses records that share bytes, as {@link PageVerifier} reports them: no two slots of a sound page name one
-     * record, and no record overlaps another. Checked before any value is copied, so a forged page whose 65,536
-     * slots all name one large record cannot make a scan or a compaction copy it 65,536 times (issue 19).
-     *
-     * @param extents {@link #extent} words of bounds-checked records, the first {@code count} used; sorted here
+     * Bounds-checks every record the page's slots name, and refuses records that share bytes, as
+     * {@link PageVerifier} reports them: no two slots of a sound page name one record, and no record overlaps
+     * another. Called before any value is copied, so a forged page whose 65,536 slots all name one large record
+     * cannot make a scan or a compaction copy it 65,536 times (issue 19).
      */
-    void checkDisjoint(int page, long[] extents, int count) {
-        java.util.Arrays.sort(extents, 0, count); // offset in the high half, end in the low half
+    void checkNamedRecords(int page, long base, int slots) {
+        long[] extents = new long[slots];
+        int named = 0;
+        for (int i = 0; i < slots; i++) {
+            int offset = recordOffset(base, i);
+            if (PageFormat.namesRecord(offset)) {
+                checkRecord(page, base, slots, offset);
+                extents[named++] = ((long) offset << 32) | (offset + recordBytesAt(base, offset));
+            }
+        }
+        checkDisjoint(page, extents, named);
+    }
+
+    private void checkDisjoint(int page, long[] extents, int count) {
+        java.util.Arrays.sort(extents, 0, count); // each: the record's offset in the high half, its end in the low
         for (int i = 1; i < count; i++) {
             int offset = (int) (extents[i] >>> 32);
             int previousEnd = (int) extents[i - 1];
@@ -973,11 +985,6 @@ final class PageStore {
                         + " and " + offset + ")");
             }
         }
-    }
-
-    /** @return the extent word of {@link #checkDisjoint} for the (bounds-checked) record at {@code offset} */
-    long extent(long base, int offset) {
-        return ((long) offset << 32) | (offset + recordBytesAt(base, offset));
     }
 
     /** @return whether {@code physical}, a page number read from the file, names one of its physical pages */

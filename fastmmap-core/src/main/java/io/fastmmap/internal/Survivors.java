@@ -51,16 +51,7 @@ final class Survivors {
         int slots = memory.getInt(base + SLOT_COUNT);
         Survivors survivors = new Survivors(base, slots);
         boolean[] reachable = store.reachableSlots(base, slots);
-        long[] extents = new long[slots];
-        int named = 0;
-        for (int i = 0; i < slots; i++) {
-            int offset = store.recordOffset(base, i);
-            if (PageFormat.namesRecord(offset)) {
-                store.checkedRecord(page, base, slots, offset);
-                extents[named++] = store.extent(base, offset);
-            }
-        }
-        store.checkDisjoint(page, extents, named); // before anything is copied (write-back copies dropped records)
+        store.checkNamedRecords(page, base, slots); // before anything is copied (write-back copies dropped records)
         for (int i = 0; i < slots; i++) {
             long slot = memory.getLong(base + PageFormat.HEADER_BYTES + (long) i * PageFormat.SLOT_BYTES);
             int offset = PageFormat.slotOffset(slot);
