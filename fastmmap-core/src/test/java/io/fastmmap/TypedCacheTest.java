@@ -171,7 +171,8 @@ class TypedCacheTest {
             }
         };
         try (FastMmap file = file("forged.fmm")) {
-            TypedCache.builder(file, Codec.utf8(), Codec.utf8()).compression(forger, 0).build().put("k", "x".repeat(40));
+            TypedCache.builder(file, Codec.utf8(), Codec.utf8()).compression(forger, 0).build()
+                    .put("k", "x".repeat(40));
             TypedCache<String, String> reader = strings(file);
             long before = allocatedBytes();
             assertThatThrownBy(() -> reader.get("k")).isInstanceOf(CodecException.class)

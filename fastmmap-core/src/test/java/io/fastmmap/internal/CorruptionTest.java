@@ -121,7 +121,8 @@ class CorruptionTest {
         try (RawFile raw = cacheFile.raw()) {
             int page = raw.pageOf(key);
             damageAnotherSlotOfThePage(raw, key);
-            raw.memory.putInt(raw.directoryEntry(page) + PageDirectory.ACCESS_CLOCK, (1 << 30) - 3); // the set, the read, then the append reaches 2^30
+            // The set and the read stay below 2^30; the append of compute's result reaches it.
+            raw.memory.putInt(raw.directoryEntry(page) + PageDirectory.ACCESS_CLOCK, (1 << 30) - 3);
         }
         try (FastMmap file = cacheFile.open();
                 io.fastmmap.TypedCache<String, String> cache = io.fastmmap.TypedCache
