@@ -35,13 +35,23 @@ enum JdkCompression implements Compression {
         @Override
         public byte[] decompress(byte[] compressed) {
             int length = Compression.lengthPrefix(compressed, toString());
+            // The prefix is only a claim (a co-tenant with write access can store any bytes): one that deflate could
+            // never reach from these bytes is refused, and the buffer grows with what really inflates, so 12 stored
+            // bytes can no longer make this allocate the prefix's 1 GiB (issue 19).
+            if (length > (compressed.length - 4L) * MAX_DEFLATE_RATIO + 64) {
+                throw bad("a length prefix of " + length + " bytes, more than " + (compressed.length - 4)
+                        + " deflated bytes can hold");
+            }
             Inflater inflater = new Inflater();
             try {
                 inflater.setInput(compressed, 4, compressed.length - 4);
-                byte[] raw = new byte[length];
+                byte[] raw = new byte[Math.min(length, Math.max(64, 4 * compressed.length))];
                 int done = 0;
                 while (done < length) {
-                    int n = inflater.inflate(raw, done, length - done);
+                    if (done == raw.length) {
+                        raw = java.util.Arrays.copyOf(raw, (int) Math.min(length, 2L * raw.length));
+                    }
+                    int n = inflater.inflate(raw, done, raw.length - done);
                     if (n == 0 && (inflater.finished() || inflater.needsInput() || inflater.needsDictionary())) {
                         break;
                     }
@@ -84,6 +94,9 @@ enum JdkCompression implements Compression {
             }
         }
     };
+
+    /** Deflate's largest expansion: about 1032 output bytes per input byte (zlib's technical notes). */
+    private static final long MAX_DEFLATE_RATIO = 1032;
 
     private final int id;
 

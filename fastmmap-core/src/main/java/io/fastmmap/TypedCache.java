@@ -190,7 +190,7 @@ public final class TypedCache<K, V> implements AutoCloseable {
         byte[] keyBytes = keyCodec.encode(key);
         ValueEncoding.Encoded encoded = values.encode(value);
         if (writer != null && !writeBack) {
-            writeThrough(key, value, ttlMillis == 0 ? 0 : engine.nowMillis() + ttlMillis, "the cache was not changed");
+            writeThrough(key, value, Engine.expireAtMillis(engine.nowMillis(), ttlMillis), "the cache was not changed");
         }
         engine.set(keyBytes, encoded.bytes(), ttlMillis, dirty(encoded.flags()));
         counted(c -> c.sets.increment());
@@ -215,7 +215,7 @@ public final class TypedCache<K, V> implements AutoCloseable {
         if (writer != null && !writeBack) {
             long ttl = engine.defaultTtlMillis();
             for (Map.Entry<? extends K, ? extends V> entry : entries.entrySet()) {
-                writeThrough(entry.getKey(), entry.getValue(), ttl == 0 ? 0 : engine.nowMillis() + ttl,
+                writeThrough(entry.getKey(), entry.getValue(), Engine.expireAtMillis(engine.nowMillis(), ttl),
                         "the entries before it were written to the backing store, none was cached");
             }
         }

@@ -67,10 +67,13 @@ public final class DamagedCacheCheck {
                     default -> {
                         byte[] value = Bytes.filled(random.nextInt(100), op + 1000);
                         boolean evicted = evictedSince(cache, evictionsAtWrite.get(name));
+                        int[] runs = {0};
                         cache.getAndSet(key, old -> {
+                            runs[0]++;
                             checkRead(name, old, evicted, written, removed, what);
                             return value;
                         });
+                        assertThat(runs[0]).as("%s: getAndSet of %s ran its update", what, name).isEqualTo(1);
                         written.put(name, value);
                         evictionsAtWrite.put(name, cache.stats().evictionCount());
                         removed.remove(name);
@@ -82,12 +85,47 @@ public final class DamagedCacheCheck {
                 removed.remove(name);
             }
         }
+        refused += computeOnce(cache, new Random(~seed), written, evictionsAtWrite, removed, what);
         // Damage to the header is for recreate(true), as documented; every page and the spare table are repaired.
         VerifyReport repaired = cache.repair();
         assertThat(repaired.unrepaired()).as("%s: %s", what, repaired).allSatisfy(DamagedCacheCheck::isHeaderDamage);
         VerifyReport after = cache.verify();
         assertThat(after.findings()).as("%s: after repair: %s", what, after)
                 .allSatisfy(DamagedCacheCheck::isHeaderDamage);
+        return refused;
+    }
+
+    /**
+     * A few TypedCache.compute calls after the random operations (after, so that the committed fuzzing inputs replay
+     * the same operations as before): the function runs exactly once per call, whatever damage the store meets after
+     * it, and is given the key's own value (issue 19, item 3: a retry after a repair ran it again).
+     */
+    private int computeOnce(FastMmap cache, Random random, Map<String, byte[]> written,
+            Map<String, Long> evictionsAtWrite, List<String> removed, String what) {
+        TypedCache<byte[], byte[]> typed = TypedCache.builder(cache, Codec.bytes(), Codec.bytes()).build();
+        int refused = 0;
+        for (int call = 0; call < 4; call++) {
+            String name = "k" + random.nextInt(keyCount + 8);
+            byte[] value = Bytes.filled(random.nextInt(300), call + 2000);
+            boolean evicted = evictedSince(cache, evictionsAtWrite.get(name));
+            int[] runs = {0};
+            try {
+                typed.compute(Bytes.utf8(name), (key, old) -> {
+                    runs[0]++;
+                    checkRead(name, old, evicted, written, removed, what);
+                    return value;
+                });
+                assertThat(runs[0]).as("%s: compute of %s ran its function", what, name).isEqualTo(1);
+                written.put(name, value);
+                evictionsAtWrite.put(name, cache.stats().evictionCount());
+                removed.remove(name);
+            } catch (FastMmapException refusedOperation) {
+                assertThat(runs[0]).as("%s: compute of %s ran its function", what, name).isLessThanOrEqualTo(1);
+                refused++;
+                written.remove(name);
+                removed.remove(name);
+            }
+        }
         return refused;
     }
 

@@ -131,4 +131,47 @@ class ExpiryTest {
         assertThatThrownBy(() -> FastMmap.builder(directory.resolve("x")).expireAfterWrite(Duration.ZERO))
                 .isInstanceOf(IllegalArgumentException.class);
     }
+
+    /** Regression (issue 19, item 9): Long.MAX_VALUE ms and 1 ns overflowed to a time to live of 1 ms. */
+    @Test
+    void theLongestTimeToLiveShouldSaturateInsteadOfWrappingToOneMillisecond() {
+        try (FastMmap cache = cache(null)) {
+            cache.set(utf8("k"), utf8("v"), Duration.ofMillis(Long.MAX_VALUE).plusNanos(1));
+            cache.set(utf8("seconds"), utf8("v"), Duration.ofSeconds(Long.MAX_VALUE));
+            clock.advance(Duration.ofDays(365 * 1000));
+            assertThat(cache.get(utf8("k"))).isEqualTo(utf8("v"));
+            assertThat(cache.get(utf8("seconds"))).isEqualTo(utf8("v"));
+        }
+    }
+
+    /** Regression (issue 19, item 9): an expiry that lands on the epoch was stored as 0, which means never. */
+    @Test
+    void anExpiryLandingOnTheEpochShouldStillExpire() {
+        clock.set(-1000); // a clock before 1970
+        try (FastMmap cache = cache(Duration.ofSeconds(1))) {
+            cache.set(utf8("k"), utf8("v"), Duration.ofSeconds(1));
+            cache.set(utf8("default"), utf8("v"));
+            assertThat(cache.get(utf8("k"))).isEqualTo(utf8("v"));
+            clock.advance(Duration.ofMillis(1000));
+            assertThat(cache.get(utf8("k"))).as("stored as 1 ms past the epoch, not 0 (never)").isEqualTo(utf8("v"));
+            clock.advance(Duration.ofMillis(1));
+            assertThat(cache.get(utf8("k"))).as("expired at the epoch").isNull();
+            assertThat(cache.get(utf8("default"))).as("expired at the epoch").isNull();
+        }
+    }
+
+    /** The edge of the clock: an expiry past Long.MAX_VALUE is Long.MAX_VALUE, for a write-through callback too. */
+    @Test
+    void anExpiryPastTheEndOfTimeShouldSaturateForTheWriteThroughCallbackToo() {
+        clock.set(Long.MAX_VALUE - 10);
+        java.util.List<java.time.Instant> written = new java.util.ArrayList<>();
+        try (FastMmap file = cache(null);
+                TypedCache<String, String> cache = TypedCache.builder(file, Codec.utf8(), Codec.utf8())
+                        .writeThrough((key, value, expiresAt) -> written.add(expiresAt)).build()) {
+            cache.put("k", "v", Duration.ofMillis(11));
+            assertThat(written).containsExactly(java.time.Instant.ofEpochMilli(Long.MAX_VALUE));
+            clock.advance(Duration.ofMillis(9));
+            assertThat(cache.get("k")).isEqualTo("v");
+        }
+    }
 }

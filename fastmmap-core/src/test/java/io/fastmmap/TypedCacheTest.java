@@ -143,4 +143,53 @@ class TypedCacheTest {
                     .hasMessageContaining("bad.fmm").hasMessageContaining("key \"k\"");
         }
     }
+
+    /**
+     * Regression (issue 19, item 6): a co-tenant with write access stores 12 bytes flagged as deflate whose length
+     * prefix says 1 GiB. A TypedCache without compression configured still decodes the built-in algorithms (so a
+     * reader can share a file with a writer that compresses; documented), and pre-allocated the prefix's 1 GiB
+     * (OutOfMemoryError). The allocation is now bounded by what the stored bytes can inflate to.
+     */
+    @Test
+    void aForgedDeflateLengthPrefixShouldBeRefusedWithoutAllocatingIt() {
+        byte[] forged = java.nio.ByteBuffer.allocate(12).putInt(1 << 30).put(new byte[] {0x78, (byte) 0x9c, 3, 0})
+                .array();
+        Compression forger = new Compression() {
+            @Override
+            public int id() {
+                return Compression.deflate().id();
+            }
+
+            @Override
+            public byte[] compress(byte[] raw) {
+                return forged;
+            }
+
+            @Override
+            public byte[] decompress(byte[] compressed) {
+                throw new UnsupportedOperationException();
+            }
+        };
+        try (FastMmap file = file("forged.fmm")) {
+            TypedCache.builder(file, Codec.utf8(), Codec.utf8()).compression(forger, 0).build()
+                    .put("k", "x".repeat(40));
+            TypedCache<String, String> reader = strings(file);
+            long before = allocatedBytes();
+            assertThatThrownBy(() -> reader.get("k")).isInstanceOf(CodecException.class)
+                    .hasMessageContaining("deflate");
+            assertThat(allocatedBytes() - before).as("bytes allocated to refuse it").isLessThan(16 << 20);
+        }
+    }
+
+    /** This thread's allocated bytes, through reflection: the test module does not read jdk.management. */
+    private static long allocatedBytes() {
+        try {
+            Object threads = Class.forName("java.lang.management.ManagementFactory").getMethod("getThreadMXBean")
+                    .invoke(null);
+            return (long) Class.forName("com.sun.management.ThreadMXBean")
+                    .getMethod("getCurrentThreadAllocatedBytes").invoke(threads);
+        } catch (ReflectiveOperationException e) {
+            throw new AssertionError("cannot read this thread's allocated bytes", e);
+        }
+    }
 }

@@ -74,7 +74,8 @@ public final class Engine {
     }
 
     /**
-     * @return the time to live in milliseconds, at least 1
+     * @return the time to live in milliseconds, rounded up, at least 1, at most Long.MAX_VALUE (saturated: adding
+     *     the rounding millisecond to Long.MAX_VALUE wrapped to 1 ms)
      * @throws IllegalArgumentException when not positive
      */
     public static long ttlMillis(Duration ttl) {
@@ -84,7 +85,9 @@ public final class Engine {
                     + "set(key, value) for the cache's default)");
         }
         try {
-            return Math.max(1, ttl.toMillis() + (ttl.toNanosPart() % 1_000_000 == 0 ? 0 : 1));
+            long millis = ttl.toMillis();
+            boolean fraction = ttl.toNanosPart() % 1_000_000 != 0;
+            return Math.max(1, fraction && millis < Long.MAX_VALUE ? millis + 1 : millis);
         } catch (ArithmeticException tooLong) {
             return Long.MAX_VALUE;
         }
@@ -229,9 +232,11 @@ public final class Engine {
     public PageScan.Entry updateEntry(byte[] key, EntryUpdate update) {
         Objects.requireNonNull(update, "update");
         List<PageScan.Entry> dropped = dirtySink();
+        Update<PageScan.Entry> call = new Update<>(update::apply, null, dropped);
         PageScan.Entry result = apply(key, (page, tag, now) -> {
-            PageScan.Entry current = readEntryLocked(page, key, tag);
-            PageScan.Entry next = runUpdate(update::apply, current);
+            call.decide(() -> readEntryLocked(page, key, tag));
+            PageScan.Entry current = call.current;
+            PageScan.Entry next = call.next;
             if (next == current && next != null) { // null for null still removes an expired entry, as getAndSet
                 return current;
             }
@@ -310,28 +315,29 @@ public final class Engine {
     public byte[] getAndSet(byte[] key, UnaryOperator<byte[]> update, ToIntFunction<byte[]> flagsOf) {
         Objects.requireNonNull(update, "update");
         checkKey(key);
-        Update call = new Update(update, flagsOf, dirtySink());
+        Update<byte[]> call = new Update<>(update, flagsOf, dirtySink());
         byte[] result = onKey(key, GET_AND_SET, null, config.defaultTtlMillis(), 0, call);
         writeBack(call.dropped);
         return result;
     }
 
     /**
-     * One getAndSet call, the context of its step: the update function, and its decision once it has run. Damage
-     * found after that makes onPage repair the page and run the step again; the retry stores what the update decided
-     * instead of running it on what may already be its own result (an increment would be applied twice; the
-     * fuzzing campaign found this).
+     * One getAndSet or updateEntry call, the context of its step: the update function, and its decision once it has
+     * run. Damage found after that (before the store's commit, or after it: a clock rebase) makes onPage repair the
+     * page and run the step again; the retry stores what the update decided instead of running it on what may
+     * already be its own result (an increment would be applied twice; the fuzzing campaign found this for
+     * getAndSet, the adversarial review of issue 19 for compute). Storing the decision again is idempotent.
      */
-    private static final class Update implements UnaryOperator<byte[]> {
-        final UnaryOperator<byte[]> function;
-        final ToIntFunction<byte[]> flagsOf;
+    private static final class Update<T> implements UnaryOperator<T> {
+        final UnaryOperator<T> function;
+        final ToIntFunction<T> flagsOf;
         final List<PageScan.Entry> dropped;
         boolean decided;
-        byte[] current;
-        byte[] next;
+        T current;
+        T next;
         int nextFlags;
 
-        Update(UnaryOperator<byte[]> function, ToIntFunction<byte[]> flagsOf, List<PageScan.Entry> dropped) {
+        Update(UnaryOperator<T> function, ToIntFunction<T> flagsOf, List<PageScan.Entry> dropped) {
             this.function = function;
             this.flagsOf = flagsOf;
             this.dropped = dropped;
@@ -342,18 +348,27 @@ public final class Engine {
          * handed this object itself (no lambda per call on the getAndSet path).
          */
         @Override
-        public byte[] apply(byte[] seen) {
-            byte[] result = function.apply(seen);
+        public T apply(T seen) {
+            T result = function.apply(seen);
             if (flagsOf != null && result != null && result != seen) {
                 nextFlags = flagsOf.applyAsInt(result);
             }
             return result;
         }
+
+        /** Runs the function on what {@code read} finds, the first time only. */
+        void decide(java.util.function.Supplier<T> read) {
+            if (!decided) {
+                current = read.get();
+                next = runUpdate(this, current);
+                decided = true;
+            }
+        }
     }
 
     private byte[] getAndSetLocked(int page, byte[] key, int tag, byte[] unused, long ttlMillis, int flags,
-            Update call) {
-        if (!call.decided) {
+            Update<byte[]> call) {
+        if (!call.decided) { // call.decide inlined: a capturing lambda here would allocate on every getAndSet
             call.current = readLocked(page, key, tag);
             call.next = runUpdate(call, call.current);
             call.decided = true;
@@ -592,7 +607,7 @@ public final class Engine {
     private static final Step<Void, Boolean> REMOVE =
             (engine, page, key, tag, value, ttlMillis, flags, none) -> engine.removeLocked(page, key, tag);
     private static final Step<List<PageScan.Entry>, Void> PUT = Engine::putLocked;
-    private static final Step<Update, byte[]> GET_AND_SET = Engine::getAndSetLocked;
+    private static final Step<Update<byte[]>, byte[]> GET_AND_SET = Engine::getAndSetLocked;
 
     @FunctionalInterface
     private interface KeyedOperation<T> {
@@ -699,11 +714,23 @@ public final class Engine {
     }
 
     private static long expireAt(long nowMillis, long ttlMillis) {
-        if (ttlMillis == 0) {
+        return expireAtMillis(nowMillis, ttlMillis);
+    }
+
+    /**
+     * The one place an expiry time is computed from a time to live (0: none). Saturates at Long.MAX_VALUE; and as
+     * 0 means "never" in the file, an expiry that lands on the epoch itself (a clock before 1970) is stored as 1 ms
+     * after it: one millisecond late, instead of never.
+     */
+    public static long expireAtMillis(long nowMillis, long ttlMillis) {
+        if (ttlMillis <= 0) {
             return 0;
         }
         long at = nowMillis + ttlMillis;
-        return at < nowMillis ? Long.MAX_VALUE : at;
+        if (at < nowMillis) {
+            return Long.MAX_VALUE;
+        }
+        return at == 0 ? 1 : at;
     }
 
     private void checkKey(byte[] key) {

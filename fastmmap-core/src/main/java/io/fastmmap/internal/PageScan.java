@@ -31,6 +31,7 @@ public final class PageScan {
         long base = store.pageBase(page);
         int slots = memory.getInt(base + SLOT_COUNT);
         LongSupplier now = PageStore.stoppedAt(nowMillis);
+        store.checkNamedRecords(page, base, slots); // so the copies below add up to one page at most
         List<Entry> entries = new ArrayList<>();
         for (int i = 0; i < slots; i++) {
             int offset = store.recordOffset(base, i);

@@ -126,9 +126,14 @@ final class PageStore {
         memory.putInt(base + FREE_OFFSET, PageFormat.dataStart(slotCount));
         memory.putInt(base + LOGICAL_PAGE, logicalPage);
         memory.putInt(base + PREVIOUS_PHYSICAL, -1);
+        sealFreeSpace(base, PageFormat.dataStart(slotCount));
     }
 
     // ---------------------------------------------------------------- validated access to the current page
+
+    PageDamage damageAt(int page, String what) {
+        return damage(page, what);
+    }
 
     private PageDamage damage(int page, String what) {
         return new PageDamage(file + ": page " + page + ": " + what
@@ -176,19 +181,67 @@ final class PageStore {
         return base + PageFormat.HEADER_BYTES + (long) index * PageFormat.SLOT_BYTES;
     }
 
-    /** Checks that a record lies inside the data area; returns its key length. */
+    /**
+     * Checks that a record lies inside the used data area, before the page's free offset; returns its key length.
+     * Not the whole page: past the free offset lie the records of the images this physical page held before (a page
+     * alternates between two physical pages as it is compacted), older values of the same keys with valid
+     * checksums, which a damaged slot offset would otherwise serve (issue 19).
+     */
     private int checkRecord(int page, long base, int slots, int offset) {
+        return checkRecord(page, base, slots, offset, memory.getInt(base + FREE_OFFSET));
+    }
+
+    /** @param usedEnd where the used data area ends: a record must end at or before it */
+    private int checkRecord(int page, long base, int slots, int offset, int usedEnd) {
         if (offset < PageFormat.dataStart(slots) || (offset & (PageFormat.RECORD_ALIGNMENT - 1)) != 0
-                || offset > pageSize - RECORD_HEADER_BYTES) {
-            throw damage(page, "a slot points at offset " + offset + ", outside the data area");
+                || offset > Math.min(pageSize, usedEnd) - RECORD_HEADER_BYTES) {
+            throw damage(page, "a slot points at offset " + offset + ", outside the used data area (which ends at "
+                    + usedEnd + ")");
         }
         int keyLength = memory.getShort(base + offset + KEY_LENGTH);
         long valueLength = Integer.toUnsignedLong(memory.getInt(base + offset + VALUE_LENGTH));
-        if (offset + RECORD_HEADER_BYTES + keyLength + valueLength > pageSize) {
+        if (offset + RECORD_HEADER_BYTES + keyLength + valueLength > Math.min(pageSize, usedEnd)) {
             throw damage(page, "the record at offset " + offset + " claims " + keyLength + " key and "
-                    + valueLength + " value bytes, past the end of the page");
+                    + valueLength + " value bytes, past the used data area (which ends at " + usedEnd + ")");
         }
         return keyLength;
+    }
+
+    /**
+     * Where repair may take records from: up to the free offset, read from the page header or from its check copy in
+     * the directory, whichever is larger (a crash between the two stores of an append leaves the header ahead; one
+     * damaged copy is outvoted), plus the one record that starts exactly there, the append in flight when a holder
+     * died after its slot's commit and before the free offset's store. Anything else past it is history.
+     *
+     * @return the end of the used data area, for {@link #salvagedRecord}
+     */
+    int salvageBound(int page, long base, int slots) {
+        int header = memory.getInt(base + FREE_OFFSET);
+        int check = ~memory.getInt(directoryEntry(page) + PageDirectory.FREE_CHECK);
+        int bound = -1;
+        for (int free : new int[] {header, check}) {
+            if (free >= PageFormat.dataStart(slots) && free <= pageSize
+                    && (free & (PageFormat.RECORD_ALIGNMENT - 1)) == 0) {
+                bound = Math.max(bound, free);
+            }
+        }
+        return bound < 0 ? pageSize : bound; // both damaged: more than one fault; keep what checksums vouch for
+    }
+
+    /** Repair's record check: inside the used area, or the one record starting at its end (see salvageBound). */
+    int salvagedRecord(int page, long base, int slots, int offset, int usedEnd) {
+        return checkRecord(page, base, slots, offset, offset == usedEnd ? pageSize : usedEnd);
+    }
+
+    /**
+     * Makes the bytes at the free offset unreadable as a record: the one place past the used area that repair still
+     * reads (see salvageBound), and where an older image of this physical page may have left a valid record. The
+     * value length -1 fails every bounds check. Written before the commit that exposes the new free offset.
+     */
+    private void sealFreeSpace(long base, long free) {
+        if (free <= pageSize - RECORD_HEADER_BYTES) {
+            memory.putInt(base + free + VALUE_LENGTH, -1);
+        }
     }
 
     /**
@@ -356,14 +409,19 @@ final class PageStore {
 
     /**
      * Keeps ticks far from overflow on pages that are read for billions of calls without being compacted. A crash
-     * halfway only blurs the LRU order of a few entries, so this needs no marker.
+     * halfway only blurs the LRU order of a few entries, so this needs no marker. It never throws for damage: it runs
+     * after an append's commit, and damage reported there made the engine repair the page and run the whole
+     * operation again, an update function too (issue 19). A record failing its bounds check is skipped; the lookup
+     * or compaction that next meets it reports it.
      */
     private void rebaseClock(int page, long base) {
         int slots = memory.getInt(base + SLOT_COUNT);
+        int free = memory.getInt(base + FREE_OFFSET);
         for (int i = 0; i < slots; i++) {
             int offset = PageFormat.slotOffset(memory.getLong(slotAddress(base, i)));
-            if (PageFormat.namesRecord(offset)) {
-                checkRecord(page, base, slots, offset);
+            if (PageFormat.namesRecord(offset) && offset >= PageFormat.dataStart(slots)
+                    && (offset & (PageFormat.RECORD_ALIGNMENT - 1)) == 0
+                    && offset <= Math.min(pageSize, free) - RECORD_HEADER_BYTES) {
                 memory.putInt(base + offset + ACCESS_TICK,
                         Math.max(0, memory.getInt(base + offset + ACCESS_TICK) - REBASE_BY));
             }
@@ -429,7 +487,8 @@ final class PageStore {
         beginMutation(page, PageDirectory.OP_INSERT);
         int tick = nextTick(page);
         writeRecord(base + free, key, value, expireAtMillis, flags, tick);
-        memory.putLongRelease(slotAddress, PageFormat.slot(tag, free)); // the commit point
+        sealFreeSpace(base, free + recordBytes);
+        commitSlot(slotAddress, PageFormat.slot(tag, free));
         memory.putInt(base + FREE_OFFSET, (int) (free + recordBytes));
         memory.putInt(directoryEntry(page) + PageDirectory.FREE_CHECK, ~(int) (free + recordBytes));
         if (PageFormat.namesRecord(oldOffset)) {
@@ -445,6 +504,21 @@ final class PageStore {
         if (tick >= REBASE_AT) {
             rebaseClock(page, base); // after the commit, so the new record's tick is rebased too
         }
+    }
+
+    /**
+     * The commit point of an in-place mutation: one store of the slot word, fenced on both sides. The release orders
+     * everything before it (the new record, the seal at the new free offset) before the slot, so a slot never names a
+     * record not fully written. The store-store fence after it orders the slot before everything after it, above
+     * all {@link #retire}: a plain store after a release store may otherwise be moved before it (by the JIT, or by a
+     * weakly ordered CPU), and a crash in that window left the slot naming a retired record, so the key read absent,
+     * neither its old value nor its new one (issue 19, item 11). The two sides pair with recovery, which sees either
+     * the old slot with an intact old record or the new slot, never a retired record still named. Compaction's commit
+     * (the directory entry) is fenced the same way.
+     */
+    private void commitSlot(long slotAddress, long word) {
+        memory.putLongRelease(slotAddress, word);
+        VarHandle.storeStoreFence();
     }
 
     private void writeRecord(long at, byte[] key, byte[] value, long expireAtMillis, int flags, int tick) {
@@ -470,7 +544,7 @@ final class PageStore {
     void removeSlot(int page, long base, int slotIndex) {
         int offset = recordOffset(base, slotIndex);
         beginMutation(page, PageDirectory.OP_REMOVE);
-        memory.putLongRelease(slotAddress(base, slotIndex), TOMBSTONE);
+        commitSlot(slotAddress(base, slotIndex), TOMBSTONE);
         retire(base, offset);
         addInt(base + LIVE_COUNT, -1);
         addInt(base + TOMBSTONE_COUNT, 1);
@@ -562,12 +636,15 @@ final class PageStore {
             at += (int) added.bytes();
         }
         memory.putInt(targetBase + FREE_OFFSET, at);
+        sealFreeSpace(targetBase, at);
         memory.putInt(targetBase + LIVE_COUNT, tick);
         VarHandle.storeStoreFence(); // the image must be complete before the directory names it
         long entry = directoryEntry(page);
         memory.putIntVolatile(entry + PageDirectory.PHYSICAL_PAGE, target); // the commit point
+        VarHandle.storeStoreFence(); // before disown() and the release of the old page (see commitSlot)
         memory.putInt(entry + PageDirectory.FREE_CHECK, ~at);
         memory.putInt(entry + PageDirectory.ACCESS_CLOCK, tick);
+        disown(current);
         if (!memory.compareAndSetLong(spareEntry(spare), spareWord, SpareTable.word(current, 0))) {
             throw spareChanged(spare, page);
         }
@@ -695,9 +772,15 @@ final class PageStore {
         int current = memory.getInt(entry + PageDirectory.PHYSICAL_PAGE);
         releaseFromSpares(page, current);
         if (!isOwnLivePage(page, current) && !isUnshared(current, page, -1)) {
-            current = orphanPhysicalPage(page, -1);
-            memory.putIntVolatile(entry + PageDirectory.PHYSICAL_PAGE, current);
-            writeEmptyPage(layout.physicalPageOffset(current), page, PageFormat.MIN_SLOT_COUNT);
+            int own = ownUnnamedImage(page);
+            if (own >= 0) {
+                current = own;
+                memory.putIntVolatile(entry + PageDirectory.PHYSICAL_PAGE, current);
+            } else {
+                current = orphanPhysicalPage(page, -1);
+                memory.putIntVolatile(entry + PageDirectory.PHYSICAL_PAGE, current);
+                writeEmptyPage(layout.physicalPageOffset(current), page, PageFormat.MIN_SLOT_COUNT);
+            }
         }
         rebuild(page, current, Mode.REPAIR, -1, null, Long.MIN_VALUE, null);
         addLong(entry + PageDirectory.REPAIR_COUNT, 1);
@@ -752,6 +835,37 @@ final class PageStore {
                         SpareTable.word(orphanPhysicalPage(-1, index), owner > pageCount ? 0 : owner));
             }
         }
+    }
+
+    /**
+     * Marks a physical page that a compaction has just released as nobody's: its header stops naming the logical
+     * page. Left naming it, a directory entry damaged to name it (one flipped bit of the physical page number) would
+     * pass every check and serve the whole older image, superseded values and removed keys; repair kept them
+     * (BitFlipTest found this once it flipped pages that went through compactions, issue 19). After the commit, so
+     * a crash before it leaves the image of before intact; a crash after it and before this store leaves the page
+     * as it was before this change, named by its spare entry, which repair never takes as a page's own.
+     */
+    private void disown(int physical) {
+        if (isPhysicalPage(physical)) {
+            memory.putInt(layout.physicalPageOffset(physical) + LOGICAL_PAGE, -1);
+        }
+    }
+
+    /**
+     * @return the physical page that holds {@code page}'s image although its directory entry names another (the
+     *     entry was damaged): the one whose header names the page, whose free offset agrees with the directory's
+     *     check copy, and which no other directory entry and no spare entry names; -1 when there is none
+     */
+    private int ownUnnamedImage(int page) {
+        int freeCheck = memory.getInt(directoryEntry(page) + PageDirectory.FREE_CHECK);
+        for (int physical = 0; physical < physicalCount; physical++) {
+            long base = layout.physicalPageOffset(physical);
+            if (memory.getInt(base) == PageFormat.MAGIC && memory.getInt(base + LOGICAL_PAGE) == page
+                    && memory.getInt(base + FREE_OFFSET) == ~freeCheck && isUnshared(physical, page, -1)) {
+                return physical;
+            }
+        }
+        return -1;
     }
 
     /**
@@ -815,10 +929,67 @@ final class PageStore {
         return checkRecord(page, base, slots, offset);
     }
 
-    /** Compaction carries over only records a lookup reaches: another one may hold a value since removed. */
-    void checkReachable(int page, long base, int slotIndex, int tag) {
-        if (!lookupFinds(page, base, slotIndex, null, tag)) {
-            throw damage(page, "an empty slot lies on the probe path of slot " + slotIndex);
+    /**
+     * Which slots a lookup can reach: those with no empty slot between their key's home slot (the tag's) and
+     * themselves. One pass over the table, where asking {@link #lookupFinds} for every slot walked each probe path
+     * again: quadratic, and a forged page of 65,536 clustered slots held its lock for seconds in a compaction.
+     *
+     * @return per slot, whether an empty slot lies before it on its probe path (false) or not (true); meaningful
+     *     for slots that name records
+     */
+    boolean[] reachableSlots(long base, int slots) {
+        int mask = slots - 1;
+        boolean[] reachable = new boolean[slots];
+        int empty = -1;
+        for (int i = 0; i < slots && empty < 0; i++) {
+            empty = memory.getLong(slotAddress(base, i)) == PageFormat.EMPTY ? i : -1;
+        }
+        if (empty < 0) {
+            java.util.Arrays.fill(reachable, true); // no empty slot anywhere: every probe path is unbroken
+            return reachable;
+        }
+        int runStart = (empty + 1) & mask; // the first slot after the last empty one
+        for (int step = 1; step <= slots; step++) {
+            int index = (empty + step) & mask;
+            long slot = memory.getLong(slotAddress(base, index));
+            if (slot == PageFormat.EMPTY) {
+                runStart = (index + 1) & mask;
+                continue;
+            }
+            int home = PageFormat.slotTag(slot) & mask;
+            reachable[index] = ((index - home) & mask) <= ((index - runStart) & mask);
+        }
+        return reachable;
+    }
+
+    /**
+     * Bounds-checks every record the page's slots name, and refuses records that share bytes, as
+     * {@link PageVerifier} reports them: no two slots of a sound page name one record, and no record overlaps
+     * another. Called before any value is copied, so a forged page whose 65,536 slots all name one large record
+     * cannot make a scan or a compaction copy it 65,536 times (issue 19).
+     */
+    void checkNamedRecords(int page, long base, int slots) {
+        long[] extents = new long[slots];
+        int named = 0;
+        for (int i = 0; i < slots; i++) {
+            int offset = recordOffset(base, i);
+            if (PageFormat.namesRecord(offset)) {
+                checkRecord(page, base, slots, offset);
+                extents[named++] = ((long) offset << 32) | (offset + recordBytesAt(base, offset));
+            }
+        }
+        checkDisjoint(page, extents, named);
+    }
+
+    private void checkDisjoint(int page, long[] extents, int count) {
+        java.util.Arrays.sort(extents, 0, count); // each: the record's offset in the high half, its end in the low
+        for (int i = 1; i < count; i++) {
+            int offset = (int) (extents[i] >>> 32);
+            int previousEnd = (int) extents[i - 1];
+            if (offset < previousEnd) {
+                throw damage(page, "two slots name records that share bytes (offsets " + (int) (extents[i - 1] >>> 32)
+                        + " and " + offset + ")");
+            }
         }
     }
 

@@ -55,13 +55,14 @@ final class Survivors {
         LongSupplier now = PageStore.stoppedAt(nowMillis);
         int slots = memory.getInt(base + SLOT_COUNT);
         Survivors survivors = new Survivors(base, slots);
+        boolean[] reachable = store.reachableSlots(base, slots);
+        store.checkNamedRecords(page, base, slots); // before anything is copied (write-back copies dropped records)
         for (int i = 0; i < slots; i++) {
             long slot = memory.getLong(base + PageFormat.HEADER_BYTES + (long) i * PageFormat.SLOT_BYTES);
             int offset = PageFormat.slotOffset(slot);
             if (!PageFormat.namesRecord(offset) || i == droppedSlot) {
                 continue;
             }
-            store.checkedRecord(page, base, slots, offset);
             if (mode == PageStore.Mode.CLEAR) {
                 survivors.droppedOffsets[survivors.droppedCount++] = offset;
                 continue;
@@ -71,7 +72,9 @@ final class Survivors {
                 survivors.droppedOffsets[survivors.droppedCount++] = offset;
                 continue;
             }
-            store.checkReachable(page, base, i, PageFormat.slotTag(slot));
+            if (!reachable[i]) { // carried over, a record no lookup reaches may bring back a value since removed
+                throw store.damageAt(page, "an empty slot lies on the probe path of slot " + i);
+            }
             survivors.add(memory, base, offset, PageFormat.slotTag(slot));
         }
         return survivors;
@@ -91,31 +94,33 @@ final class Survivors {
         }
         Survivors survivors = new Survivors(base, slots);
         LongSupplier now = PageStore.stoppedAt(nowMillis);
+        int usedEnd = store.salvageBound(page, base, slots);
+        // Per record offset, what its own checks found (null: unreadable), so a record that several slots name is
+        // read and checksummed once: a forged page naming one large record from every slot made repair copy it for
+        // each (issue 19). What depends on the slot (its tag, the probe path) is still checked per slot: the slot a
+        // lookup of the key finds may come after a damaged one naming the same record (BitFlipTest found this).
+        java.util.Map<Integer, byte[]> keysByOffset = new java.util.HashMap<>();
+        java.util.Set<Integer> kept = new java.util.HashSet<>();
         for (int i = 0; i < slots; i++) {
             long slot = memory.getLong(base + PageFormat.HEADER_BYTES + (long) i * PageFormat.SLOT_BYTES);
             int offset = PageFormat.slotOffset(slot);
-            if (!PageFormat.namesRecord(offset)) {
+            if (!PageFormat.namesRecord(offset) || kept.contains(offset)) {
                 continue;
             }
-            try {
-                store.checkedRecord(page, base, slots, offset);
-            } catch (PageDamage damaged) {
+            byte[] key = keysByOffset.containsKey(offset) ? keysByOffset.get(offset)
+                    : intactKey(store, page, base, slots, offset, usedEnd);
+            keysByOffset.put(offset, key);
+            if (key == null) {
                 continue;
             }
-            byte[] key = new byte[memory.getShort(base + offset + KEY_LENGTH)];
-            byte[] value = new byte[memory.getInt(base + offset + VALUE_LENGTH)];
-            memory.copyToArray(base + offset + RECORD_HEADER_BYTES, key, 0, key.length);
-            memory.copyToArray(base + offset + RECORD_HEADER_BYTES + key.length, value, 0, value.length);
-            long expireAt = memory.getLong(base + offset + EXPIRE_AT);
-            int checksum = PageStore.checksum(key, value, expireAt, memory.getShort(base + offset + FLAGS));
             long hash = store.hash(key);
             // Only the record a lookup of its key would find: one no lookup could reach (a damaged tag, an empty
             // slot on its probe path, another copy of the key before it) may hold a value since written again or
             // removed, and keeping it would bring that back (fuzzing campaigns found both).
-            if (checksum != memory.getInt(base + offset + CHECKSUM) || store.pageOf(hash) != page
-                    || PageFormat.slotTag(slot) != (int) hash || !store.lookupFinds(page, base, i, key, (int) hash)) {
+            if (PageFormat.slotTag(slot) != (int) hash || !store.lookupFinds(page, base, i, key, (int) hash)) {
                 continue;
             }
+            kept.add(offset);
             if (store.isExpired(base, offset, now)) {
                 survivors.expiredCount++;
                 continue;
@@ -123,6 +128,27 @@ final class Survivors {
             survivors.add(memory, base, offset, (int) hash);
         }
         return survivors;
+    }
+
+    /**
+     * @return the key of the record at {@code offset} when it lies inside the used area (see
+     *     {@link PageStore#salvageBound}), passes its checksum and belongs to {@code page}; else null
+     */
+    private static byte[] intactKey(PageStore store, int page, long base, int slots, int offset, int usedEnd) {
+        SharedMemory memory = store.memory();
+        try {
+            store.salvagedRecord(page, base, slots, offset, usedEnd);
+        } catch (PageDamage damaged) {
+            return null;
+        }
+        byte[] key = new byte[memory.getShort(base + offset + KEY_LENGTH)];
+        byte[] value = new byte[memory.getInt(base + offset + VALUE_LENGTH)];
+        memory.copyToArray(base + offset + RECORD_HEADER_BYTES, key, 0, key.length);
+        memory.copyToArray(base + offset + RECORD_HEADER_BYTES + key.length, value, 0, value.length);
+        int checksum = PageStore.checksum(key, value, memory.getLong(base + offset + EXPIRE_AT),
+                memory.getShort(base + offset + FLAGS));
+        return checksum == memory.getInt(base + offset + CHECKSUM) && store.pageOf(store.hash(key)) == page ? key
+                : null;
     }
 
     private void add(SharedMemory memory, long base, int offset, int tag) {

@@ -55,10 +55,23 @@ class BitFlipTest {
         return FastMmap.builder(file).pageCount(GEOMETRY.pageCount()).pageSize(GEOMETRY.pageSizeBytes()).build();
     }
 
-    /** Entries inserted, some removed (tombstones and garbage) and some replaced (superseded records). */
+    /**
+     * Entries inserted, some removed (tombstones and garbage) and some replaced (superseded records), in pages that
+     * went through compactions first: each page's physical page then still holds, past its free offset, older
+     * records of the same keys with valid checksums (longer values, so they reach past the template's own records),
+     * which a flipped slot offset must never bring back (issue 19, item 2).
+     */
     private void makeTemplate() throws IOException {
         file = directory.resolve("flip.fmm");
         try (FastMmap cache = open()) {
+            for (int i = 0; i < KEYS; i++) {
+                cache.set(Bytes.utf8("k" + i), Bytes.filled(60 + 3 * i, 200 + i));
+            }
+            cache.clear(); // each page compacts into a spare physical page, releasing the one with the old records
+            for (int i = 0; i < 8; i++) {
+                cache.set(Bytes.utf8("x" + i), Bytes.filled(8, i));
+            }
+            cache.clear(); // and back: the pages now hold the old records past their free offsets
             for (int i = 0; i < KEYS; i++) {
                 cache.set(Bytes.utf8("k" + i), Bytes.filled(20 + 3 * i, i));
             }

@@ -109,6 +109,72 @@ class CorruptionTest {
         }
     }
 
+    /**
+     * Regression (issue 19, item 3): an append rebases the page's clock after its commit when the clock reaches 2^30;
+     * the rebase checks every record, and damage in another key's slot made it throw after the commit. The engine
+     * repaired the page and ran the step again, and compute's function ran a second time on its own result.
+     */
+    @Test
+    void damageFoundAfterTheCommitShouldNeverRunComputeTwice() throws Exception {
+        fill();
+        byte[] key = Bytes.utf8("k5");
+        try (RawFile raw = cacheFile.raw()) {
+            int page = raw.pageOf(key);
+            damageAnotherSlotOfThePage(raw, key);
+            // The set and the read stay below 2^30; the append of compute's result reaches it.
+            raw.memory.putInt(raw.directoryEntry(page) + PageDirectory.ACCESS_CLOCK, (1 << 30) - 3);
+        }
+        try (FastMmap file = cacheFile.open();
+                io.fastmmap.TypedCache<String, String> cache = io.fastmmap.TypedCache
+                        .builder(file, io.fastmmap.Codec.utf8(), io.fastmmap.Codec.utf8()).build()) {
+            file.set(key, Bytes.utf8("0"));
+            List<String> seen = new ArrayList<>();
+            String result = cache.compute("k5", (k, old) -> {
+                seen.add(old);
+                return String.valueOf(Integer.parseInt(old) + 1);
+            });
+            assertThat(seen).as("what the function was given, once").containsExactly("0");
+            assertThat(result).isEqualTo("1");
+            assertThat(cache.get("k5")).isEqualTo("1");
+        }
+    }
+
+    /** The same for damage the store meets before its commit: compute's retry stores what the function decided. */
+    @Test
+    void damageFoundByTheStoreAfterComputeShouldStoreItsDecisionWithoutRunningItAgain() throws Exception {
+        fill();
+        try (RawFile raw = cacheFile.raw()) {
+            damageAnotherSlotOfThePage(raw, Bytes.utf8("k5"));
+        }
+        String big = "x".repeat(3800); // more than the page has left: the store compacts, and meets the damage
+        try (FastMmap file = cacheFile.open();
+                io.fastmmap.TypedCache<String, String> cache = io.fastmmap.TypedCache
+                        .builder(file, io.fastmmap.Codec.utf8(), io.fastmmap.Codec.utf8()).build()) {
+            cache.put("k5", "v0");
+            List<String> seen = new ArrayList<>();
+            assertThat(cache.compute("k5", (k, old) -> {
+                seen.add(old);
+                return old + big;
+            })).isEqualTo("v0" + big);
+            assertThat(seen).as("what the function was given, once").containsExactly("v0");
+            assertThat(cache.get("k5")).isEqualTo("v0" + big);
+            assertThat(file.stats().pageRepairCount()).isEqualTo(1);
+        }
+    }
+
+    /** Points the slot of another key on {@code key}'s page outside the page; a lookup of {@code key} skips it. */
+    private static void damageAnotherSlotOfThePage(RawFile raw, byte[] key) {
+        for (int i = 0; i < 20; i++) {
+            byte[] other = Bytes.utf8("k" + i);
+            if (!java.util.Arrays.equals(other, key) && raw.pageOf(other) == raw.pageOf(key)) {
+                long slot = raw.slotOf(other);
+                raw.memory.putLong(slot, PageFormat.slot(PageFormat.slotTag(raw.memory.getLong(slot)), 1 << 30));
+                return;
+            }
+        }
+        throw new AssertionError("no other key on the page of " + new String(key));
+    }
+
     @Test
     void aRecordLengthRunningPastThePageShouldBeRepaired() throws Exception {
         fill();
@@ -206,6 +272,125 @@ class CorruptionTest {
             assertThat(cache.get(removed)).as("a removed key stays removed").isNull();
             assertThat(cache.get(Bytes.utf8("k5"))).isEqualTo(Bytes.filled(60, 5));
         }
+    }
+
+    /**
+     * Regression (issue 19, item 2): compaction hands the old physical page back to the spares with its records
+     * intact, and a page alternates between the same two physical pages, so past the free offset of the current image
+     * lie the key's own older records with valid checksums. A slot damaged to name one (one flipped offset bit does
+     * it when the offsets differ in one bit) served the old value, and repair() kept it.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"get", "repair"})
+    void aSlotNamingAnOldRecordPastTheFreeOffsetShouldNeverServeItNorKeepItInRepair(String first) throws Exception {
+        SmallCacheFile onePage = new SmallCacheFile(directory.resolve("one.fmm"), new Geometry(4096, 1));
+        byte[] key = Bytes.utf8("K");
+        try (FastMmap cache = onePage.open()) {
+            cache.set(Bytes.utf8("filler"), Bytes.filled(2000, 1)); // puts K's old record far from the data start
+            cache.set(key, Bytes.utf8("OLD"));
+            cache.clear(); // compacts into the spare, releasing the first physical page with OLD in it
+            cache.set(Bytes.utf8("x"), Bytes.utf8("x"));
+            cache.clear(); // compacts back into the first physical page
+            cache.set(key, Bytes.utf8("NEW"));
+        }
+        try (RawFile raw = onePage.raw()) {
+            long base = raw.pageBase(0);
+            int free = raw.memory.getInt(base + PageFormat.FREE_OFFSET);
+            int old = offsetOfRecord(raw, base, key, Bytes.utf8("OLD"));
+            assertThat(old).as("K's old record, intact past the free offset %d", free).isGreaterThan(free);
+            long slot = raw.slotOf(key);
+            raw.memory.putLong(slot, PageFormat.slot(PageFormat.slotTag(raw.memory.getLong(slot)), old));
+        }
+        try (FastMmap cache = onePage.open()) {
+            if (first.equals("repair")) {
+                assertThat(cache.repair().isClean()).as("repair() finds the damage").isFalse();
+            }
+            assertThat(cache.get(key)).as("the damaged key is dropped, its old value never served").isNull();
+            assertThat(cache.verify().isClean()).isTrue();
+        }
+    }
+
+    /**
+     * Regression (issue 19, item 2, found by BitFlipTest once its pages went through compactions): a directory entry
+     * damaged to name the physical page its last compaction released served that whole older image, and repair kept
+     * it. Now the released page names no logical page, and repair finds the page's own image again.
+     */
+    @Test
+    void aDirectoryEntryNamingTheReleasedPhysicalPageShouldNeverServeTheOlderImage() throws Exception {
+        SmallCacheFile onePage = new SmallCacheFile(directory.resolve("one.fmm"), new Geometry(4096, 1));
+        byte[] key = Bytes.utf8("K");
+        try (FastMmap cache = onePage.open()) {
+            cache.set(key, Bytes.utf8("OLD"));
+            cache.set(Bytes.utf8("gone"), Bytes.utf8("removed since"));
+            cache.clear();
+            cache.set(key, Bytes.utf8("NEW"));
+        }
+        try (RawFile raw = onePage.raw()) {
+            int released = SpareTable.physicalPage(raw.memory.getLong(raw.layout.spareTableOffset()));
+            raw.memory.putInt(raw.directoryEntry(0) + PageDirectory.PHYSICAL_PAGE, released);
+        }
+        try (FastMmap cache = onePage.open()) {
+            assertThat(cache.get(Bytes.utf8("gone"))).as("a key removed since stays removed").isNull();
+            assertThat(cache.get(key)).as("the page's own image is found again").isEqualTo(Bytes.utf8("NEW"));
+            assertThat(cache.verify().isClean()).isTrue();
+        }
+    }
+
+    /**
+     * Regression (issue 19, item 6): a forged page whose slots all name one record. Iteration copied that record once
+     * per slot (a forged 1 MiB page of 65,536 slots naming a 400 KB record ran out of memory) and handed the same
+     * entry out again and again; a compaction carried it over once per slot. Now records sharing bytes are damage,
+     * found before anything is copied, and the page is repaired, the record kept once.
+     */
+    @ParameterizedTest
+    @ValueSource(strings = {"iteration", "compaction"})
+    void slotsThatAllNameOneRecordShouldBeRefusedBeforeTheRecordIsCopied(String path) throws Exception {
+        fill();
+        byte[] key = Bytes.utf8("k3");
+        byte[] other = null;
+        try (RawFile raw = cacheFile.raw()) {
+            int page = raw.pageOf(key);
+            for (int i = 0; other == null || raw.pageOf(other) != page; i++) {
+                other = Bytes.utf8("other" + i);
+            }
+            long base = raw.pageBase(page);
+            long word = raw.memory.getLong(raw.slotOf(key));
+            int slots = raw.memory.getInt(base + PageFormat.SLOT_COUNT);
+            for (int i = 0; i < slots; i++) {
+                raw.memory.putLong(base + PageFormat.HEADER_BYTES + 8L * i, word);
+            }
+        }
+        try (FastMmap cache = cacheFile.open()) {
+            if (path.equals("iteration")) {
+                List<String> seen = new ArrayList<>();
+                for (io.fastmmap.CacheEntry entry : cache.entriesWithValues()) {
+                    seen.add(new String(entry.key(), java.nio.charset.StandardCharsets.UTF_8));
+                }
+                assertThat(seen).as("every key once").doesNotHaveDuplicates().contains("k3");
+            } else {
+                cache.set(other, Bytes.filled(100, 1)); // every slot is taken: the page compacts
+                assertThat(cache.get(other)).isEqualTo(Bytes.filled(100, 1));
+            }
+            assertThat(cache.get(key)).isEqualTo(Bytes.filled(60, 3));
+            assertThat(cache.stats().pageRepairCount()).isEqualTo(1);
+            assertThat(cache.verify().isClean()).isTrue();
+        }
+    }
+
+    /** @return the page offset of the record of {@code key} holding {@code value}, found by scanning the data area */
+    private static int offsetOfRecord(RawFile raw, long base, byte[] key, byte[] value) {
+        int pageSize = raw.layout.geometry().pageSizeBytes();
+        for (int at = PageFormat.dataStart(PageFormat.MIN_SLOT_COUNT); at + PageFormat.RECORD_HEADER_BYTES
+                + key.length + value.length <= pageSize; at += PageFormat.RECORD_ALIGNMENT) {
+            long record = base + at;
+            if (raw.memory.getShort(record + PageFormat.KEY_LENGTH) == key.length
+                    && raw.memory.getInt(record + PageFormat.VALUE_LENGTH) == value.length
+                    && raw.memory.equalsArray(record + PageFormat.RECORD_HEADER_BYTES, key)
+                    && raw.memory.equalsArray(record + PageFormat.RECORD_HEADER_BYTES + key.length, value)) {
+                return at;
+            }
+        }
+        return -1;
     }
 
     /**
