@@ -4,6 +4,7 @@
 #   fastmmap  this project (one file shared by every instance on the host)
 #   map       Spring Session's MapSessionRepository (this JVM's heap; the in-memory baseline)
 #   redis     Spring Session Data Redis (RedisSessionRepository) on a real redis-server on 127.0.0.1
+#   tier      fastmmap.session.tier=redis (docs/scale-out.md): the same Redis layout, this host's file in front of it
 # Each store: a fresh JVM, a warm-up run that opens the sessions, then a measured wrk run on those same sessions;
 # ROUNDS rounds; odd rounds run the stores in the listed order, even rounds in reverse (A B C, C B A, ...), so that a
 # load that grows or fades over the run weighs on every store alike instead of always on the first one.
@@ -11,11 +12,16 @@
 # round): a slow phase of the host then slows both alike, so their ratio holds even when the absolute figures drift
 # 15-20 % between runs (as they do on this VM). Only for stores that work inside the app (fastmmap, map): a
 # redis-server would take from both cores.
+# PATH_MEASURED (default /api/visits, which changes the session on every request) picks the traffic once the sessions
+# are open: /api/cart only reads its session (read-mostly). The table also gives Redis commands per request, summed
+# from INFO commandstats over the measured run (commands run inside a Lua script count too; INFO and CONFIG, the
+# script's own, do not).
 # Results go to stdout as a Markdown table.
 #
 # Usage: fastmmap-benchmarks/run-session-http-benchmark.sh     (needs wrk and redis-server: apt-get install wrk redis-server)
 # Environment: DURATION (s, default 20), WARMUP (s, default 10), THREADS (2), CONNECTIONS (32), SESSIONS per wrk
-# thread (100), ROUNDS (2), STORES (which stores and their order, default "fastmmap map redis"), PAIRED (0),
+# thread (100), ROUNDS (2), STORES (which stores and their order, default "fastmmap map redis"; also tier), PAIRED (0),
+# PATH_MEASURED,
 # FASTMMAP_JDK17_HOME.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
@@ -27,14 +33,16 @@ rounds=${ROUNDS:-2}
 read -r -a stores <<<"${STORES:-fastmmap map redis}"
 declare -A seen
 for store in "${stores[@]}"; do
-  [[ $store =~ ^(fastmmap|map|redis)$ ]] || { echo "STORES: unknown store '$store' (use fastmmap, map and/or redis)" >&2; exit 2; }
+  [[ $store =~ ^(fastmmap|map|redis|tier)$ ]] ||
+    { echo "STORES: unknown store '$store' (use fastmmap, map, redis and/or tier)" >&2; exit 2; }
   [[ -z ${seen[$store]:-} ]] || { echo "STORES: '$store' is listed twice; name each store once" >&2; exit 2; }
   seen[$store]=1
 done
 export SESSIONS=${SESSIONS:-100}
+export PATH_MEASURED=${PATH_MEASURED:-/api/visits}
 paired=${PAIRED:-0}
 if [[ $paired == 1 ]]; then
-  [[ ${#stores[@]} == 2 && ! ${stores[*]} =~ redis ]] ||
+  [[ ${#stores[@]} == 2 && ! ${stores[*]} =~ redis|tier ]] ||
     { echo "PAIRED=1 runs two stores that work inside the app at once: set STORES=\"fastmmap map\"" >&2; exit 2; }
   (( $(nproc) >= 2 )) || { echo "PAIRED=1 needs 2 cores (one per app), this machine has $(nproc)" >&2; exit 2; }
   threads=1 connections=$(( connections / 2 ))
@@ -71,6 +79,7 @@ start_app() { # STORE PORT CORE|'': a fresh JVM of the demo with STORE's session
   case $store in
     map) profile_args=(--spring.profiles.active=map) ;;
     redis) profile_args=(--spring.profiles.active=redis) ;;
+    tier) profile_args=(--spring.profiles.active=tier) ;;
   esac
   [[ -n $core ]] && pin=(taskset -c "$core")
   rm -f "$work/$store.sessions" "$work/cookies-$store".*
@@ -99,23 +108,32 @@ stop_app() { # STORE
   kill "${app_pids[$1]}"; wait "${app_pids[$1]}" 2>/dev/null || true; unset "app_pids[$1]"
 }
 
+redis_commands() { # the commands Redis ran since the last CONFIG RESETSTAT, but INFO and CONFIG themselves
+  redis-cli -p "$redis_port" info commandstats | tr -d '\r' |
+    awk -F'[:=,]' '/^cmdstat_/ && $1 != "cmdstat_info" && $1 != "cmdstat_config" {sum += $3} END {print sum + 0}'
+}
+
 declare -A total
-record() { # ROUND STORE WRK_OUTPUT: one table row, and the store's sum for the means
-  local rps p99 errors
+record() { # ROUND STORE WRK_OUTPUT [REDIS_COMMANDS]: one table row, and the store's sum for the means
+  local rps p99 errors requests per_request=''
   rps=$(awk '/Requests\/sec/ {print $2}' "$3")
   p99=$(awk '$1 == "99%" {print $2}' "$3")
   errors=$(grep -E 'Non-2xx|Socket errors' "$3" | tr '\n' ' ' || true)
+  requests=$(awk '/requests in/ {print $1}' "$3")
+  [[ -n ${4:-} ]] && per_request=$(awk -v c="$4" -v r="$requests" 'BEGIN {printf "%.3f", c / r}')
   total[$2]=$(awk -v a="${total[$2]:-0}" -v b="$rps" 'BEGIN {print a + b}')
-  echo "| $1 | $2 | $rps | $p99 | ${errors:-none} |"
+  echo "| $1 | $2 | $rps | $p99 | ${per_request:--} | ${errors:-none} |"
 }
 
 run_one() { # ROUND STORE: the store alone on the machine
   redis-cli -p "$redis_port" flushall >/dev/null
   start_app "$2" 18090 ''; await_app "$2" 18090
   load "$2" 18090 '' "$warmup" /dev/null
+  redis-cli -p "$redis_port" config resetstat >/dev/null
   load "$2" 18090 '' "$duration" "$work/$2.wrk"
+  local commands; commands=$(redis_commands)
   stop_app "$2"
-  record "$1" "$2" "$work/$2.wrk"
+  record "$1" "$2" "$work/$2.wrk" "$commands"
 }
 
 run_pair() { # ROUND STORE_A STORE_B: both at once, A on core 0 and B on core 1 (the caller swaps them every round)
@@ -129,8 +147,8 @@ run_pair() { # ROUND STORE_A STORE_B: both at once, A on core 0 and B on core 1 
   record "$1" "$2" "$work/$2.wrk"; record "$1" "$3" "$work/$3.wrk"
 }
 
-echo "| round | store | requests/s | p99 latency | errors |"
-echo "|---|---|---|---|---|"
+echo "| round | store | requests/s | p99 latency | Redis commands/request | errors |"
+echo "|---|---|---|---|---|---|"
 for round in $(seq "$rounds"); do
   order=("${stores[@]}")
   if (( round % 2 == 0 )); then
@@ -148,11 +166,12 @@ for store in "${stores[@]}"; do
   total[$store]=$(awk -v a="${total[$store]}" -v r="$rounds" 'BEGIN {printf "%.0f", a / r}')
   means+="${means:+, }$store ${total[$store]}"
 done
-for peer in map redis; do
-  [[ -n ${total[fastmmap]:-} && -n ${total[$peer]:-} ]] &&
-    ratios+="${ratios:+, }fastmmap/$peer $(awk -v a="${total[fastmmap]}" -v b="${total[$peer]}" 'BEGIN {printf "%.2f", a / b}')"
+for pair in fastmmap/map fastmmap/redis tier/redis; do
+  a=${pair%/*} b=${pair#*/}
+  [[ -n ${total[$a]:-} && -n ${total[$b]:-} ]] &&
+    ratios+="${ratios:+, }$pair $(awk -v x="${total[$a]}" -v y="${total[$b]}" 'BEGIN {printf "%.2f", x / y}')"
 done
 echo "mean requests/s: $means${ratios:+; $ratios}"
-echo "(wrk -t$threads -c$connections -d${duration}s, $SESSIONS sessions per wrk thread, app on JDK 17 -Xmx512m," \
+echo "(wrk -t$threads -c$connections -d${duration}s, GET $PATH_MEASURED, $SESSIONS sessions per wrk thread, app on JDK 17 -Xmx512m," \
   "$([[ $paired == 1 ]] && echo 'both stores at once, each app and its wrk on a core of its own,')" \
   "$(nproc) cores, load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"

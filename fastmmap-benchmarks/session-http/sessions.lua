@@ -6,7 +6,10 @@
 -- that finds that file starts from those sessions instead of opening new ones: the measured run after a warm-up then
 -- only reads and writes existing sessions, as a server in its steady state does (a burst of new sessions at its start
 -- would send code the JIT compiled during the warm-up, which never saw one, back to slower tiers).
+-- PATH_MEASURED (default /api/visits) is what the sessions are used for once opened: /api/cart only reads the session
+-- (read-mostly traffic), /api/visits changes it on every request (write-heavy).
 local wanted = tonumber(os.getenv("SESSIONS") or "100")
+local measured_path = os.getenv("PATH_MEASURED") or "/api/visits"
 local cookie_file = os.getenv("COOKIE_FILE")
 local cookies = {}
 local n = 0
@@ -36,7 +39,7 @@ request = function()
     return wrk.format("GET", "/api/visits")
   end
   n = n + 1
-  return wrk.format("GET", "/api/visits", { Cookie = cookies[(n % #cookies) + 1] })
+  return wrk.format("GET", measured_path, { Cookie = cookies[(n % #cookies) + 1] })
 end
 
 response = function(status, headers, body)
