@@ -139,7 +139,7 @@ public final class Storable {
 
         Object readRoot() {
             readHeader();
-            Object root = read(0);
+            Object root = read(0, 0);
             if (in.hasRemaining()) {
                 throw bad(in.remaining() + " bytes follow the frozen value");
             }
@@ -174,8 +174,14 @@ public final class Storable {
             in.order(ByteOrder.LITTLE_ENDIAN);
         }
 
-        private Object read(int depth) {
-            if (depth > MAX_DEPTH) {
+        /**
+         * @param depth the Java nesting (lists, maps, blessings), counted as {@link StorableWriter} counts it, so
+         *     whatever is read can be written and read again
+         * @param frames opcodes open above this one: a reference costs a frame but no depth, so chains of
+         *     references are bounded too; the writer spends at most two frames per level
+         */
+        private Object read(int depth, int frames) {
+            if (depth > MAX_DEPTH || frames > 2 * MAX_DEPTH + 1) {
                 throw bad("nesting deeper than " + MAX_DEPTH);
             }
             int at = in.position();
@@ -191,7 +197,7 @@ public final class Storable {
                 }
                 case SX_REF, SX_OVERLOAD, SX_WEAKREF, SX_WEAKOVERLOAD -> {
                     int tag = remember(PENDING);
-                    Object target = read(depth + 1);
+                    Object target = read(depth, frames + 1);
                     seen.set(tag, target);
                     return target;
                 }
@@ -200,7 +206,7 @@ public final class Storable {
                     List<Object> list = new ArrayList<>(count);
                     remember(list);
                     for (int i = 0; i < count; i++) {
-                        list.add(read(depth + 1));
+                        list.add(read(depth + 1, frames + 1));
                     }
                     return list;
                 }
@@ -209,7 +215,7 @@ public final class Storable {
                     Map<String, Object> map = new LinkedHashMap<>(Math.max(4, count * 4 / 3 + 1));
                     remember(map);
                     for (int i = 0; i < count; i++) {
-                        Object value = read(depth + 1);
+                        Object value = read(depth + 1, frames + 1);
                         map.put(latin1(bytes(length("a hash key"), "a hash key")), value);
                     }
                     return map;
@@ -220,7 +226,7 @@ public final class Storable {
                     Map<String, Object> map = new LinkedHashMap<>(Math.max(4, count * 4 / 3 + 1));
                     remember(map);
                     for (int i = 0; i < count; i++) {
-                        Object value = read(depth + 1);
+                        Object value = read(depth + 1, frames + 1);
                         int flags = u8("a hash key's flags");
                         if ((flags & SHV_K_ISSV) != 0) {
                             throw bad("a hash key stored as a Perl object (a restricted hash's placeholder)");
@@ -246,7 +252,7 @@ public final class Storable {
                         className = classes.get(index);
                     }
                     int tag = seen.size();
-                    Object body = read(depth + 1);
+                    Object body = read(depth + 1, frames + 1);
                     if (body instanceof PerlObject) {
                         throw bad("a blessed thing blessed again, at byte " + at);
                     }

@@ -6,7 +6,9 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.IdentityHashMap;
 import java.util.List;
@@ -23,9 +25,19 @@ final class StorableWriter {
 
     /** Where a value sits, for messages: {@code $value->{"user"}[3]}. */
     private record Where(Where parent, String step) {
+        /** The path, its middle left out when it is long (a value 500 levels deep must not make a 20 KB message). */
         @Override
         public String toString() {
-            return parent == null ? step : parent + step;
+            List<String> steps = new ArrayList<>();
+            for (Where at = this; at != null; at = at.parent) {
+                steps.add(at.step);
+            }
+            Collections.reverse(steps);
+            if (steps.size() <= 12) {
+                return String.join("", steps);
+            }
+            return String.join("", steps.subList(0, 6)) + " ... " + String.join("", steps.subList(steps.size() - 6,
+                    steps.size()));
         }
     }
 
@@ -37,9 +49,7 @@ final class StorableWriter {
 
     /** One Perl scalar: a plain value, or a reference to a hash, array or blessed thing. */
     private void scalar(Object value, Where where, int depth) {
-        if (depth > Storable.MAX_DEPTH) {
-            throw bad(where, "is nested deeper than " + Storable.MAX_DEPTH + " levels");
-        }
+        checkDepth(where, depth);
         if (value instanceof Map<?, ?> || value instanceof List<?> || value instanceof PerlObject) {
             nextTag++;
             put(Storable.SX_REF);
@@ -78,7 +88,14 @@ final class StorableWriter {
         }
     }
 
+    private static void checkDepth(Where where, int depth) {
+        if (depth > Storable.MAX_DEPTH) {
+            throw bad(where, "is nested deeper than " + Storable.MAX_DEPTH + " levels");
+        }
+    }
+
     private void referent(Object value, Where where, int depth) {
+        checkDepth(where, depth);
         Integer seen = tags.get(value);
         if (seen != null) {
             put(Storable.SX_OBJECT);

@@ -1,11 +1,14 @@
 package io.fastmmap.perl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fastmmap.CodecException;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +37,56 @@ class StorableFuzzCampaignTest {
         }
     }
 
+    /**
+     * What the reader accepts, the writer writes and the reader accepts again: both count nesting the same way (the
+     * finding kept here: 512 arrays nested without references, which Perl never writes, thawed, froze with a
+     * reference per level and was refused on the second thaw).
+     */
+    @Test
+    void whateverThawsFreezesAndThawsAgainAtTheDepthLimit() {
+        Object deepest = List.of();
+        for (int depth = 0; depth < Storable.MAX_DEPTH; ) { // a list is one level, an object and its body two
+            boolean object = depth % 3 == 0 && depth + 2 <= Storable.MAX_DEPTH;
+            deepest = object ? new PerlObject("Deep", List.of(deepest)) : List.of(deepest);
+            depth += object ? 2 : 1;
+        }
+        Object thawed = Storable.thaw(Storable.freeze(deepest));
+        assertThat(Storable.freeze(thawed)).isEqualTo(Storable.freeze(deepest));
+        Object tooDeep = List.of(deepest);
+        assertThatThrownBy(() -> Storable.freeze(tooDeep)).isInstanceOf(CodecException.class)
+                .hasMessageContaining("deeper than " + Storable.MAX_DEPTH).hasMessageContaining("$value[0] (blessed Deep)[0]")
+                .hasMessageContaining(" ... ").message().hasSizeLessThan(400);
+    }
+
+    /**
+     * The campaign's child JVM gets an 8 MiB stack because Jazzer's instrumentation makes each of the reader's
+     * frames several times larger; in production the deepest input the reader opens, and hostile chains of
+     * references past it, need less than a quarter of the JVM's default 1 MiB stack.
+     */
+    @Test
+    void theDeepestInputsNeedLessThanAQuarterOfTheDefaultStack() throws Exception {
+        Object deepest = List.of();
+        for (int level = 0; level < Storable.MAX_DEPTH; level++) {
+            deepest = List.of(deepest);
+        }
+        byte[] deepestBytes = Storable.freeze(deepest);
+        byte[] references = Arrays.copyOf(Storable.NATIVE_HEADER, Storable.NATIVE_HEADER.length + 100_000);
+        Arrays.fill(references, Storable.NATIVE_HEADER.length, references.length, (byte) Storable.SX_REF);
+        Object[] outcome = new Object[2];
+        Thread small = new Thread(null, () -> {
+            try {
+                outcome[0] = Storable.thaw(deepestBytes);
+                outcome[1] = Storable.thaw(references);
+            } catch (Throwable t) {
+                outcome[1] = t;
+            }
+        }, "quarter-stack", 256 * 1024);
+        small.start();
+        small.join();
+        assertThat(outcome[0]).isEqualTo(deepest);
+        assertThat(outcome[1]).isInstanceOf(CodecException.class).asString().contains("deeper than");
+    }
+
     @Test
     void fuzzingTheStorableReaderFindsNothing() throws Exception {
         long seconds = Math.max(30, Long.getLong("fastmmap.fuzz.seconds", 0) / 10);
@@ -56,7 +109,7 @@ class StorableFuzzCampaignTest {
         }
         Path output = work.resolve("output.txt");
         Process jazzer = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-Xss1m", "-XX:+EnableDynamicAgentLoading", "-cp", System.getProperty("java.class.path"),
+                "-Xmx512m", "-Xss8m", "-XX:+EnableDynamicAgentLoading", "-cp", System.getProperty("java.class.path"),
                 "com.code_intelligence.jazzer.Jazzer", "--target_class=" + StorableFuzzTarget.class.getName(),
                 "--instrumentation_includes=io.fastmmap.perl.**", "-max_total_time=" + seconds, "-timeout=30",
                 "-rss_limit_mb=1536", "-artifact_prefix=" + findings + "/", corpus.toString())
