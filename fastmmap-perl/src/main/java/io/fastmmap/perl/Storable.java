@@ -38,12 +38,15 @@ import java.util.Map;
  *
  * <p>Input is untrusted: every length and count is checked against the bytes that remain before anything is
  * allocated, and nesting deeper than {@value #MAX_DEPTH} is refused, so truncated or hostile input raises
- * {@link CodecException}, never an {@link OutOfMemoryError} or {@link StackOverflowError}.
+ * {@link CodecException}, never an {@link OutOfMemoryError} or {@link StackOverflowError} (the deepest value read or
+ * written needs less than 256 KiB of stack, a quarter of a thread's default). Nesting is counted as Java sees it (a
+ * list or map is one level, a {@link PerlObject} and its body two), alike when reading and writing, so whatever is
+ * read can be written back and read again.
  */
 public final class Storable {
 
-    /** The deepest nesting read or written. */
-    public static final int MAX_DEPTH = 512;
+    /** The deepest nesting read or written: far beyond what sessions and caches hold, well within a thread's stack. */
+    public static final int MAX_DEPTH = 128;
 
     /** The header of Perl's {@code freeze} on x86-64 Linux: Storable 2.11, byte order "12345678", sizes 4/8/8/8. */
     static final byte[] NATIVE_HEADER = {
@@ -139,7 +142,7 @@ public final class Storable {
 
         Object readRoot() {
             readHeader();
-            Object root = read(0, 0);
+            Object root = read(0, 0, null);
             if (in.hasRemaining()) {
                 throw bad(in.remaining() + " bytes follow the frozen value");
             }
@@ -179,8 +182,11 @@ public final class Storable {
          *     whatever is read can be written and read again
          * @param frames opcodes open above this one: a reference costs a frame but no depth, so chains of
          *     references are bounded too; the writer spends at most two frames per level
+         * @param blessAs the class an array or hash is blessed into (SX_BLESS before it), else null: the container is
+         *     remembered as the {@link PerlObject} before its items are read, so an item referring back to it (a
+         *     blessed object holding itself) gets the object, as in Perl
          */
-        private Object read(int depth, int frames) {
+        private Object read(int depth, int frames, String blessAs) {
             if (depth > MAX_DEPTH || frames > 2 * MAX_DEPTH + 1) {
                 throw bad("nesting deeper than " + MAX_DEPTH);
             }
@@ -197,36 +203,39 @@ public final class Storable {
                 }
                 case SX_REF, SX_OVERLOAD, SX_WEAKREF, SX_WEAKOVERLOAD -> {
                     int tag = remember(PENDING);
-                    Object target = read(depth, frames + 1);
+                    Object target = read(depth, frames + 1, null);
                     seen.set(tag, target);
                     return target;
                 }
                 case SX_ARRAY -> {
                     int count = count(1, "array");
                     List<Object> list = new ArrayList<>(count);
-                    remember(list);
+                    Object self = blessed(list, blessAs);
+                    seen.add(self);
                     for (int i = 0; i < count; i++) {
-                        list.add(read(depth + 1, frames + 1));
+                        list.add(read(depth + 1, frames + 1, null));
                     }
-                    return list;
+                    return self;
                 }
                 case SX_HASH -> {
                     int count = count(5, "hash");
                     Map<String, Object> map = new LinkedHashMap<>(Math.max(4, count * 4 / 3 + 1));
-                    remember(map);
+                    Object self = blessed(map, blessAs);
+                    seen.add(self);
                     for (int i = 0; i < count; i++) {
-                        Object value = read(depth + 1, frames + 1);
+                        Object value = read(depth + 1, frames + 1, null);
                         map.put(latin1(bytes(length("a hash key"), "a hash key")), value);
                     }
-                    return map;
+                    return self;
                 }
                 case SX_FLAG_HASH -> {
                     u8("the hash flags");
                     int count = count(6, "hash");
                     Map<String, Object> map = new LinkedHashMap<>(Math.max(4, count * 4 / 3 + 1));
-                    remember(map);
+                    Object self = blessed(map, blessAs);
+                    seen.add(self);
                     for (int i = 0; i < count; i++) {
-                        Object value = read(depth + 1, frames + 1);
+                        Object value = read(depth + 1, frames + 1, null);
                         int flags = u8("a hash key's flags");
                         if ((flags & SHV_K_ISSV) != 0) {
                             throw bad("a hash key stored as a Perl object (a restricted hash's placeholder)");
@@ -234,7 +243,7 @@ public final class Storable {
                         byte[] key = bytes(length("a hash key"), "a hash key");
                         map.put((flags & SHV_K_UTF8) != 0 ? utf8(key) : latin1(key), value);
                     }
-                    return map;
+                    return self;
                 }
                 case SX_BLESS, SX_IX_BLESS -> {
                     String className;
@@ -251,15 +260,27 @@ public final class Storable {
                         }
                         className = classes.get(index);
                     }
+                    need(1, "the blessed thing");
+                    int body = in.get(in.position()) & 0xFF;
+                    if (body == SX_ARRAY || body == SX_HASH || body == SX_FLAG_HASH) {
+                        return read(depth + 1, frames + 1, className);
+                    }
+                    if (body == SX_OBJECT || body == SX_BLESS || body == SX_IX_BLESS) {
+                        // Perl blesses the thing itself: it is stored blessed where it is first met, never later
+                        throw bad("a blessing of " + (body == SX_OBJECT ? "something read before" : "a blessed thing")
+                                + ", at byte " + at);
+                    }
+                    if (body == SX_REF || body == SX_OVERLOAD || body == SX_WEAKREF || body == SX_WEAKOVERLOAD) {
+                        throw bad("a blessed reference to a reference (bless \\\\$x) at byte " + at
+                                + ": it has no Java form (a PerlObject blesses a hash, an array or a plain scalar)");
+                    }
                     int tag = seen.size();
-                    Object body = read(depth + 1, frames + 1);
-                    if (body instanceof PerlObject) {
+                    Object value = read(depth + 1, frames + 1, null);
+                    if (value instanceof PerlObject) {
                         throw bad("a blessed thing blessed again, at byte " + at);
                     }
-                    PerlObject object = new PerlObject(className, body);
-                    if (tag < seen.size()) {
-                        seen.set(tag, object); // later references to the blessed thing get the object
-                    }
+                    PerlObject object = new PerlObject(className, value);
+                    seen.set(tag, object); // later references to the blessed thing get the object
                     return object;
                 }
                 case SX_UNDEF, SX_SV_UNDEF, SX_SVUNDEF_ELEM -> {
@@ -309,6 +330,10 @@ public final class Storable {
         private int remember(Object value) {
             seen.add(value);
             return seen.size() - 1;
+        }
+
+        private static Object blessed(Object container, String blessAs) {
+            return blessAs == null ? container : new PerlObject(blessAs, container);
         }
 
         private Object remember(Object value, Object result) {

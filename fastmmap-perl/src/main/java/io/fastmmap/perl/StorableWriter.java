@@ -21,6 +21,8 @@ final class StorableWriter {
     private int size;
     private int nextTag;
     private final Map<Object, Integer> tags = new IdentityHashMap<>();
+    /** The lists and maps PerlObjects bless: Storable gives them the object's tag, so they cannot appear bare. */
+    private final Map<Object, PerlObject> blessedBodies = new IdentityHashMap<>();
     private final Map<String, Integer> classes = new HashMap<>();
 
     /** Where a value sits, for messages: {@code $value->{"user"}[3]}. */
@@ -97,6 +99,10 @@ final class StorableWriter {
     private void referent(Object value, Where where, int depth) {
         checkDepth(where, depth);
         Integer seen = tags.get(value);
+        if (seen != null && blessedBodies.containsKey(value)) {
+            throw bad(where, "is the " + (value instanceof List ? "list" : "map") + " a PerlObject blesses, met again "
+                    + "unblessed; Perl blesses the array or hash itself, so refer to the PerlObject instead");
+        }
         if (seen != null) {
             put(Storable.SX_OBJECT);
             putBigEndian(seen); // Storable writes tags in network order even in native data
@@ -117,9 +123,15 @@ final class StorableWriter {
                 put(Storable.SX_IX_BLESS);
                 smallLength(index);
             }
-            tags.put(object, nextTag);
             Object body = object.value();
+            if (tags.containsKey(body)) {
+                throw bad(where, "blesses a " + (body instanceof List ? "list" : "map") + " written before (bare or blessed by another "
+                        + "PerlObject); "
+                        + "Perl blesses the array or hash itself, so refer to this PerlObject there instead");
+            }
+            tags.put(object, nextTag);
             if (body instanceof Map<?, ?> || body instanceof List<?>) {
+                blessedBodies.put(body, object);
                 referent(body, new Where(where, " (blessed " + object.className() + ")"), depth + 1);
             } else if (body instanceof PerlObject) {
                 throw bad(where, "blesses a PerlObject directly; bless a Map, List or scalar");
@@ -128,7 +140,11 @@ final class StorableWriter {
             }
             return;
         }
-        tags.put(value, nextTag++);
+        boolean empty = value instanceof List<?> l ? l.isEmpty() : ((Map<?, ?>) value).isEmpty();
+        if (!empty) { // List.of() and Map.of() are singletons: two of them are not one Perl array or hash
+            tags.put(value, nextTag);
+        }
+        nextTag++;
         if (value instanceof List<?> list) {
             put(Storable.SX_ARRAY);
             putInt(list.size());

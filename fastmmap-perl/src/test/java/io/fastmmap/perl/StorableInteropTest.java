@@ -56,6 +56,34 @@ class StorableInteropTest {
         assertThat(blessed).as("blessed values at the top").isPositive();
     }
 
+    /**
+     * A blessed object holding itself is the object inside too, as in Perl (it used to read as the bare array, so
+     * the fuzzer found a value whose second freeze differed), and the writer gives Perl's exact bytes back; a
+     * blessing Perl cannot have (an array both bare and blessed, a blessed reference to a reference) is refused.
+     */
+    @Test
+    void blessedThingsReferringToThemselvesStayObjects() {
+        List<String> perl = PerlProcess.runCode("use Storable qw(freeze); my $s = bless [1], 'X'; push @$s, $s; "
+                + "my $h = bless {}, 'Y'; $h->{me} = $h; print unpack('H*', freeze(\\$s)), \"\\n\", "
+                + "unpack('H*', freeze(\\$h)), \"\\n\", unpack('H*', freeze(\\ (bless \\ \\ 'x', 'Z')))");
+        PerlObject array = (PerlObject) Storable.thaw(HEX.parseHex(perl.get(0)));
+        assertThat(((List<?>) array.value()).get(1)).isSameAs(array);
+        assertThat(HEX.formatHex(Storable.freeze(array))).isEqualTo(perl.get(0));
+        PerlObject hash = (PerlObject) Storable.thaw(HEX.parseHex(perl.get(1)));
+        assertThat(((Map<?, ?>) hash.value()).get("me")).isSameAs(hash);
+        assertThat(HEX.formatHex(Storable.freeze(hash))).isEqualTo(perl.get(1));
+        assertThatThrownBy(() -> Storable.thaw(HEX.parseHex(perl.get(2)))).isInstanceOf(CodecException.class)
+                .hasMessageContaining("a blessed reference to a reference");
+
+        List<Object> list = new ArrayList<>(List.of(1L));
+        assertThatThrownBy(() -> Storable.freeze(List.of(list, new PerlObject("X", list))))
+                .isInstanceOf(CodecException.class).hasMessageContaining("$value[1] blesses a list written before");
+        assertThatThrownBy(() -> Storable.freeze(List.of(new PerlObject("X", list), list)))
+                .isInstanceOf(CodecException.class).hasMessageContaining("$value[1] is the list a PerlObject blesses");
+        Object empties = List.of(List.of(), new PerlObject("X", List.of()), Map.of(), new PerlObject("Y", Map.of()));
+        assertThat(Storable.freeze(Storable.thaw(Storable.freeze(empties)))).isEqualTo(Storable.freeze(empties));
+    }
+
     @Test
     void javaTypesMapToPerlOnes() {
         Map<String, Object> user = new LinkedHashMap<>();
