@@ -1,6 +1,7 @@
 package io.fastmmap.session.redis;
 
 import io.fastmmap.FastMmap;
+import io.fastmmap.spring.session.SessionRepositorySettings;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -8,16 +9,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.springframework.session.FlushMode;
 import org.springframework.session.MapSession;
 import org.springframework.session.SaveMode;
 import org.springframework.session.Session;
-import org.springframework.session.SessionIdGenerator;
 import org.springframework.session.SessionRepository;
-import org.springframework.session.UuidSessionIdGenerator;
 
 /**
  * Sessions for many hosts: Redis holds them, in Spring Session Data Redis's own layout, and this host's fastmmap file
@@ -32,7 +30,7 @@ import org.springframework.session.UuidSessionIdGenerator;
  *       timeout; the copy is not served meanwhile.
  * </ul>
  */
-public class FastMmapRedisSessionRepository
+public class FastMmapRedisSessionRepository extends SessionRepositorySettings
         implements SessionRepository<FastMmapRedisSessionRepository.TierSession>, AutoCloseable {
     private final RedisTierConfig config;
     private final SessionHashes hashes;
@@ -40,10 +38,6 @@ public class FastMmapRedisSessionRepository
     private final RedisSide redis;
     private final ClientResources resources;
     private final InvalidationListener listener;
-    private Duration defaultMaxInactiveInterval;
-    private FlushMode flushMode = FlushMode.ON_SAVE;
-    private SaveMode saveMode = SaveMode.ON_SET_ATTRIBUTE;
-    private SessionIdGenerator sessionIdGenerator = UuidSessionIdGenerator.getInstance();
     /** Test hook: runs between a save's Redis write and the drop of the host's copy. */
     volatile Runnable afterRedisWrite = () -> { };
     /** Test hook: runs between a read's HGETALL and the install of its copy. */
@@ -51,8 +45,8 @@ public class FastMmapRedisSessionRepository
 
     /** @param config where Redis and the host's file are */
     public FastMmapRedisSessionRepository(RedisTierConfig config) {
+        super(config.defaultMaxInactiveInterval());
         this.config = config;
-        this.defaultMaxInactiveInterval = config.defaultMaxInactiveInterval();
         this.hashes = new SessionHashes(config.namespace(), config.serializer());
         FastMmap copies = FastMmap.builder(config.file()).cacheSize(config.cacheSizeBytes())
                 .pageSize(config.pageSizeBytes()).clock(config.clock()).build();
@@ -68,26 +62,6 @@ public class FastMmapRedisSessionRepository
         Duration tick = config.heartbeatTimeout().dividedBy(4);
         this.listener = new InvalidationListener(cache, hashes, resources, config.redis(),
                 HostCache.listenerLockOf(config.file()), config.clock(), tick, config.commandTimeout());
-    }
-
-    /** @param interval timeout of new sessions; negative: never */
-    public void setDefaultMaxInactiveInterval(Duration interval) {
-        this.defaultMaxInactiveInterval = Objects.requireNonNull(interval, "interval");
-    }
-
-    /** @param flushMode when changes are written; default {@link FlushMode#ON_SAVE} */
-    public void setFlushMode(FlushMode flushMode) {
-        this.flushMode = Objects.requireNonNull(flushMode, "flushMode");
-    }
-
-    /** @param saveMode which attributes are written; default {@link SaveMode#ON_SET_ATTRIBUTE} */
-    public void setSaveMode(SaveMode saveMode) {
-        this.saveMode = Objects.requireNonNull(saveMode, "saveMode");
-    }
-
-    /** @param generator makes new session ids */
-    public void setSessionIdGenerator(SessionIdGenerator generator) {
-        this.sessionIdGenerator = Objects.requireNonNull(generator, "generator");
     }
 
     /** @return true while this instance is its host's invalidation listener */
@@ -111,8 +85,8 @@ public class FastMmapRedisSessionRepository
 
     @Override
     public TierSession createSession() {
-        MapSession cached = new MapSession(sessionIdGenerator);
-        cached.setMaxInactiveInterval(defaultMaxInactiveInterval);
+        MapSession cached = new MapSession(sessionIdGenerator());
+        cached.setMaxInactiveInterval(defaultMaxInactiveInterval());
         TierSession session = new TierSession(cached, true, Long.MIN_VALUE);
         session.flushIfRequired();
         return session;
@@ -194,7 +168,7 @@ public class FastMmapRedisSessionRepository
                 delta.put(SessionHashes.CREATION_TIME, cached.getCreationTime().toEpochMilli());
                 delta.put(SessionHashes.MAX_INACTIVE_INTERVAL, (int) cached.getMaxInactiveInterval().getSeconds());
             }
-            if (isNew || saveMode == SaveMode.ALWAYS) {
+            if (isNew || saveMode() == SaveMode.ALWAYS) {
                 cached.getAttributeNames().forEach(name -> delta.put(SessionHashes.ATTRIBUTE_PREFIX + name,
                         cached.getAttribute(name)));
             }
@@ -207,7 +181,7 @@ public class FastMmapRedisSessionRepository
 
         @Override
         public String changeSessionId() {
-            String newId = sessionIdGenerator.generate();
+            String newId = sessionIdGenerator().generate();
             cached.setId(newId);
             flushIfRequired();
             return newId;
@@ -216,7 +190,7 @@ public class FastMmapRedisSessionRepository
         @Override
         public <T> T getAttribute(String name) {
             T value = cached.getAttribute(name);
-            if (value != null && saveMode == SaveMode.ON_GET_ATTRIBUTE) {
+            if (value != null && saveMode() == SaveMode.ON_GET_ATTRIBUTE) {
                 delta.put(SessionHashes.ATTRIBUTE_PREFIX + name, value);
             }
             return value;
@@ -273,7 +247,7 @@ public class FastMmapRedisSessionRepository
         }
 
         void flushIfRequired() {
-            if (flushMode == FlushMode.IMMEDIATE) {
+            if (flushMode() == FlushMode.IMMEDIATE) {
                 save();
             }
         }

@@ -29,6 +29,14 @@ class OneHostTest extends TierFixture {
     }
 
     @Test
+    void tierIsASessionRepositoryWithoutAPrincipalIndexAsRedisSessionRepositoryIs() {
+        assertThat(instance("A")).as("the tier (docs/scale-out.md: no findByPrincipalName)")
+                .isNotInstanceOf(org.springframework.session.FindByIndexNameSessionRepository.class);
+        assertThat(plainSpringNode()).as("RedisSessionRepository, which the tier mirrors")
+                .isNotInstanceOf(org.springframework.session.FindByIndexNameSessionRepository.class);
+    }
+
+    @Test
     void readYourWritesAcrossInstancesOfTheHost() {
         FastMmapRedisSessionRepository a1 = instance("A");
         FastMmapRedisSessionRepository a2 = instance("A");
