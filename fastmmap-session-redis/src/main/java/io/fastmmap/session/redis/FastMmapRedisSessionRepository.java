@@ -32,12 +32,15 @@ import org.springframework.session.SessionRepository;
  */
 public class FastMmapRedisSessionRepository extends SessionRepositorySettings
         implements SessionRepository<FastMmapRedisSessionRepository.TierSession>, AutoCloseable {
+    /** Sessions each JVM keeps decoded: the most requests of a busy host find theirs among them. */
+    private static final int DECODED_COPIES = 10_000;
     private final RedisTierConfig config;
     private final SessionHashes hashes;
     private final HostCache cache;
     private final RedisSide redis;
     private final ClientResources resources;
     private final InvalidationListener listener;
+    private final DecodedCopies decoded = new DecodedCopies(DECODED_COPIES);
     /** Test hook: runs between a save's Redis write and the drop of the host's copy. */
     volatile Runnable afterRedisWrite = () -> { };
     /** Test hook: runs between a read's HGETALL and the install of its copy. */
@@ -99,15 +102,14 @@ public class FastMmapRedisSessionRepository extends SessionRepositorySettings
 
     @Override
     public TierSession findById(String id) {
-        Map<String, byte[]> fields = cache.lookup(id);
-        if (fields != null) {
-            MapSession copy = hashes.toSession(id, fields);
-            if (copy != null && !copy.isExpired()) {
-                return new TierSession(copy, false, copy.getLastAccessedTime().toEpochMilli());
+        HostCache.Fence fence = cache.fence(id);
+        if (fence != null) {
+            TierSession copied = fromCopy(id, fence);
+            if (copied != null) {
+                return copied;
             }
         }
-        HostCache.Fence fence = cache.fence(id);
-        fields = redis.readHash(id, hashes.key(id));
+        Map<String, byte[]> fields = redis.readHash(id, hashes.key(id));
         afterRedisRead.run();
         MapSession session = fields.isEmpty() ? null : hashes.toSession(id, fields);
         if (session == null || session.isExpired()) {
@@ -117,7 +119,29 @@ public class FastMmapRedisSessionRepository extends SessionRepositorySettings
             return null;
         }
         if (fence != null) {
-            cache.install(id, fence, fields, copyExpiresAt(session));
+            long copyExpiresAtMillis = copyExpiresAt(session);
+            HostCache.Fence installed = cache.install(id, fence, fields, copyExpiresAtMillis);
+            if (installed != null) {
+                decoded.put(id, new DecodedCopies.Entry(installed, copyExpiresAtMillis, fields));
+            }
+        }
+        return new TierSession(session, false, session.getLastAccessedTime().toEpochMilli());
+    }
+
+    /** @return the session from this host's copy (this JVM's decoded one while the fence holds), or null */
+    private TierSession fromCopy(String id, HostCache.Fence fence) {
+        DecodedCopies.Entry entry = decoded.find(id, fence, config.clock().millis());
+        if (entry == null) {
+            HostCache.Copy copy = cache.lookup(id, fence);
+            if (copy == null) {
+                return null;
+            }
+            entry = new DecodedCopies.Entry(fence, copy.expiresAtMillis(), copy.fields());
+            decoded.put(id, entry);
+        }
+        MapSession session = hashes.toSession(id, entry);
+        if (session == null || session.isExpired()) {
+            return null;
         }
         return new TierSession(session, false, session.getLastAccessedTime().toEpochMilli());
     }
@@ -134,6 +158,7 @@ public class FastMmapRedisSessionRepository extends SessionRepositorySettings
 
     @Override
     public void deleteById(String id) {
+        decoded.remove(id);
         try {
             redis.delete(id, hashes.key(id));
         } finally {
@@ -278,8 +303,10 @@ public class FastMmapRedisSessionRepository extends SessionRepositorySettings
             } finally {
                 // The write (or its failure) may have changed Redis: this host's copy goes first, before the
                 // request ends, so every instance on the host reads its own write.
+                decoded.remove(getId());
                 cache.invalidate(getId());
                 if (idChanged) {
+                    decoded.remove(originalId);
                     cache.invalidate(originalId);
                 }
             }
