@@ -22,6 +22,7 @@
 # Environment: DURATION (s, default 20), WARMUP (s, default 10), THREADS (2), CONNECTIONS (32), SESSIONS per wrk
 # thread (100), ROUNDS (2), STORES (which stores and their order, default "fastmmap map redis"; also tier), PAIRED (0),
 # PATH_MEASURED, BENCH_REDIS_PORT (16379), BENCH_APP_PORT (18090; PAIRED=1 also uses the next one),
+# BENCH_MAVEN_ARGS (extra arguments for the build, e.g. -Dmaven.repo.local=...),
 # FASTMMAP_JDK17_HOME.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
@@ -65,7 +66,7 @@ trap cleanup EXIT
 echo "building examples/spring-demo (tests skipped) ..." >&2
 JAVA_HOME=$jdk25 MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED" \
   mvn -B -ntp -q -Pfull -Dmaven.test.skip=true -Dmaven.javadoc.skip -Dmaven.source.skip -pl examples/spring-demo -am \
-    package >"$work/build.log" 2>&1 \
+    ${BENCH_MAVEN_ARGS:-} package >"$work/build.log" 2>&1 \
   || { cat "$work/build.log" >&2; exit 1; }
 jar=$(ls examples/spring-demo/target/fastmmap-spring-demo-*.jar | grep -v original | head -n 1)
 
