@@ -19,6 +19,8 @@ import java.util.Map;
  * maximum copy age). <b>When a copy may be installed</b>: only if its bucket's invalidation sequence and the epoch
  * are what they were before the Redis read or write that produced it; the check runs under the copy's page lock and
  * every drop bumps the sequence before it takes that lock, so an invalidation that raced the Redis call always wins.
+ * A drop bumps it once more after the copy is gone, so a fence that still holds also means the copy a lookup under
+ * it returned is still the host's copy ({@link DecodedCopies} relies on that).
  *
  * <pre>
  * copy record (big-endian)
