@@ -21,7 +21,8 @@
 # Usage: fastmmap-benchmarks/run-session-http-benchmark.sh     (needs wrk and redis-server: apt-get install wrk redis-server)
 # Environment: DURATION (s, default 20), WARMUP (s, default 10), THREADS (2), CONNECTIONS (32), SESSIONS per wrk
 # thread (100), ROUNDS (2), STORES (which stores and their order, default "fastmmap map redis"; also tier), PAIRED (0),
-# PATH_MEASURED,
+# PATH_MEASURED, BENCH_REDIS_PORT (16379), BENCH_APP_PORT (18090; PAIRED=1 also uses the next one),
+# BENCH_MAVEN_ARGS (extra arguments for the build, e.g. -Dmaven.repo.local=...),
 # FASTMMAP_JDK17_HOME.
 set -euo pipefail
 root=$(cd "$(dirname "$(readlink -f "$0")")/.." && pwd)
@@ -65,11 +66,12 @@ trap cleanup EXIT
 echo "building examples/spring-demo (tests skipped) ..." >&2
 JAVA_HOME=$jdk25 MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED" \
   mvn -B -ntp -q -Pfull -Dmaven.test.skip=true -Dmaven.javadoc.skip -Dmaven.source.skip -pl examples/spring-demo -am \
-    package >"$work/build.log" 2>&1 \
+    ${BENCH_MAVEN_ARGS:-} package >"$work/build.log" 2>&1 \
   || { cat "$work/build.log" >&2; exit 1; }
 jar=$(ls examples/spring-demo/target/fastmmap-spring-demo-*.jar | grep -v original | head -n 1)
 
-redis_port=16379
+redis_port=${BENCH_REDIS_PORT:-16379}
+app_port=${BENCH_APP_PORT:-18090}
 redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no >"$work/redis.log" 2>&1 &
 redis_pid=$!
 for _ in $(seq 50); do redis-cli -p "$redis_port" ping >/dev/null 2>&1 && break; sleep 0.1; done
@@ -127,21 +129,22 @@ record() { # ROUND STORE WRK_OUTPUT [REDIS_COMMANDS]: one table row, and the sto
 
 run_one() { # ROUND STORE: the store alone on the machine
   redis-cli -p "$redis_port" flushall >/dev/null
-  start_app "$2" 18090 ''; await_app "$2" 18090
-  load "$2" 18090 '' "$warmup" /dev/null
+  start_app "$2" "$app_port" ''; await_app "$2" "$app_port"
+  load "$2" "$app_port" '' "$warmup" /dev/null
   redis-cli -p "$redis_port" config resetstat >/dev/null
-  load "$2" 18090 '' "$duration" "$work/$2.wrk"
+  load "$2" "$app_port" '' "$duration" "$work/$2.wrk"
   local commands; commands=$(redis_commands)
   stop_app "$2"
   record "$1" "$2" "$work/$2.wrk" "$commands"
 }
 
 run_pair() { # ROUND STORE_A STORE_B: both at once, A on core 0 and B on core 1 (the caller swaps them every round)
-  start_app "$2" 18090 0; start_app "$3" 18091 1
-  await_app "$2" 18090; await_app "$3" 18091
+  local port_b=$((app_port + 1))
+  start_app "$2" "$app_port" 0; start_app "$3" "$port_b" 1
+  await_app "$2" "$app_port"; await_app "$3" "$port_b"
   local a b
-  load "$2" 18090 0 "$warmup" /dev/null & a=$!; load "$3" 18091 1 "$warmup" /dev/null & b=$!; wait "$a" "$b"
-  load "$2" 18090 0 "$duration" "$work/$2.wrk" & a=$!; load "$3" 18091 1 "$duration" "$work/$3.wrk" & b=$!
+  load "$2" "$app_port" 0 "$warmup" /dev/null & a=$!; load "$3" "$port_b" 1 "$warmup" /dev/null & b=$!; wait "$a" "$b"
+  load "$2" "$app_port" 0 "$duration" "$work/$2.wrk" & a=$!; load "$3" "$port_b" 1 "$duration" "$work/$3.wrk" & b=$!
   wait "$a" "$b"
   stop_app "$2"; stop_app "$3"
   record "$1" "$2" "$work/$2.wrk"; record "$1" "$3" "$work/$3.wrk"

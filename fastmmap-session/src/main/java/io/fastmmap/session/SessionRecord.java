@@ -1,20 +1,9 @@
 package io.fastmmap.session;
 
 import io.fastmmap.FastMmapException;
-import java.math.BigDecimal;
-import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.LocalTime;
-import java.time.OffsetDateTime;
-import java.time.ZonedDateTime;
 import java.util.Arrays;
 import java.util.Map;
-import java.util.Set;
-import java.util.UUID;
 
 /**
  * One session as stored: times, principal and the attributes as serialized bytes. Everything a request can change
@@ -33,11 +22,6 @@ import java.util.UUID;
 final class SessionRecord {
     private static final byte VERSION = 1;
     private static final int FIXED_BYTES = 1 + 3 * 8 + 4 + 4;
-    /** Attribute values of these exact classes are immutable, so every request may be handed the same one. */
-    private static final Set<Class<?>> SHAREABLE_TYPES = Set.of(String.class, Boolean.class, Character.class,
-            Byte.class, Short.class, Integer.class, Long.class, Float.class, Double.class, BigInteger.class,
-            BigDecimal.class, UUID.class, Instant.class, Duration.class, LocalDate.class, LocalTime.class,
-            LocalDateTime.class, OffsetDateTime.class, ZonedDateTime.class);
 
     private final byte[] bytes;
     final long createdMillis;
@@ -75,7 +59,7 @@ final class SessionRecord {
 
     /** @return true when {@code value} is of a class whose instances every request may share */
     static boolean isShareable(Object value) {
-        return value != null && SHAREABLE_TYPES.contains(value.getClass());
+        return ImmutableValues.isShareable(value);
     }
 
     /**

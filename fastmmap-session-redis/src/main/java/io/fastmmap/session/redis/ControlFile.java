@@ -1,11 +1,8 @@
 package io.fastmmap.session.redis;
 
 import io.fastmmap.FastMmapException;
+import io.fastmmap.internal.SharedMemory;
 import java.io.IOException;
-import java.lang.invoke.MethodHandles;
-import java.lang.invoke.VarHandle;
-import java.nio.ByteOrder;
-import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -14,8 +11,9 @@ import java.nio.file.StandardOpenOption;
 
 /**
  * The host's small control file beside the session copy: the words every instance on the host checks before it
- * trusts the copy. It is the only code that touches this mapping; every index is a constant or reduced modulo the
- * bucket count, and the file's size is checked when it is opened, so no offset can leave the mapping.
+ * trusts the copy. Its mapping is core's {@link SharedMemory}, the one owner of shared memory, which bounds-checks
+ * every access; here every index is a constant or reduced modulo the bucket count, and the file's size is checked
+ * when it is opened, so no offset can leave the mapping anyway.
  *
  * <pre>
  * offset  size          field
@@ -29,7 +27,7 @@ import java.nio.file.StandardOpenOption;
  *                       is dropped; a reader installs its copy only if its bucket's sequence did not move
  * </pre>
  *
- * All words are accessed with volatile semantics (VarHandle), which orders them between processes as the page
+ * All words are little-endian and accessed with volatile semantics, which orders them between processes as the page
  * locks of the copy do.
  */
 final class ControlFile implements AutoCloseable {
@@ -40,14 +38,13 @@ final class ControlFile implements AutoCloseable {
     private static final int HEARTBEAT_INDEX = 2;
     private static final int FIRST_BUCKET_INDEX = 8;
     static final int BYTE_COUNT = (FIRST_BUCKET_INDEX + BUCKET_COUNT) * Long.BYTES;
-    private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
     /** Serializes opening within this JVM, where a second FileLock on the same file would throw. */
     private static final Object OPENING = new Object();
 
     private final Path file;
-    private final MappedByteBuffer words;
+    private final SharedMemory words;
 
-    private ControlFile(Path file, MappedByteBuffer words) {
+    private ControlFile(Path file, SharedMemory words) {
         this.file = file;
         this.words = words;
     }
@@ -70,12 +67,13 @@ final class ControlFile implements AutoCloseable {
                         throw new FastMmapException(file + ": not a fastmmap Redis-tier control file (" + size
                                 + " bytes, expected " + BYTE_COUNT + "); delete it (it holds no sessions) and restart");
                     }
-                    MappedByteBuffer words = channel.map(FileChannel.MapMode.READ_WRITE, 0, BYTE_COUNT);
-                    long magic = (long) LONGS.getVolatile(words, MAGIC_INDEX * Long.BYTES);
-                    if (size == 0 || magic == 0) {
-                        LONGS.setVolatile(words, EPOCH_INDEX * Long.BYTES, nowMillis * 1000);
-                        LONGS.setVolatile(words, MAGIC_INDEX * Long.BYTES, MAGIC);
+                    SharedMemory words = SharedMemory.map(channel, BYTE_COUNT, Long.BYTES);
+                    long magic = words.getLongVolatile(MAGIC_INDEX * Long.BYTES);
+                    if (magic == 0) {
+                        words.putLongVolatile(EPOCH_INDEX * Long.BYTES, nowMillis * 1000);
+                        words.putLongVolatile(MAGIC_INDEX * Long.BYTES, MAGIC);
                     } else if (magic != MAGIC) {
+                        words.close();
                         throw new FastMmapException(file + ": not a fastmmap Redis-tier control file (bad magic "
                                 + Long.toHexString(magic) + "); delete it (it holds no sessions) and restart");
                     }
@@ -98,7 +96,7 @@ final class ControlFile implements AutoCloseable {
 
     /** @return the new epoch */
     long bumpEpoch() {
-        return (long) LONGS.getAndAdd(words, EPOCH_INDEX * Long.BYTES, 1L) + 1;
+        return increment(EPOCH_INDEX);
     }
 
     long heartbeatMillis() {
@@ -110,16 +108,16 @@ final class ControlFile implements AutoCloseable {
         int offset = HEARTBEAT_INDEX * Long.BYTES;
         long current;
         do {
-            current = (long) LONGS.getVolatile(words, offset);
+            current = words.getLongVolatile(offset);
             if (current >= pingSentAtMillis) {
                 return;
             }
-        } while (!LONGS.compareAndSet(words, offset, current, pingSentAtMillis));
+        } while (!words.compareAndSetLong(offset, current, pingSentAtMillis));
     }
 
     /** Makes every reader bypass the copy at once (the listener stopped). */
     void clearHeartbeat() {
-        LONGS.setVolatile(words, HEARTBEAT_INDEX * Long.BYTES, 0L);
+        words.putLongVolatile(HEARTBEAT_INDEX * Long.BYTES, 0L);
     }
 
     static int bucket(int hash) {
@@ -130,16 +128,27 @@ final class ControlFile implements AutoCloseable {
         return get(FIRST_BUCKET_INDEX + bucket(bucket));
     }
 
-    void bumpSequence(int bucket) {
-        LONGS.getAndAdd(words, (FIRST_BUCKET_INDEX + bucket(bucket)) * Long.BYTES, 1L);
+    /** @return the bucket's new sequence */
+    long bumpSequence(int bucket) {
+        return increment(FIRST_BUCKET_INDEX + bucket(bucket));
     }
 
     private long get(int index) {
-        return (long) LONGS.getVolatile(words, index * Long.BYTES);
+        return words.getLongVolatile((long) index * Long.BYTES);
     }
 
-    /** The mapping is released by the garbage collector (Java 17 has no unmap); nothing to flush. */
+    private long increment(int index) {
+        long offset = (long) index * Long.BYTES;
+        long current;
+        do {
+            current = words.getLongVolatile(offset);
+        } while (!words.compareAndSetLong(offset, current, current + 1));
+        return current + 1;
+    }
+
+    /** Unmaps on Java 22+ (Java 17's mapping is released by the garbage collector); nothing to flush. */
     @Override
     public void close() {
+        words.close();
     }
 }

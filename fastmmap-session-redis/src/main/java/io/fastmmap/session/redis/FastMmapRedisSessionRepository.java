@@ -1,6 +1,7 @@
 package io.fastmmap.session.redis;
 
 import io.fastmmap.FastMmap;
+import io.fastmmap.spring.session.SessionRepositorySettings;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.DefaultClientResources;
 import io.lettuce.core.resource.Delay;
@@ -8,16 +9,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.springframework.session.FlushMode;
 import org.springframework.session.MapSession;
 import org.springframework.session.SaveMode;
 import org.springframework.session.Session;
-import org.springframework.session.SessionIdGenerator;
 import org.springframework.session.SessionRepository;
-import org.springframework.session.UuidSessionIdGenerator;
 
 /**
  * Sessions for many hosts: Redis holds them, in Spring Session Data Redis's own layout, and this host's fastmmap file
@@ -32,18 +30,17 @@ import org.springframework.session.UuidSessionIdGenerator;
  *       timeout; the copy is not served meanwhile.
  * </ul>
  */
-public class FastMmapRedisSessionRepository
+public class FastMmapRedisSessionRepository extends SessionRepositorySettings
         implements SessionRepository<FastMmapRedisSessionRepository.TierSession>, AutoCloseable {
+    /** Sessions each JVM keeps decoded: the most requests of a busy host find theirs among them. */
+    private static final int DECODED_COPIES = 10_000;
     private final RedisTierConfig config;
     private final SessionHashes hashes;
     private final HostCache cache;
     private final RedisSide redis;
     private final ClientResources resources;
     private final InvalidationListener listener;
-    private Duration defaultMaxInactiveInterval;
-    private FlushMode flushMode = FlushMode.ON_SAVE;
-    private SaveMode saveMode = SaveMode.ON_SET_ATTRIBUTE;
-    private SessionIdGenerator sessionIdGenerator = UuidSessionIdGenerator.getInstance();
+    private final DecodedCopies decoded = new DecodedCopies(DECODED_COPIES);
     /** Test hook: runs between a save's Redis write and the drop of the host's copy. */
     volatile Runnable afterRedisWrite = () -> { };
     /** Test hook: runs between a read's HGETALL and the install of its copy. */
@@ -51,8 +48,8 @@ public class FastMmapRedisSessionRepository
 
     /** @param config where Redis and the host's file are */
     public FastMmapRedisSessionRepository(RedisTierConfig config) {
+        super(config.defaultMaxInactiveInterval());
         this.config = config;
-        this.defaultMaxInactiveInterval = config.defaultMaxInactiveInterval();
         this.hashes = new SessionHashes(config.namespace(), config.serializer());
         FastMmap copies = FastMmap.builder(config.file()).cacheSize(config.cacheSizeBytes())
                 .pageSize(config.pageSizeBytes()).clock(config.clock()).build();
@@ -68,26 +65,6 @@ public class FastMmapRedisSessionRepository
         Duration tick = config.heartbeatTimeout().dividedBy(4);
         this.listener = new InvalidationListener(cache, hashes, resources, config.redis(),
                 HostCache.listenerLockOf(config.file()), config.clock(), tick, config.commandTimeout());
-    }
-
-    /** @param interval timeout of new sessions; negative: never */
-    public void setDefaultMaxInactiveInterval(Duration interval) {
-        this.defaultMaxInactiveInterval = Objects.requireNonNull(interval, "interval");
-    }
-
-    /** @param flushMode when changes are written; default {@link FlushMode#ON_SAVE} */
-    public void setFlushMode(FlushMode flushMode) {
-        this.flushMode = Objects.requireNonNull(flushMode, "flushMode");
-    }
-
-    /** @param saveMode which attributes are written; default {@link SaveMode#ON_SET_ATTRIBUTE} */
-    public void setSaveMode(SaveMode saveMode) {
-        this.saveMode = Objects.requireNonNull(saveMode, "saveMode");
-    }
-
-    /** @param generator makes new session ids */
-    public void setSessionIdGenerator(SessionIdGenerator generator) {
-        this.sessionIdGenerator = Objects.requireNonNull(generator, "generator");
     }
 
     /** @return true while this instance is its host's invalidation listener */
@@ -111,8 +88,8 @@ public class FastMmapRedisSessionRepository
 
     @Override
     public TierSession createSession() {
-        MapSession cached = new MapSession(sessionIdGenerator);
-        cached.setMaxInactiveInterval(defaultMaxInactiveInterval);
+        MapSession cached = new MapSession(sessionIdGenerator());
+        cached.setMaxInactiveInterval(defaultMaxInactiveInterval());
         TierSession session = new TierSession(cached, true, Long.MIN_VALUE);
         session.flushIfRequired();
         return session;
@@ -125,15 +102,14 @@ public class FastMmapRedisSessionRepository
 
     @Override
     public TierSession findById(String id) {
-        Map<String, byte[]> fields = cache.lookup(id);
-        if (fields != null) {
-            MapSession copy = hashes.toSession(id, fields);
-            if (copy != null && !copy.isExpired()) {
-                return new TierSession(copy, false, copy.getLastAccessedTime().toEpochMilli());
+        HostCache.Fence fence = cache.fence(id);
+        if (fence != null) {
+            TierSession copied = fromCopy(id, fence);
+            if (copied != null) {
+                return copied;
             }
         }
-        HostCache.Fence fence = cache.fence(id);
-        fields = redis.readHash(id, hashes.key(id));
+        Map<String, byte[]> fields = redis.readHash(id, hashes.key(id));
         afterRedisRead.run();
         MapSession session = fields.isEmpty() ? null : hashes.toSession(id, fields);
         if (session == null || session.isExpired()) {
@@ -143,7 +119,29 @@ public class FastMmapRedisSessionRepository
             return null;
         }
         if (fence != null) {
-            cache.install(id, fence, fields, copyExpiresAt(session));
+            long copyExpiresAtMillis = copyExpiresAt(session);
+            HostCache.Fence installed = cache.install(id, fence, fields, copyExpiresAtMillis);
+            if (installed != null) {
+                decoded.put(id, new DecodedCopies.Entry(installed, copyExpiresAtMillis, fields));
+            }
+        }
+        return new TierSession(session, false, session.getLastAccessedTime().toEpochMilli());
+    }
+
+    /** @return the session from this host's copy (this JVM's decoded one while the fence holds), or null */
+    private TierSession fromCopy(String id, HostCache.Fence fence) {
+        DecodedCopies.Entry entry = decoded.find(id, fence, config.clock().millis());
+        if (entry == null) {
+            HostCache.Copy copy = cache.lookup(id, fence);
+            if (copy == null) {
+                return null;
+            }
+            entry = new DecodedCopies.Entry(fence, copy.expiresAtMillis(), copy.fields());
+            decoded.put(id, entry);
+        }
+        MapSession session = hashes.toSession(id, entry);
+        if (session == null || session.isExpired()) {
+            return null;
         }
         return new TierSession(session, false, session.getLastAccessedTime().toEpochMilli());
     }
@@ -160,6 +158,7 @@ public class FastMmapRedisSessionRepository
 
     @Override
     public void deleteById(String id) {
+        decoded.remove(id);
         try {
             redis.delete(id, hashes.key(id));
         } finally {
@@ -194,7 +193,7 @@ public class FastMmapRedisSessionRepository
                 delta.put(SessionHashes.CREATION_TIME, cached.getCreationTime().toEpochMilli());
                 delta.put(SessionHashes.MAX_INACTIVE_INTERVAL, (int) cached.getMaxInactiveInterval().getSeconds());
             }
-            if (isNew || saveMode == SaveMode.ALWAYS) {
+            if (isNew || saveMode() == SaveMode.ALWAYS) {
                 cached.getAttributeNames().forEach(name -> delta.put(SessionHashes.ATTRIBUTE_PREFIX + name,
                         cached.getAttribute(name)));
             }
@@ -207,7 +206,7 @@ public class FastMmapRedisSessionRepository
 
         @Override
         public String changeSessionId() {
-            String newId = sessionIdGenerator.generate();
+            String newId = sessionIdGenerator().generate();
             cached.setId(newId);
             flushIfRequired();
             return newId;
@@ -216,7 +215,7 @@ public class FastMmapRedisSessionRepository
         @Override
         public <T> T getAttribute(String name) {
             T value = cached.getAttribute(name);
-            if (value != null && saveMode == SaveMode.ON_GET_ATTRIBUTE) {
+            if (value != null && saveMode() == SaveMode.ON_GET_ATTRIBUTE) {
                 delta.put(SessionHashes.ATTRIBUTE_PREFIX + name, value);
             }
             return value;
@@ -273,7 +272,7 @@ public class FastMmapRedisSessionRepository
         }
 
         void flushIfRequired() {
-            if (flushMode == FlushMode.IMMEDIATE) {
+            if (flushMode() == FlushMode.IMMEDIATE) {
                 save();
             }
         }
@@ -304,8 +303,10 @@ public class FastMmapRedisSessionRepository
             } finally {
                 // The write (or its failure) may have changed Redis: this host's copy goes first, before the
                 // request ends, so every instance on the host reads its own write.
+                decoded.remove(getId());
                 cache.invalidate(getId());
                 if (idChanged) {
+                    decoded.remove(originalId);
                     cache.invalidate(originalId);
                 }
             }

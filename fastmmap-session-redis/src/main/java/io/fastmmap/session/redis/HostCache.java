@@ -19,6 +19,8 @@ import java.util.Map;
  * maximum copy age). <b>When a copy may be installed</b>: only if its bucket's invalidation sequence and the epoch
  * are what they were before the Redis read or write that produced it; the check runs under the copy's page lock and
  * every drop bumps the sequence before it takes that lock, so an invalidation that raced the Redis call always wins.
+ * A drop bumps it once more after the copy is gone, so a fence that still holds also means the copy a lookup under
+ * it returned is still the host's copy ({@link DecodedCopies} relies on that).
  *
  * <pre>
  * copy record (big-endian)
@@ -77,22 +79,33 @@ final class HostCache implements AutoCloseable {
         return beat != 0 && clock.millis() - beat <= heartbeatTimeoutMillis;
     }
 
-    /** @return the session's hash fields from this host's copy, or null when there is none that may be served */
-    Map<String, byte[]> lookup(String id) {
-        long epoch = control.epoch();
-        if (!listenerIsCurrent()) {
-            return null;
-        }
+    /**
+     * A copy as found: the session's hash fields and when the copy stops being served.
+     *
+     * @param fields the hash as Redis returned it
+     * @param expiresAtMillis the session's own expiry, capped by the maximum copy age when it was installed
+     */
+    record Copy(Map<String, byte[]> fields, long expiresAtMillis) {
+    }
+
+    /**
+     * @param fence taken before this lookup ({@link #fence}): while it holds, what this lookup returns is still the
+     *     host's copy (every install and drop moves it, a drop both before and after removing the copy)
+     * @return this host's copy of the session, or null when there is none that may be served
+     */
+    Copy lookup(String id, Fence fence) {
         byte[] record = copies.get(key(id));
         if (record == null || record.length < HEADER_BYTES) {
             return null;
         }
         ByteBuffer in = ByteBuffer.wrap(record);
-        if (in.getLong() != epoch || in.getLong() <= clock.millis()) {
+        long epoch = in.getLong();
+        long expiresAtMillis = in.getLong();
+        if (epoch != fence.epoch() || expiresAtMillis <= clock.millis()) {
             return null;
         }
         try {
-            return decodeFields(in);
+            return new Copy(decodeFields(in), expiresAtMillis);
         } catch (IllegalArgumentException damaged) {
             copies.remove(key(id));
             LOG.log(System.Logger.Level.WARNING, copies.file() + ": the host copy of session " + id
@@ -105,23 +118,40 @@ final class HostCache implements AutoCloseable {
      * Installs a copy if the fence still holds, else drops whatever copy is there (it may be older than what the
      * caller read). Either way the bucket's sequence moves, so a slower reader that read an older hash before this
      * one cannot install it afterwards: one host's reads are monotonic.
+     *
+     * @return the fence the installed copy stands under now, or null when it was not installed or something else
+     *     moved the bucket meanwhile
      */
-    void install(String id, Fence fence, Map<String, byte[]> fields, long copyExpiresAtMillis) {
+    Fence install(String id, Fence fence, Map<String, byte[]> fields, long copyExpiresAtMillis) {
         byte[] record = encode(fence.epoch(), copyExpiresAtMillis, fields);
+        boolean[] installed = {false};
+        long sequence = fence.sequence();
         try {
-            copies.getAndSet(key(id), current -> control.sequence(fence.bucket()) == fence.sequence()
-                    && control.epoch() == fence.epoch() ? record : null);
+            copies.getAndSet(key(id), current -> {
+                installed[0] = control.sequence(fence.bucket()) == fence.sequence()
+                        && control.epoch() == fence.epoch();
+                return installed[0] ? record : null;
+            });
         } catch (ValueTooLargeException tooLarge) {
+            installed[0] = false;
             copies.remove(key(id)); // served from Redis every time; said in docs/scale-out.md
         } finally {
-            control.bumpSequence(fence.bucket());
+            sequence = control.bumpSequence(fence.bucket());
         }
+        return installed[0] && sequence == fence.sequence() + 1 ? new Fence(fence.bucket(), fence.epoch(), sequence)
+                : null;
     }
 
-    /** Drops this host's copy: first the sequence, so a reader already past its Redis call cannot put it back. */
+    /**
+     * Drops this host's copy: first the sequence, so a reader already past its Redis call cannot put it back, and
+     * again after the drop, so a reader that took its fence between the first bump and the drop (and may have read
+     * the dropped copy) finds its fence moved.
+     */
     void invalidate(String id) {
-        control.bumpSequence(ControlFile.bucket(id.hashCode()));
+        int bucket = ControlFile.bucket(id.hashCode());
+        control.bumpSequence(bucket);
         copies.remove(key(id));
+        control.bumpSequence(bucket);
     }
 
     /** Every copy on the host stops being served at once. */

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.function.BiFunction;
 import org.springframework.data.redis.serializer.RedisSerializer;
 import org.springframework.session.MapSession;
 
@@ -61,6 +62,15 @@ final class SessionHashes {
      *     {@code RedisSessionRepository} treats a missing session)
      */
     MapSession toSession(String id, Map<String, byte[]> fields) {
+        return toSession(id, fields, (name, bytes) -> serializer.deserialize(bytes));
+    }
+
+    /** {@link #toSession(String, Map)} of a decoded copy: values it already decoded and may share are not decoded again. */
+    MapSession toSession(String id, DecodedCopies.Entry copy) {
+        return toSession(id, copy.fields(), (name, bytes) -> copy.decode(name, bytes, serializer::deserialize));
+    }
+
+    private MapSession toSession(String id, Map<String, byte[]> fields, BiFunction<String, byte[], Object> decoder) {
         MapSession session = new MapSession(id);
         Object created = null;
         Object lastAccessed = null;
@@ -68,13 +78,13 @@ final class SessionHashes {
         for (Map.Entry<String, byte[]> field : fields.entrySet()) {
             String name = field.getKey();
             if (name.startsWith(ATTRIBUTE_PREFIX)) {
-                session.setAttribute(name.substring(ATTRIBUTE_PREFIX.length()), serializer.deserialize(field.getValue()));
+                session.setAttribute(name.substring(ATTRIBUTE_PREFIX.length()), decoder.apply(name, field.getValue()));
             } else if (name.equals(CREATION_TIME)) {
-                created = serializer.deserialize(field.getValue());
+                created = decoder.apply(name, field.getValue());
             } else if (name.equals(LAST_ACCESSED_TIME)) {
-                lastAccessed = serializer.deserialize(field.getValue());
+                lastAccessed = decoder.apply(name, field.getValue());
             } else if (name.equals(MAX_INACTIVE_INTERVAL)) {
-                maxInactive = serializer.deserialize(field.getValue());
+                maxInactive = decoder.apply(name, field.getValue());
             }
         }
         if (!(created instanceof Long c) || !(lastAccessed instanceof Long l) || !(maxInactive instanceof Integer m)) {

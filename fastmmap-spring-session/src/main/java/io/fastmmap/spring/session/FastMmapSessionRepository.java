@@ -26,8 +26,6 @@ import org.springframework.session.MapSession;
 import org.springframework.session.PrincipalNameIndexResolver;
 import org.springframework.session.SaveMode;
 import org.springframework.session.Session;
-import org.springframework.session.SessionIdGenerator;
-import org.springframework.session.UuidSessionIdGenerator;
 import org.springframework.session.events.SessionCreatedEvent;
 import org.springframework.session.events.SessionDeletedEvent;
 import org.springframework.session.events.SessionExpiredEvent;
@@ -43,6 +41,8 @@ import org.springframework.session.events.SessionExpiredEvent;
  *       recreated by a request that was still running.
  *   <li>{@link FlushMode#IMMEDIATE} writes every change at once; {@link FlushMode#ON_SAVE} (default) at the end of the
  *       request.
+ *   <li>Session ids, the generated ones too ({@link #setSessionIdGenerator}), must pass {@link SessionIds} (the
+ *       default UUIDs do).
  *   <li>{@link Session#changeSessionId()} is applied on save as an atomic move ({@link SessionStore#changeSessionId}).
  *   <li>{@link #findByPrincipalName} works through the store's principal index, fed by the
  *       {@link IndexResolver} (by default the {@code PRINCIPAL_NAME_INDEX_NAME} attribute or the Spring Security
@@ -53,7 +53,7 @@ import org.springframework.session.events.SessionExpiredEvent;
  *       ({@link #publishEventsOfOtherInstances()}, about a second later).
  * </ul>
  */
-public class FastMmapSessionRepository
+public class FastMmapSessionRepository extends SessionRepositorySettings
         implements FindByIndexNameSessionRepository<FastMmapSessionRepository.FastMmapSession>, DisposableBean {
     private static final System.Logger LOG = System.getLogger(FastMmapSessionRepository.class.getName());
     /** Where Spring Security keeps its context, which the default index resolver reads the principal name from. */
@@ -63,20 +63,16 @@ public class FastMmapSessionRepository
 
     private final SessionStore store;
     private boolean ownsStore;
-    private Duration defaultMaxInactiveInterval = MapSession.DEFAULT_MAX_INACTIVE_INTERVAL;
-    private FlushMode flushMode = FlushMode.ON_SAVE;
-    private SaveMode saveMode = SaveMode.ON_SET_ATTRIBUTE;
     /** Reads only {@code PRINCIPAL_NAME_INDEX_NAME} and the security context, so saves that set neither skip it. */
     private final IndexResolver<Session> defaultIndexResolver =
             new DelegatingIndexResolver<>(new PrincipalNameIndexResolver<>());
     private IndexResolver<Session> indexResolver = defaultIndexResolver;
-    private SessionIdGenerator sessionIdGenerator = UuidSessionIdGenerator.getInstance();
     private ApplicationEventPublisher eventPublisher = event -> { };
 
     /** @param store the session store; the repository does not close it */
     public FastMmapSessionRepository(SessionStore store) {
-        this.store = Objects.requireNonNull(store, "store");
-        this.defaultMaxInactiveInterval = store.config().defaultMaxInactiveInterval();
+        super(Objects.requireNonNull(store, "store").config().defaultMaxInactiveInterval());
+        this.store = store;
     }
 
     /**
@@ -102,29 +98,9 @@ public class FastMmapSessionRepository
         return store;
     }
 
-    /** @param interval max inactive interval of new sessions; default the store's (30 minutes) */
-    public void setDefaultMaxInactiveInterval(Duration interval) {
-        this.defaultMaxInactiveInterval = Objects.requireNonNull(interval, "interval");
-    }
-
-    /** @param flushMode when changes are written; default {@link FlushMode#ON_SAVE} */
-    public void setFlushMode(FlushMode flushMode) {
-        this.flushMode = Objects.requireNonNull(flushMode, "flushMode");
-    }
-
-    /** @param saveMode which attributes are written; default {@link SaveMode#ON_SET_ATTRIBUTE} */
-    public void setSaveMode(SaveMode saveMode) {
-        this.saveMode = Objects.requireNonNull(saveMode, "saveMode");
-    }
-
     /** @param indexResolver finds the principal name of a session */
     public void setIndexResolver(IndexResolver<Session> indexResolver) {
         this.indexResolver = Objects.requireNonNull(indexResolver, "indexResolver");
-    }
-
-    /** @param generator makes new session ids; they must pass {@link SessionIds} (the default UUIDs do) */
-    public void setSessionIdGenerator(SessionIdGenerator generator) {
-        this.sessionIdGenerator = Objects.requireNonNull(generator, "generator");
     }
 
     /** @param publisher receives session created, deleted and expired events */
@@ -135,8 +111,8 @@ public class FastMmapSessionRepository
     @Override
     public FastMmapSession createSession() {
         Instant now = Instant.now();
-        FastMmapSession session = new FastMmapSession(sessionIdGenerator.generate(), now, now,
-                defaultMaxInactiveInterval, Map.of(), true, null);
+        FastMmapSession session = new FastMmapSession(sessionIdGenerator().generate(), now, now,
+                defaultMaxInactiveInterval(), Map.of(), true, null);
         session.flushImmediateIfNecessary();
         return session;
     }
@@ -291,7 +267,7 @@ public class FastMmapSessionRepository
             this.isNew = isNew;
             this.originalId = id;
             this.storedPrincipal = storedPrincipal;
-            if (isNew || saveMode == SaveMode.ALWAYS) {
+            if (isNew || saveMode() == SaveMode.ALWAYS) {
                 delta.putAll(saved);
             }
         }
@@ -303,7 +279,7 @@ public class FastMmapSessionRepository
 
         @Override
         public String changeSessionId() {
-            id = sessionIdGenerator.generate();
+            id = sessionIdGenerator().generate();
             flushImmediateIfNecessary();
             return id;
         }
@@ -315,7 +291,7 @@ public class FastMmapSessionRepository
             if (value == UNCHANGED) {
                 value = saved.get(name);
             }
-            if (value != null && saveMode == SaveMode.ON_GET_ATTRIBUTE) {
+            if (value != null && saveMode() == SaveMode.ON_GET_ATTRIBUTE) {
                 change(name, value);
             }
             return (T) value;
@@ -390,7 +366,7 @@ public class FastMmapSessionRepository
         }
 
         void flushImmediateIfNecessary() {
-            if (flushMode == FlushMode.IMMEDIATE) {
+            if (flushMode() == FlushMode.IMMEDIATE) {
                 save();
             }
         }
@@ -422,7 +398,7 @@ public class FastMmapSessionRepository
             originalId = id;
             storedPrincipal = principal;
             maxInactiveChanged = false;
-            if (saveMode == SaveMode.ALWAYS) {
+            if (saveMode() == SaveMode.ALWAYS) {
                 // everything the session holds is written again next time, removals only once
                 saved = current();
                 delta.clear();
