@@ -128,11 +128,13 @@ class CatalystMigrationE2ETest {
         return URI.create("http://127.0.0.1:" + catalystPort + path);
     }
 
-    /** One cookie jar across both apps, as a browser behind one proxy has. */
+    /**
+     * One cookie jar across both apps, as a browser behind one proxy has. A new connection per request: plackup's
+     * single-process server closes each connection after its answer, and a POST sent on a pooled connection it has
+     * just closed fails with "connection reset" instead of being retried.
+     */
     private static final class Browser {
         private final CookieManager cookies = new CookieManager(null, CookiePolicy.ACCEPT_ALL);
-        private final HttpClient client = HttpClient.newBuilder().cookieHandler(cookies)
-                .connectTimeout(Duration.ofSeconds(10)).build();
 
         Map<String, Object> get(URI uri) throws Exception {
             return send(HttpRequest.newBuilder(uri).GET());
@@ -145,6 +147,8 @@ class CatalystMigrationE2ETest {
         }
 
         private Map<String, Object> send(HttpRequest.Builder request) throws Exception {
+            HttpClient client = HttpClient.newBuilder().cookieHandler(cookies).connectTimeout(Duration.ofSeconds(10))
+                    .build();
             HttpResponse<byte[]> response = client.send(request.timeout(Duration.ofSeconds(30)).build(),
                     HttpResponse.BodyHandlers.ofByteArray());
             String body = new String(response.body(), StandardCharsets.UTF_8);
