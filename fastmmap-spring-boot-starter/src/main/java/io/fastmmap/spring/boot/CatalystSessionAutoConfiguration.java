@@ -28,7 +28,9 @@ import org.springframework.util.unit.DataSize;
  * as it is (no Base64); {@code cache-size}/{@code page-size} are Cache::FastMmap's, used when the file is created
  * (default 89 pages of 64 KiB, Store::FastMmap's default); the session timeout is Catalyst's {@code expires}.
  */
-@AutoConfiguration(before = FastMmapSessionAutoConfiguration.class, beforeName = {
+// Before the Redis tier too, so that combining the two is refused rather than the format ignored.
+@AutoConfiguration(before = {FastMmapSessionAutoConfiguration.class, FastMmapRedisTierAutoConfiguration.class},
+    beforeName = {
     "org.springframework.boot.autoconfigure.session.SessionAutoConfiguration",
     "org.springframework.boot.session.autoconfigure.SessionAutoConfiguration",
     "org.springframework.boot.session.jdbc.autoconfigure.JdbcSessionAutoConfiguration",

@@ -30,7 +30,7 @@ class CatalystSessionAutoConfigurationTest {
     private WebApplicationContextRunner runner() {
         return new WebApplicationContextRunner()
                 .withConfiguration(AutoConfigurations.of(CatalystSessionAutoConfiguration.class,
-                        FastMmapSessionAutoConfiguration.class,
+                        FastMmapSessionAutoConfiguration.class, FastMmapRedisTierAutoConfiguration.class,
                         FastMmapSessionAutoConfigurationTest.bootSessionAutoConfiguration()))
                 .withPropertyValues("fastmmap.session.format=catalyst");
     }
@@ -80,7 +80,10 @@ class CatalystSessionAutoConfigurationTest {
     }
 
     @Test
-    void aMissingFileOrCookieNameStopsTheStartWithTheFix() {
+    void aMissingFileOrCookieNameOrTheRedisTierStopsTheStartWithTheFix() {
+        runner().withPropertyValues("fastmmap.session.file=" + dir.resolve("session_data"),
+                "server.servlet.session.cookie.name=a_session", "fastmmap.session.tier=redis").run(context ->
+                assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("cannot be combined"));
         runner().withPropertyValues("server.servlet.session.cookie.name=a_session").run(context ->
                 assertThat(context).hasFailed().getFailure().rootCause().hasMessageContaining("fastmmap.session.file")
                         .hasMessageContaining("storage"));
