@@ -13,7 +13,8 @@ package io.fastmmap;
  *   <tr><td>(none)</td><td>no {@code compression(...)} call</td><td>0</td></tr>
  *   <tr><td>{@code 'zlib'} (gzip framing)</td><td>{@link #gzip()}</td><td>2</td></tr>
  *   <tr><td>none</td><td>{@link #deflate()}: zlib stream with a length prefix, less overhead</td><td>1</td></tr>
- *   <tr><td>{@code 'lz4'}</td><td>{@code io.fastmmap.codecs.Lz4Compression} (module fastmmap-codecs)</td>
+ *   <tr><td>{@code 'lz4'}</td><td>{@code io.fastmmap.codecs.Lz4Compression} (module fastmmap-codecs; Compress::LZ4's
+ *       value format)</td>
  *       <td>3</td></tr>
  *   <tr><td>{@code 'snappy'}</td><td>none</td><td></td></tr>
  * </table>
@@ -39,7 +40,7 @@ public interface Compression {
     byte[] decompress(byte[] compressed);
 
     /**
-     * For algorithms that store the original length first (deflate, lz4): reads and checks it.
+     * For algorithms that store the original length first, big-endian (deflate): reads and checks it.
      *
      * @param compressed the stored bytes
      * @param algorithm named in the error

@@ -29,6 +29,30 @@ public class FastMmapSessionProperties {
         REDIS
     }
 
+    /**
+     * The file's layout: FASTMMAP, fastmmap's own session store; CATALYST, a Catalyst app's session file
+     * (Catalyst::Plugin::Session with Session::Store::FastMmap) shared with that app: file is then its storage file
+     * (required), cache-size and page-size mean Cache::FastMmap's (default 89 pages of 64 KiB, used only when the
+     * file is created), and server.servlet.session.cookie.name must be the Catalyst app's cookie name.
+     */
+    private Format format = Format.FASTMMAP;
+
+    /** The session file's layout. */
+    public enum Format {
+        /** fastmmap's session store. */
+        FASTMMAP,
+        /** Catalyst's session:/expires: keys in a Cache::FastMmap file, shared with a Catalyst app. */
+        CATALYST
+    }
+
+    public Format getFormat() {
+        return format;
+    }
+
+    public void setFormat(Format format) {
+        this.format = format;
+    }
+
     public Tier getTier() {
         return tier;
     }

@@ -27,8 +27,9 @@ public class DemoController {
     /** Counts this session's visits: {"visits": N}, N going up by one per call, on whichever instance. */
     @GetMapping("/api/visits")
     Map<String, Integer> visits(HttpSession session, HttpServletResponse response) {
-        Integer visits = (Integer) session.getAttribute("visits");
-        int next = visits == null ? 1 : visits + 1;
+        // A Number, not an Integer: shared with a Catalyst app (profile "catalyst"), Perl's integers read as Long.
+        Number visits = (Number) session.getAttribute("visits");
+        int next = visits == null ? 1 : visits.intValue() + 1;
         session.setAttribute("visits", next);
         response.setHeader("X-Demo-Instance", instance);
         return Map.of("visits", next);
@@ -41,11 +42,26 @@ public class DemoController {
     }
 
     @PostMapping("/api/cart")
-    Map<String, Object> addToCart(@RequestParam String item, HttpSession session) {
+    Map<String, Object> addToCart(@RequestParam("item") String item, HttpSession session) {
         List<String> items = new ArrayList<>(items(session));
         items.add(item);
         session.setAttribute("cart", items); // set again: a changed object is only saved when set
         return Map.of("items", items, "instance", instance);
+    }
+
+    /** A text in the session, for non-ASCII round trips: {"name": text or null}. */
+    @GetMapping("/api/name")
+    Map<String, Object> name(HttpSession session) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("name", session.getAttribute("name"));
+        out.put("instance", instance);
+        return out;
+    }
+
+    @PostMapping("/api/name")
+    Map<String, Object> setName(@RequestParam("name") String name, HttpSession session) {
+        session.setAttribute("name", name);
+        return name(session);
     }
 
     @SuppressWarnings("unchecked")
@@ -66,7 +82,7 @@ public class DemoController {
     /** The account page; needs a login. */
     @GetMapping(value = "/account", produces = MediaType.TEXT_HTML_VALUE)
     String account(Principal principal, HttpSession session) {
-        Integer visits = (Integer) session.getAttribute("visits");
+        Number visits = (Number) session.getAttribute("visits");
         return "<!doctype html><html><head><title>Account on " + instance + "</title></head><body>"
                 + "<h1 id=\"who\">Logged in as " + HtmlUtils.htmlEscape(principal.getName()) + " on instance "
                 + instance + "</h1><p>Visits counted in this session: <span id=\"visits\">"

@@ -21,7 +21,7 @@ public class SecurityConfig {
     @Bean
     SecurityFilterChain filterChain(HttpSecurity http) throws Exception {
         http.authorizeHttpRequests(auth -> auth
-                        .requestMatchers("/", "/index.html", "/api/visits", "/api/cart/**", "/api/whoami").permitAll()
+                        .requestMatchers("/", "/index.html", "/api/visits", "/api/cart/**", "/api/name", "/api/whoami").permitAll()
                         .anyRequest().authenticated())
                 .formLogin(Customizer.withDefaults())
                 .logout(logout -> logout.logoutSuccessUrl("/"))

@@ -18,13 +18,19 @@ final class DemoInstance implements AutoCloseable {
     private final int port;
     private final Path sessionFile;
     private final Path log;
+    private final List<String> extraArgs;
     private Process process;
 
-    DemoInstance(String name, Path sessionFile, Path logDir) {
+    DemoInstance(String name, Path sessionFile, Path logDir, String... extraArgs) {
+        this.extraArgs = List.of(extraArgs);
         this.name = name;
         this.port = freePort();
         this.sessionFile = sessionFile;
         this.log = logDir.resolve(name + ".log");
+    }
+
+    int port() {
+        return port;
     }
 
     String url(String path) {
@@ -40,9 +46,11 @@ final class DemoInstance implements AutoCloseable {
                     + " through Maven (failsafe runs after package)");
         }
         try {
-            process = new ProcessBuilder(List.of(java, "-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-jar", jar, "--server.port=" + port, "--demo.instance=" + name,
-                    "--fastmmap.session.file=" + sessionFile, "--spring.main.banner-mode=off"))
+            List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1", "-jar", jar, "--server.port=" + port, "--demo.instance=" + name,
+                    "--fastmmap.session.file=" + sessionFile, "--spring.main.banner-mode=off"));
+            command.addAll(extraArgs);
+            process = new ProcessBuilder(command)
                     .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -57,7 +65,7 @@ final class DemoInstance implements AutoCloseable {
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("instance " + name + " exited with " + process.exitValue()
-                        + "; see " + log);
+                        + "; see " + log + ", whose last cause was: " + lastCause());
             }
             try {
                 HttpResponse<Void> r = client.send(HttpRequest.newBuilder(URI.create(url("/api/whoami")))
@@ -79,6 +87,15 @@ final class DemoInstance implements AutoCloseable {
             }
         }
         throw new IllegalStateException("instance " + name + " did not answer within 3 minutes; see " + log);
+    }
+
+    private String lastCause() {
+        try {
+            return Files.readAllLines(log).stream().filter(line -> line.startsWith("Caused by:"))
+                    .reduce((first, second) -> second).orElse("(none logged)");
+        } catch (IOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
+        }
     }
 
     /** SIGKILL: no shutdown hook, no close of the session file, as in a crash. */
