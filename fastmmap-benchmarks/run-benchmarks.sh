@@ -14,8 +14,7 @@
 #   syscalls   SyscallDriver under strace -f -c, perf stat and strace -p, 1M and 10M gets, both JDKs: ~2 min
 #   codec      SessionCodecBenchmark (W2's session map: Jackson vs Codec.plainDataMap(), encode and decode;
 #              -prof gc) on both JDKs: ~2 minutes per JDK
-#   jsondecode W2's session map decoded by fastmmap-codecs' own reader, jackson-core streaming, jackson-jr and
-#              databind: JsonDecodeRatios (CPU time, interleaved) ROUNDS (default 3) times per JDK, alternating,
+#   jsondecode W2's session map decoded by JsonCodec's path (jackson-core streaming), jackson-jr and databind: JsonDecodeRatios (CPU time, interleaved) ROUNDS (default 3) times per JDK, alternating,
 #              then JsonDecodeBenchmark under JMH on both JDKs: ~6 minutes
 #   session    SessionRepositoryBenchmark (findById + one attribute + save, fastmmap's Spring Session repository
 #              vs MapSessionRepository, 200 sessions round-robin; -prof gc, CPU time per cycle) on both JDKs:

@@ -22,16 +22,16 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * Issue 23's question, "one JSON path, measured": decoding W2's ~1 KiB session map (the JSON that
  * {@code SessionMap} of the peers' benchmarks writes, here as a fixed document so that this class needs only the
- * codecs) into the untyped {@code Map<String, Object>} tree, four ways:
+ * codecs) into the untyped {@code Map<String, Object>} tree, three ways (a fourth, fastmmap-codecs' own hand-written
+ * reader, lost and was deleted: docs/benchmarks.md, "One JSON path, measured"):
  * <ul>
- *   <li>{@code handWritten}: fastmmap-codecs' own byte reader ({@link JsonTreeReader});
- *   <li>{@code jacksonStreaming}: jackson-core's streaming parser with
+ *   <li>{@code jacksonStreaming}, what {@code JsonCodec} does: jackson-core's streaming parser with
  *       {@link StreamReadFeature#USE_FAST_DOUBLE_PARSER}, the tree built by {@link JsonStreamTreeReader};
  *   <li>{@code jacksonJr}: jackson-jr's {@code JSON.mapFrom} on a factory with the same feature, LinkedHashMaps;
  *   <li>{@code jacksonDatabind}: a default {@code ObjectMapper}'s reader for the map type (the reference).
  * </ul>
  * {@code run-benchmarks.sh jsondecode} runs it on JDK 17 and 25 in alternating rounds; docs/benchmarks.md has how and
- * what it found. {@link #setUp} refuses to run unless all four read the same tree.
+ * what it found. {@link #setUp} refuses to run unless all read the same tree.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
@@ -49,7 +49,6 @@ public class JsonDecodeBenchmark {
             + "\"cart\":[" + cart() + "]}";
 
     private byte[] json;
-    private JsonTreeReader handWritten;
     private JsonStreamTreeReader streaming;
     private JSON jr;
     private com.fasterxml.jackson.databind.ObjectReader databind;
@@ -70,13 +69,13 @@ public class JsonDecodeBenchmark {
         ObjectMapper mapper = new ObjectMapper();
         com.fasterxml.jackson.databind.JavaType type = mapper.constructType(
                 new TypeReference<Map<String, Object>>() { });
-        handWritten = JsonTreeReader.forOwnMapper(mapper, type);
-        streaming = new JsonStreamTreeReader(JsonStreamTreeReader.defaultFactory());
+        ObjectMapper own = JsonStreamTreeReader.ownMapper();
+        streaming = JsonStreamTreeReader.forOwnMapper(own, type);
         // Without deferred maps: its own lazy map class is not the LinkedHashMap the codec promises.
-        jr = JSON.builder(JsonStreamTreeReader.defaultFactory()).disable(JSON.Feature.USE_DEFERRED_MAPS).build();
+        jr = JSON.builder(own.getFactory()).disable(JSON.Feature.USE_DEFERRED_MAPS).build();
         databind = mapper.readerFor(type);
         Object expected = databind.readValue(json);
-        for (Object tree : new Object[] {handWritten(), jacksonStreaming(), jacksonJr()}) {
+        for (Object tree : new Object[] {jacksonStreaming(), jacksonJr()}) {
             if (!typed(expected).equals(typed(tree))) {
                 throw new IllegalStateException("not the tree databind reads: " + typed(tree) + "\ndatabind: "
                         + typed(expected));
@@ -97,11 +96,6 @@ public class JsonDecodeBenchmark {
             return out.append(']').toString();
         }
         return node == null ? "null" : node.getClass().getSimpleName() + ':' + node;
-    }
-
-    @Benchmark
-    public Object handWritten() {
-        return handWritten.read(json);
     }
 
     @Benchmark

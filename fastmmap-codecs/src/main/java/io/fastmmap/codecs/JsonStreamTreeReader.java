@@ -4,6 +4,10 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.JavaType;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.type.CollectionType;
+import com.fasterxml.jackson.databind.type.MapType;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,39 +18,70 @@ import java.util.Map;
  * Builds the tree a default {@code ObjectMapper} makes for {@code Object}, {@code Map<String, Object>} or
  * {@code List<Object>} ({@code LinkedHashMap} in document order, of duplicate names the last value in the first
  * one's place; {@code ArrayList}; {@code String}; the smallest of {@code Integer}, {@code Long}, {@code BigInteger};
- * {@code Double}; {@code Boolean}; {@code null}) from jackson-core's streaming parser, without databind's
- * deserializer lookup and context per read. The parser is Jackson's, so its limits
- * ({@code StreamReadConstraints}) and its errors are Jackson's too. The candidate {@code JsonDecodeBenchmark}
- * measures against {@link JsonTreeReader}.
+ * {@code Double}; {@code Boolean}; {@code null}) straight from jackson-core's streaming parser, without databind's
+ * per-read context and deserializer dispatch: about 1.3-1.4x less CPU than databind for W2's session map
+ * (docs/benchmarks.md, "One JSON path"). The parser is Jackson's, so its limits ({@code StreamReadConstraints}) and
+ * its errors are Jackson's too; a root of another kind than the type wants is left to databind ({@link #UNSURE}),
+ * whose value or error is then the answer.
  */
 final class JsonStreamTreeReader {
-    private final JsonFactory factory;
+    /** What {@link #read} returns where databind must decide (another root kind, an empty document). */
+    static final Object UNSURE = new Object();
+    /** {@link #root} for the type {@code Object}: an object or an array. */
+    private static final JsonToken ANY_ROOT = JsonToken.NOT_AVAILABLE;
 
-    JsonStreamTreeReader(JsonFactory factory) {
+    private final JsonFactory factory;
+    private final JsonToken root;
+
+    private JsonStreamTreeReader(JsonFactory factory, JsonToken root) {
         this.factory = factory;
+        this.root = root;
     }
 
-    /** A factory as the codec's own mapper has, parsing doubles with FastDoubleParser (same values, less time). */
-    static JsonFactory defaultFactory() {
-        return JsonFactory.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
+    /** The codec's own mapper: Jackson's defaults, doubles parsed by FastDoubleParser (the same values, faster). */
+    static ObjectMapper ownMapper() {
+        return new ObjectMapper(JsonFactory.builder().enable(StreamReadFeature.USE_FAST_DOUBLE_PARSER).build());
+    }
+
+    /**
+     * @return a reader for the codec of a mapper that nobody but the codec can configure, or null where only
+     *         databind reads (a type other than untyped data)
+     */
+    static JsonStreamTreeReader forOwnMapper(ObjectMapper mapper, JavaType type) {
+        JsonToken root;
+        if (type.getRawClass() == Object.class) {
+            root = ANY_ROOT;
+        } else if (type.getClass() == MapType.class
+                && (type.getRawClass() == Map.class || type.getRawClass() == LinkedHashMap.class)
+                && (type.getKeyType().getRawClass() == String.class || type.getKeyType().getRawClass() == Object.class)
+                && type.getContentType().getRawClass() == Object.class) {
+            root = JsonToken.START_OBJECT;
+        } else if (type.getClass() == CollectionType.class
+                && (type.getRawClass() == List.class || type.getRawClass() == ArrayList.class)
+                && type.getContentType().getRawClass() == Object.class) {
+            root = JsonToken.START_ARRAY;
+        } else {
+            return null;
+        }
+        return new JsonStreamTreeReader(mapper.getFactory(), root);
     }
 
     /**
      * @param bytes UTF-8 JSON
-     * @return the tree of the root value
-     * @throws IOException Jackson's error for malformed JSON
+     * @return the tree of the root value, or {@link #UNSURE}
+     * @throws IOException Jackson's parser's error for malformed JSON
      */
     Object read(byte[] bytes) throws IOException {
         try (JsonParser parser = factory.createParser(bytes)) {
             JsonToken token = parser.nextToken();
-            if (token == null) {
-                return null;
-            }
-            return value(parser, token);
+            boolean wanted = root == ANY_ROOT ? token == JsonToken.START_OBJECT || token == JsonToken.START_ARRAY
+                    : token == root;
+            // What follows the root is not read, as databind (FAIL_ON_TRAILING_TOKENS off) does not read it.
+            return wanted ? value(parser, token) : UNSURE;
         }
     }
 
-    static Object value(JsonParser parser, JsonToken token) throws IOException {
+    private static Object value(JsonParser parser, JsonToken token) throws IOException {
         switch (token) {
             case START_OBJECT:
                 return object(parser);
@@ -55,7 +90,7 @@ final class JsonStreamTreeReader {
             case VALUE_STRING:
                 return parser.getText();
             case VALUE_NUMBER_INT:
-                return parser.getNumberValue();
+                return parser.getNumberValue(); // Integer, Long or BigInteger: the smallest that holds it
             case VALUE_NUMBER_FLOAT:
                 return parser.getDoubleValue();
             case VALUE_TRUE:
@@ -64,8 +99,8 @@ final class JsonStreamTreeReader {
                 return Boolean.FALSE;
             case VALUE_NULL:
                 return null;
-            default:
-                throw new IllegalStateException("unexpected JSON token " + token); // the parser never yields it here
+            default: // the parser yields no other token where a value starts
+                throw new IllegalStateException("JSON token " + token + " where a value starts");
         }
     }
 
