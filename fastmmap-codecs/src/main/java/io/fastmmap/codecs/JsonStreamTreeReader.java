@@ -19,7 +19,7 @@ import java.util.Map;
  * {@code List<Object>} ({@code LinkedHashMap} in document order, of duplicate names the last value in the first
  * one's place; {@code ArrayList}; {@code String}; the smallest of {@code Integer}, {@code Long}, {@code BigInteger};
  * {@code Double}; {@code Boolean}; {@code null}) straight from jackson-core's streaming parser, without databind's
- * per-read context and deserializer dispatch: about 1.3-1.4x less CPU than databind for W2's session map
+ * per-read context and deserializer dispatch: 1.2-1.35x less CPU than databind for W2's session map
  * (docs/benchmarks.md, "One JSON path"). The parser is Jackson's, so its limits ({@code StreamReadConstraints}) and
  * its errors are Jackson's too; a root of another kind than the type wants is left to databind ({@link #UNSURE}),
  * whose value or error is then the answer.
