@@ -14,6 +14,8 @@
 #   syscalls   SyscallDriver under strace -f -c, perf stat and strace -p, 1M and 10M gets, both JDKs: ~2 min
 #   codec      SessionCodecBenchmark (W2's session map: Jackson vs Codec.plainDataMap(), encode and decode;
 #              -prof gc) on both JDKs: ~2 minutes per JDK
+#   jsondecode W2's session map decoded by JsonCodec's path (jackson-core streaming), jackson-jr and databind: JsonDecodeRatios (CPU time, interleaved) ROUNDS (default 3) times per JDK, alternating,
+#              then JsonDecodeBenchmark under JMH on both JDKs: ~6 minutes
 #   session    SessionRepositoryBenchmark (findById + one attribute + save, fastmmap's Spring Session repository
 #              vs MapSessionRepository, 200 sessions round-robin; -prof gc, CPU time per cycle) on both JDKs:
 #              ~2 minutes per JDK
@@ -156,6 +158,20 @@ codec() {
   done
 }
 
+# The question is a ratio between readers: JsonDecodeRatios times all of them by CPU time, interleaved in rounds
+# within one JVM (robust on a shared machine); the JDKs alternate across ROUNDS runs; then JMH's wall-clock view.
+jsondecode() {
+  for round in $(seq 1 "${ROUNDS:-3}"); do
+    for v in 25 17; do
+      $(java_of $v) -cp "$jar" io.fastmmap.codecs.JsonDecodeRatios 200 2000 2>&1 | tee "$out/jsondecode-ratios-r$round-jdk$v.txt"
+    done
+  done
+  for v in 25 17; do
+    $(java_of $v) -jar "$jar" 'io.fastmmap.codecs.JsonDecodeBenchmark' -prof gc \
+      -rf json -rff "$out/jsondecode-jdk$v.json" ${JMH_OPTS:-} 2>&1 | tee "$out/jsondecode-jdk$v.txt"
+  done
+}
+
 session() {
   for v in 25 17; do
     $(java_of $v) -jar "$jar" 'io.fastmmap.benchmarks.session.SessionRepositoryBenchmark' -prof gc \
@@ -205,8 +221,8 @@ machine
 for step in "${steps[@]}"; do
   case $step in
     build) ;;
-    cache | breakdown | workingset | profile | syscalls | codec | session | summary) "$step" ;;
-    *) echo "unknown step: $step (build cache breakdown workingset profile syscalls codec session summary)" >&2; exit 2 ;;
+    cache | breakdown | workingset | profile | syscalls | codec | jsondecode | session | summary) "$step" ;;
+    *) echo "unknown step: $step (build cache breakdown workingset profile syscalls codec jsondecode session summary)" >&2; exit 2 ;;
   esac
 done
 [[ " ${steps[*]} " == *" summary "* ]] || summary

@@ -4,8 +4,9 @@ import java.util.Map;
 
 /**
  * {@link Codec#plainData()} and {@link Codec#plainDataMap()}: the format's constants and the codec itself; the work
- * is done by {@link PlainDataWriter} and {@link PlainDataReader}. The layout is described in docs/features.md,
- * "Plain data".
+ * is done by {@link PlainDataWriter} and {@link PlainDataReader}. The byte layout is specified in
+ * docs/file-format.md, "Value encoding: plain data" (with a dump that PlainDataFormatExampleTest checks); what it is
+ * for, in docs/features.md, "Plain data".
  */
 final class PlainDataCodec<T> implements Codec<T> {
     /** First byte of every encoding. A new layout gets a new number; readers refuse numbers they do not know. */

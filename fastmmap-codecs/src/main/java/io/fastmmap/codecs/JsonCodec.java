@@ -17,12 +17,12 @@ import java.util.function.Function;
  * {@code com.fasterxml.jackson.core:jackson-databind} 2.x on the class path.
  *
  * <p>A codec made without a mapper ({@link #of(Class)}, {@link #of(TypeReference)}) for {@code Object},
- * {@code Map<String, Object>} or {@code List<Object>} reads plain JSON itself, straight from the bytes into the
- * {@code LinkedHashMap}/{@code ArrayList}/{@code String}/{@code Integer}/{@code Long}/{@code BigInteger}/
- * {@code Double}/{@code Boolean} tree that Jackson builds ({@link JsonTreeReader}), without Jackson's tokenizer and
- * databind layer. Anything unusual in the bytes (and every malformed document) goes to Jackson, so values and errors
- * are Jackson's. Writing is Jackson's always. A codec given a mapper always reads through that mapper: a mapper can
- * be configured in more ways than any check could follow, and reconfigured later.
+ * {@code Map<String, Object>} or {@code List<Object>} builds the {@code LinkedHashMap}/{@code ArrayList}/{@code
+ * String}/{@code Integer}/{@code Long}/{@code BigInteger}/{@code Double}/{@code Boolean} tree that databind builds
+ * straight from Jackson's streaming parser ({@link JsonStreamTreeReader}), without databind's per-read layer; its
+ * mapper parses doubles with FastDoubleParser ({@code StreamReadFeature.USE_FAST_DOUBLE_PARSER}, the same values).
+ * Values, limits and errors are Jackson's. Writing is Jackson's always. A codec given a mapper always reads through
+ * that mapper: a mapper can be configured in more ways than any check could follow, and reconfigured later.
  *
  * @param <T> the type encoded
  */
@@ -36,13 +36,13 @@ public final class JsonCodec<T> implements Codec<T> {
     private final ObjectReader reader;
     private final ObjectWriter writer;
     /** Null unless the codec made the mapper itself and the type is one of untyped data: see the class comment. */
-    final JsonTreeReader treeReader;
+    final JsonStreamTreeReader treeReader;
 
     private JsonCodec(ObjectMapper mapper, JavaType type, boolean ownMapper) {
         this.type = type;
         this.reader = mapper.readerFor(type);
         this.writer = mapper.writer();
-        this.treeReader = ownMapper ? JsonTreeReader.forOwnMapper(mapper, type) : null;
+        this.treeReader = ownMapper ? JsonStreamTreeReader.forOwnMapper(mapper, type) : null;
     }
 
     /**
@@ -68,9 +68,9 @@ public final class JsonCodec<T> implements Codec<T> {
         return withOwnMapper(mapper -> mapper.constructType(type));
     }
 
-    /** A mapper nobody else holds stays at Jackson's defaults, which is what lets the codec read plain JSON itself. */
+    /** A mapper nobody else holds stays at Jackson's defaults, which is what lets the codec build the tree itself. */
     private static <T> JsonCodec<T> withOwnMapper(Function<ObjectMapper, JavaType> type) {
-        ObjectMapper mapper = new ObjectMapper();
+        ObjectMapper mapper = JsonStreamTreeReader.ownMapper();
         return new JsonCodec<>(mapper, type.apply(mapper), true);
     }
 
@@ -109,13 +109,13 @@ public final class JsonCodec<T> implements Codec<T> {
     @Override
     @SuppressWarnings("unchecked") // the tree reader only answers for Object, Map<String, Object> and List<Object>
     public T decode(byte[] bytes) {
-        if (treeReader != null) {
-            Object tree = treeReader.read(bytes);
-            if (tree != JsonTreeReader.UNSURE) {
-                return (T) tree;
-            }
-        }
         try {
+            if (treeReader != null) {
+                Object tree = treeReader.read(bytes);
+                if (tree != JsonStreamTreeReader.UNSURE) {
+                    return (T) tree;
+                }
+            }
             return reader.readValue(bytes);
         } catch (JacksonException e) {
             throw new CodecException(this + ": the stored " + bytes.length + " bytes are not JSON of this type: "

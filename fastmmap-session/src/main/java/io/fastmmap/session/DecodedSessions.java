@@ -1,10 +1,8 @@
 package io.fastmmap.session;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import java.util.Arrays;
-import java.util.Iterator;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * This JVM's last decoded record of each recently used session, so that a request finding the same bytes stored as
@@ -20,25 +18,39 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>Each entry also keeps the session's key in the file: an id found here was checked ({@link SessionIds}) when it
  * was put, so a request whose id is known skips checking it and building its key, twice per request.
  *
- * <p>Bounded by entry count and by stored bytes: past either bound, arbitrary entries are dropped (the map's
- * iteration order, effectively random by id hash), and a record larger than a sixteenth of the byte bound is not
- * kept at all. Lock-free on lookups, since lookups also run inside a page lock that other processes wait on.
+ * <p>A Caffeine cache weighed in stored bytes, so a few large sessions push out as much as many small ones, and
+ * Caffeine's admission keeps the sessions in use rather than whichever a one-off request touched last. Caffeine
+ * bounds by weight or by count, not both: an entry weighs at least {@code maxBytes / maxCount}, which bounds the
+ * count too. A record larger than a sixteenth of the byte bound is not kept at all. Lookups take no lock, since they
+ * also run inside a page lock that other processes wait on; eviction runs on the calling thread (no pool thread
+ * per store), after the put that went over the bound.
  */
 final class DecodedSessions {
-    private final int maxCount;
     private final long maxBytes;
-    private final ConcurrentHashMap<String, Entry> records;
-    /** Stored bytes of the records held; each change adds or subtracts exactly what one put or remove did. */
-    private final AtomicLong byteCount = new AtomicLong();
+    private final long minWeight;
+    /** Null when the cache is off (no count or no bytes allowed). */
+    private final Cache<String, Entry> records;
 
     /**
      * @param maxCount sessions kept at most; 0 keeps none
      * @param maxBytes their stored bytes at most
      */
     DecodedSessions(int maxCount, long maxBytes) {
-        this.maxCount = maxCount;
         this.maxBytes = maxBytes;
-        this.records = new ConcurrentHashMap<>(Math.min(maxCount, 1024));
+        this.minWeight = maxCount == 0 ? Long.MAX_VALUE : Math.max(1, ceilDiv(maxBytes, maxCount));
+        this.records = maxCount == 0 || maxBytes == 0 ? null : Caffeine.newBuilder()
+                .maximumWeight(maxBytes)
+                .weigher((String id, Entry entry) -> weight(entry))
+                .executor(Runnable::run)
+                .build();
+    }
+
+    private static long ceilDiv(long x, long y) {
+        return -Math.floorDiv(-x, y);
+    }
+
+    private int weight(Entry entry) {
+        return (int) Math.min(Integer.MAX_VALUE, Math.max(minWeight, entry.record.bytes().length));
     }
 
     /**
@@ -46,8 +58,8 @@ final class DecodedSessions {
      * @return the entry of a session this JVM read or wrote lately, or null
      */
     Entry entry(String id) {
-        return id == null || id.length() < SessionIds.MIN_LENGTH || id.length() > SessionIds.MAX_LENGTH ? null
-                : records.get(id);
+        return records == null || id == null || id.length() < SessionIds.MIN_LENGTH
+                || id.length() > SessionIds.MAX_LENGTH ? null : records.getIfPresent(id);
     }
 
     /**
@@ -56,7 +68,7 @@ final class DecodedSessions {
      * @return the record decoded from exactly these bytes, or null when there is none
      */
     SessionRecord find(String id, byte[] storedBytes) {
-        return matching(records.get(id), storedBytes);
+        return records == null ? null : matching(records.getIfPresent(id), storedBytes);
     }
 
     /** @return the entry's record when it was decoded from exactly {@code storedBytes}, else null */
@@ -70,41 +82,37 @@ final class DecodedSessions {
      * @param record its record as stored now
      */
     void put(String id, byte[] key, SessionRecord record) {
-        int size = record.bytes().length;
-        if (maxCount == 0 || size > maxBytes / 16) {
-            remove(id);
+        if (records == null) {
             return;
         }
-        Entry old = records.put(id, new Entry(key, record));
-        byteCount.addAndGet(size - (old == null ? 0 : old.record.bytes().length));
-        if (records.size() > maxCount || byteCount.get() > maxBytes) {
-            shrink(id);
+        if (record.bytes().length > maxBytes / 16) {
+            records.invalidate(id);
+            return;
         }
-    }
-
-    private void shrink(String keep) {
-        Iterator<Map.Entry<String, Entry>> entries = records.entrySet().iterator();
-        while ((records.size() > maxCount || byteCount.get() > maxBytes) && entries.hasNext()) {
-            Map.Entry<String, Entry> victim = entries.next();
-            if (!victim.getKey().equals(keep) && records.remove(victim.getKey(), victim.getValue())) {
-                byteCount.addAndGet(-victim.getValue().record.bytes().length);
-            }
-        }
+        records.put(id, new Entry(key, record));
     }
 
     void remove(String id) {
-        Entry old = records.remove(id);
-        if (old != null) {
-            byteCount.addAndGet(-old.record.bytes().length);
+        if (records != null) {
+            records.invalidate(id);
         }
     }
 
     int size() {
-        return records.size();
+        return records == null ? 0 : (int) records.estimatedSize();
     }
 
+    /** @return the stored bytes of the records held (their weight where none is below the least weight) */
     long byteCount() {
-        return byteCount.get();
+        return records == null ? 0
+                : records.asMap().values().stream().mapToLong(entry -> entry.record.bytes().length).sum();
+    }
+
+    /** Runs pending evictions, so that {@link #size} and {@link #byteCount} are exact: for tests and metrics. */
+    void cleanUp() {
+        if (records != null) {
+            records.cleanUp();
+        }
     }
 
     /**

@@ -492,11 +492,13 @@ public final class SessionStore implements AutoCloseable {
 
     /** @return how many sessions' decoded form this process holds now (for tests of the bound) */
     int decodedSessionCount() {
+        decoded.cleanUp();
         return decoded.size();
     }
 
     /** @return the stored bytes of those sessions */
     long decodedSessionBytes() {
+        decoded.cleanUp();
         return decoded.byteCount();
     }
 

@@ -31,7 +31,8 @@ final class SessionMap {
     private static final Codec<Map<String, Object>> PLAIN_DATA = Codec.plainDataMap();
     /**
      * The JSON codec as an application would create it for a session: typed as a map, with the codec's own default
-     * mapper, which lets it read plain JSON without Jackson's tokenizer (a codec given a mapper reads through it).
+     * mapper, which lets it build the tree from Jackson's streaming parser without databind (a codec given a mapper
+     * reads through it).
      */
     static final Codec<Map<String, Object>> JSON_CODEC = JsonCodec.of(new TypeReference<Map<String, Object>>() { });
 

@@ -25,6 +25,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
+import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.session.IndexResolver;
 import org.springframework.session.Session;
 import org.springframework.session.SessionIdGenerator;
@@ -60,6 +61,7 @@ import org.springframework.session.config.annotation.web.http.SpringHttpSessionC
 @ConditionalOnProperty(prefix = "fastmmap.session", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(FastMmapSessionProperties.class)
 @Import(SpringHttpSessionConfiguration.class)
+@EnableScheduling // the cleanup is a SchedulingConfigurer on Boot's TaskScheduler, as Spring Session JDBC's
 public class FastMmapSessionAutoConfiguration {
     private static final System.Logger LOG = System.getLogger(FastMmapSessionAutoConfiguration.class.getName());
 
@@ -128,7 +130,7 @@ public class FastMmapSessionAutoConfiguration {
     /**
      * @param repository the repository
      * @param properties for the cron expression
-     * @return the cleanup schedule
+     * @return the cleanup, scheduled by Spring's scheduling
      */
     @Bean
     public FastMmapSessionCleanup fastMmapSessionCleanup(FastMmapSessionRepository repository,

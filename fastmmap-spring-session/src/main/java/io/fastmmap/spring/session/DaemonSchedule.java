@@ -4,7 +4,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import org.springframework.context.SmartLifecycle;
 
-/** A task schedule in one daemon thread of its own, from context start to stop (the cleanup, the event relay). */
+/** A task schedule in one daemon thread of its own, from context start to stop (the event relay). */
 abstract class DaemonSchedule implements SmartLifecycle {
     private final String threadName;
     private ScheduledExecutorService executor;

@@ -14,6 +14,7 @@ import org.springframework.context.EnvironmentAware;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.ImportAware;
+import org.springframework.scheduling.annotation.EnableScheduling;
 import org.springframework.core.annotation.AnnotationAttributes;
 import org.springframework.core.env.Environment;
 import org.springframework.core.type.AnnotationMetadata;
@@ -30,6 +31,7 @@ import org.springframework.session.config.annotation.web.http.SpringHttpSessionC
  * expired-session cleanup schedule.
  */
 @Configuration(proxyBeanMethods = false)
+@EnableScheduling // the cleanup is a SchedulingConfigurer, as in Spring Session JDBC's configuration
 public class FastMmapHttpSessionConfiguration extends SpringHttpSessionConfiguration
         implements ImportAware, EnvironmentAware, BeanClassLoaderAware {
     /** Every minute, at second 0, as Spring Session's JDBC and indexed Redis stores. */
@@ -115,7 +117,7 @@ public class FastMmapHttpSessionConfiguration extends SpringHttpSessionConfigura
 
     /**
      * @param repository the repository to clean
-     * @return the schedule, started and stopped with the context
+     * @return the cleanup, scheduled by Spring's scheduling with the annotation's {@code cleanupCron}
      */
     @Bean
     public FastMmapSessionCleanup fastMmapSessionCleanup(FastMmapSessionRepository repository) {

@@ -26,11 +26,12 @@ import java.util.function.Supplier;
 import org.junit.jupiter.api.Test;
 
 /**
- * JsonCodec's own JSON reader ({@link JsonTreeReader}) against Jackson's default mapper, which it stands in for:
- * wherever it answers, the same tree (classes at every node, map order, values); wherever Jackson fails, no answer
- * (the codec then reports Jackson's error); and an answer of its own for the plain documents it exists for.
+ * JsonCodec's tree built from Jackson's streaming parser ({@link JsonStreamTreeReader}) against Jackson's default
+ * mapper, which it stands in for: wherever it answers, the same tree (classes at every node, map order, values);
+ * wherever databind fails, an error with databind's message or no answer (the codec then reports databind's error);
+ * and an answer of its own for the plain documents it exists for.
  */
-class JsonTreeReaderTest {
+class JsonStreamTreeReaderTest {
     private static final ObjectMapper JACKSON = new ObjectMapper();
     private static final JavaType OBJECT = JACKSON.constructType(Object.class);
     private static final JavaType MAP = JACKSON.constructType(new TypeReference<Map<String, Object>>() { });
@@ -57,7 +58,7 @@ class JsonTreeReaderTest {
             "{\"long text\":\"" + "0123456789abcdef".repeat(100) + "\",\"mixed\":\""
                     + "abcdefg é ".repeat(50) + "\"}");
 
-    /** JSON the reader must leave to Jackson: extensions, damage, limits, other roots, and what follows a root. */
+    /** JSON off the plain path: extensions, damage, limits, other roots, and what follows a root. */
     private static final List<String> UNUSUAL = List.of(
             "", "   ", "null", "42", "\"text\"", "true", "\ufeff{}", "{\"a\":1} trailing", "{\"a\":1}{\"b\":2}",
             "[1] ]",
@@ -89,22 +90,22 @@ class JsonTreeReaderTest {
     void shouldReadASessionMapItselfWithJacksonsTreeAndTheSameNameStrings() throws IOException {
         byte[] session = JACKSON.writeValueAsBytes(session());
         assertThat(session.length).isGreaterThan(1024);
-        JsonTreeReader reader = ownReader(MAP);
+        JsonStreamTreeReader reader = ownReader(MAP);
         Object first = reader.read(session);
-        assertThat(first).as("read without Jackson").isNotSameAs(JsonTreeReader.UNSURE);
+        assertThat(first).as("read without databind").isNotSameAs(JsonStreamTreeReader.UNSURE);
         assertSameTree(JACKSON.readValue(session, MAP), first, "$");
         Map<?, ?> second = (Map<?, ?>) reader.read(session);
         assertSameTree(first, second, "$");
         List<?> firstNames = new ArrayList<>(((Map<?, ?>) first).keySet());
         List<?> secondNames = new ArrayList<>(second.keySet());
-        for (int i = 0; i < firstNames.size(); i++) { // the key cache: no new String for a name read before
+        for (int i = 0; i < firstNames.size(); i++) { // Jackson's name canonicalizer: no new String per read
             assertThat(secondNames.get(i)).as(firstNames.get(i).toString()).isSameAs(firstNames.get(i));
         }
         assertThat(JsonCodec.of(new TypeReference<Map<String, Object>>() { }).decode(session)).isEqualTo(first);
     }
 
     @Test
-    void shouldReadPlainJsonItselfAsJacksonDoesForEveryUntypedType() {
+    void shouldReadPlainJsonItselfAsJacksonDoesForEveryUntypedType() throws IOException {
         for (String document : PLAIN) {
             byte[] bytes = document.getBytes(StandardCharsets.UTF_8);
             JavaType type = document.trim().startsWith("[") ? LIST : MAP;
@@ -113,19 +114,18 @@ class JsonTreeReaderTest {
             }
             JavaType other = type == LIST ? MAP : LIST;
             assertThat(ownReader(other).read(bytes)).as("the other root kind: " + document)
-                    .isSameAs(JsonTreeReader.UNSURE);
+                    .isSameAs(JsonStreamTreeReader.UNSURE);
             assertDecodesAsJackson(codec(other), other, bytes); // Jackson's error
         }
     }
 
     @Test
-    void shouldLeaveUnusualOrBrokenJsonToJacksonWithItsValueOrError() {
+    void shouldGiveJacksonsValueOrErrorForUnusualOrBrokenJson() {
         List<byte[]> documents = new ArrayList<>(BAD_UTF8);
         UNUSUAL.forEach(document -> documents.add(document.getBytes(StandardCharsets.UTF_8)));
         for (byte[] document : documents) {
             for (JavaType type : List.of(OBJECT, MAP, LIST)) {
-                assertThat(ownReader(type).read(document)).as(new String(document, StandardCharsets.UTF_8))
-                        .isSameAs(JsonTreeReader.UNSURE);
+                assertAnswersAsJackson(ownReader(type), JACKSON, type, document);
                 assertDecodesAsJackson(codec(type), type, document);
             }
         }
@@ -166,7 +166,7 @@ class JsonTreeReaderTest {
         assertThat(answered.get(LIST)).isGreaterThan(100);
 
         byte[] session = JACKSON.writeValueAsBytes(session());
-        JsonTreeReader reader = ownReader(MAP);
+        JsonStreamTreeReader reader = ownReader(MAP);
         for (int i = 0; i < 3000; i++) {
             byte[] damaged = damage(random, session);
             assertAnswersAsJackson(reader, JACKSON, MAP, damaged);
@@ -179,7 +179,7 @@ class JsonTreeReaderTest {
         StreamReadConstraints limits = StreamReadConstraints.builder().maxStringLength(16).maxNameLength(8)
                 .maxNumberLength(6).maxNestingDepth(4).maxDocumentLength(120).build();
         ObjectMapper limited = JsonMapper.builder(JsonFactory.builder().streamReadConstraints(limits).build()).build();
-        JsonTreeReader reader = JsonTreeReader.forConstraints((byte) 0, limits);
+        JsonStreamTreeReader reader = JsonStreamTreeReader.forOwnMapper(limited, OBJECT);
         List<String> documents = new ArrayList<>();
         for (int length = 12; length <= 20; length++) {
             documents.add("[\"" + "s".repeat(length) + "\"]");
@@ -199,8 +199,6 @@ class JsonTreeReaderTest {
             }
         }
         assertThat(answered).as("documents well within the limits are read directly").isGreaterThan(20);
-        assertThat(JsonTreeReader.forConstraints((byte) 0, StreamReadConstraints.builder().maxTokenCount(1000)
-                .build())).as("a token count limit: Jackson only").isNull();
     }
 
     @Test
@@ -232,8 +230,8 @@ class JsonTreeReaderTest {
 
     // ---------------------------------------------------------------- helpers
 
-    private static JsonTreeReader ownReader(JavaType type) {
-        return JsonTreeReader.forOwnMapper(new ObjectMapper(), type);
+    private static JsonStreamTreeReader ownReader(JavaType type) {
+        return JsonStreamTreeReader.forOwnMapper(JsonStreamTreeReader.ownMapper(), type);
     }
 
     private static JsonCodec<Object> codec(JavaType type) {
@@ -246,24 +244,39 @@ class JsonTreeReaderTest {
     }
 
     /**
-     * The reader's answer is Jackson's tree, or there is none; where Jackson fails there is none.
+     * The reader's answer is databind's tree, or there is none; where databind fails the reader fails with the same
+     * message, or gives no answer (and the codec then asks databind).
      *
      * @return whether the reader answered
      */
-    private static boolean assertAnswersAsJackson(JsonTreeReader reader, ObjectMapper mapper, JavaType type,
+    private static boolean assertAnswersAsJackson(JsonStreamTreeReader reader, ObjectMapper mapper, JavaType type,
             byte[] document) {
         String what = type + " from " + Arrays.toString(document) + " = "
                 + new String(document, StandardCharsets.UTF_8);
-        Object answer = reader.read(document);
+        Object answer;
+        String failure = null;
+        try {
+            answer = reader.read(document);
+        } catch (IOException e) {
+            answer = null;
+            failure = e instanceof JacksonException j ? j.getOriginalMessage() : e.getMessage();
+        }
         Object expected;
         try {
             expected = mapper.readValue(document, type);
-        } catch (IOException jacksonFails) {
-            assertThat(answer).as(what + " fails in Jackson: " + jacksonFails.getMessage())
-                    .isSameAs(JsonTreeReader.UNSURE);
+        } catch (IOException databindFails) {
+            String message = databindFails instanceof JacksonException j ? j.getOriginalMessage()
+                    : databindFails.getMessage();
+            if (failure != null) {
+                assertThat(failure).as(what).isEqualTo(message);
+            } else {
+                assertThat(answer).as(what + " fails in databind: " + message)
+                        .isSameAs(JsonStreamTreeReader.UNSURE);
+            }
             return false;
         }
-        if (answer == JsonTreeReader.UNSURE) {
+        assertThat(failure).as(what + " is read by databind").isNull();
+        if (answer == JsonStreamTreeReader.UNSURE) {
             return false;
         }
         assertSameTree(expected, answer, what + " at $");
