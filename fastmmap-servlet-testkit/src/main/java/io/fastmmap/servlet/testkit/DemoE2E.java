@@ -33,7 +33,7 @@ public final class DemoE2E {
      * @param dir a scratch directory (the session file, logs, the browser profile)
      */
     public static void run(String container, Path dir) throws Exception {
-        WebDriver browser = browser(dir);
+        WebDriver browser = headlessChromium(dir);
         Path sessions = dir.resolve("demo.sessions");
         try (DemoInstance a = new DemoInstance("A", sessions, dir); DemoInstance b = new DemoInstance("B", sessions,
                 dir)) {
@@ -64,7 +64,11 @@ public final class DemoE2E {
                 .getText();
     }
 
-    private static WebDriver browser(Path dir) {
+    /**
+     * @return Debian's Chromium, headless, driven by its chromedriver, its profile under {@code dir}; the test is
+     *     skipped when they are missing, unless {@code -Dfastmmap.e2e.require=true}
+     */
+    public static WebDriver headlessChromium(Path dir) {
         boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
         if (!present && Boolean.getBoolean("fastmmap.e2e.require")) {
             throw new IllegalStateException("the end-to-end test needs /usr/bin/chromium and /usr/bin/chromedriver:"

@@ -10,26 +10,45 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One instance of a servlet demo (examples/jetty-demo, examples/tomcat-demo) in its own JVM, started from its
- * packaged jar as run-demo.sh starts it: {@code java -jar demo.jar INSTANCE PORT FILE}, on a free port, sharing
- * the test's session file.
+ * One instance of a demo (examples/jetty-demo, examples/tomcat-demo, examples/spring-demo) in its own JVM, started
+ * from its packaged jar ({@code fastmmap.demo.jar}) as its run-demo.sh starts it, on a free port, sharing the test's
+ * session file.
  */
 public final class DemoInstance implements AutoCloseable {
+    /** The demo's command-line arguments for one instance. */
+    public interface Arguments {
+        List<String> of(String name, int port, Path sessionFile);
+    }
+
     private final String name;
     private final int port;
     private final Path sessionFile;
     private final Path log;
+    private final String healthPath;
+    private final Arguments arguments;
     private Process process;
 
+    /** A servlet demo: {@code java -jar demo.jar INSTANCE PORT FILE}, up once {@code /health} answers. */
     public DemoInstance(String name, Path sessionFile, Path logDir) {
+        this(name, sessionFile, logDir, "/health", (n, p, f) -> List.of(n, String.valueOf(p), f.toString()));
+    }
+
+    /**
+     * @param healthPath a path that answers 200 once the instance serves (best one that creates no session)
+     * @param arguments the jar's arguments
+     */
+    public DemoInstance(String name, Path sessionFile, Path logDir, String healthPath, Arguments arguments) {
         this.name = name;
         this.port = freePort();
         this.sessionFile = sessionFile;
         this.log = logDir.resolve(name + ".log");
+        this.healthPath = healthPath;
+        this.arguments = arguments;
     }
 
     public String url(String path) {
@@ -46,9 +65,11 @@ public final class DemoInstance implements AutoCloseable {
                     + " through Maven (failsafe runs after package)");
         }
         try {
-            process = new ProcessBuilder(List.of(java, "-Xmx128m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
-                    "-jar", jar, name, String.valueOf(port), sessionFile.toString()))
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1", "-jar", jar));
+            command.addAll(arguments.of(name, port, sessionFile));
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -58,15 +79,14 @@ public final class DemoInstance implements AutoCloseable {
 
     private void awaitUp() {
         HttpClient client = HttpClient.newHttpClient();
-        long deadline = System.nanoTime() + Duration.ofMinutes(2).toNanos();
+        long deadline = System.nanoTime() + Duration.ofMinutes(3).toNanos();
         while (System.nanoTime() < deadline) {
             if (!process.isAlive()) {
                 throw new IllegalStateException("instance " + name + " exited with " + process.exitValue()
                         + "; see " + log);
             }
             try {
-                // /health touches no session, so waiting creates none
-                HttpResponse<Void> r = client.send(HttpRequest.newBuilder(URI.create(url("/health")))
+                HttpResponse<Void> r = client.send(HttpRequest.newBuilder(URI.create(url(healthPath)))
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     return;
@@ -79,7 +99,7 @@ public final class DemoInstance implements AutoCloseable {
             }
             sleep250();
         }
-        throw new IllegalStateException("instance " + name + " did not answer within 2 minutes; see " + log);
+        throw new IllegalStateException("instance " + name + " did not answer within 3 minutes; see " + log);
     }
 
     /** SIGKILL: no shutdown hook, no close of the session file, as in a crash. */

@@ -1,5 +1,6 @@
 package io.fastmmap.examples.jetty;
 
+import io.fastmmap.examples.servlet.VisitServlet;
 import io.fastmmap.jetty.FastMmapSessionDataStoreFactory;
 import java.nio.file.Path;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;

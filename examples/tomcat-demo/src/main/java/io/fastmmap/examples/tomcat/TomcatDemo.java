@@ -1,5 +1,6 @@
 package io.fastmmap.examples.tomcat;
 
+import io.fastmmap.examples.servlet.VisitServlet;
 import io.fastmmap.tomcat.FastMmapSessionManager;
 import java.nio.file.Files;
 import org.apache.catalina.Context;

@@ -1,4 +1,4 @@
-package io.fastmmap.examples.jetty;
+package io.fastmmap.examples.servlet;
 
 import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
@@ -7,14 +7,16 @@ import jakarta.servlet.http.HttpSession;
 import java.io.IOException;
 
 /**
- * {@code /} counts the visitor's visits in their session and shows them, {@code /visits} likewise as plain text (for
- * curl), {@code /end} ends the session, {@code /health} answers without touching any session.
+ * The page of the Jetty and Tomcat demos, plain Servlet API: {@code /} counts the visitor's visits in their session
+ * and shows them, {@code /visits} likewise as plain text (for curl), {@code /end} ends the session, {@code /health}
+ * answers without touching any session.
  */
-final class VisitServlet extends HttpServlet {
+public final class VisitServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
     private final String who;
 
-    VisitServlet(String who) {
+    /** @param who what the page calls this instance, e.g. "Jetty instance A" */
+    public VisitServlet(String who) {
         this.who = who;
     }
 
