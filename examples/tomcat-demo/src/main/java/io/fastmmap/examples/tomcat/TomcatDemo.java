@@ -3,6 +3,7 @@ package io.fastmmap.examples.tomcat;
 import io.fastmmap.examples.servlet.VisitServlet;
 import io.fastmmap.tomcat.FastMmapSessionManager;
 import java.nio.file.Files;
+import java.nio.file.Path;
 import org.apache.catalina.Context;
 import org.apache.catalina.startup.Tomcat;
 
@@ -23,7 +24,9 @@ public final class TomcatDemo {
         }
         String instance = args[0];
         Tomcat tomcat = new Tomcat();
-        tomcat.setBaseDir(Files.createTempDirectory("tomcat-demo-" + instance).toString()); // Tomcat's work files
+        // Tomcat's work files: one directory per instance and port, reused by the next run rather than piling up
+        Path work = Path.of(System.getProperty("java.io.tmpdir"), "fastmmap-tomcat-demo-" + instance + "-" + args[1]);
+        tomcat.setBaseDir(Files.createDirectories(work).toString());
         tomcat.setPort(Integer.parseInt(args[1]));
         tomcat.getConnector(); // creates the HTTP connector on that port
         Context context = tomcat.addContext("", null);
