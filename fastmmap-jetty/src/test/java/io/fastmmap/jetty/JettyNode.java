@@ -1,8 +1,7 @@
 package io.fastmmap.jetty;
 
-import io.fastmmap.servlet.testkit.ChildJvm;
+import io.fastmmap.servlet.testkit.ServerNode;
 import io.fastmmap.servlet.testkit.SessionServlet;
-import io.fastmmap.servlet.testkit.SharedSessionScenarios;
 import java.nio.file.Path;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
 import org.eclipse.jetty.ee10.servlet.SessionHandler;
@@ -13,10 +12,9 @@ import org.eclipse.jetty.session.NullSessionCacheFactory;
 
 /**
  * One Jetty server set up as docs/jetty.md tells users to: the factory and a NullSessionCacheFactory as server beans.
- * Also the main class of child JVMs ({@code JettyNode <file> <workerName>}): prints {@code port N}, then serves until
- * its input closes ({@link ChildJvm}).
+ * Also the main class of child JVMs ({@code JettyNode <file>|memory <workerName>}, see {@link ServerNode#serve}).
  */
-final class JettyNode implements SharedSessionScenarios.Node {
+final class JettyNode extends ServerNode {
     final Server server;
     final FastMmapSessionDataStoreFactory factory;
 
@@ -49,28 +47,17 @@ final class JettyNode implements SharedSessionScenarios.Node {
         server.start();
     }
 
-    int port() {
+    @Override
+    public int port() {
         return ((ServerConnector) server.getConnectors()[0]).getLocalPort();
     }
 
     @Override
-    public String url(String query) {
-        return "http://127.0.0.1:" + port() + "/app/s?" + query;
-    }
-
-    @Override
-    public void close() {
-        try {
-            server.stop();
-        } catch (Exception e) {
-            throw new IllegalStateException("stopping Jetty", e);
-        }
+    protected void stop() throws Exception {
+        server.stop();
     }
 
     public static void main(String[] args) throws Exception {
-        try (JettyNode node = new JettyNode(Path.of(args[0]), args[1])) {
-            ChildJvm.announce(node.port());
-            ChildJvm.serveUntilInputCloses();
-        }
+        serve(new JettyNode(fileArgument(args[0]), args[1]));
     }
 }

@@ -1,6 +1,7 @@
 package io.fastmmap.jetty;
 
 import io.fastmmap.servlet.testkit.ChildJvm;
+import io.fastmmap.servlet.testkit.ServerNode;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -19,7 +20,7 @@ class JettyTwoJvmTest {
         try (ChildJvm child = ChildJvm.start(JettyNode.class, file.toString(), "child");
                 JettyNode parent = new JettyNode(file, "parent")) {
             System.out.println("child JVM on JDK " + child.jdk() + ", this one on JDK " + Runtime.version().feature());
-            ChildJvm.serveOneSessionAlternately(parent.url(""), "http://127.0.0.1:" + child.port() + "/app/s?");
+            ChildJvm.serveOneSessionAlternately(parent.url(""), ServerNode.url(child.port(), ""));
         }
     }
 }

@@ -1,9 +1,8 @@
 package io.fastmmap.tomcat;
 
-import io.fastmmap.servlet.testkit.ChildJvm;
+import io.fastmmap.servlet.testkit.ServerNode;
 import io.fastmmap.servlet.testkit.SessionEvents;
 import io.fastmmap.servlet.testkit.SessionServlet;
-import io.fastmmap.servlet.testkit.SharedSessionScenarios;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -14,10 +13,9 @@ import org.apache.catalina.startup.Tomcat;
 
 /**
  * One embedded Tomcat set up as docs/tomcat.md tells users to ({@code manager.setFile}, {@code context.setManager}).
- * Also the main class of child JVMs ({@code TomcatNode <file> <baseDir>}): prints {@code port N jdk J}, then serves
- * until its input closes.
+ * Also the main class of child JVMs ({@code TomcatNode <file>|memory <baseDir>}, see {@link ServerNode#serve}).
  */
-final class TomcatNode implements SharedSessionScenarios.Node {
+final class TomcatNode extends ServerNode {
     final Tomcat tomcat;
     final Context context;
     final FastMmapSessionManager manager;
@@ -53,29 +51,18 @@ final class TomcatNode implements SharedSessionScenarios.Node {
         tomcat.start();
     }
 
-    int port() {
+    @Override
+    public int port() {
         return tomcat.getConnector().getLocalPort();
     }
 
     @Override
-    public String url(String query) {
-        return "http://127.0.0.1:" + port() + "/app/s?" + query;
-    }
-
-    @Override
-    public void close() {
-        try {
-            tomcat.stop();
-            tomcat.destroy();
-        } catch (LifecycleException e) {
-            throw new IllegalStateException("stopping Tomcat", e);
-        }
+    protected void stop() throws LifecycleException {
+        tomcat.stop();
+        tomcat.destroy();
     }
 
     public static void main(String[] args) throws Exception {
-        try (TomcatNode node = new TomcatNode(Path.of(args[0]), Path.of(args[1]), null)) {
-            ChildJvm.announce(node.port());
-            ChildJvm.serveUntilInputCloses();
-        }
+        serve(new TomcatNode(fileArgument(args[0]), Path.of(args[1]), null));
     }
 }

@@ -1,6 +1,7 @@
 package io.fastmmap.tomcat;
 
 import io.fastmmap.servlet.testkit.ChildJvm;
+import io.fastmmap.servlet.testkit.ServerNode;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -16,7 +17,7 @@ class TomcatTwoJvmTest {
         try (ChildJvm child = ChildJvm.start(TomcatNode.class, file.toString(), dir.resolve("child").toString());
                 TomcatNode parent = new TomcatNode(file, dir.resolve("parent"), null)) {
             System.out.println("child JVM on JDK " + child.jdk() + ", this one on JDK " + Runtime.version().feature());
-            ChildJvm.serveOneSessionAlternately(parent.url(""), "http://127.0.0.1:" + child.port() + "/app/s?");
+            ChildJvm.serveOneSessionAlternately(parent.url(""), ServerNode.url(child.port(), ""));
         }
     }
 }

@@ -1,5 +1,8 @@
 package io.fastmmap.servlet.testkit;
 
+import java.lang.management.ManagementFactory;
+import java.lang.management.ThreadInfo;
+import java.lang.management.ThreadMXBean;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -16,7 +19,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * Requests per second of one app with sessions in fastmmap against the same app with the container's default
  * in-memory sessions, measured in alternating rounds on the same machine, reported as a ratio (the goal is at least
  * 0.9). Each client thread is one visitor with its own session; every request increments a session attribute.
- * A driver for a quiet machine, not a test.
+ * A driver for a quiet machine, not a test. Beside requests per second it reports the servers' CPU time per request
+ * (the CPU time of every thread of this JVM but the client's, over the round): on a shared machine, where other
+ * processes take the cores at random, that ratio stays meaningful when requests per second do not.
  */
 public final class Throughput {
     private Throughput() {
@@ -57,22 +62,38 @@ public final class Throughput {
      */
     public static double compare(String fastmmapBase, String inMemoryBase, int threads, Duration round, int rounds)
             throws Exception {
-        measure(fastmmapBase, threads, round); // warm-up, not counted
-        measure(inMemoryBase, threads, round);
+        for (int i = 0; i < 2; i++) { // warm-up (the JIT compiles both paths), not counted
+            measure(fastmmapBase, threads, round);
+            measure(inMemoryBase, threads, round);
+        }
         double[] fast = new double[rounds];
         double[] memory = new double[rounds];
+        double[] fastCpu = new double[rounds];
+        double[] memoryCpu = new double[rounds];
         for (int i = 0; i < rounds; i++) {
-            fast[i] = measure(fastmmapBase, threads, round);
-            memory[i] = measure(inMemoryBase, threads, round);
-            System.out.printf("round %d: fastmmap %.0f req/s, in-memory %.0f req/s%n", i + 1, fast[i], memory[i]);
+            Round f = measure(fastmmapBase, threads, round);
+            Round m = measure(inMemoryBase, threads, round);
+            fast[i] = f.perSecond;
+            memory[i] = m.perSecond;
+            fastCpu[i] = f.serverCpuMicrosPerRequest;
+            memoryCpu[i] = m.serverCpuMicrosPerRequest;
+            System.out.printf("round %d: fastmmap %.0f req/s %.1f us CPU/req, in-memory %.0f req/s %.1f us CPU/req%n",
+                    i + 1, f.perSecond, f.serverCpuMicrosPerRequest, m.perSecond, m.serverCpuMicrosPerRequest);
         }
         double ratio = median(fast) / median(memory);
         System.out.printf("median: fastmmap %.0f req/s, in-memory %.0f req/s, ratio %.3f (goal >= 0.9)%n",
                 median(fast), median(memory), ratio);
+        System.out.printf("median server CPU per request: fastmmap %.1f us, in-memory %.1f us, in-memory/fastmmap"
+                + " %.3f (the throughput ratio a CPU-bound server would reach)%n", median(fastCpu),
+                median(memoryCpu), median(memoryCpu) / median(fastCpu));
         return ratio;
     }
 
-    private static double measure(String base, int threads, Duration round) throws Exception {
+    private record Round(double perSecond, double serverCpuMicrosPerRequest) {
+    }
+
+    private static Round measure(String base, int threads, Duration round) throws Exception {
+        long cpuBefore = serverCpuNanos();
         HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         AtomicLong done = new AtomicLong();
         long endNanos = System.nanoTime() + round.toNanos();
@@ -105,7 +126,23 @@ public final class Throughput {
         for (Thread worker : workers) {
             worker.join();
         }
-        return done.get() / (round.toNanos() / 1e9);
+        long cpuNanos = serverCpuNanos() - cpuBefore;
+        return new Round(done.get() / (round.toNanos() / 1e9), cpuNanos / 1e3 / Math.max(1, done.get()));
+    }
+
+    /** CPU time of this JVM's threads but the client's own ("client-N", the HttpClient's "HttpClient-..."). */
+    private static long serverCpuNanos() {
+        ThreadMXBean threads = ManagementFactory.getThreadMXBean();
+        long sum = 0;
+        for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
+            if (info == null || info.getThreadName().startsWith("client-")
+                    || info.getThreadName().startsWith("HttpClient-")) {
+                continue;
+            }
+            long nanos = threads.getThreadCpuTime(info.getThreadId());
+            sum += Math.max(0, nanos);
+        }
+        return sum;
     }
 
     private static double median(double[] values) {

@@ -3,6 +3,7 @@ package io.fastmmap.examples.spring;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.fastmmap.servlet.testkit.DemoInstance;
 import java.io.IOException;
 import java.net.CookieManager;
 import java.net.CookiePolicy;
@@ -59,7 +60,9 @@ class CatalystMigrationE2ETest {
                 .redirectErrorStream(true).redirectOutput(dir.resolve("catalyst.log").toFile());
         plackup.environment().put("SESSION_FILE", file.toString());
         catalyst = plackup.start();
-        spring = new DemoInstance("spring", file, dir, "--spring.profiles.active=catalyst").start();
+        spring = new DemoInstance("spring", file, dir, "/api/whoami", (name, port, sessions) -> List.of(
+                "--server.port=" + port, "--demo.instance=" + name, "--fastmmap.session.file=" + sessions,
+                "--spring.main.banner-mode=off", "--spring.profiles.active=catalyst")).start();
         awaitCatalyst();
     }
 

@@ -2,11 +2,12 @@ package io.fastmmap.examples.spring;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fastmmap.servlet.testkit.DemoE2E;
+import io.fastmmap.servlet.testkit.DemoInstance;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,16 +18,12 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.WebDriver;
-import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -34,12 +31,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
  * share one session file: log in on A, still logged in on B; log out on B, logged out on A; then kill -9 instance
  * A while requests are running, restart it, and every session is still there with its count going on.
  *
- * <p>Needs Debian's {@code chromium} and {@code chromium-driver}. Without them the test is skipped with a message,
- * unless {@code -Dfastmmap.e2e.require=true} (CI) makes that a failure; {@code -Dfastmmap.e2e.skip=true} skips it.
+ * <p>Needs Debian's {@code chromium} and {@code chromium-driver} ({@link DemoE2E#headlessChromium}); {@code
+ * -Dfastmmap.e2e.skip=true} skips it.
  */
 class SpringDemoE2ETest {
-    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
-    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
     private static final Pattern VISITS = Pattern.compile("\"visits\":(\\d+)");
 
     @TempDir
@@ -50,22 +45,7 @@ class SpringDemoE2ETest {
 
     @BeforeEach
     void browser() {
-        boolean present = Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER);
-        if (!present && Boolean.getBoolean("fastmmap.e2e.require")) {
-            throw new IllegalStateException("the end-to-end test needs /usr/bin/chromium and /usr/bin/chromedriver:"
-                    + " apt-get install -y chromium chromium-driver");
-        }
-        Assumptions.assumeTrue(present, "SKIPPED: /usr/bin/chromium or /usr/bin/chromedriver missing"
-                + " (apt-get install -y chromium chromium-driver)");
-        ChromeOptions options = new ChromeOptions();
-        options.setBinary(CHROMIUM.toFile());
-        options.addArguments("--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                "--disable-background-networking", "--disable-component-update", "--disable-sync",
-                "--disable-dev-shm-usage", "--user-data-dir=" + dir.resolve("chromium-profile"));
-        ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
-                .usingAnyFreePort().build();
-        browser = new ChromeDriver(service, options);
-        browser.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
+        browser = DemoE2E.headlessChromium(dir);
     }
 
     @AfterEach
@@ -79,7 +59,9 @@ class SpringDemoE2ETest {
     }
 
     private DemoInstance instance(String name, Path sessionFile) {
-        DemoInstance instance = new DemoInstance(name, sessionFile, dir);
+        DemoInstance instance = new DemoInstance(name, sessionFile, dir, "/api/whoami", (n, port, file) -> List.of(
+                "--server.port=" + port, "--demo.instance=" + n, "--fastmmap.session.file=" + file,
+                "--spring.main.banner-mode=off"));
         toClose.add(instance);
         return instance;
     }

@@ -1,4 +1,4 @@
-package io.fastmmap.examples.spring;
+package io.fastmmap.servlet.testkit;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -10,34 +10,57 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
-/** One instance of the packaged demo jar in its own JVM, on a free port, sharing the test's session file. */
-final class DemoInstance implements AutoCloseable {
+/**
+ * One instance of a demo (examples/jetty-demo, examples/tomcat-demo, examples/spring-demo) in its own JVM, started
+ * from its packaged jar ({@code fastmmap.demo.jar}) as its run-demo.sh starts it, on a free port, sharing the test's
+ * session file.
+ */
+public final class DemoInstance implements AutoCloseable {
+    /** The demo's command-line arguments for one instance. */
+    public interface Arguments {
+        List<String> of(String name, int port, Path sessionFile);
+    }
+
     private final String name;
     private final int port;
     private final Path sessionFile;
     private final Path log;
-    private final List<String> extraArgs;
+    private final String healthPath;
+    private final Arguments arguments;
     private Process process;
 
-    DemoInstance(String name, Path sessionFile, Path logDir, String... extraArgs) {
-        this.extraArgs = List.of(extraArgs);
+    /** A servlet demo: {@code java -jar demo.jar INSTANCE PORT FILE}, up once {@code /health} answers. */
+    public DemoInstance(String name, Path sessionFile, Path logDir) {
+        this(name, sessionFile, logDir, "/health", (n, p, f) -> List.of(n, String.valueOf(p), f.toString()));
+    }
+
+    /**
+     * @param healthPath a path that answers 200 once the instance serves (best one that creates no session)
+     * @param arguments the jar's arguments
+     */
+    public DemoInstance(String name, Path sessionFile, Path logDir, String healthPath, Arguments arguments) {
         this.name = name;
         this.port = freePort();
         this.sessionFile = sessionFile;
         this.log = logDir.resolve(name + ".log");
+        this.healthPath = healthPath;
+        this.arguments = arguments;
     }
 
-    int port() {
+    public int port() {
         return port;
     }
 
-    String url(String path) {
+    public String url(String path) {
         return "http://localhost:" + port + path;
     }
 
-    DemoInstance start() {
+    /** Starts (or restarts, on the same port and file) the jar named by {@code fastmmap.demo.jar}. */
+    public DemoInstance start() {
         String java = System.getProperty("fastmmap.demo.java", Path.of(System.getProperty("java.home"), "bin",
                 "java").toString());
         String jar = System.getProperty("fastmmap.demo.jar");
@@ -46,12 +69,11 @@ final class DemoInstance implements AutoCloseable {
                     + " through Maven (failsafe runs after package)");
         }
         try {
-            List<String> command = new java.util.ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
-                    "-XX:TieredStopAtLevel=1", "-jar", jar, "--server.port=" + port, "--demo.instance=" + name,
-                    "--fastmmap.session.file=" + sessionFile, "--spring.main.banner-mode=off"));
-            command.addAll(extraArgs);
-            process = new ProcessBuilder(command)
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
+            List<String> command = new ArrayList<>(List.of(java, "-Xmx256m", "-XX:+UseSerialGC",
+                    "-XX:TieredStopAtLevel=1", "-jar", jar));
+            command.addAll(arguments.of(name, port, sessionFile));
+            process = new ProcessBuilder(command).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -68,7 +90,7 @@ final class DemoInstance implements AutoCloseable {
                         + "; see " + log + ", whose last cause was: " + lastCause());
             }
             try {
-                HttpResponse<Void> r = client.send(HttpRequest.newBuilder(URI.create(url("/api/whoami")))
+                HttpResponse<Void> r = client.send(HttpRequest.newBuilder(URI.create(url(healthPath)))
                         .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.discarding());
                 if (r.statusCode() == 200) {
                     return;
@@ -79,27 +101,13 @@ final class DemoInstance implements AutoCloseable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException(e);
             }
-            try {
-                Thread.sleep(250);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
+            sleep250();
         }
         throw new IllegalStateException("instance " + name + " did not answer within 3 minutes; see " + log);
     }
 
-    private String lastCause() {
-        try {
-            return Files.readAllLines(log).stream().filter(line -> line.startsWith("Caused by:"))
-                    .reduce((first, second) -> second).orElse("(none logged)");
-        } catch (IOException e) {
-            return "(log unreadable: " + e.getMessage() + ")";
-        }
-    }
-
     /** SIGKILL: no shutdown hook, no close of the session file, as in a crash. */
-    void kill9() throws InterruptedException {
+    public void kill9() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
     }
@@ -108,9 +116,27 @@ final class DemoInstance implements AutoCloseable {
     public void close() throws InterruptedException {
         if (process != null && process.isAlive()) {
             process.destroy();
-            if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+            if (!process.waitFor(20, TimeUnit.SECONDS)) {
                 process.destroyForcibly();
             }
+        }
+    }
+
+    private static void sleep250() {
+        try {
+            Thread.sleep(250);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private String lastCause() {
+        try {
+            return Files.readAllLines(log).stream().filter(line -> line.startsWith("Caused by:"))
+                    .reduce((first, second) -> second).orElse("(none logged)");
+        } catch (IOException e) {
+            return "(log unreadable: " + e.getMessage() + ")";
         }
     }
 
