@@ -137,7 +137,10 @@ final class PageLocks {
         if (holder == slot || slots.isAlive(holder)) {
             return false;
         }
-        long deadPid = memory.getLong(ProcessTable.entryOffset(holder) + ProcessTable.PID_OFFSET);
+        // The holder comes from the file: a damaged lock word may name a slot past the process table.
+        String deadPid = holder < FileLayout.PROCESS_SLOT_COUNT
+                ? Long.toString(memory.getLong(ProcessTable.entryOffset(holder) + ProcessTable.PID_OFFSET))
+                : "of no slot (a damaged lock word naming slot " + holder + ")";
         // CAS from the exact word judged dead: if anyone took or released it meanwhile, this fails.
         if (!memory.compareAndSetLong(address, word, PageDirectory.heldBy(word, slot))) {
             return false;
