@@ -40,6 +40,21 @@ public final class CapturedLog implements AutoCloseable {
         return warnings.stream().filter(line -> line.contains(text)).toList();
     }
 
+    /**
+     * The engine writes its lines from a thread of its own: waits up to 10 s for {@code count} lines with
+     * {@code text}, then 200 ms more for lines that should not come.
+     *
+     * @return the WARNING lines that contain {@code text}
+     */
+    public List<String> awaitWarningsWith(String text, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + 10_000_000_000L;
+        while (warningsWith(text).size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        Thread.sleep(200);
+        return warningsWith(text);
+    }
+
     @Override
     public void close() {
         logger.removeHandler(handler);

@@ -3,6 +3,8 @@ package io.fastmmap.internal;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -18,8 +20,17 @@ import java.util.function.Supplier;
 final class EngineWarnings {
     enum Kind { LOCK_TAKEOVER, PAGE_REPAIR, TRUNCATED, REPLACED }
 
-    static final System.Logger LOG = System.getLogger("io.fastmmap");
     static final long INTERVAL_NANOS = TimeUnit.MINUTES.toNanos(1);
+    /**
+     * Lines are written by this thread, never by the caller: the events happen with a page lock held, and the first
+     * line of a process initialises the logging framework (hundreds of milliseconds on a busy host, which stalled
+     * every other process waiting for that page: KillRecoveryTest and DeadLockHolderTest saw it).
+     */
+    private static final ExecutorService WRITER = Executors.newSingleThreadExecutor(task -> {
+        Thread thread = new Thread(task, "fastmmap-log");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /** Per file and kind: when the last line was written, and events left out since. */
     private static final Map<String, Window> WINDOWS = new ConcurrentHashMap<>();
@@ -32,14 +43,18 @@ final class EngineWarnings {
     }
 
     static void warn(Path file, Kind kind, Supplier<String> message, long nowNanos) {
-        if (!LOG.isLoggable(System.Logger.Level.WARNING)) {
+        long skipped = WINDOWS.computeIfAbsent(file + "\0" + kind, key -> new Window()).admit(nowNanos);
+        if (skipped < 0) {
             return;
         }
-        long skipped = WINDOWS.computeIfAbsent(file + "\0" + kind, key -> new Window()).admit(nowNanos);
-        if (skipped >= 0) {
-            LOG.log(System.Logger.Level.WARNING, () -> file + ": " + message.get() + (skipped == 0 ? ""
-                    : " (" + skipped + " more like this since the last such line, left out: at most one a minute)"));
-        }
+        String line = file + ": " + message.get() + (skipped == 0 ? ""
+                : " (" + skipped + " more like this since the last such line, left out: at most one a minute)");
+        WRITER.execute(() -> Log.LOGGER.log(System.Logger.Level.WARNING, line));
+    }
+
+    /** Created by the writer thread on its first line, as creating it may be slow too. */
+    private static final class Log {
+        static final System.Logger LOGGER = System.getLogger("io.fastmmap");
     }
 
     private static final class Window {

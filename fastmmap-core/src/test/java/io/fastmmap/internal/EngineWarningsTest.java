@@ -36,7 +36,7 @@ class EngineWarningsTest {
         }
         try (CapturedLog log = new CapturedLog(); FastMmap cache = cacheFile.open()) {
             assertThat(cache.get(Bytes.utf8("k7"))).isNull();
-            List<String> lines = log.warningsWith(cacheFile.file.toString());
+            List<String> lines = log.awaitWarningsWith(cacheFile.file.toString(), 1);
             assertThat(lines).hasSize(1);
             assertThat(lines.get(0)).contains("repaired page " + page, "failed a check",
                     "fastmmap verify " + cacheFile.file, "cache.page.repairs");
@@ -65,7 +65,7 @@ class EngineWarningsTest {
                     cache.get(Bytes.utf8("key" + i));
                 }
             }).isInstanceOf(CacheFileException.class).hasMessageContaining("was truncated to 1024 bytes");
-            List<String> lines = log.warningsWith(file.toString());
+            List<String> lines = log.awaitWarningsWith(file.toString(), 1);
             assertThat(lines).hasSize(1);
             assertThat(lines.get(0)).contains("was truncated to 1024 bytes", "recreate(true)");
         } finally {
@@ -85,14 +85,14 @@ class EngineWarningsTest {
             Path other = Files.writeString(directory.resolve("other"), "another file");
             Files.move(other, file, StandardCopyOption.REPLACE_EXISTING);
             assertThat(cache.verifyNext(1).isClean()).isFalse();
-            List<String> lines = log.warningsWith(file.toString());
+            List<String> lines = log.awaitWarningsWith(file.toString(), 1);
             assertThat(lines).hasSize(1);
             assertThat(lines.get(0)).contains("another file was put in its place", "open the path again");
         }
     }
 
     @Test
-    void atMostOneLineAMinutePerFileAndKindSayingHowManyWereLeftOut() {
+    void atMostOneLineAMinutePerFileAndKindSayingHowManyWereLeftOut() throws Exception {
         Path file = directory.resolve("noisy.fmm");
         try (CapturedLog log = new CapturedLog()) {
             long start = 1_000_000_000L;
@@ -102,7 +102,7 @@ class EngineWarningsTest {
             EngineWarnings.warn(file, EngineWarnings.Kind.LOCK_TAKEOVER, () -> "other kind", start + 3);
             EngineWarnings.warn(file, EngineWarnings.Kind.PAGE_REPAIR, () -> "later",
                     start + EngineWarnings.INTERVAL_NANOS);
-            assertThat(log.warningsWith(file.toString())).containsExactly(file + ": first", file + ": other kind",
+            assertThat(log.awaitWarningsWith(file.toString(), 3)).containsExactly(file + ": first", file + ": other kind",
                     file + ": later (2 more like this since the last such line, left out: at most one a minute)");
         }
     }

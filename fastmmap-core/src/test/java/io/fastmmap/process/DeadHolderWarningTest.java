@@ -25,7 +25,7 @@ class DeadHolderWarningTest {
     Path dir;
 
     @Test
-    void aLockTakenOverFromAKilledHolderIsLogged() {
+    void aLockTakenOverFromAKilledHolderIsLogged() throws Exception {
         Path file = dir.resolve("dead-holder-log.fmm");
         try (CapturedLog log = new CapturedLog();
                 FastMmap cache = FastMmap.builder(file).pageCount(1).pageSize(64 * 1024).build()) {
@@ -36,7 +36,7 @@ class DeadHolderWarningTest {
             long pid = holder.pid();
             holder.kill();
             assertThat(new String(cache.get(bytes("held")), StandardCharsets.UTF_8)).isEqualTo("old");
-            List<String> lines = log.warningsWith(file.toString());
+            List<String> lines = log.awaitWarningsWith(file.toString(), 1);
             assertThat(lines).hasSize(1);
             assertThat(lines.get(0)).contains("took over the lock of page 0 from process " + pid,
                     "which died holding it", "find out why the process died", "cache.lock.recoveries");
