@@ -91,7 +91,7 @@ public final class CacheReader implements AutoCloseable {
         long[] shared = cache.sharedCounters();
         PageUsage usage = cache.usage();
         return new CacheStats(0, 0, 0, 0, shared[0], shared[4], shared[1], shared[2], shared[3], usage.entryCount(),
-                usage.usedBytes(), usage.freeBytes());
+                usage.usedBytes(), usage.freeBytes(), 0);
     }
 
     /** @return the file this reads */

@@ -28,10 +28,12 @@ package io.fastmmap;
  *     space figures, read from the page headers without locking
  * @param usedBytes bytes those entries take in the pages (headers, keys and values); shared
  * @param freeBytes bytes of page data area available to new entries, counting space a compaction reclaims; shared
+ * @param tooLargeRefusalCount values refused with {@link ValueTooLargeException} because their entry can never fit
+ *     in one page (a whole {@code multiSet} counts once); this instance, counted with or without stats enabled
  */
 public record CacheStats(long hitCount, long missCount, long setCount, long removeCount, long evictionCount,
         long protectedEvictionCount, long expirationCount, long pageRepairCount, long lockRecoveryCount, long entryCount, long usedBytes,
-        long freeBytes) {
+        long freeBytes, long tooLargeRefusalCount) {
     /** @return evictions of {@link EvictionClass#ORDINARY} entries: all evictions but the protected ones */
     public long ordinaryEvictionCount() {
         return evictionCount - protectedEvictionCount;

@@ -53,6 +53,8 @@ public final class FastMmap implements AutoCloseable {
     private final Engine engine;
     private final OperationCounters counters; // null unless stats are enabled: get then only tests one field
 
+    private volatile FastMmapJmx jmx; // null unless built with jmx(true)
+
     private FastMmap(Engine engine, boolean enableStats) {
         this.engine = engine;
         this.counters = enableStats ? new OperationCounters() : null;
@@ -337,6 +339,20 @@ public final class FastMmap implements AutoCloseable {
     }
 
     /**
+     * A check as {@link #verify()} makes, of bounded cost whatever the size of the file, for health checks: the file
+     * header, its size and path, the spare table, and {@code maxPageCount} pages, continuing after those the
+     * previous call of this instance checked (wrapping around), so repeated calls cover every page in turn. Repairs
+     * nothing but what any operation repairs: a page a process left mid-update when it died.
+     *
+     * @param maxPageCount how many pages to check this time, at least 1 (more than the file has checks each once)
+     * @return what was found; {@link VerifyReport#pagesChecked()} says how many pages were checked
+     * @throws CacheClosedException when this cache was closed
+     */
+    public VerifyReport verifyNext(int maxPageCount) {
+        return engine.verifyNext(maxPageCount);
+    }
+
+    /**
      * Checks the file as {@link #verify()} does and rebuilds every page with a finding, keeping each entry that
      * passes its checks (a damaged entry is dropped, never served). A damaged spare table is rebuilt from the page
      * directory, with every page locked for that instant. Header damage cannot be repaired in place: it stays
@@ -362,7 +378,8 @@ public final class FastMmap implements AutoCloseable {
         OperationCounters c = counters;
         return new CacheStats(c == null ? 0 : c.hits.sum(), c == null ? 0 : c.misses.sum(),
                 c == null ? 0 : c.sets.sum(), c == null ? 0 : c.removes.sum(), shared[0], shared[4], shared[1],
-                shared[2], shared[3], usage.entryCount(), usage.usedBytes(), usage.freeBytes());
+                shared[2], shared[3], usage.entryCount(), usage.usedBytes(), usage.freeBytes(),
+                engine.tooLargeRefusalCount());
     }
 
     /** @return whether this instance counts hits, misses, sets and removes ({@link Builder#enableStats}) */
@@ -389,6 +406,11 @@ public final class FastMmap implements AutoCloseable {
      */
     @Override
     public void close() {
+        FastMmapJmx bean = jmx;
+        if (bean != null) {
+            jmx = null;
+            bean.unregister();
+        }
         engine.close();
     }
 
@@ -413,6 +435,7 @@ public final class FastMmap implements AutoCloseable {
         private boolean allowRemoteFileSystem;
         private Clock clock = Clock.systemUTC();
         private boolean enableStats;
+        private boolean jmx;
         private Duration lockTimeout = Duration.ofSeconds(10);
         private Set<PosixFilePermission> filePermissions =
                 EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
@@ -548,6 +571,19 @@ public final class FastMmap implements AutoCloseable {
         }
 
         /**
+         * Register a {@link FastMmapMXBean} for this cache with the platform MBean server (JConsole, VisualVM, a
+         * JMX exporter), named {@code io.fastmmap:type=FastMmap,file="<absolute path>"}; it goes away on
+         * {@link FastMmap#close()}. Off by default.
+         *
+         * @param jmx true to register
+         * @return this builder
+         */
+        public Builder jmx(boolean jmx) {
+            this.jmx = jmx;
+            return this;
+        }
+
+        /**
          * The wall clock that expiry is measured with. Every process sharing a file should use the same time
          * source; tests pass a clock they advance by hand.
          *
@@ -611,7 +647,16 @@ public final class FastMmap implements AutoCloseable {
             long ttlMillis = expireAfterWrite == null ? 0 : Engine.ttlMillis(expireAfterWrite);
             CacheConfig config = new CacheConfig(file, geometry, ttlMillis, recreate, deleteOnClose, clock,
                     lockTimeout.toNanos(), filePermissions, migrateEntries, allowRemoteFileSystem);
-            return new FastMmap(Engine.open(config), enableStats);
+            FastMmap cache = new FastMmap(Engine.open(config), enableStats);
+            if (jmx) {
+                try {
+                    cache.jmx = FastMmapJmx.register(cache);
+                } catch (RuntimeException e) {
+                    cache.close();
+                    throw e;
+                }
+            }
+            return cache;
         }
     }
 }

@@ -62,6 +62,20 @@ class StatsTest {
     }
 
     @Test
+    void shouldCountValuesRefusedAsTooLargeWithOrWithoutStats() {
+        try (FastMmap cache = open("large.fmm", false)) {
+            byte[] huge = new byte[8192];
+            assertThatThrownBy(() -> cache.set(utf8("a"), huge)).isInstanceOf(ValueTooLargeException.class);
+            assertThatThrownBy(() -> cache.getAndSet(utf8("a"), v -> huge))
+                    .isInstanceOf(ValueTooLargeException.class);
+            assertThatThrownBy(() -> cache.multiSet(List.of(utf8("b"), utf8("c")), List.of(huge, huge)))
+                    .isInstanceOf(ValueTooLargeException.class);
+            cache.set(utf8("fits"), new byte[100]);
+            assertThat(cache.stats().tooLargeRefusalCount()).isEqualTo(3);
+        }
+    }
+
+    @Test
     void shouldTellEvictionsOfLiveEntriesFromExpirations() {
         try (FastMmap cache = open("evict.fmm", true)) {
             cache.set(utf8("short"), new byte[200], Duration.ofSeconds(1));

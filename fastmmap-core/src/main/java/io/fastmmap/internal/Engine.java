@@ -14,6 +14,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
 import java.util.function.LongSupplier;
 import java.util.function.ToIntFunction;
@@ -53,6 +54,13 @@ public final class Engine {
     private volatile boolean closed;
     /** Receives the dirty records compactions of this instance drop; null unless write-back is configured. */
     private volatile Consumer<List<PageScan.Entry>> dirtyHandler;
+    /**
+     * Values refused as too large for a page. Counted in this JVM, as nothing reaches the file; always on, since a
+     * refusal is rare and worth seeing even without enableStats.
+     */
+    private final LongAdder tooLargeRefusals = new LongAdder();
+    /** The page {@link #verifyNext} starts from. */
+    private final AtomicInteger verifyCursor = new AtomicInteger();
 
     private Engine(CacheConfig config, Attachment attachment) {
         this.config = config;
@@ -537,6 +545,15 @@ public final class Engine {
         return store.pageCount();
     }
 
+    public int pageSizeBytes() {
+        return pageSize;
+    }
+
+    /** @return values this instance refused as too large for a page */
+    public long tooLargeRefusalCount() {
+        return tooLargeRefusals.sum();
+    }
+
     /** @return the shared counters: evictions, expirations, page repairs, lock recoveries */
     public long[] sharedCounters() {
         checkOpen();
@@ -669,6 +686,25 @@ public final class Engine {
         }
     }
 
+    /**
+     * Checks without repairing the file header, size and path, the spare table, and the next {@code maxPageCount}
+     * pages after those the previous call of this instance checked, wrapping around.
+     */
+    public VerifyReport verifyNext(int maxPageCount) {
+        checkOpen();
+        if (maxPageCount < 1) {
+            throw new IllegalArgumentException("maxPageCount=" + maxPageCount + "; check at least 1 page");
+        }
+        int count = Math.min(maxPageCount, store.pageCount());
+        int first = verifyCursor.getAndUpdate(at -> (at + count) % store.pageCount());
+        try {
+            // this::lock: a page a dead process left mid-update is repaired first, as any operation on it would
+            return new PageVerifier(attachment).run(false, this::lock, first, count);
+        } catch (InternalError fault) {
+            throw MappingFault.translate(attachment, fault);
+        }
+    }
+
     private void lock(int page) {
         lockWithoutRecovery(page);
         if (store.interrupted(page)) {
@@ -747,6 +783,7 @@ public final class Engine {
         long needed = PageFormat.recordBytes(key.length, value.length);
         long limit = PageFormat.maxRecordBytes(pageSize);
         if (needed > limit) {
+            tooLargeRefusals.increment();
             throw new ValueTooLargeException(file() + ": the entry for key " + describe(key) + " needs " + needed
                     + " bytes (key " + key.length + " + value " + value.length + " + "
                     + PageFormat.RECORD_HEADER_BYTES + " header, rounded to 8) but one page of pageSize=" + pageSize

@@ -24,9 +24,12 @@ final class MappingFault {
         if (size >= mappedBytes) {
             throw fault;
         }
-        return new CacheFileException(file, (size < 0 ? "can no longer be read" : "was truncated to " + size
+        String what = (size < 0 ? "can no longer be read" : "was truncated to " + size
                 + " bytes") + " by another program while this process had its " + mappedBytes + " bytes mapped, "
                 + "so its contents are gone: stop using this cache, find what truncated the file, and open it "
-                + "again with recreate(true) (" + fault.getMessage() + ")", fault);
+                + "again with recreate(true)";
+        EngineWarnings.warn(file, EngineWarnings.Kind.TRUNCATED, () -> what + " (every page past the new end is "
+                + "lost; each call of this cache now fails)");
+        return new CacheFileException(file, what + " (" + fault.getMessage() + ")", fault);
     }
 }

@@ -137,14 +137,26 @@ final class PageLocks {
         if (holder == slot || slots.isAlive(holder)) {
             return false;
         }
+        // The holder comes from the file: a damaged lock word may name a slot past the process table.
+        String deadPid = holder < FileLayout.PROCESS_SLOT_COUNT
+                ? Long.toString(memory.getLong(ProcessTable.entryOffset(holder) + ProcessTable.PID_OFFSET))
+                : "of no slot (a damaged lock word naming slot " + holder + ")";
         // CAS from the exact word judged dead: if anyone took or released it meanwhile, this fails.
         if (!memory.compareAndSetLong(address, word, PageDirectory.heldBy(word, slot))) {
             return false;
         }
+        countRecovery(page, "process " + deadPid + ", which died holding it");
+        return true;
+    }
+
+    private void countRecovery(int page, String from) {
         long counter = directoryOffset + (long) page * PageDirectory.ENTRY_BYTES
                 + PageDirectory.LOCK_RECOVERY_COUNT;
         memory.putLong(counter, memory.getLong(counter) + 1);
-        return true;
+        EngineWarnings.warn(file, EngineWarnings.Kind.LOCK_TAKEOVER, () -> "took over the lock of page " + page
+                + " from " + from + " (cache.lock.recoveries counts these); the page is repaired next if that "
+                + "process died in the middle of changing it, and no other page is affected. Nothing to repair by "
+                + "hand: find out why the process died (kill -9, the OOM killer, a crash)");
     }
 
     /**
@@ -162,9 +174,8 @@ final class PageLocks {
         }
         heldWords[page] = held;
         holders[page] = Thread.currentThread();
-        long counter = directoryOffset + (long) page * PageDirectory.ENTRY_BYTES
-                + PageDirectory.LOCK_RECOVERY_COUNT;
-        memory.putLong(counter, memory.getLong(counter) + 1);
+        countRecovery(page, "the process that held this process's slot before (pid "
+                + memory.getLong(ProcessTable.entryOffset(slot) + ProcessTable.PID_OFFSET) + ") and died holding it");
         return true;
     }
 

@@ -766,6 +766,7 @@ final class PageStore {
      */
     void recover(int page) {
         long entry = directoryEntry(page);
+        boolean interrupted = interrupted(page);
         memory.putIntVolatile(entry + PageDirectory.OPERATION, PageDirectory.OP_COMPACT);
         VarHandle.storeStoreFence();
         settleSpares(page);
@@ -790,6 +791,14 @@ final class PageStore {
             memory.putLong(entry + PageDirectory.PROTECTED_EVICTION_COUNT, evictions); // a part, never more
         }
         endMutation(page);
+        EngineWarnings.warn(file, EngineWarnings.Kind.PAGE_REPAIR, () -> "repaired page " + page + ", which "
+                + (interrupted ? "a process left in the middle of changing it when it died: every intact entry is "
+                        + "kept, the one being changed reads as its old or new value. Nothing to do by hand; find "
+                        + "out why the process died"
+                        : "failed a check: intact entries are kept, damaged ones dropped (never served). Something "
+                        + "other than this library may have written the file: run `fastmmap verify " + file
+                        + "`, check the disk, and what else opens the file")
+                + " (cache.page.repairs counts these)");
     }
 
     private void settleSpares(int page) {

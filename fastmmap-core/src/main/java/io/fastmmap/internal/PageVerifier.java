@@ -65,6 +65,14 @@ final class PageVerifier {
      * @param lock takes a page lock the way every operation does, but without repairing the page
      */
     VerifyReport run(boolean repair, IntConsumer lock) {
+        return run(repair, lock, 0, pageCount);
+    }
+
+    /**
+     * As {@link #run(boolean, IntConsumer)}, but of the pages only {@code count} from {@code firstPage} on, wrapping
+     * around after the last: a check whose cost is bounded whatever the size of the file.
+     */
+    VerifyReport run(boolean repair, IntConsumer lock, int firstPage, int count) {
         List<VerifyReport.Finding> findings = new ArrayList<>();
         for (String problem : checkFile()) {
             findings.add(new VerifyReport.Finding(VerifyReport.FILE_LEVEL, problem, false));
@@ -73,7 +81,8 @@ final class PageVerifier {
         List<String> spareProblems = spares.problems();
         int checked = 0;
         Map<Integer, List<String>> unrepaired = new LinkedHashMap<>();
-        for (int page = 0; page < pageCount; page++) {
+        for (int step = 0; step < Math.min(count, pageCount); step++) {
+            int page = (firstPage + step) % pageCount;
             try {
                 lock.accept(page);
             } catch (LockTimeoutException busy) {
@@ -151,6 +160,10 @@ final class PageVerifier {
         }
         String pathChange = attachment.pathChange();
         if (pathChange != null) {
+            EngineWarnings.warn(attachment.file, EngineWarnings.Kind.REPLACED, () -> "found by a check: the path no "
+                    + "longer names the file this process uses (" + pathChange + "), so processes that open the "
+                    + "path now do not share entries with this one: close this cache and open the path again, and "
+                    + "find what deleted or replaced the file");
             problems.add("the path no longer names the file this process uses: " + pathChange + ". This process "
                     + "keeps sharing its file with the processes that opened it before, but processes that open the "
                     + "path now use the new file, so the two groups do not see each other's entries: close this "

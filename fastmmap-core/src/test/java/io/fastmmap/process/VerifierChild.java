@@ -89,7 +89,7 @@ public final class VerifierChild {
     public static CacheStats parseStats(String line) {
         String[] parts = line.split(" ");
         return new CacheStats(0, 0, 0, 0, Long.parseLong(parts[1]), 0, Long.parseLong(parts[2]),
-                Long.parseLong(parts[3]), Long.parseLong(parts[4]), 0, 0, 0);
+                Long.parseLong(parts[3]), Long.parseLong(parts[4]), 0, 0, 0, 0);
     }
 
     public static void main(String[] args) {

@@ -26,6 +26,8 @@ import java.util.function.ToLongFunction;
  *       nothing</td><td rowspan="3">this instance; only with {@link FastMmap.Builder#enableStats}</td></tr>
  *   <tr><td>{@code cache.puts}</td><td>counter</td><td>values stored</td></tr>
  *   <tr><td>{@code cache.removals}</td><td>counter</td><td>entries removed on request</td></tr>
+ *   <tr><td>{@code cache.store.failures{reason=too_large}}</td><td>counter</td><td>values refused as too large for
+ *       a page</td><td>this instance, always</td></tr>
  *   <tr><td>{@code cache.size}</td><td>gauge</td><td>entries in the file, expired ones not yet dropped
  *       included</td><td rowspan="7">the file: what every process sharing it did</td></tr>
  *   <tr><td>{@code cache.evictions}</td><td>counter</td><td>live entries dropped to make room</td></tr>
@@ -177,6 +179,10 @@ public final class FastMmapMetrics extends CacheMeterBinder<FastMmap> {
                     + "enableStats(true)), so cache.gets, cache.puts and cache.removals are not registered; the "
                     + "file-wide meters are.");
         }
+        counter(registry, cache, "cache.store.failures", Tags.of("reason", "too_large"),
+                CacheStats::tooLargeRefusalCount, "Values refused (ValueTooLargeException) because their entry can "
+                        + "never fit in one page: raise pageSize, or store less; counted by this FastMmap instance "
+                        + "only, with or without enableStats.");
         counter(registry, cache, "cache.expirations", Tags.empty(), CacheStats::expirationCount,
                 "Expired entries dropped (apart from cache.evictions)," + FILE_WIDE);
         counter(registry, cache, "cache.lock.recoveries", Tags.empty(), CacheStats::lockRecoveryCount,

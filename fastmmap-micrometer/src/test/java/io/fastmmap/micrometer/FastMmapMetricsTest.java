@@ -1,11 +1,13 @@
 package io.fastmmap.micrometer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fastmmap.CacheStats;
 import io.fastmmap.FastMmap;
 import io.fastmmap.ManualClock;
 import io.fastmmap.TypedCache;
+import io.fastmmap.ValueTooLargeException;
 import io.fastmmap.Codec;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.Gauge;
@@ -89,6 +91,11 @@ class FastMmapMetricsTest {
             assertThat(registry.find("cache.data.used").gauge().getId().getBaseUnit()).isEqualTo("bytes");
             assertThat(count(registry, "cache.lock.recoveries")).isZero();
             assertThat(count(registry, "cache.page.repairs")).isZero();
+            assertThat(count(registry, "cache.store.failures", "reason", "too_large")).isZero();
+            assertThatThrownBy(() -> cache.set(bytes("too-large"), new byte[8192]))
+                    .isInstanceOf(ValueTooLargeException.class);
+            assertThat(count(registry, "cache.store.failures", "reason", "too_large")).isEqualTo(1);
+            assertThat(count(registry, "cache.puts")).as("a refused value is not a put").isEqualTo(103);
 
             for (Meter meter : registry.getMeters()) {
                 assertThat(meter.getId().getTag("cache")).as("%s", meter.getId()).isEqualTo("things");

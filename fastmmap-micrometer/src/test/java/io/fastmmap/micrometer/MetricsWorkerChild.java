@@ -44,7 +44,8 @@ public final class MetricsWorkerChild {
     static String statsLine(CacheStats s) {
         return "STATS " + s.hitCount() + " " + s.missCount() + " " + s.setCount() + " " + s.removeCount() + " "
                 + s.evictionCount() + " " + s.protectedEvictionCount() + " " + s.expirationCount() + " " + s.pageRepairCount() + " "
-                + s.lockRecoveryCount() + " " + s.entryCount() + " " + s.usedBytes() + " " + s.freeBytes();
+                + s.lockRecoveryCount() + " " + s.entryCount() + " " + s.usedBytes() + " " + s.freeBytes() + " "
+                + s.tooLargeRefusalCount();
     }
 
     static CacheStats parseStats(String line) {
@@ -53,7 +54,7 @@ public final class MetricsWorkerChild {
         for (int i = 0; i < f.length; i++) {
             v[i] = Long.parseLong(f[i]);
         }
-        return new CacheStats(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11]);
+        return new CacheStats(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12]);
     }
 
     private static byte[] bytes(String text) {

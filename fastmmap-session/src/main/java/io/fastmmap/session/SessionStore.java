@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.UnaryOperator;
 
 /**
@@ -69,6 +70,10 @@ public final class SessionStore implements AutoCloseable {
     private final SessionEventLog events;
     private final DecodedSessions decoded;
     private volatile boolean warnedAboutLimit;
+    /** Sessions this store created, deleted on request, and removed as expired (this process only). */
+    private final LongAdder createdCount = new LongAdder();
+    private final LongAdder deletedCount = new LongAdder();
+    private final LongAdder expiredCount = new LongAdder();
     private volatile long lastUnreadableWarning;
 
     private SessionStore(SessionStoreConfig config, FastMmap cache) {
@@ -156,11 +161,16 @@ public final class SessionStore implements AutoCloseable {
             indexAdd(record.principalName, id);
         }
         String[] old = new String[1];
+        boolean[] created = new boolean[1];
         write(id, key, current -> {
             SessionRecord previous = decodeQuietly(current, id);
             old[0] = previous == null ? null : previous.principalName;
+            created[0] = previous == null;
             return bytes;
         }, bytes.length, clockMillis());
+        if (created[0]) {
+            createdCount.increment();
+        }
         decoded.put(id, key, record);
         if (old[0] != null && !old[0].equals(record.principalName)) {
             indexRemove(old[0], id);
@@ -183,6 +193,9 @@ public final class SessionStore implements AutoCloseable {
         if (record != null) {
             events.append(SessionEvent.Kind.DELETED, id, record);
         }
+        if (old != null) {
+            deletedCount.increment();
+        }
         return old != null;
     }
 
@@ -200,11 +213,13 @@ public final class SessionStore implements AutoCloseable {
         long now = clockMillis();
         SessionData[] result = new SessionData[1];
         String[] principals = new String[2];
+        boolean[] created = new boolean[1];
         write(id, key, current -> {
             SessionRecord previous = decodeLive(current, id, key, null, now);
             principals[0] = previous == null ? null : previous.principalName;
             SessionData next = update.apply(previous == null ? null : toData(id, previous, false));
             result[0] = next;
+            created[0] = previous == null && next != null;
             if (next == null) {
                 return null;
             }
@@ -212,6 +227,9 @@ public final class SessionStore implements AutoCloseable {
             principals[1] = record.principalName;
             return record.bytes();
         }, -1, now);
+        if (created[0]) {
+            createdCount.increment();
+        }
         reindex(id, principals[0], principals[1]);
         return result[0];
     }
@@ -240,6 +258,9 @@ public final class SessionStore implements AutoCloseable {
         if (merge.merged == null) {
             return false;
         }
+        if (merge.created) {
+            createdCount.increment();
+        }
         // The next request of this session most likely finds exactly these bytes: it need not decode them.
         decoded.put(id, key, merge.merged);
         reindex(id, merge.principalBefore, merge.merged.principalName);
@@ -257,6 +278,7 @@ public final class SessionStore implements AutoCloseable {
         private final long nowMillis;
         SessionRecord merged;
         String principalBefore;
+        boolean created;
 
         Merge(String id, byte[] key, DecodedSessions.Entry known, Instant createdAt, SessionChanges changes,
                 long nowMillis) {
@@ -272,6 +294,7 @@ public final class SessionStore implements AutoCloseable {
         public byte[] apply(byte[] current) {
             merged = null;
             SessionRecord record = decodeLive(current, id, key, known, nowMillis);
+            created = record == null;
             if (record == null) {
                 if (createdAt == null) {
                     return current;
@@ -396,6 +419,7 @@ public final class SessionStore implements AutoCloseable {
             }
         }
         cache.purge();
+        expiredCount.add(removed.size());
         return removed;
     }
 
@@ -480,6 +504,43 @@ public final class SessionStore implements AutoCloseable {
      */
     public long anonymousEvictionCount() {
         return liveSessionEvictionCount() - loggedInEvictionCount();
+    }
+
+    /**
+     * Counts the live sessions in the file by reading every page (one lock at a time, as {@link FastMmap#entries}
+     * does), so it costs a walk of the file: call it for a metrics scrape, not per request.
+     *
+     * @return sessions in the file that have not expired, stored by any process
+     */
+    public long liveSessionCount() {
+        long now = clockMillis();
+        long live = 0;
+        for (CacheEntry entry : cache.entriesWithValues()) {
+            if (!startsWith(entry.key(), SESSION_PREFIX)) {
+                continue;
+            }
+            try {
+                live += SessionRecord.decode(entry.value(), "session").isExpired(now) ? 0 : 1;
+            } catch (SessionRecord.CorruptSessionException unreadable) {
+                // not a live session: reads of it say so, with its id
+            }
+        }
+        return live;
+    }
+
+    /** @return sessions this store created (a first write of an id that held none), in this process */
+    public long createdSessionCount() {
+        return createdCount.sum();
+    }
+
+    /** @return sessions this store deleted on request ({@link #deleteSessionData}), in this process */
+    public long deletedSessionCount() {
+        return deletedCount.sum();
+    }
+
+    /** @return expired sessions this store removed ({@link #deleteExpiredSessions}), in this process */
+    public long expiredSessionCount() {
+        return expiredCount.sum();
     }
 
     /**

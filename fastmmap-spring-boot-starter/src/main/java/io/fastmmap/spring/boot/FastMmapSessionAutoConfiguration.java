@@ -16,6 +16,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -165,6 +166,46 @@ public class FastMmapSessionAutoConfiguration {
         @ConditionalOnMissingBean(name = "fastMmapSessionMetrics")
         FastMmapMetrics fastMmapSessionMetrics(SessionStore store) {
             return new FastMmapMetrics(store.cache(), "sessions", Tags.empty());
+        }
+
+        /**
+         * @param store the session store
+         * @return the binder of its session meters (live, created, deleted, expired, evicted by class)
+         */
+        @Bean
+        @ConditionalOnMissingBean(name = "fastMmapSessionMeters")
+        FastMmapSessionMeters fastMmapSessionMeters(SessionStore store) {
+            return new FastMmapSessionMeters(store);
+        }
+    }
+
+    /**
+     * The {@code fastmmap} health indicator on Boot 3.5 (bean name minus "HealthIndicator" = the contributor's
+     * name); {@code management.health.fastmmap.enabled=false} turns it off.
+     */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"org.springframework.boot.actuate.health.AbstractHealthIndicator",
+        "org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator"})
+    static class Boot3HealthConfiguration {
+        @Bean
+        @org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator("fastmmap")
+        @ConditionalOnMissingBean(name = "fastmmapHealthIndicator")
+        FastMmapHealthIndicator fastmmapHealthIndicator(SessionStore store) {
+            return new FastMmapHealthIndicator(store.cache());
+        }
+    }
+
+    /** The same on Boot 4, whose health classes moved to org.springframework.boot.health. */
+    @Configuration(proxyBeanMethods = false)
+    @ConditionalOnClass(name = {"org.springframework.boot.health.contributor.AbstractHealthIndicator",
+        "org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator"})
+    @ConditionalOnMissingClass("org.springframework.boot.actuate.health.AbstractHealthIndicator")
+    static class Boot4HealthConfiguration {
+        @Bean
+        @org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator("fastmmap")
+        @ConditionalOnMissingBean(name = "fastmmapHealthIndicator")
+        FastMmapBoot4HealthIndicator fastmmapHealthIndicator(SessionStore store) {
+            return new FastMmapBoot4HealthIndicator(store.cache());
         }
     }
 

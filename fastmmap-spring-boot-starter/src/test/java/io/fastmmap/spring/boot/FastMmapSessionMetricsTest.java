@@ -8,6 +8,8 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringBootVersion;
@@ -30,7 +32,8 @@ class FastMmapSessionMetricsTest {
     void aMeterBinderForTheSessionFileIsABeanWhenMicrometerIsThere() {
         runner().run(context -> {
             assertThat(context).hasNotFailed();
-            assertThat(context).hasSingleBean(MeterBinder.class);
+            assertThat(context.getBeansOfType(MeterBinder.class)).containsOnlyKeys("fastMmapSessionMetrics",
+                    "fastMmapSessionMeters");
             MeterBinder binder = context.getBean("fastMmapSessionMetrics", MeterBinder.class);
             assertThat(binder).isInstanceOf(FastMmapMetrics.class);
             MeterRegistry registry = new SimpleMeterRegistry();
@@ -51,11 +54,38 @@ class FastMmapSessionMetricsTest {
     }
 
     @Test
+    void sessionMetersFollowKnownOperations() {
+        runner().run(context -> {
+            MeterRegistry registry = new SimpleMeterRegistry();
+            context.getBean("fastMmapSessionMeters", MeterBinder.class).bindTo(registry);
+            FastMmapSessionRepository repo = context.getBean(FastMmapSessionRepository.class);
+            List<String> ids = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                var session = repo.createSession();
+                session.setAttribute("n", i);
+                repo.save(session);
+                ids.add(session.getId());
+            }
+            var again = repo.findById(ids.get(0));
+            again.setAttribute("n", 10);
+            repo.save(again); // an update, not a creation
+            repo.deleteById(ids.get(1));
+            assertThat(registry.get("sessions.live").tag("cache", "sessions").gauge().value()).isEqualTo(3);
+            assertThat(registry.get("sessions.created").functionCounter().count()).isEqualTo(4);
+            assertThat(registry.get("sessions.deleted").functionCounter().count()).isEqualTo(1);
+            assertThat(registry.get("sessions.expired").functionCounter().count()).isZero();
+            assertThat(registry.get("sessions.evicted").tag("class", "logged_in").functionCounter().count()).isZero();
+            assertThat(registry.get("sessions.evicted").tag("class", "anonymous").functionCounter().count()).isZero();
+        });
+    }
+
+    @Test
     void noBinderWithoutMicrometer() {
         runner().withClassLoader(new FilteredClassLoader("io.micrometer.")).run(context -> {
             assertThat(context).hasNotFailed();
             assertThat(context).hasSingleBean(FastMmapSessionRepository.class);
             assertThat(context).doesNotHaveBean("fastMmapSessionMetrics");
+            assertThat(context).doesNotHaveBean("fastMmapSessionMeters");
         });
     }
 }

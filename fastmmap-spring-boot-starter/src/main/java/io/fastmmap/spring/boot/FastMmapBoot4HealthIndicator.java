@@ -1,0 +1,22 @@
+package io.fastmmap.spring.boot;
+
+import io.fastmmap.FastMmap;
+import org.springframework.boot.health.contributor.AbstractHealthIndicator;
+import org.springframework.boot.health.contributor.Health;
+
+/** The {@code fastmmap} health indicator on Spring Boot 4, whose health API moved (see {@link FastMmapHealthCheck}). */
+public final class FastMmapBoot4HealthIndicator extends AbstractHealthIndicator {
+    private final FastMmapHealthCheck check;
+
+    /** @param cache the cache file to watch */
+    public FastMmapBoot4HealthIndicator(FastMmap cache) {
+        super("fastmmap health check failed");
+        this.check = new FastMmapHealthCheck(cache);
+    }
+
+    @Override
+    protected void doHealthCheck(Health.Builder builder) {
+        FastMmapHealthCheck.Result result = check.check();
+        (result.up() ? builder.up() : builder.down()).withDetails(result.details());
+    }
+}
