@@ -18,6 +18,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
 
@@ -116,58 +118,43 @@ public final class MultiProcessDriver {
     }
 
     /** The two operations a run makes, on a fastmmap file or on a Cache::FastMmap file. */
-    private interface Store extends AutoCloseable {
-        byte[] get(byte[] key);
+    private record Store(Function<byte[], byte[]> getter, BiConsumer<byte[], byte[]> setter, Runnable closer)
+            implements AutoCloseable {
+        byte[] get(byte[] key) {
+            return getter.apply(key);
+        }
 
-        void set(byte[] key, byte[] value);
+        void set(byte[] key, byte[] value) {
+            setter.accept(key, value);
+        }
 
         @Override
-        void close();
+        public void close() {
+            closer.run();
+        }
 
         /** Opens the kind's file; {@code create}: wipes it first and deletes it on close (the parent). */
         static Store open(PeerWorkload workload, Path dir, Kind kind, boolean create) throws IOException {
             Path file = cacheFile(dir, kind);
-            if (kind.perlFormat) {
-                if (create) {
-                    Files.deleteIfExists(file);
-                }
-                PerlCache cache = PerlCache.builder(file).pageSize(Workload.pageSize(workload.valueSize()))
-                        .pageCount(FastMmapStore.pageCount(workload)).build();
-                return new Store() {
-                    public byte[] get(byte[] key) {
-                        return cache.get(key);
-                    }
-
-                    public void set(byte[] key, byte[] value) {
-                        cache.set(key, value);
-                    }
-
-                    public void close() {
-                        cache.close();
-                        if (create) {
-                            try {
-                                Files.deleteIfExists(file);
-                            } catch (IOException e) {
-                                throw new java.io.UncheckedIOException(e);
-                            }
-                        }
-                    }
-                };
+            if (!kind.perlFormat) {
+                FastMmap cache = FastMmapStore.builder(workload, file).recreate(create).deleteOnClose(create).build();
+                return new Store(cache::get, cache::set, cache::close);
             }
-            FastMmap cache = FastMmapStore.builder(workload, file).recreate(create).deleteOnClose(create).build();
-            return new Store() {
-                public byte[] get(byte[] key) {
-                    return cache.get(key);
+            if (create) {
+                Files.deleteIfExists(file);
+            }
+            PerlCache cache = PerlCache.builder(file).pageSize(Workload.pageSize(workload.valueSize()))
+                    .pageCount(FastMmapStore.pageCount(workload)).build();
+            return new Store(cache::get, cache::set, () -> {
+                cache.close();
+                if (create) {
+                    try {
+                        Files.deleteIfExists(file);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
                 }
-
-                public void set(byte[] key, byte[] value) {
-                    cache.set(key, value);
-                }
-
-                public void close() {
-                    cache.close();
-                }
-            };
+            });
         }
     }
 
