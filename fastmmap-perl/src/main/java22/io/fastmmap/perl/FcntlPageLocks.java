@@ -46,6 +46,7 @@ final class FcntlPageLocks implements PageLockCalls {
     private static final int EACCES = 13;
     private static final long FLOCK_BYTES = 32;
 
+    /** Linux on x86-64 or AArch64 (the struct layout above), and this code may call native functions. */
     static final boolean AVAILABLE;
     private static final MethodHandle OPEN;
     private static final MethodHandle FCNTL;
