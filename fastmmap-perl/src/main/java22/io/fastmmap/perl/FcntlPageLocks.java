@@ -64,18 +64,14 @@ final class FcntlPageLocks implements PageLockCalls {
         StructLayout state = null;
         VarHandle errno = null;
         if (linux64 && FcntlPageLocks.class.getModule().isNativeAccessEnabled()) {
-            Linker linker = Linker.nativeLinker();
             Linker.Option captureErrno = Linker.Option.captureCallState("errno");
             state = Linker.Option.captureStateLayout();
             errno = state.varHandle(java.lang.foreign.MemoryLayout.PathElement.groupElement("errno"));
-            open = linker.downcallHandle(linker.defaultLookup().find("open").orElseThrow(),
-                    FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), captureErrno,
+            open = downcall("open", FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT), captureErrno,
                     Linker.Option.firstVariadicArg(2));
-            fcntl = linker.downcallHandle(linker.defaultLookup().find("fcntl").orElseThrow(),
-                    FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), captureErrno,
+            fcntl = downcall("fcntl", FunctionDescriptor.of(JAVA_INT, JAVA_INT, JAVA_INT, ADDRESS), captureErrno,
                     Linker.Option.firstVariadicArg(2));
-            close = linker.downcallHandle(linker.defaultLookup().find("close").orElseThrow(),
-                    FunctionDescriptor.of(JAVA_INT, JAVA_INT));
+            close = downcall("close", FunctionDescriptor.of(JAVA_INT, JAVA_INT));
         }
         AVAILABLE = fcntl != null;
         OPEN = open;
@@ -83,6 +79,13 @@ final class FcntlPageLocks implements PageLockCalls {
         CLOSE = close;
         CALL_STATE = state;
         ERRNO = errno;
+    }
+
+    /** Only called when native access is enabled (see the static initialiser), so the JVM prints no warning. */
+    @SuppressWarnings("restricted")
+    private static MethodHandle downcall(String function, FunctionDescriptor descriptor, Linker.Option... options) {
+        Linker linker = Linker.nativeLinker();
+        return linker.downcallHandle(linker.defaultLookup().find(function).orElseThrow(), descriptor, options);
     }
 
     private final Path path;
