@@ -1,9 +1,11 @@
 package io.fastmmap;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.math.BigInteger;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,6 +22,7 @@ import net.jqwik.api.Combinators;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
 import net.jqwik.api.Provide;
+import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterTry;
 import net.jqwik.api.state.Action;
 import net.jqwik.api.state.ActionChain;
@@ -29,7 +32,9 @@ import net.jqwik.api.state.Transformer;
  * T6, stateful property test: random chains of public API calls run against the cache and against a plain map with
  * expiry times, on a manual clock that moves forward and jumps back (NTP corrections), with the cache closed and
  * reopened mid-chain. After every step the cache must answer as the model does; jqwik shrinks any failure to a
- * shortest chain.
+ * shortest chain. Times to live include the edges (sub-millisecond, zero and negative ones that must be refused,
+ * Durations too long for a millisecond count that must saturate), the clock visits the exact instant a key expires
+ * and the millisecond before, and goes back before 1970 where an expiry can land on the file's "never" (0).
  *
  * <p>The pages are large enough that nothing is ever compacted or evicted within a chain, so the model is exact:
  * an expired entry is invisible but still stored, and comes back if the clock jumps back before anything drops it
@@ -60,8 +65,16 @@ class ModelPropertyTest {
             return harness;
         })
                 .withAction(4, independent(Combinators.combine(keys(), values(), ttls()).as((key, value, ttl) ->
-                        Transformer.mutate("set " + key + " (" + value.length + " bytes, ttl " + ttl + " ms)",
+                        Transformer.mutate("set " + key + " (" + value.length + " bytes, ttl " + ttl + ")",
                                 harness -> harness.set(key, value, ttl)))))
+                .withAction(1, independent(Combinators.combine(keys(), values()).as((key, value) ->
+                        Transformer.mutate("set " + key + " to expire on the epoch",
+                                harness -> harness.setExpiringOnTheEpoch(key, value)))))
+                .withAction(1, independent(Combinators.combine(keys(), Arbitraries.integers().between(-1, 0))
+                        .as((key, shift) -> Transformer.mutate("clock to " + key + "'s expiry " + shift + " ms",
+                                harness -> harness.moveClockToExpiryOf(key, shift)))))
+                .withAction(1, independent(Arbitraries.longs().between(-40_000, -1).map(millis -> Transformer.mutate(
+                        "clock set to " + millis + " ms (before 1970)", harness -> harness.setClock(millis)))))
                 .withAction(4, independent(keys().map(key -> Transformer.mutate("get " + key,
                         harness -> harness.get(key)))))
                 .withAction(2, independent(keys().map(key -> Transformer.mutate("remove " + key,
@@ -95,9 +108,38 @@ class ModelPropertyTest {
         return Arbitraries.bytes().array(byte[].class).ofMaxSize(100);
     }
 
-    /** @return 0 for the cache's default time to live, else a ttl in milliseconds */
-    private static Arbitrary<Long> ttls() {
-        return Arbitraries.oneOf(Arbitraries.just(0L), Arbitraries.longs().between(1, 30_000));
+    /**
+     * @return null for the cache's default time to live, else a time to live: ordinary, sub-millisecond, at the
+     *     edges of Duration and of a millisecond count (which must saturate, not wrap), or zero and negative (which
+     *     must be refused without changing anything)
+     */
+    private static Arbitrary<Duration> ttls() {
+        return Arbitraries.frequencyOf(
+                Tuple.of(2, Arbitraries.just(null)),
+                Tuple.of(6, Arbitraries.longs().between(1, 30_000).map(Duration::ofMillis)),
+                Tuple.of(2, Arbitraries.longs().between(1, 3_000_000).map(Duration::ofNanos)),
+                Tuple.of(2, Arbitraries.of(Duration.ofMillis(Long.MAX_VALUE), Duration.ofMillis(Long.MAX_VALUE)
+                        .plusNanos(1), Duration.ofMillis(Long.MAX_VALUE).minusMillis(1).plusNanos(999_999),
+                        Duration.ofSeconds(Long.MAX_VALUE, 999_999_999), Duration.ofDays(365L * 300))),
+                Tuple.of(1, Arbitraries.of(Duration.ZERO, Duration.ofNanos(-1), Duration.ofMillis(-5),
+                        Duration.ofSeconds(Long.MIN_VALUE))));
+    }
+
+    /**
+     * The model's expiry, from the documented rules and not from the engine's arithmetic: a time to live rounds up
+     * to whole milliseconds, an expiry past the end of a long saturates (never, in practice), and an expiry that
+     * lands on the epoch itself is one millisecond after it (0 means "no expiry" in the file).
+     */
+    static long modelExpireAtMillis(long nowMillis, Duration ttl) {
+        BigInteger nanos = BigInteger.valueOf(ttl.getSeconds()).multiply(BigInteger.valueOf(1_000_000_000))
+                .add(BigInteger.valueOf(ttl.getNano()));
+        BigInteger[] millis = nanos.divideAndRemainder(BigInteger.valueOf(1_000_000));
+        BigInteger ttlMillis = millis[1].signum() == 0 ? millis[0] : millis[0].add(BigInteger.ONE);
+        BigInteger at = BigInteger.valueOf(nowMillis).add(ttlMillis);
+        if (at.compareTo(BigInteger.valueOf(Long.MAX_VALUE)) > 0) {
+            return Long.MAX_VALUE;
+        }
+        return at.signum() == 0 ? 1 : at.longValueExact();
     }
 
     /** The cache and the model side by side. */
@@ -131,14 +173,37 @@ class ModelPropertyTest {
             return entry == null || clock.millis() >= entry.expireAtMillis() ? null : entry.value();
         }
 
-        void set(String key, byte[] value, long ttlMillis) {
-            if (ttlMillis == 0) {
+        void set(String key, byte[] value, Duration ttl) {
+            if (ttl == null) {
                 cache.set(Bytes.utf8(key), value);
-                model.put(key, new Entry(value, clock.millis() + DEFAULT_TTL.toMillis()));
+                model.put(key, new Entry(value, modelExpireAtMillis(clock.millis(), DEFAULT_TTL)));
+            } else if (ttl.isNegative() || ttl.isZero()) {
+                assertThatThrownBy(() -> cache.set(Bytes.utf8(key), value, ttl))
+                        .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("ttl=" + ttl);
             } else {
-                cache.set(Bytes.utf8(key), value, Duration.ofMillis(ttlMillis));
-                model.put(key, new Entry(value, clock.millis() + ttlMillis));
+                cache.set(Bytes.utf8(key), value, ttl);
+                model.put(key, new Entry(value, modelExpireAtMillis(clock.millis(), ttl)));
             }
+            check();
+        }
+
+        /** Before 1970, a time to live of exactly -now lands the expiry on 0, the file's "never". */
+        void setExpiringOnTheEpoch(String key, byte[] value) {
+            long now = clock.millis();
+            set(key, value, now < 0 ? Duration.ofMillis(-now) : Duration.ofMillis(1));
+        }
+
+        /** Moves the clock to a key's expiry (shift 0: it must be gone) or just before it (-1: still there). */
+        void moveClockToExpiryOf(String key, int shift) {
+            Entry entry = model.get(key);
+            if (entry != null && entry.expireAtMillis() < Long.MAX_VALUE / 2) {
+                clock.set(entry.expireAtMillis() + shift);
+                check();
+            }
+        }
+
+        void setClock(long epochMillis) {
+            clock.set(epochMillis);
             check();
         }
 
@@ -187,7 +252,7 @@ class ModelPropertyTest {
             if (expected == null) { // null, also when "keep" hands back a null it was given, removes the key
                 model.remove(key);
             } else if (how != 2) {
-                model.put(key, new Entry(expected, clock.millis() + DEFAULT_TTL.toMillis()));
+                model.put(key, new Entry(expected, modelExpireAtMillis(clock.millis(), DEFAULT_TTL)));
             }
             check();
         }

@@ -76,7 +76,19 @@ public final class Engine {
     public static Engine open(CacheConfig config) {
         Engine engine = new Engine(config, Attachment.open(config));
         if (config.recreate()) {
-            engine.clear();
+            try {
+                engine.clear();
+            } catch (RuntimeException | Error e) {
+                // Nobody gets this engine to close: left open, its channel would reach the Cleaner (see Attachment).
+                // Not deleted on close: a wipe that failed is no reason to remove the file others use.
+                engine.closed = true;
+                try {
+                    engine.attachment.release(false);
+                } catch (RuntimeException | Error closing) {
+                    e.addSuppressed(closing);
+                }
+                throw e;
+            }
         }
         return engine;
     }

@@ -297,35 +297,6 @@ final class PageStore {
         return firstTombstone >= 0 ? -1 - firstTombstone : FULL;
     }
 
-    /**
-     * Whether a lookup of {@code key} ends at slot {@code slotIndex}: no empty slot and no other record of the key
-     * lies on the probe path from its home slot. Never throws for damage, as repair calls it.
-     *
-     * @param key null to ask only about empty slots (compaction, which has not copied the key out)
-     */
-    boolean lookupFinds(int page, long base, int slotIndex, byte[] key, int tag) {
-        int slots = memory.getInt(base + SLOT_COUNT);
-        int mask = slots - 1;
-        for (int index = tag & mask; index != slotIndex; index = (index + 1) & mask) {
-            long slot = memory.getLong(slotAddress(base, index));
-            if (slot == PageFormat.EMPTY) {
-                return false;
-            }
-            int offset = PageFormat.slotOffset(slot);
-            try {
-                if (key != null && PageFormat.namesRecord(offset) && PageFormat.slotTag(slot) == tag
-                        && checkRecord(page, base, slots, offset) == key.length
-                        && memory.equalsArray(base + offset + RECORD_HEADER_BYTES, key)) {
-                    return false;
-                }
-            } catch (PageDamage unreadable) {
-                // Not the key's record, for all repair can tell: the slot may be the damaged one, pointing into a
-                // record appended since, and the key's acknowledged write after it must survive (BitFlipTest).
-            }
-        }
-        return true;
-    }
-
     int recordOffset(long base, int slotIndex) {
         return PageFormat.slotOffset(memory.getLong(slotAddress(base, slotIndex)));
     }
@@ -940,8 +911,8 @@ final class PageStore {
 
     /**
      * Which slots a lookup can reach: those with no empty slot between their key's home slot (the tag's) and
-     * themselves. One pass over the table, where asking {@link #lookupFinds} for every slot walked each probe path
-     * again: quadratic, and a forged page of 65,536 clustered slots held its lock for seconds in a compaction.
+     * themselves. One pass over the table, where walking each slot's probe path from its home slot again was
+     * quadratic, and a forged page of 65,536 clustered slots held its lock for seconds in a compaction.
      *
      * @return per slot, whether an empty slot lies before it on its probe path (false) or not (true); meaningful
      *     for slots that name records

@@ -18,6 +18,7 @@ import io.fastmmap.LockTimeoutException;
 import io.fastmmap.VerifyReport;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -286,15 +287,33 @@ final class PageVerifier {
                 tombstones += tombstone ? 1 : 0;
                 continue;
             }
-            byte[] key = checkRecord(page, base, slots, free, i, word, problems);
+            long end = recordEnd(base, slots, free, i, word, problems);
+            if (end >= 0) {
+                extents.add(new long[] {offset, end, i});
+            }
+        }
+        // Overlaps first, from the headers alone: only a record that shares no byte with another record is copied
+        // to check its checksum, so what verify copies for a page is bounded by the page. Copying each slot's record
+        // first let a forged page whose slots all name one large record allocate it once per slot (issue 19).
+        Set<Long> sharingBytes = checkOverlaps(extents, problems);
+        Map<Long, byte[]> keyByOffset = new HashMap<>();
+        extents.sort((a, b) -> Long.compare(a[2], b[2]));
+        for (long[] extent : extents) {
+            int i = (int) extent[2];
+            long word = memory.getLong(base + PageFormat.HEADER_BYTES + (long) i * PageFormat.SLOT_BYTES);
+            byte[] key;
+            if (keyByOffset.containsKey(extent[0])) {
+                key = keyByOffset.get(extent[0]); // a slot naming a record another slot names: checked once
+                key = key != null && hasItsTag(word, key, i, problems) ? key : null;
+            } else {
+                key = sharingBytes.contains(extent[0]) ? null : checkRecord(page, base, i, word, problems);
+                keyByOffset.put(extent[0], key);
+            }
             if (key == null) {
                 continue;
             }
             live++;
-            int bytes = (int) PageFormat.recordBytes(key.length,
-                    Integer.toUnsignedLong(memory.getInt(base + offset + VALUE_LENGTH)));
-            liveBytes += bytes;
-            extents.add(new long[] {offset, offset + bytes, i});
+            liveBytes += extent[1] - extent[0];
             if (!keys.add(ByteBuffer.wrap(key))) {
                 problems.add("slot " + i + ": key " + Engine.describe(key) + " is stored in another slot too");
             }
@@ -303,7 +322,6 @@ final class PageVerifier {
                         + (PageFormat.slotTag(word) & mask) + " and its slot, so lookups never find it");
             }
         }
-        checkOverlaps(extents, problems);
         expectCount(problems, "live entry count", memory.getInt(base + LIVE_COUNT), live);
         expectCount(problems, "tombstone count", memory.getInt(base + TOMBSTONE_COUNT), tombstones);
         expectCount(problems, "garbage byte count", memory.getInt(base + GARBAGE_BYTES),
@@ -321,28 +339,38 @@ final class PageVerifier {
         }
     }
 
-    /** @return the record's key when it lies inside the used area, passes its checksum and belongs here; else null */
-    private byte[] checkRecord(int page, long base, int slots, int free, int slotIndex, long word,
-            List<String> problems) {
+    /** @return where the record a slot names ends, when it lies inside the used area; else -1 (reported) */
+    private long recordEnd(long base, int slots, int free, int slotIndex, long word, List<String> problems) {
         int offset = PageFormat.slotOffset(word);
         String where = "slot " + slotIndex + ": the record at offset " + offset;
         if (offset < PageFormat.dataStart(slots) || (offset & (PageFormat.RECORD_ALIGNMENT - 1)) != 0
                 || offset > free - RECORD_HEADER_BYTES) {
             problems.add(where + " is not an aligned record start inside the used data area (" + PageFormat
                     .dataStart(slots) + " to " + free + ")");
-            return null;
+            return -1;
         }
         int keyLength = memory.getShort(base + offset + KEY_LENGTH);
         long valueLength = Integer.toUnsignedLong(memory.getInt(base + offset + VALUE_LENGTH));
-        if (offset + PageFormat.recordBytes(keyLength, valueLength) > free) {
+        long end = offset + PageFormat.recordBytes(keyLength, valueLength);
+        if (end > free) {
             problems.add(where + " claims " + keyLength + " key and " + valueLength + " value bytes, past the used "
                     + "data area ending at " + free);
-            return null;
+            return -1;
         }
-        byte[] key = new byte[keyLength];
-        byte[] value = new byte[(int) valueLength];
-        memory.copyToArray(base + offset + RECORD_HEADER_BYTES, key, 0, keyLength);
-        memory.copyToArray(base + offset + RECORD_HEADER_BYTES + keyLength, value, 0, value.length);
+        return end;
+    }
+
+    /**
+     * @return the key of a record inside the used area (see {@link #recordEnd}) when it passes its checksum, belongs
+     *     here and matches its slot's tag; else null
+     */
+    private byte[] checkRecord(int page, long base, int slotIndex, long word, List<String> problems) {
+        int offset = PageFormat.slotOffset(word);
+        String where = "slot " + slotIndex + ": the record at offset " + offset;
+        byte[] key = new byte[memory.getShort(base + offset + KEY_LENGTH)];
+        byte[] value = new byte[memory.getInt(base + offset + VALUE_LENGTH)];
+        memory.copyToArray(base + offset + RECORD_HEADER_BYTES, key, 0, key.length);
+        memory.copyToArray(base + offset + RECORD_HEADER_BYTES + key.length, value, 0, value.length);
         int checksum = PageStore.checksum(key, value, memory.getLong(base + offset + EXPIRE_AT),
                 memory.getShort(base + offset + FLAGS));
         if (checksum != memory.getInt(base + offset + CHECKSUM)) {
@@ -355,16 +383,24 @@ final class PageVerifier {
                     + store.pageOf(hash));
             return null;
         }
-        if (PageFormat.slotTag(word) != (int) hash) {
-            problems.add("slot " + slotIndex + ": its tag " + Integer.toHexString(PageFormat.slotTag(word))
-                    + " does not match the hash of key " + Engine.describe(key));
-            return null;
-        }
-        return key;
+        return hasItsTag(word, key, slotIndex, problems) ? key : null;
     }
 
-    private static void checkOverlaps(List<long[]> extents, List<String> problems) {
+    private boolean hasItsTag(long word, byte[] key, int slotIndex, List<String> problems) {
+        if (PageFormat.slotTag(word) != (int) store.hash(key)) {
+            problems.add("slot " + slotIndex + ": its tag " + Integer.toHexString(PageFormat.slotTag(word))
+                    + " does not match the hash of key " + Engine.describe(key));
+            return false;
+        }
+        return true;
+    }
+
+    /** @return the offsets of records that share bytes with a record at another offset */
+    private static Set<Long> checkOverlaps(List<long[]> extents, List<String> problems) {
         extents.sort((a, b) -> Long.compare(a[0], b[0]));
+        Set<Long> sharing = new HashSet<>();
+        long furthestEnd = -1;
+        long furthestOffset = -1;
         for (int i = 1; i < extents.size(); i++) {
             long[] previous = extents.get(i - 1);
             long[] current = extents.get(i);
@@ -372,6 +408,15 @@ final class PageVerifier {
                 problems.add("the records of slots " + previous[2] + " and " + current[2] + " overlap (offsets "
                         + previous[0] + " to " + previous[1] + " and " + current[0] + ")");
             }
+            if (previous[1] > furthestEnd) {
+                furthestEnd = previous[1];
+                furthestOffset = previous[0];
+            }
+            if (current[0] < furthestEnd && current[0] != furthestOffset) {
+                sharing.add(current[0]);
+                sharing.add(furthestOffset);
+            }
         }
+        return sharing;
     }
 }

@@ -27,6 +27,7 @@ final class Survivors {
     private final int[] tags;
     private final boolean[] protectedRecords;
     private int count;
+    private long slotReads;
     private long totalBytes;
     private int evictedCount;
     private int protectedEvictedCount;
@@ -95,6 +96,10 @@ final class Survivors {
         Survivors survivors = new Survivors(base, slots);
         LongSupplier now = PageStore.stoppedAt(nowMillis);
         int usedEnd = store.salvageBound(page, base, slots);
+        int mask = slots - 1;
+        boolean[] reachable = store.reachableSlots(base, slots);
+        java.util.Map<Long, Integer> firstPosition = firstPositionOfEachKey(store, page, base, slots);
+        survivors.slotReads += 3L * slots; // the two passes above: reachability (at most twice round), positions
         // Per record offset, what its own checks found (null: unreadable), so a record that several slots name is
         // read and checksummed once: a forged page naming one large record from every slot made repair copy it for
         // each (issue 19). What depends on the slot (its tag, the probe path) is still checked per slot: the slot a
@@ -103,6 +108,7 @@ final class Survivors {
         java.util.Set<Integer> kept = new java.util.HashSet<>();
         for (int i = 0; i < slots; i++) {
             long slot = memory.getLong(base + PageFormat.HEADER_BYTES + (long) i * PageFormat.SLOT_BYTES);
+            survivors.slotReads++;
             int offset = PageFormat.slotOffset(slot);
             if (!PageFormat.namesRecord(offset) || kept.contains(offset)) {
                 continue;
@@ -117,7 +123,9 @@ final class Survivors {
             // Only the record a lookup of its key would find: one no lookup could reach (a damaged tag, an empty
             // slot on its probe path, another copy of the key before it) may hold a value since written again or
             // removed, and keeping it would bring that back (fuzzing campaigns found both).
-            if (PageFormat.slotTag(slot) != (int) hash || !store.lookupFinds(page, base, i, key, (int) hash)) {
+            Integer first = firstPosition.get(hash); // null: this record fails the lookup's own bounds check
+            if (PageFormat.slotTag(slot) != (int) hash || !reachable[i]
+                    || first != null && first < ((i - (int) hash) & mask)) {
                 continue;
             }
             kept.add(offset);
@@ -128,6 +136,50 @@ final class Survivors {
             survivors.add(memory, base, offset, (int) hash);
         }
         return survivors;
+    }
+
+    /**
+     * Where a lookup of each key stops: per key hash, the first position on the key's probe path (the distance from
+     * its home slot) of a slot that carries the key's tag and names a readable record of a key with that hash. One
+     * pass over the slots, where walking each slot's probe path again cost slots²/2 reads on a page whose records all
+     * share one home slot (issue 19). Two keys with one 64-bit hash count as one: the later loses its entry in the
+     * repair, as damage may; a wrong value is never kept.
+     */
+    private static java.util.Map<Long, Integer> firstPositionOfEachKey(PageStore store, int page, long base,
+            int slots) {
+        SharedMemory memory = store.memory();
+        int mask = slots - 1;
+        java.util.Map<Long, Integer> first = new java.util.HashMap<>();
+        java.util.Map<Integer, Long> hashByOffset = new java.util.HashMap<>();
+        for (int i = 0; i < slots; i++) {
+            long slot = memory.getLong(base + PageFormat.HEADER_BYTES + (long) i * PageFormat.SLOT_BYTES);
+            int offset = PageFormat.slotOffset(slot);
+            if (!PageFormat.namesRecord(offset)) {
+                continue;
+            }
+            Long hash = hashByOffset.get(offset);
+            if (hash == null && !hashByOffset.containsKey(offset)) {
+                hash = readableKeyHash(store, page, base, slots, offset);
+                hashByOffset.put(offset, hash);
+            }
+            if (hash != null && PageFormat.slotTag(slot) == (int) (long) hash) {
+                first.merge(hash, (i - (int) (long) hash) & mask, Math::min);
+            }
+        }
+        return first;
+    }
+
+    /** @return the hash of the key of the record at {@code offset} when its bounds check passes; else null */
+    private static Long readableKeyHash(PageStore store, int page, long base, int slots, int offset) {
+        int keyLength;
+        try {
+            keyLength = store.checkedRecord(page, base, slots, offset);
+        } catch (PageDamage unreadable) {
+            return null; // not the key's record, for all repair can tell (see salvage)
+        }
+        byte[] key = new byte[keyLength];
+        store.memory().copyToArray(base + offset + PageFormat.RECORD_HEADER_BYTES, key, 0, keyLength);
+        return store.hash(key);
     }
 
     /**
@@ -229,6 +281,19 @@ final class Survivors {
             order[i] = (int) (keyed[i] & INDEX_MASK);
         }
         return order;
+    }
+
+    /** @return how many records were collected (before {@link #fit} evicts any) */
+    int count() {
+        return count;
+    }
+
+    /**
+     * @return the slot words repair read to decide what to keep: the measure of its work on a hostile page, which
+     *     must stay a small multiple of the slot count (SalvageWorkTest)
+     */
+    long slotReads() {
+        return slotReads;
     }
 
     int[] keptInLruOrder() {

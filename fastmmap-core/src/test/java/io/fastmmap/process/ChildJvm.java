@@ -163,6 +163,9 @@ public final class ChildJvm implements AutoCloseable {
             List<String> command = new ArrayList<>();
             command.add(jdk.java().toString());
             command.addAll(JVM_OPTIONS);
+            if (jdk == Jdk.JDK25) { // as an application would run us for direct system calls (fastmmap-perl's fcntl)
+                command.add("--enable-native-access=ALL-UNNAMED");
+            }
             command.add("-XX:ErrorFile=" + errorDir.toAbsolutePath().resolve("hs_err_%p.log"));
             command.add("-Dfastmmap.child.name=" + name);
             command.add("-Dfastmmap.child.jdk=" + jdk.version());

@@ -4,7 +4,6 @@ import io.fastmmap.CacheClosedException;
 import io.fastmmap.CacheFileException;
 
 import java.io.IOException;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -224,14 +223,14 @@ public final class PerlCache implements AutoCloseable {
         while (true) {
             PerlFile current = current();
             try {
-                FileLock lock = current.lock(pageIndex, deadline, lockTimeoutNanos);
+                current.lock(pageIndex, deadline, lockTimeoutNanos);
                 try {
                     // Checked under the lock: Perl's init_file or unlink_on_exit may have put another file there.
                     if (!isFileCheckDue() || isCurrentInode(current)) {
                         return work.apply(new PerlPage(current.page(pageIndex), path, pageIndex, nowSeconds()));
                     }
                 } finally {
-                    current.unlock(pageIndex, lock);
+                    current.unlock(pageIndex);
                 }
                 moveToNewInode(current);
             } finally {

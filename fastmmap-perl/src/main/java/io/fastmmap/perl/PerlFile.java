@@ -9,7 +9,6 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -27,7 +26,7 @@ import java.util.concurrent.locks.ReentrantLock;
  * One open Cache::FastMmap file (one inode) in this JVM: its channel, its mapping, and the page locks.
  *
  * <p>A page lock is the very lock Perl takes: an exclusive fcntl lock on the page's bytes
- * ({@code F_WRLCK, start = page × page_size, len = page_size}), which {@link FileChannel#tryLock} issues. fcntl locks
+ * ({@code F_WRLCK, start = page × page_size, len = page_size}), which {@link PageLockCalls} issues. fcntl locks
  * belong to the process, so threads of this JVM also take a per-page {@link ReentrantLock} first; and since closing
  * any descriptor of a file drops every fcntl lock the process holds on it, all {@link PerlCache}s of this JVM on one
  * inode share one {@code PerlFile} (and its one descriptor), counted by {@link #retain}/{@link #release}.
@@ -40,16 +39,16 @@ final class PerlFile {
     final Path path;
     final Object fileKey;
     final PerlGeometry geometry;
-    private final FileChannel channel;
+    private final PageLockCalls locks;
     private final PageMemory[] pages;
     private final ReentrantLock[] pageLocks;
     private int references = 1;
 
-    private PerlFile(Path path, Object fileKey, PerlGeometry geometry, FileChannel channel, PageMemory[] pages) {
+    private PerlFile(Path path, Object fileKey, PerlGeometry geometry, PageLockCalls locks, PageMemory[] pages) {
         this.path = path;
         this.fileKey = fileKey;
         this.geometry = geometry;
-        this.channel = channel;
+        this.locks = locks;
         this.pages = pages;
         this.pageLocks = new ReentrantLock[pages.length];
         for (int i = 0; i < pageLocks.length; i++) {
@@ -97,11 +96,13 @@ final class PerlFile {
 
     /** @return the opened file, or null when the path no longer names the inode {@code key} */
     private static PerlFile openInode(Path path, Object key, PerlGeometry geometry, long waitNanos) {
-        FileChannel channel = null;
+        PageLockCalls locks = null;
         try {
-            channel = FileChannel.open(path, StandardOpenOption.READ, StandardOpenOption.WRITE);
+            locks = PageLockFactory.open(path, geometry.pageSize(), geometry.pageCount());
+            FileChannel channel = locks.channel();
             if (!key.equals(Files.readAttributes(path, BasicFileAttributes.class).fileKey())) {
-                channel.close();
+                locks.close();
+                locks = null;
                 return null;
             }
             long size = channel.size();
@@ -114,15 +115,15 @@ final class PerlFile {
                 throw mismatch(path, other, geometry, "the file holds");
             }
             awaitInitialised(path, pages, geometry, waitNanos);
-            PerlFile file = new PerlFile(path, key, geometry, channel, pages);
-            channel = null;
+            PerlFile file = new PerlFile(path, key, geometry, locks, pages);
+            locks = null;
             return file;
         } catch (IOException e) {
             throw new CacheFileException(path, "cannot open and map the file: " + e, e);
         } finally {
-            if (channel != null) {
+            if (locks != null) {
                 try {
-                    channel.close();
+                    locks.close();
                 } catch (IOException ignored) {
                     // already failing
                 }
@@ -247,7 +248,7 @@ final class PerlFile {
      * Locks a page for this thread: first the in-JVM lock, then the fcntl lock, retried with backoff until
      * {@code deadline} (System.nanoTime) since a blocking fcntl lock could not be given a timeout.
      */
-    FileLock lock(int pageIndex, long deadline, long timeoutNanos) {
+    void lock(int pageIndex, long deadline, long timeoutNanos) {
         ReentrantLock local = pageLocks[pageIndex];
         if (local.isHeldByCurrentThread()) {
             throw new IllegalStateException(path + ": page " + pageIndex + " is already locked by this thread: "
@@ -261,13 +262,11 @@ final class PerlFile {
             Thread.currentThread().interrupt();
             throw timeout(pageIndex, timeoutNanos, "(interrupted while waiting) another thread of this JVM");
         }
-        long position = (long) pageIndex * geometry.pageSize();
         long backoff = 10_000;
         try {
             while (true) {
-                FileLock lock = channel.tryLock(position, geometry.pageSize(), false);
-                if (lock != null) {
-                    return lock;
+                if (locks.tryLock(pageIndex)) {
+                    return;
                 }
                 if (System.nanoTime() - deadline > 0) {
                     throw timeout(pageIndex, timeoutNanos, "another process");
@@ -284,9 +283,9 @@ final class PerlFile {
         }
     }
 
-    void unlock(int pageIndex, FileLock lock) {
+    void unlock(int pageIndex) {
         try {
-            lock.release();
+            locks.unlock(pageIndex);
         } catch (IOException e) {
             throw new CacheFileException(path, "cannot unlock page " + pageIndex + ": " + e, e);
         } finally {
@@ -329,7 +328,7 @@ final class PerlFile {
             }
         }
         try {
-            channel.close();
+            locks.close();
         } catch (IOException ignored) {
             // nothing left to release
         }

@@ -32,6 +32,31 @@ class PerlCacheApiTest {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * JDK 22+ with native access enabled (as failsafe runs JDK 25 here) makes the fcntl calls directly; JDK 17 goes
+     * through FileChannel. The interop tests (PerlCacheProcessesTest: Perl and Java processes on one file, exact
+     * totals) run on both, so both ways exclude Perl.
+     */
+    @Test
+    void pageLocksAreDirectFcntlCallsOnJdk22WithNativeAccessElseFileChannelLocks() throws Exception {
+        Path file = dir.resolve("mechanism");
+        Files.write(file, new byte[8192]);
+        boolean direct = Runtime.version().feature() >= 22 && Boolean.parseBoolean(
+                String.valueOf(Module.class.getMethod("isNativeAccessEnabled").invoke(getClass().getModule())));
+        try (PageLockCalls calls = PageLockFactory.open(file, 4096, 2)) {
+            assertThat(calls.mechanism()).isEqualTo(direct ? "fcntl (direct)" : "FileChannel.tryLock");
+            assertThat(calls.tryLock(1)).isTrue();
+            calls.unlock(1);
+            assertThat(calls.tryLock(1)).as("locked again after the unlock").isTrue();
+            calls.unlock(1);
+        }
+        System.out.println("PerlCacheApiTest: JDK " + Runtime.version().feature() + ": page locks by "
+                + (direct ? "direct fcntl" : "FileChannel"));
+        if (Runtime.version().feature() >= 22 && "25".equals(System.getProperty("fastmmap.test.jvm"))) {
+            assertThat(direct).as("failsafe's JDK 25 run enables native access, so the fast path is tested").isTrue();
+        }
+    }
+
     @Test
     void defaultsAreCacheFastMmapsAndTheFileIsCreatedInMissingDirectories() throws Exception {
         Path file = dir.resolve("a/b/share");

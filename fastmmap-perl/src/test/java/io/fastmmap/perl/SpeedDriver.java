@@ -7,7 +7,8 @@ import java.util.SplittableRandom;
 /**
  * Not a test: the Java side of the Perl-format speed comparison (docs/perl-interop.md, "Speed"), to run on a quiet
  * machine beside {@code src/test/resources/perl/speed.pl} on the same file:
- * raw 1 KiB values, 1,000 keys, 90% get / 10% set, for the given seconds; prints "java ops/s N".
+ * raw 1 KiB values, 1,000 keys, 90% get / 10% set, for the given seconds; prints "java ops/s N" and the CPU time per
+ * operation (run it with {@code --enable-native-access=ALL-UNNAMED} on JDK 22+ for the direct fcntl calls).
  *
  * <p>Arguments: {@code file seconds} (the file is 89 × 64 KiB, Cache::FastMmap's default geometry).
  */
@@ -33,6 +34,8 @@ public final class SpeedDriver {
                 step(cache, keys, value, random);
             }
             long ops = 0;
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            long cpuStart = threads.getCurrentThreadCpuTime();
             long start = System.nanoTime();
             long end = start + seconds * 1_000_000_000L;
             while (System.nanoTime() < end) {
@@ -41,7 +44,18 @@ public final class SpeedDriver {
                 }
                 ops += 1000;
             }
-            System.out.printf("java ops/s %.0f%n", ops / ((System.nanoTime() - start) / 1e9));
+            // CPU time per operation as well: a loaded machine inflates wall time far more
+            System.out.printf("java ops/s %.0f, CPU %.2f us per op (page locks by %s)%n",
+                    ops / ((System.nanoTime() - start) / 1e9), (threads.getCurrentThreadCpuTime() - cpuStart) / 1e3 / ops,
+                    mechanism());
+        }
+    }
+
+    private static String mechanism() {
+        try (PageLockCalls calls = PageLockFactory.open(Path.of("/dev/null"), 1, 0)) {
+            return calls.mechanism();
+        } catch (java.io.IOException e) {
+            return "? (" + e + ")";
         }
     }
 

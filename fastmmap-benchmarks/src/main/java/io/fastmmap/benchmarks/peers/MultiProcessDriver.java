@@ -2,6 +2,8 @@ package io.fastmmap.benchmarks.peers;
 
 import io.fastmmap.Codec;
 import io.fastmmap.FastMmap;
+import io.fastmmap.benchmarks.Workload;
+import io.fastmmap.perl.PerlCache;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -16,6 +18,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
 import java.util.zip.DataFormatException;
 import org.HdrHistogram.Histogram;
 
@@ -75,18 +79,22 @@ public final class MultiProcessDriver {
 
     /** What a run stores: raw bytes, or the session map through one of the two codecs. */
     enum Kind {
-        RAW("raw", WorkloadFiles.Mode.RAW, null),
-        SESSION("session", WorkloadFiles.Mode.SESSION, Codec.plainDataMap()),
-        SESSION_JSON("session-json", WorkloadFiles.Mode.SESSION, SessionMap.JSON_CODEC);
+        RAW("raw", WorkloadFiles.Mode.RAW, null, false),
+        SESSION("session", WorkloadFiles.Mode.SESSION, Codec.plainDataMap(), false),
+        SESSION_JSON("session-json", WorkloadFiles.Mode.SESSION, SessionMap.JSON_CODEC, false),
+        /** raw, by fastmmap-perl's PerlCache on a Cache::FastMmap file of the geometry the Perl driver uses */
+        RAW_PERL_FORMAT("raw-perl-format", WorkloadFiles.Mode.RAW, null, true);
 
         final String name;
         final WorkloadFiles.Mode mode;
         final Codec<Map<String, Object>> codec;
+        final boolean perlFormat;
 
-        Kind(String name, WorkloadFiles.Mode mode, Codec<Map<String, Object>> codec) {
+        Kind(String name, WorkloadFiles.Mode mode, Codec<Map<String, Object>> codec, boolean perlFormat) {
             this.name = name;
             this.mode = mode;
             this.codec = codec;
+            this.perlFormat = perlFormat;
         }
 
         static Kind of(String name) {
@@ -109,6 +117,47 @@ public final class MultiProcessDriver {
         return dir.resolve("fastmmap-" + kind.name + ".fmm");
     }
 
+    /** The two operations a run makes, on a fastmmap file or on a Cache::FastMmap file. */
+    private record Store(Function<byte[], byte[]> getter, BiConsumer<byte[], byte[]> setter, Runnable closer)
+            implements AutoCloseable {
+        byte[] get(byte[] key) {
+            return getter.apply(key);
+        }
+
+        void set(byte[] key, byte[] value) {
+            setter.accept(key, value);
+        }
+
+        @Override
+        public void close() {
+            closer.run();
+        }
+
+        /** Opens the kind's file; {@code create}: wipes it first and deletes it on close (the parent). */
+        static Store open(PeerWorkload workload, Path dir, Kind kind, boolean create) throws IOException {
+            Path file = cacheFile(dir, kind);
+            if (!kind.perlFormat) {
+                FastMmap cache = FastMmapStore.builder(workload, file).recreate(create).deleteOnClose(create).build();
+                return new Store(cache::get, cache::set, cache::close);
+            }
+            if (create) {
+                Files.deleteIfExists(file);
+            }
+            PerlCache cache = PerlCache.builder(file).pageSize(Workload.pageSize(workload.valueSize()))
+                    .pageCount(FastMmapStore.pageCount(workload)).build();
+            return new Store(cache::get, cache::set, () -> {
+                cache.close();
+                if (create) {
+                    try {
+                        Files.deleteIfExists(file);
+                    } catch (IOException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                }
+            });
+        }
+    }
+
     private static PeerWorkload sized(Path dir, WorkloadFiles.Mode mode) throws IOException {
         return mode.sized(WorkloadFiles.read(dir), (int) Files.size(dir.resolve("session.json")));
     }
@@ -124,17 +173,19 @@ public final class MultiProcessDriver {
         PeerWorkload workload = sized(dir, kind.mode);
         byte[][] keys = workload.keys();
         byte[] value = storedValue(dir, kind);
-        Path file = cacheFile(dir, kind);
-        try (FastMmap cache = FastMmapStore.builder(workload, file).recreate(true).deleteOnClose(true).build()) {
+        try (Store cache = Store.open(workload, dir, kind, true)) {
             for (byte[] key : keys) {
                 cache.set(key, value);
             }
             List<Process> workers = new ArrayList<>();
             String java = ProcessHandle.current().info().command().orElse("java");
             for (int p = 0; p < processes; p++) {
-                List<String> command = new ArrayList<>(List.of(java, "-Xms1g", "-Xmx1g", "-cp",
-                        System.getProperty("java.class.path"), MultiProcessDriver.class.getName(), "worker",
-                        dir.toString(), Integer.toString(p), kind.name, Double.toString(warmupSeconds),
+                List<String> command = new ArrayList<>(List.of(java, "-Xms1g", "-Xmx1g"));
+                if (kind.perlFormat) { // PerlCache's direct fcntl calls (JDK 22+), as its docs tell applications
+                    command.add("--enable-native-access=ALL-UNNAMED");
+                }
+                command.addAll(List.of("-cp", System.getProperty("java.class.path"), MultiProcessDriver.class.getName(),
+                        "worker", dir.toString(), Integer.toString(p), kind.name, Double.toString(warmupSeconds),
                         Double.toString(seconds)));
                 workers.add(new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.INHERIT).start());
             }
@@ -164,9 +215,10 @@ public final class MultiProcessDriver {
                     throw new IllegalStateException("worker " + p + " exited with " + workers.get(p).exitValue());
                 }
             }
-            String line = String.format(Locale.ROOT, "{\"impl\":\"fastmmap\",\"jdk\":\"%s\",\"processes\":%d,"
+            String line = String.format(Locale.ROOT, "{\"impl\":\"%s\",\"jdk\":\"%s\",\"processes\":%d,"
                     + "\"mode\":\"%s\",\"workload\":\"%s\",\"valueBytes\":%d,\"operations\":%d,\"seconds\":%.3f,"
-                    + "\"opsPerSec\":%.1f,\"get\":%s,\"set\":%s}", Runtime.version().feature(), processes, kind.name,
+                    + "\"opsPerSec\":%.1f,\"get\":%s,\"set\":%s}", kind.perlFormat ? "fastmmap-perl" : "fastmmap",
+                    Runtime.version().feature(), processes, kind.name,
                     WorkloadFiles.read(dir).label(), value.length, operations, measuredSeconds, operations / measuredSeconds,
                     percentiles(gets), percentiles(sets));
             System.out.println(line);
@@ -209,7 +261,7 @@ public final class MultiProcessDriver {
         int[] ops = workload.operations(WorkloadFiles.STREAM_LENGTH, stream);
         Histogram gets = new Histogram(HIGHEST_NANOS, 3);
         Histogram sets = new Histogram(HIGHEST_NANOS, 3);
-        try (FastMmap cache = FastMmapStore.builder(workload, cacheFile(dir, kind)).build()) {
+        try (Store cache = Store.open(workload, dir, kind, false)) {
             System.out.println("ready");
             System.out.flush();
             String go = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.US_ASCII)).readLine();
