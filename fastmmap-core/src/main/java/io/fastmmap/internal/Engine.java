@@ -26,7 +26,7 @@ import java.util.function.UnaryOperator;
  * <p>Every operation: hash the key, lock its page, repair the page if its previous holder died mid-update, run,
  * unlock. When the page fails a check mid-operation, it is repaired and the operation retried once.
  */
-public final class Engine {
+public final class Engine implements PagedCache {
     /**
      * Threads inside a getAndSet update function, over all caches of this JVM. An update must not call any cache:
      * it holds a page lock, and waiting for another page (of any file) while holding one can deadlock with a

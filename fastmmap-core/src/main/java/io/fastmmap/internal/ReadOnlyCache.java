@@ -24,7 +24,7 @@ import java.util.function.LongSupplier;
  * saw no change in progress; otherwise the read is retried. What was read before that check may be torn, so every
  * length and offset is bounds-checked and a failure there only means "retry".
  */
-public final class ReadOnlyCache implements AutoCloseable {
+public final class ReadOnlyCache implements PagedCache, AutoCloseable {
     /** How long a read waits for a page that stays locked or keeps changing: the 10 seconds CacheReader documents. */
     private static final long WAIT_NANOS = 10_000_000_000L;
 
