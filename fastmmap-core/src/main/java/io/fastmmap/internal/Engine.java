@@ -560,7 +560,7 @@ public final class Engine implements PagedCache {
      */
     private PageUsage unlockedUsage(int page) {
         SharedMemory memory = store.memory();
-        long lockWord = store.directoryEntry(page) + PageDirectory.LOCK_WORD;
+        long lockWord = store.directoryEntry(page) + PageDirectory.LOCK_WORD_OFFSET;
         PageUsage seen = new PageUsage(0, 0, 0);
         for (int attempt = 0; attempt < 8; attempt++) {
             long before = memory.getLongVolatile(lockWord);

@@ -41,7 +41,7 @@ final class PageLocks {
     }
 
     private long lockWordAddress(int page) {
-        return directoryOffset + (long) page * PageDirectory.ENTRY_BYTES + PageDirectory.LOCK_WORD;
+        return directoryOffset + (long) page * PageDirectory.ENTRY_BYTES + PageDirectory.LOCK_WORD_OFFSET;
     }
 
     /**
@@ -142,7 +142,7 @@ final class PageLocks {
             return false;
         }
         long counter = directoryOffset + (long) page * PageDirectory.ENTRY_BYTES
-                + PageDirectory.LOCK_RECOVERY_COUNT;
+                + PageDirectory.LOCK_RECOVERY_COUNT_OFFSET;
         memory.putLong(counter, memory.getLong(counter) + 1);
         return true;
     }
@@ -163,7 +163,7 @@ final class PageLocks {
         heldWords[page] = held;
         holders[page] = Thread.currentThread();
         long counter = directoryOffset + (long) page * PageDirectory.ENTRY_BYTES
-                + PageDirectory.LOCK_RECOVERY_COUNT;
+                + PageDirectory.LOCK_RECOVERY_COUNT_OFFSET;
         memory.putLong(counter, memory.getLong(counter) + 1);
         return true;
     }

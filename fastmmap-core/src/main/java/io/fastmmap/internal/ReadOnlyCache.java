@@ -128,7 +128,7 @@ public final class ReadOnlyCache implements PagedCache, AutoCloseable {
         if (closed.get()) {
             throw new CacheClosedException(file + ": this reader was closed");
         }
-        long lockWord = store.directoryEntry(page) + PageDirectory.LOCK_WORD;
+        long lockWord = store.directoryEntry(page) + PageDirectory.LOCK_WORD_OFFSET;
         Backoff backoff = new Backoff(WAIT_NANOS, () -> file + ": page " + page + " stayed locked or changing; a "
                 + "process may have died holding it: open the file read-write (any fastmmap user, or `fastmmap "
                 + "repair`) to recover it");
