@@ -1,7 +1,5 @@
 package io.fastmmap;
 
-import io.fastmmap.internal.PageScan;
-import io.fastmmap.internal.PageUsage;
 import io.fastmmap.internal.ReadOnlyCache;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -70,28 +68,22 @@ public final class CacheReader implements AutoCloseable {
 
     /** @return the live keys, page by page, as {@link FastMmap#keys()} (not a snapshot) */
     public Iterable<byte[]> keys() {
-        return () -> new PageByPage<>(cache.file(), cache.pageCount(), page -> cache.scanPage(page, false),
-                PageScan.Entry::key);
+        return CacheViews.keys(cache);
     }
 
     /** @return key and metadata of the live entries, as {@link FastMmap#entries()} */
     public Iterable<CacheEntry> entries() {
-        return () -> new PageByPage<>(cache.file(), cache.pageCount(), page -> cache.scanPage(page, false),
-                FastMmap::toEntry);
+        return CacheViews.entries(cache, false);
     }
 
     /** @return key, value and metadata of the live entries, as {@link FastMmap#entriesWithValues()} */
     public Iterable<CacheEntry> entriesWithValues() {
-        return () -> new PageByPage<>(cache.file(), cache.pageCount(), page -> cache.scanPage(page, true),
-                FastMmap::toEntry);
+        return CacheViews.entries(cache, true);
     }
 
     /** @return the file's shared counters and space figures; the per-instance operation counters are 0 */
     public CacheStats stats() {
-        long[] shared = cache.sharedCounters();
-        PageUsage usage = cache.usage();
-        return new CacheStats(0, 0, 0, 0, shared[0], shared[4], shared[1], shared[2], shared[3], usage.entryCount(),
-                usage.usedBytes(), usage.freeBytes(), 0);
+        return CacheViews.stats(cache, null);
     }
 
     /** @return the file this reads */

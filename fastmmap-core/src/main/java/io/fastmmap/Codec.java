@@ -1,5 +1,9 @@
 package io.fastmmap;
 
+import io.fastmmap.internal.codec.BytesCodec;
+import io.fastmmap.internal.codec.PlainDataCodec;
+import io.fastmmap.internal.codec.SerializationCodec;
+import io.fastmmap.internal.codec.Utf8Codec;
 import java.io.ObjectInputFilter;
 import java.io.Serializable;
 import java.util.Map;

@@ -1,5 +1,7 @@
 package io.fastmmap;
 
+import io.fastmmap.internal.codec.JdkCompression;
+
 /**
  * How a {@link TypedCache} compresses values (Perl's {@code compressor}). Keys are never compressed. Each
  * algorithm has an {@link #id()} that is stored in the entry's flags, so every process reads every entry

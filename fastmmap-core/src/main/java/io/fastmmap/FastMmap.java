@@ -3,8 +3,6 @@ package io.fastmmap;
 import io.fastmmap.internal.CacheConfig;
 import io.fastmmap.internal.Engine;
 import io.fastmmap.internal.Geometry;
-import io.fastmmap.internal.PageScan;
-import io.fastmmap.internal.PageUsage;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.time.Clock;
@@ -274,8 +272,7 @@ public final class FastMmap implements AutoCloseable {
      * @throws CacheClosedException from the iterator when the cache has been closed
      */
     public Iterable<byte[]> keys() {
-        return () -> new PageByPage<>(engine.file(), engine.pageCount(), page -> engine.scanPage(page, false),
-                PageScan.Entry::key);
+        return CacheViews.keys(engine);
     }
 
     /**
@@ -285,8 +282,7 @@ public final class FastMmap implements AutoCloseable {
      * @return an iterable whose every iterator walks the whole file again
      */
     public Iterable<CacheEntry> entries() {
-        return () -> new PageByPage<>(engine.file(), engine.pageCount(), page -> engine.scanPage(page, false),
-                FastMmap::toEntry);
+        return CacheViews.entries(engine, false);
     }
 
     /**
@@ -296,8 +292,7 @@ public final class FastMmap implements AutoCloseable {
      * @return an iterable whose every iterator walks the whole file again
      */
     public Iterable<CacheEntry> entriesWithValues() {
-        return () -> new PageByPage<>(engine.file(), engine.pageCount(), page -> engine.scanPage(page, true),
-                FastMmap::toEntry);
+        return CacheViews.entries(engine, true);
     }
 
     /** For {@link TypedCache}, which needs the flags and write-back hooks the public byte API leaves out. */
@@ -308,10 +303,6 @@ public final class FastMmap implements AutoCloseable {
     /** @return this instance's operation counters, or null when stats are off */
     OperationCounters counters() {
         return counters;
-    }
-
-    static CacheEntry toEntry(PageScan.Entry entry) {
-        return new CacheEntry(entry.key(), entry.value(), entry.expireAtMillis(), entry.flags());
     }
 
     /** Removes every entry of every page. Pages are cleared one at a time, so this is not one atomic step. */
@@ -373,13 +364,7 @@ public final class FastMmap implements AutoCloseable {
      * @return shared counters of the file, and this instance's operation counters when stats are enabled
      */
     public CacheStats stats() {
-        long[] shared = engine.sharedCounters();
-        PageUsage usage = engine.usage();
-        OperationCounters c = counters;
-        return new CacheStats(c == null ? 0 : c.hits.sum(), c == null ? 0 : c.misses.sum(),
-                c == null ? 0 : c.sets.sum(), c == null ? 0 : c.removes.sum(), shared[0], shared[4], shared[1],
-                shared[2], shared[3], usage.entryCount(), usage.usedBytes(), usage.freeBytes(),
-                engine.tooLargeRefusalCount());
+        return CacheViews.stats(engine, counters);
     }
 
     /** @return whether this instance counts hits, misses, sets and removes ({@link Builder#enableStats}) */

@@ -2,6 +2,7 @@ package io.fastmmap;
 
 import io.fastmmap.internal.Engine;
 import io.fastmmap.internal.PageScan;
+import io.fastmmap.internal.codec.ValueEncoding;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -41,7 +42,7 @@ import java.util.function.BiFunction;
  *       swallows the error).</li>
  *   <li><b>write-back</b> ({@link Builder#writeBack}): {@link #put} marks the entry dirty in the file. A dirty
  *       entry is written to the backing store when it leaves the cache: evicted or dropped expired by a write of
- *       this instance, {@link #expire}, {@link #empty}, {@link #purge}, or {@link #close()} with
+ *       this instance, {@link #evict}, {@link #evictAll}, {@link #purge}, or {@link #close()} with
  *       {@link Builder#emptyOnClose}. The callback runs after the page is unlocked; when it throws, the operation
  *       that dropped the entry has completed and the {@link CallbackException} carries the unwritten entries. Only
  *       processes configured with the same write-back callback write entries back: an eviction caused by a plain
@@ -320,15 +321,15 @@ public final class TypedCache<K, V> implements AutoCloseable {
     }
 
     /**
-     * Removes the key without calling the delete callback, writing its value back first when it is dirty (Perl
-     * {@code expire}).
+     * Drops the key as an eviction would: a dirty value is written back first, and the delete callback is not
+     * called, so the backing store keeps it (Perl {@code expire}). {@link #remove} is the call that deletes.
      *
      * @param key the key
      * @return true when the key had a live value
      * @throws CallbackException when the write-back failed; the entry is gone and is in
      *     {@link CallbackException#unwritten()}
      */
-    public boolean expire(K key) {
+    public boolean evict(K key) {
         PageScan.Entry entry = engine.takeEntry(keyCodec.encode(key));
         if (entry == null) {
             return false;
@@ -340,13 +341,12 @@ public final class TypedCache<K, V> implements AutoCloseable {
     }
 
     /**
-     * Drops expired entries ({@code onlyExpired}) or all entries, writing dirty ones back (Perl {@code empty}).
-     * Pages are handled one at a time; each page's write-backs run after it is unlocked.
-     *
-     * @param onlyExpired true to keep live entries
+     * Drops every entry as {@link #evict} does, writing dirty ones back, without the delete callback (Perl
+     * {@code empty(0)}; Perl's {@code empty(1)} is {@link #purge()}). Pages are handled one at a time; each page's
+     * write-backs run after it is unlocked.
      */
-    public void empty(boolean onlyExpired) {
-        engine.empty(onlyExpired);
+    public void evictAll() {
+        engine.empty(false);
     }
 
     /**
@@ -383,15 +383,15 @@ public final class TypedCache<K, V> implements AutoCloseable {
         return written;
     }
 
-    /** Removes every entry, without write-back or delete callbacks (Perl {@code clear}); see {@link #empty}. */
+    /** Removes every entry, without write-back or delete callbacks (Perl {@code clear}); see {@link #evictAll}. */
     public void clear() {
         cache.clear();
     }
 
-    /** Drops expired entries now; with write-back, dirty ones are written back first (as {@code empty(true)}). */
+    /** Drops expired entries now; with write-back, dirty ones are written back first (Perl {@code empty(1)}). */
     public void purge() {
         if (writeBack) {
-            empty(true);
+            engine.empty(true);
         } else {
             cache.purge();
         }
@@ -406,8 +406,8 @@ public final class TypedCache<K, V> implements AutoCloseable {
      * @return the keys
      */
     public Iterable<K> keys() {
-        return () -> new Mapped<>(cache.entries().iterator(), e -> (e.flags() & ValueEncoding.ABSENT_FLAG) == 0
-                ? keyCodec.decode(e.key()) : null);
+        return () -> new FilteringIterator<>(cache.entries().iterator(),
+                e -> (e.flags() & ValueEncoding.ABSENT_FLAG) == 0 ? keyCodec.decode(e.key()) : null);
     }
 
     /**
@@ -416,7 +416,7 @@ public final class TypedCache<K, V> implements AutoCloseable {
      * @return the entries
      */
     public Iterable<Map.Entry<K, V>> entries() {
-        return () -> new Mapped<>(cache.entriesWithValues().iterator(), e -> {
+        return () -> new FilteringIterator<>(cache.entriesWithValues().iterator(), e -> {
             PageScan.Entry entry = new PageScan.Entry(e.key(), e.value(), 0, e.flags());
             if (ValueEncoding.isAbsentMarker(entry)) {
                 return null;
@@ -439,7 +439,7 @@ public final class TypedCache<K, V> implements AutoCloseable {
     public void close() {
         try {
             if (emptyOnClose) {
-                empty(false);
+                evictAll();
             } else if (flushOnClose) {
                 flush();
             }
@@ -514,7 +514,7 @@ public final class TypedCache<K, V> implements AutoCloseable {
                 writer.write(key, values.decode(entry), entry.expireAtMillis() == 0 ? null
                         : Instant.ofEpochMilli(entry.expireAtMillis()));
             } catch (Exception e) {
-                failures.add(FastMmap.toEntry(entry), cache.file() + ": the write-back callback threw for key "
+                failures.add(CacheViews.toEntry(entry), cache.file() + ": the write-back callback threw for key "
                         + (key == null ? "(undecodable)" : show(key)) + "; the entry has left the cache", e);
             }
         }
@@ -576,6 +576,7 @@ public final class TypedCache<K, V> implements AutoCloseable {
         private Loader<? super K, ? extends V> loader;
         private boolean cacheNotFound;
         private Writer<? super K, ? super V> writer;
+        private boolean writeThrough;
         private boolean writeBack;
         private Deleter<? super K> deleter;
         private boolean emptyOnClose;
@@ -641,7 +642,7 @@ public final class TypedCache<K, V> implements AutoCloseable {
          */
         public Builder<K, V> writeThrough(Writer<? super K, ? super V> writer) {
             this.writer = Objects.requireNonNull(writer, "writer");
-            this.writeBack = false;
+            this.writeThrough = true;
             return this;
         }
 
@@ -693,8 +694,20 @@ public final class TypedCache<K, V> implements AutoCloseable {
             return this;
         }
 
-        /** @return the typed cache */
+        /**
+         * @return the typed cache
+         * @throws IllegalStateException when options that exclude each other were both chosen
+         */
         public TypedCache<K, V> build() {
+            if (writeThrough && writeBack) {
+                throw new IllegalStateException(cache.file() + ": writeThrough(writer) and writeBack(writer) were "
+                        + "both set; choose one: writeThrough stores in the backing store on every put, writeBack "
+                        + "when the entry leaves the cache");
+            }
+            if (cacheNotFound && loader == null) {
+                throw new IllegalStateException(cache.file() + ": cacheNotFound(true) remembers what the loader did "
+                        + "not find, but no loader was set: add readThrough(loader), or drop cacheNotFound(true)");
+            }
             return new TypedCache<>(this);
         }
     }

@@ -40,6 +40,30 @@ class CallbackTest {
     }
 
     @Test
+    void shouldRefuseWriteThroughTogetherWithWriteBack() {
+        try (FastMmap file = file(4096)) {
+            TypedCache.Writer<String, String> writer = (key, value, expiresAt) -> backing.put(key, value);
+            assertThatThrownBy(() -> TypedCache.builder(file, Codec.utf8(), Codec.utf8()).writeThrough(writer)
+                    .writeBack(writer).build()).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("writeThrough").hasMessageContaining("writeBack")
+                    .hasMessageContaining("choose one");
+            assertThatThrownBy(() -> TypedCache.builder(file, Codec.utf8(), Codec.utf8()).writeBack(writer)
+                    .writeThrough(writer).build()).isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("choose one");
+        }
+    }
+
+    @Test
+    void shouldRefuseCacheNotFoundWithoutALoader() {
+        try (FastMmap file = file(4096)) {
+            assertThatThrownBy(() -> TypedCache.builder(file, Codec.utf8(), Codec.utf8()).cacheNotFound(true)
+                    .build()).isInstanceOf(IllegalStateException.class).hasMessageContaining("cacheNotFound(true)")
+                    .hasMessageContaining("readThrough(loader)");
+            TypedCache.builder(file, Codec.utf8(), Codec.utf8()).cacheNotFound(false).build();
+        }
+    }
+
+    @Test
     void shouldReadThroughOnAMissAndCacheTheResult() {
         backing.put("a", "from-db");
         try (TypedCache<String, String> cache = typed(4096).readThrough(this::load).build()) {
@@ -175,9 +199,9 @@ class CallbackTest {
     void shouldWriteBackOnExpireAndOnEmptyButNotOnRemoveOrForCleanEntries() {
         try (TypedCache<String, String> cache = writeBackCache(4096)) {
             cache.put("e", "expired-by-call");
-            assertThat(cache.expire("e")).isTrue();
+            assertThat(cache.evict("e")).isTrue();
             assertThat(backing).containsEntry("e", "expired-by-call");
-            assertThat(cache.expire("e")).isFalse();
+            assertThat(cache.evict("e")).isFalse();
 
             cache.put("r", "removed");
             cache.remove("r");
@@ -186,9 +210,9 @@ class CallbackTest {
             cache.put("old", "timed-out", Duration.ofSeconds(5));
             cache.put("live", "stays");
             clock.advance(Duration.ofSeconds(5));
-            cache.empty(true);
+            cache.purge();
             assertThat(backing).containsEntry("old", "timed-out").doesNotContainKey("live");
-            cache.empty(false);
+            cache.evictAll();
             assertThat(backing).containsEntry("live", "stays");
             assertThat(cache.raw().keys()).isEmpty();
         }
@@ -217,7 +241,7 @@ class CallbackTest {
             cache.put("fail2", "y");
             cache.put("ok", "z");
             CallbackException failure = org.junit.jupiter.api.Assertions.assertThrows(CallbackException.class,
-                    () -> cache.empty(false));
+                    () -> cache.evictAll());
             assertThat(failure).hasMessageContaining("write-back callback threw")
                     .hasMessageContaining("2 of 3 dirty entries unwritten");
             assertThat(failure.unwritten()).extracting(e -> new String(e.key(), "UTF-8"))
@@ -241,7 +265,7 @@ class CallbackTest {
                     .isEqualTo(Instant.ofEpochMilli(clock.millis()).plusSeconds(60)));
             assertThat(cache.flush()).as("nothing dirty is left").isZero();
             backing.clear();
-            cache.empty(false);
+            cache.evictAll();
             assertThat(backing).as("clean entries are not written again").isEmpty();
         }
     }

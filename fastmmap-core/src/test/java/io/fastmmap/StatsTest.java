@@ -22,6 +22,22 @@ class StatsTest {
     }
 
     @Test
+    void shouldBuildStatsFromFiguresReadElsewhereWithUnsetCountersAtZero() {
+        CacheStats stats = CacheStats.builder().hitCount(3).missCount(1).evictionCount(5).protectedEvictionCount(2)
+                .usedBytes(100).build();
+        assertThat(stats.hitRatio()).isEqualTo(0.75);
+        assertThat(stats.ordinaryEvictionCount()).isEqualTo(3);
+        assertThat(stats.setCount()).isZero();
+        assertThat(stats.freeBytes()).isZero();
+        CacheStats same = CacheStats.builder().hitCount(3).missCount(1).evictionCount(5).protectedEvictionCount(2)
+                .usedBytes(100).build();
+        assertThat(stats).isEqualTo(same).hasSameHashCodeAs(same)
+                .isNotEqualTo(CacheStats.builder().hitCount(3).missCount(1).evictionCount(5).build());
+        assertThat(stats.toString()).contains("hitCount=3", "protectedEvictionCount=2", "usedBytes=100",
+                "freeBytes=0");
+    }
+
+    @Test
     void shouldCountHitsMissesSetsAndRemovesWhenEnabled() {
         try (FastMmap cache = open("on.fmm", true)) {
             assertThat(cache.statsEnabled()).isTrue();

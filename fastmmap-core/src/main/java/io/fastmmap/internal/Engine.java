@@ -27,7 +27,7 @@ import java.util.function.UnaryOperator;
  * <p>Every operation: hash the key, lock its page, repair the page if its previous holder died mid-update, run,
  * unlock. When the page fails a check mid-operation, it is repaired and the operation retried once.
  */
-public final class Engine {
+public final class Engine implements PagedCache {
     /**
      * Threads inside a getAndSet update function, over all caches of this JVM. An update must not call any cache:
      * it holds a page lock, and waiting for another page (of any file) while holding one can deadlock with a
@@ -561,7 +561,7 @@ public final class Engine {
         return pageSize;
     }
 
-    /** @return values this instance refused as too large for a page */
+    @Override
     public long tooLargeRefusalCount() {
         return tooLargeRefusals.sum();
     }
@@ -589,7 +589,7 @@ public final class Engine {
      */
     private PageUsage unlockedUsage(int page) {
         SharedMemory memory = store.memory();
-        long lockWord = store.directoryEntry(page) + PageDirectory.LOCK_WORD;
+        long lockWord = store.directoryEntry(page) + PageDirectory.LOCK_WORD_OFFSET;
         PageUsage seen = new PageUsage(0, 0, 0);
         for (int attempt = 0; attempt < 8; attempt++) {
             long before = memory.getLongVolatile(lockWord);

@@ -53,17 +53,19 @@ public record FileLayout(Geometry geometry) {
                 + ";proc=" + PROCESS_SLOT_COUNT + "x" + fields(ProcessTable.ENTRY_BYTES, ProcessTable.PID_OFFSET,
                         ProcessTable.ATTACHED_AT_OFFSET)
                 + ";spare=" + SpareTable.ENTRY_BYTES
-                + ";dir=" + fields(PageDirectory.ENTRY_BYTES, PageDirectory.LOCK_WORD, PageDirectory.PHYSICAL_PAGE,
-                        PageDirectory.OPERATION, PageDirectory.ACCESS_CLOCK, PageDirectory.FREE_CHECK,
-                        PageDirectory.EVICTION_COUNT, PageDirectory.EXPIRATION_COUNT, PageDirectory.REPAIR_COUNT,
-                        PageDirectory.LOCK_RECOVERY_COUNT)
-                + ";page=" + fields(PageFormat.MAGIC, PageFormat.HEADER_BYTES, PageFormat.SLOT_COUNT,
-                        PageFormat.FREE_OFFSET, PageFormat.LIVE_COUNT, PageFormat.TOMBSTONE_COUNT,
-                        PageFormat.GARBAGE_BYTES, PageFormat.LOGICAL_PAGE, PageFormat.PREVIOUS_PHYSICAL)
+                + ";dir=" + fields(PageDirectory.ENTRY_BYTES, PageDirectory.LOCK_WORD_OFFSET,
+                        PageDirectory.PHYSICAL_PAGE_OFFSET, PageDirectory.OPERATION_OFFSET,
+                        PageDirectory.ACCESS_CLOCK_OFFSET, PageDirectory.FREE_CHECK_OFFSET,
+                        PageDirectory.EVICTION_COUNT_OFFSET, PageDirectory.EXPIRATION_COUNT_OFFSET,
+                        PageDirectory.REPAIR_COUNT_OFFSET, PageDirectory.LOCK_RECOVERY_COUNT_OFFSET)
+                + ";page=" + fields(PageFormat.MAGIC, PageFormat.HEADER_BYTES, PageFormat.SLOT_COUNT_OFFSET,
+                        PageFormat.FREE_OFFSET, PageFormat.LIVE_COUNT_OFFSET, PageFormat.TOMBSTONE_COUNT_OFFSET,
+                        PageFormat.GARBAGE_BYTES_OFFSET, PageFormat.LOGICAL_PAGE_OFFSET,
+                        PageFormat.PREVIOUS_PHYSICAL_OFFSET)
                 + ";slot=" + PageFormat.SLOT_BYTES + "/min" + PageFormat.MIN_SLOT_COUNT
                 + ";record=" + fields(PageFormat.RECORD_HEADER_BYTES, PageFormat.RECORD_ALIGNMENT,
-                        PageFormat.ACCESS_TICK, PageFormat.CHECKSUM, PageFormat.EXPIRE_AT, PageFormat.VALUE_LENGTH,
-                        PageFormat.KEY_LENGTH, PageFormat.FLAGS);
+                        PageFormat.ACCESS_TICK_OFFSET, PageFormat.CHECKSUM_OFFSET, PageFormat.EXPIRE_AT_OFFSET,
+                        PageFormat.VALUE_LENGTH_OFFSET, PageFormat.KEY_LENGTH_OFFSET, PageFormat.FLAGS_OFFSET);
         CRC32C crc = new CRC32C();
         crc.update(layout.getBytes(StandardCharsets.US_ASCII));
         return (int) crc.getValue();

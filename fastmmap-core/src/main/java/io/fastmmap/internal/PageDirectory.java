@@ -34,20 +34,21 @@ package io.fastmmap.internal;
  */
 final class PageDirectory {
     static final int ENTRY_BYTES = 64;
-    static final int LOCK_WORD = 0;
-    static final int PHYSICAL_PAGE = 8;
-    static final int OPERATION = 12;
-    static final int ACCESS_CLOCK = 16;
-    static final int FREE_CHECK = 20;
-    static final int EVICTION_COUNT = 24;
-    static final int EXPIRATION_COUNT = 32;
-    static final int REPAIR_COUNT = 40;
-    static final int LOCK_RECOVERY_COUNT = 48;
+    // Each *_OFFSET is where a field of the layout above starts, from the start of the page's entry.
+    static final int LOCK_WORD_OFFSET = 0;
+    static final int PHYSICAL_PAGE_OFFSET = 8;
+    static final int OPERATION_OFFSET = 12;
+    static final int ACCESS_CLOCK_OFFSET = 16;
+    static final int FREE_CHECK_OFFSET = 20;
+    static final int EVICTION_COUNT_OFFSET = 24;
+    static final int EXPIRATION_COUNT_OFFSET = 32;
+    static final int REPAIR_COUNT_OFFSET = 40;
+    static final int LOCK_RECOVERY_COUNT_OFFSET = 48;
     /**
      * Of {@code evictionCount}, the records of eviction class protected ({@link PageFormat#FLAG_PROTECTED}). Was
      * reserved (always 0) before: old files read as "none yet", and builds before it never write it.
      */
-    static final int PROTECTED_EVICTION_COUNT = 56;
+    static final int PROTECTED_EVICTION_COUNT_OFFSET = 56;
 
     static final int OP_IDLE = 0;
     static final int OP_INSERT = 1;

@@ -35,14 +35,15 @@ package io.fastmmap.internal;
 final class PageFormat {
     static final int MAGIC = 0x4547504D; // "MPGE"
     static final int HEADER_BYTES = 32;
+    // Each *_OFFSET is where a field of the layout above starts, from the start of the page or the record.
     static final int MAGIC_OFFSET = 0;
-    static final int SLOT_COUNT = 4;
-    static final int FREE_OFFSET = 8;
-    static final int LIVE_COUNT = 12;
-    static final int TOMBSTONE_COUNT = 16;
-    static final int GARBAGE_BYTES = 20;
-    static final int LOGICAL_PAGE = 24;
-    static final int PREVIOUS_PHYSICAL = 28;
+    static final int SLOT_COUNT_OFFSET = 4;
+    static final int FREE_OFFSET = 8; // the field "freeOffset" (where free space starts): already named *_OFFSET
+    static final int LIVE_COUNT_OFFSET = 12;
+    static final int TOMBSTONE_COUNT_OFFSET = 16;
+    static final int GARBAGE_BYTES_OFFSET = 20;
+    static final int LOGICAL_PAGE_OFFSET = 24;
+    static final int PREVIOUS_PHYSICAL_OFFSET = 28;
 
     static final int SLOT_BYTES = 8;
     static final int MIN_SLOT_COUNT = 8;
@@ -58,12 +59,12 @@ final class PageFormat {
 
     static final int RECORD_HEADER_BYTES = 24;
     static final int RECORD_ALIGNMENT = 8;
-    static final int ACCESS_TICK = 0;
-    static final int CHECKSUM = 4;
-    static final int EXPIRE_AT = 8;
-    static final int VALUE_LENGTH = 16;
-    static final int KEY_LENGTH = 20;
-    static final int FLAGS = 22;
+    static final int ACCESS_TICK_OFFSET = 0;
+    static final int CHECKSUM_OFFSET = 4;
+    static final int EXPIRE_AT_OFFSET = 8;
+    static final int VALUE_LENGTH_OFFSET = 16;
+    static final int KEY_LENGTH_OFFSET = 20;
+    static final int FLAGS_OFFSET = 22;
     static final int MAX_KEY_LENGTH = 0xFFFF;
 
     /**

@@ -41,7 +41,7 @@ final class PageLocks {
     }
 
     private long lockWordAddress(int page) {
-        return directoryOffset + (long) page * PageDirectory.ENTRY_BYTES + PageDirectory.LOCK_WORD;
+        return directoryOffset + (long) page * PageDirectory.ENTRY_BYTES + PageDirectory.LOCK_WORD_OFFSET;
     }
 
     /**
@@ -151,7 +151,7 @@ final class PageLocks {
 
     private void countRecovery(int page, String from) {
         long counter = directoryOffset + (long) page * PageDirectory.ENTRY_BYTES
-                + PageDirectory.LOCK_RECOVERY_COUNT;
+                + PageDirectory.LOCK_RECOVERY_COUNT_OFFSET;
         memory.putLong(counter, memory.getLong(counter) + 1);
         EngineWarnings.warn(file, EngineWarnings.Kind.LOCK_TAKEOVER, () -> "took over the lock of page " + page
                 + " from " + from + " (cache.lock.recoveries counts these); the page is repaired next if that "

@@ -1,11 +1,11 @@
 package io.fastmmap.internal;
 
-import static io.fastmmap.internal.PageFormat.CHECKSUM;
-import static io.fastmmap.internal.PageFormat.EXPIRE_AT;
-import static io.fastmmap.internal.PageFormat.FLAGS;
+import static io.fastmmap.internal.PageFormat.CHECKSUM_OFFSET;
+import static io.fastmmap.internal.PageFormat.EXPIRE_AT_OFFSET;
+import static io.fastmmap.internal.PageFormat.FLAGS_OFFSET;
 import static io.fastmmap.internal.PageFormat.RECORD_HEADER_BYTES;
-import static io.fastmmap.internal.PageFormat.SLOT_COUNT;
-import static io.fastmmap.internal.PageFormat.VALUE_LENGTH;
+import static io.fastmmap.internal.PageFormat.SLOT_COUNT_OFFSET;
+import static io.fastmmap.internal.PageFormat.VALUE_LENGTH_OFFSET;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -29,7 +29,7 @@ public final class PageScan {
             boolean withValues) {
         SharedMemory memory = store.memory();
         long base = store.pageBase(page);
-        int slots = memory.getInt(base + SLOT_COUNT);
+        int slots = memory.getInt(base + SLOT_COUNT_OFFSET);
         LongSupplier now = PageStore.stoppedAt(nowMillis);
         store.checkNamedRecords(page, base, slots); // so the copies below add up to one page at most
         List<Entry> entries = new ArrayList<>();
@@ -58,7 +58,7 @@ public final class PageScan {
      */
     private static Entry read(PageStore store, long base, int offset, int keyLength) {
         SharedMemory memory = store.memory();
-        int valueLength = memory.getInt(base + offset + VALUE_LENGTH);
+        int valueLength = memory.getInt(base + offset + VALUE_LENGTH_OFFSET);
         if (valueLength < 0 || (long) offset + RECORD_HEADER_BYTES + keyLength + valueLength > store.pageSize()) {
             return null;
         }
@@ -66,9 +66,9 @@ public final class PageScan {
         byte[] value = new byte[valueLength];
         memory.copyToArray(base + offset + RECORD_HEADER_BYTES, key, 0, key.length);
         memory.copyToArray(base + offset + RECORD_HEADER_BYTES + key.length, value, 0, value.length);
-        long expireAt = memory.getLong(base + offset + EXPIRE_AT);
-        int flags = memory.getShort(base + offset + FLAGS);
-        if (PageStore.checksum(key, value, expireAt, flags) != memory.getInt(base + offset + CHECKSUM)) {
+        long expireAt = memory.getLong(base + offset + EXPIRE_AT_OFFSET);
+        int flags = memory.getShort(base + offset + FLAGS_OFFSET);
+        if (PageStore.checksum(key, value, expireAt, flags) != memory.getInt(base + offset + CHECKSUM_OFFSET)) {
             return null;
         }
         return new Entry(key, value, expireAt, flags);
@@ -82,8 +82,8 @@ public final class PageScan {
     static void copyDirty(PageStore store, long base, int[] offsets, List<Entry> sink) {
         SharedMemory memory = store.memory();
         for (int offset : offsets) {
-            if ((memory.getShort(base + offset + FLAGS) & PageFormat.FLAG_DIRTY) != 0) {
-                Entry entry = read(store, base, offset, memory.getShort(base + offset + PageFormat.KEY_LENGTH));
+            if ((memory.getShort(base + offset + FLAGS_OFFSET) & PageFormat.FLAG_DIRTY) != 0) {
+                Entry entry = read(store, base, offset, memory.getShort(base + offset + PageFormat.KEY_LENGTH_OFFSET));
                 if (entry != null) {
                     sink.add(entry);
                 }

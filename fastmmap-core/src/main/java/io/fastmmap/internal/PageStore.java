@@ -1,20 +1,20 @@
 package io.fastmmap.internal;
 
-import static io.fastmmap.internal.PageFormat.ACCESS_TICK;
-import static io.fastmmap.internal.PageFormat.CHECKSUM;
-import static io.fastmmap.internal.PageFormat.EXPIRE_AT;
-import static io.fastmmap.internal.PageFormat.FLAGS;
+import static io.fastmmap.internal.PageFormat.ACCESS_TICK_OFFSET;
+import static io.fastmmap.internal.PageFormat.CHECKSUM_OFFSET;
+import static io.fastmmap.internal.PageFormat.EXPIRE_AT_OFFSET;
+import static io.fastmmap.internal.PageFormat.FLAGS_OFFSET;
 import static io.fastmmap.internal.PageFormat.FREE_OFFSET;
-import static io.fastmmap.internal.PageFormat.GARBAGE_BYTES;
-import static io.fastmmap.internal.PageFormat.KEY_LENGTH;
-import static io.fastmmap.internal.PageFormat.LIVE_COUNT;
-import static io.fastmmap.internal.PageFormat.LOGICAL_PAGE;
-import static io.fastmmap.internal.PageFormat.PREVIOUS_PHYSICAL;
+import static io.fastmmap.internal.PageFormat.GARBAGE_BYTES_OFFSET;
+import static io.fastmmap.internal.PageFormat.KEY_LENGTH_OFFSET;
+import static io.fastmmap.internal.PageFormat.LIVE_COUNT_OFFSET;
+import static io.fastmmap.internal.PageFormat.LOGICAL_PAGE_OFFSET;
+import static io.fastmmap.internal.PageFormat.PREVIOUS_PHYSICAL_OFFSET;
 import static io.fastmmap.internal.PageFormat.RECORD_HEADER_BYTES;
-import static io.fastmmap.internal.PageFormat.SLOT_COUNT;
+import static io.fastmmap.internal.PageFormat.SLOT_COUNT_OFFSET;
 import static io.fastmmap.internal.PageFormat.TOMBSTONE;
-import static io.fastmmap.internal.PageFormat.TOMBSTONE_COUNT;
-import static io.fastmmap.internal.PageFormat.VALUE_LENGTH;
+import static io.fastmmap.internal.PageFormat.TOMBSTONE_COUNT_OFFSET;
+import static io.fastmmap.internal.PageFormat.VALUE_LENGTH_OFFSET;
 
 import java.lang.invoke.VarHandle;
 import java.nio.file.Path;
@@ -110,9 +110,10 @@ final class PageStore {
     void initialiseNewFile() {
         for (int page = 0; page < pageCount; page++) {
             long entry = directoryEntry(page);
-            memory.putInt(entry + PageDirectory.PHYSICAL_PAGE, page);
+            memory.putInt(entry + PageDirectory.PHYSICAL_PAGE_OFFSET, page);
             writeEmptyPage(layout.physicalPageOffset(page), page, PageFormat.MIN_SLOT_COUNT * 8);
-            memory.putInt(entry + PageDirectory.FREE_CHECK, ~PageFormat.dataStart(PageFormat.MIN_SLOT_COUNT * 8));
+            memory.putInt(entry + PageDirectory.FREE_CHECK_OFFSET,
+                    ~PageFormat.dataStart(PageFormat.MIN_SLOT_COUNT * 8));
         }
         for (int i = 0; i < spareCount; i++) {
             memory.putLong(spareEntry(i), SpareTable.word(pageCount + i, 0));
@@ -122,10 +123,10 @@ final class PageStore {
     private void writeEmptyPage(long base, int logicalPage, int slotCount) {
         memory.zero(base, PageFormat.dataStart(slotCount));
         memory.putInt(base + PageFormat.MAGIC_OFFSET, PageFormat.MAGIC);
-        memory.putInt(base + SLOT_COUNT, slotCount);
+        memory.putInt(base + SLOT_COUNT_OFFSET, slotCount);
         memory.putInt(base + FREE_OFFSET, PageFormat.dataStart(slotCount));
-        memory.putInt(base + LOGICAL_PAGE, logicalPage);
-        memory.putInt(base + PREVIOUS_PHYSICAL, -1);
+        memory.putInt(base + LOGICAL_PAGE_OFFSET, logicalPage);
+        memory.putInt(base + PREVIOUS_PHYSICAL_OFFSET, -1);
         sealFreeSpace(base, PageFormat.dataStart(slotCount));
     }
 
@@ -142,16 +143,16 @@ final class PageStore {
 
     /** @return the file offset of the physical page now holding {@code page}, after checking its header */
     long pageBase(int page) {
-        int physical = memory.getInt(directoryEntry(page) + PageDirectory.PHYSICAL_PAGE);
+        int physical = memory.getInt(directoryEntry(page) + PageDirectory.PHYSICAL_PAGE_OFFSET);
         if (!isPhysicalPage(physical)) {
             throw damage(page, "directory names physical page " + physical + " of " + physicalCount);
         }
         long base = layout.physicalPageOffset(physical);
-        if (memory.getInt(base) != PageFormat.MAGIC || memory.getInt(base + LOGICAL_PAGE) != page) {
+        if (memory.getInt(base) != PageFormat.MAGIC || memory.getInt(base + LOGICAL_PAGE_OFFSET) != page) {
             throw damage(page, "physical page " + physical + " has a bad magic or belongs to page "
-                    + memory.getInt(base + LOGICAL_PAGE));
+                    + memory.getInt(base + LOGICAL_PAGE_OFFSET));
         }
-        int slots = checkedSlotCount(page, memory.getInt(base + SLOT_COUNT));
+        int slots = checkedSlotCount(page, memory.getInt(base + SLOT_COUNT_OFFSET));
         int free = memory.getInt(base + FREE_OFFSET);
         // Alignment too: a record appended at an unaligned offset would fail its own bounds check on the next
         // read and be dropped by repair, losing a write that was acknowledged (BitFlipTest found this).
@@ -159,7 +160,7 @@ final class PageStore {
             throw damage(page, "free offset " + free + " lies outside the data area or is not 8-byte aligned");
         }
         // A free offset moved back over live records would let the next write overwrite them (BitFlipTest).
-        if (memory.getInt(directoryEntry(page) + PageDirectory.FREE_CHECK) != ~free) {
+        if (memory.getInt(directoryEntry(page) + PageDirectory.FREE_CHECK_OFFSET) != ~free) {
             throw damage(page, "free offset " + free + " disagrees with its check copy in the directory");
         }
         return base;
@@ -198,8 +199,8 @@ final class PageStore {
             throw damage(page, "a slot points at offset " + offset + ", outside the used data area (which ends at "
                     + usedEnd + ")");
         }
-        int keyLength = memory.getShort(base + offset + KEY_LENGTH);
-        long valueLength = Integer.toUnsignedLong(memory.getInt(base + offset + VALUE_LENGTH));
+        int keyLength = memory.getShort(base + offset + KEY_LENGTH_OFFSET);
+        long valueLength = Integer.toUnsignedLong(memory.getInt(base + offset + VALUE_LENGTH_OFFSET));
         if (offset + RECORD_HEADER_BYTES + keyLength + valueLength > Math.min(pageSize, usedEnd)) {
             throw damage(page, "the record at offset " + offset + " claims " + keyLength + " key and "
                     + valueLength + " value bytes, past the used data area (which ends at " + usedEnd + ")");
@@ -217,7 +218,7 @@ final class PageStore {
      */
     int salvageBound(int page, long base, int slots) {
         int header = memory.getInt(base + FREE_OFFSET);
-        int check = ~memory.getInt(directoryEntry(page) + PageDirectory.FREE_CHECK);
+        int check = ~memory.getInt(directoryEntry(page) + PageDirectory.FREE_CHECK_OFFSET);
         int bound = -1;
         for (int free : new int[] {header, check}) {
             if (free >= PageFormat.dataStart(slots) && free <= pageSize
@@ -240,7 +241,7 @@ final class PageStore {
      */
     private void sealFreeSpace(long base, long free) {
         if (free <= pageSize - RECORD_HEADER_BYTES) {
-            memory.putInt(base + free + VALUE_LENGTH, -1);
+            memory.putInt(base + free + VALUE_LENGTH_OFFSET, -1);
         }
     }
 
@@ -251,12 +252,12 @@ final class PageStore {
      * store leaves the valid but unreachable record of before, nothing worse.
      */
     private void retire(long base, int offset) {
-        memory.putInt(base + offset + CHECKSUM, ~memory.getInt(base + offset + CHECKSUM));
+        memory.putInt(base + offset + CHECKSUM_OFFSET, ~memory.getInt(base + offset + CHECKSUM_OFFSET));
     }
 
     private int recordBytesAt(long base, int offset) {
-        int keyLength = memory.getShort(base + offset + KEY_LENGTH);
-        int valueLength = memory.getInt(base + offset + VALUE_LENGTH);
+        int keyLength = memory.getShort(base + offset + KEY_LENGTH_OFFSET);
+        int valueLength = memory.getInt(base + offset + VALUE_LENGTH_OFFSET);
         return (int) PageFormat.recordBytes(keyLength, valueLength);
     }
 
@@ -267,7 +268,7 @@ final class PageStore {
     int find(int page, long base, byte[] key, int tag) {
         int hintedMask = slotMaskHints[page];
         long firstSlot = memory.getLong(slotAddress(base, tag & hintedMask)); // needs no header: see slotMaskHints
-        int slots = memory.getInt(base + SLOT_COUNT);
+        int slots = memory.getInt(base + SLOT_COUNT_OFFSET);
         if (slots - 1 != hintedMask) {
             slotMaskHints[page] = checkedSlotCount(page, slots) - 1;
             firstSlot = memory.getLong(slotAddress(base, tag & (slots - 1)));
@@ -302,11 +303,11 @@ final class PageStore {
     }
 
     long expireAtMillis(long base, int offset) {
-        return memory.getLong(base + offset + EXPIRE_AT);
+        return memory.getLong(base + offset + EXPIRE_AT_OFFSET);
     }
 
     int flags(long base, int offset) {
-        return memory.getShort(base + offset + FLAGS);
+        return memory.getShort(base + offset + FLAGS_OFFSET);
     }
 
     /**
@@ -341,15 +342,15 @@ final class PageStore {
      * a reader without the lock may see the record change after {@link #find} checked it.
      */
     byte[] peekValue(int page, long base, int offset, byte[] key) {
-        int valueLength = memory.getInt(base + offset + VALUE_LENGTH);
+        int valueLength = memory.getInt(base + offset + VALUE_LENGTH_OFFSET);
         if (valueLength < 0 || valueLength > pageSize - offset - RECORD_HEADER_BYTES - key.length) {
             throw damage(page, "the record at offset " + offset + " claims " + valueLength + " value bytes");
         }
         byte[] value = new byte[valueLength];
         memory.copyToArray(base + offset + RECORD_HEADER_BYTES + key.length, value, 0, valueLength);
-        int expected = checksum(key, value, memory.getLong(base + offset + EXPIRE_AT),
-                memory.getShort(base + offset + FLAGS));
-        if (expected != memory.getInt(base + offset + CHECKSUM)) {
+        int expected = checksum(key, value, memory.getLong(base + offset + EXPIRE_AT_OFFSET),
+                memory.getShort(base + offset + FLAGS_OFFSET));
+        if (expected != memory.getInt(base + offset + CHECKSUM_OFFSET)) {
             throw damage(page, "the record at offset " + offset + " fails its checksum");
         }
         return value;
@@ -365,14 +366,14 @@ final class PageStore {
     /** Stamps a record with the page's next logical clock tick: the least recently used has the smallest. */
     void touch(int page, long base, int offset) {
         int tick = nextTick(page);
-        memory.putInt(base + offset + ACCESS_TICK, tick);
+        memory.putInt(base + offset + ACCESS_TICK_OFFSET, tick);
         if (tick >= REBASE_AT) {
             rebaseClock(page, base);
         }
     }
 
     private int nextTick(int page) {
-        long clockAddress = directoryEntry(page) + PageDirectory.ACCESS_CLOCK;
+        long clockAddress = directoryEntry(page) + PageDirectory.ACCESS_CLOCK_OFFSET;
         int tick = memory.getInt(clockAddress) + 1;
         memory.putInt(clockAddress, tick);
         return tick;
@@ -386,34 +387,34 @@ final class PageStore {
      * or compaction that next meets it reports it.
      */
     private void rebaseClock(int page, long base) {
-        int slots = memory.getInt(base + SLOT_COUNT);
+        int slots = memory.getInt(base + SLOT_COUNT_OFFSET);
         int free = memory.getInt(base + FREE_OFFSET);
         for (int i = 0; i < slots; i++) {
             int offset = PageFormat.slotOffset(memory.getLong(slotAddress(base, i)));
             if (PageFormat.namesRecord(offset) && offset >= PageFormat.dataStart(slots)
                     && (offset & (PageFormat.RECORD_ALIGNMENT - 1)) == 0
                     && offset <= Math.min(pageSize, free) - RECORD_HEADER_BYTES) {
-                memory.putInt(base + offset + ACCESS_TICK,
-                        Math.max(0, memory.getInt(base + offset + ACCESS_TICK) - REBASE_BY));
+                memory.putInt(base + offset + ACCESS_TICK_OFFSET,
+                        Math.max(0, memory.getInt(base + offset + ACCESS_TICK_OFFSET) - REBASE_BY));
             }
         }
-        long clockAddress = directoryEntry(page) + PageDirectory.ACCESS_CLOCK;
+        long clockAddress = directoryEntry(page) + PageDirectory.ACCESS_CLOCK_OFFSET;
         memory.putInt(clockAddress, memory.getInt(clockAddress) - REBASE_BY);
     }
 
     // ---------------------------------------------------------------- mutations
 
     private void beginMutation(int page, int operation) {
-        memory.putIntVolatile(directoryEntry(page) + PageDirectory.OPERATION, operation);
+        memory.putIntVolatile(directoryEntry(page) + PageDirectory.OPERATION_OFFSET, operation);
         VarHandle.storeStoreFence(); // the marker must be in memory before the first change it guards
     }
 
     private void endMutation(int page) {
-        memory.putIntRelease(directoryEntry(page) + PageDirectory.OPERATION, PageDirectory.OP_IDLE);
+        memory.putIntRelease(directoryEntry(page) + PageDirectory.OPERATION_OFFSET, PageDirectory.OP_IDLE);
     }
 
     boolean interrupted(int page) {
-        return memory.getIntVolatile(directoryEntry(page) + PageDirectory.OPERATION) != PageDirectory.OP_IDLE;
+        return memory.getIntVolatile(directoryEntry(page) + PageDirectory.OPERATION_OFFSET) != PageDirectory.OP_IDLE;
     }
 
     /** Stores {@code value} under {@code key}, appending in place when it fits, else compacting. */
@@ -430,7 +431,7 @@ final class PageStore {
             java.util.List<PageScan.Entry> droppedDirty) {
         long base = pageBase(page);
         int found = find(page, base, key, tag);
-        int slots = memory.getInt(base + SLOT_COUNT);
+        int slots = memory.getInt(base + SLOT_COUNT_OFFSET);
         int free = memory.getInt(base + FREE_OFFSET);
         long recordBytes = PageFormat.recordBytes(key.length, value.length);
         if (found != FULL && free + recordBytes <= pageSize) {
@@ -440,7 +441,7 @@ final class PageStore {
             }
             int target = -1 - found;
             boolean reusesTombstone = PageFormat.isTombstone(recordOffset(base, target));
-            int used = memory.getInt(base + LIVE_COUNT) + memory.getInt(base + TOMBSTONE_COUNT);
+            int used = memory.getInt(base + LIVE_COUNT_OFFSET) + memory.getInt(base + TOMBSTONE_COUNT_OFFSET);
             if (reusesTombstone || (used + 1L) * 4 <= slots * 3L) {
                 append(page, base, target, key, tag, value, expireAtMillis, flags, free, recordBytes);
                 return;
@@ -461,14 +462,14 @@ final class PageStore {
         sealFreeSpace(base, free + recordBytes);
         commitSlot(slotAddress, PageFormat.slot(tag, free));
         memory.putInt(base + FREE_OFFSET, (int) (free + recordBytes));
-        memory.putInt(directoryEntry(page) + PageDirectory.FREE_CHECK, ~(int) (free + recordBytes));
+        memory.putInt(directoryEntry(page) + PageDirectory.FREE_CHECK_OFFSET, ~(int) (free + recordBytes));
         if (PageFormat.namesRecord(oldOffset)) {
             retire(base, oldOffset);
-            addInt(base + GARBAGE_BYTES, recordBytesAt(base, oldOffset));
+            addInt(base + GARBAGE_BYTES_OFFSET, recordBytesAt(base, oldOffset));
         } else {
-            addInt(base + LIVE_COUNT, 1);
+            addInt(base + LIVE_COUNT_OFFSET, 1);
             if (PageFormat.isTombstone(oldOffset)) {
-                addInt(base + TOMBSTONE_COUNT, -1);
+                addInt(base + TOMBSTONE_COUNT_OFFSET, -1);
             }
         }
         endMutation(page);
@@ -493,12 +494,12 @@ final class PageStore {
     }
 
     private void writeRecord(long at, byte[] key, byte[] value, long expireAtMillis, int flags, int tick) {
-        memory.putInt(at + ACCESS_TICK, tick);
-        memory.putInt(at + CHECKSUM, checksum(key, value, expireAtMillis, flags));
-        memory.putLong(at + EXPIRE_AT, expireAtMillis);
-        memory.putInt(at + VALUE_LENGTH, value.length);
-        memory.putShort(at + KEY_LENGTH, key.length);
-        memory.putShort(at + FLAGS, flags);
+        memory.putInt(at + ACCESS_TICK_OFFSET, tick);
+        memory.putInt(at + CHECKSUM_OFFSET, checksum(key, value, expireAtMillis, flags));
+        memory.putLong(at + EXPIRE_AT_OFFSET, expireAtMillis);
+        memory.putInt(at + VALUE_LENGTH_OFFSET, value.length);
+        memory.putShort(at + KEY_LENGTH_OFFSET, key.length);
+        memory.putShort(at + FLAGS_OFFSET, flags);
         memory.copyFromArray(key, 0, at + RECORD_HEADER_BYTES, key.length);
         memory.copyFromArray(value, 0, at + RECORD_HEADER_BYTES + key.length, value.length);
     }
@@ -517,9 +518,9 @@ final class PageStore {
         beginMutation(page, PageDirectory.OP_REMOVE);
         commitSlot(slotAddress(base, slotIndex), TOMBSTONE);
         retire(base, offset);
-        addInt(base + LIVE_COUNT, -1);
-        addInt(base + TOMBSTONE_COUNT, 1);
-        addInt(base + GARBAGE_BYTES, recordBytesAt(base, offset));
+        addInt(base + LIVE_COUNT_OFFSET, -1);
+        addInt(base + TOMBSTONE_COUNT_OFFSET, 1);
+        addInt(base + GARBAGE_BYTES_OFFSET, recordBytesAt(base, offset));
         endMutation(page);
     }
 
@@ -535,7 +536,7 @@ final class PageStore {
             return;
         }
         if (mode == Mode.CLEAR && memory.getInt(base + FREE_OFFSET) == PageFormat.dataStart(
-                memory.getInt(base + SLOT_COUNT))) {
+                memory.getInt(base + SLOT_COUNT_OFFSET))) {
             return;
         }
         compact(page, mode, -1, null, nowMillis, droppedDirty);
@@ -543,7 +544,7 @@ final class PageStore {
 
     private boolean hasExpired(int page, long base, long nowMillis) {
         LongSupplier now = stoppedAt(nowMillis);
-        int slots = memory.getInt(base + SLOT_COUNT);
+        int slots = memory.getInt(base + SLOT_COUNT_OFFSET);
         for (int i = 0; i < slots; i++) {
             int offset = recordOffset(base, i);
             if (PageFormat.namesRecord(offset)) {
@@ -567,7 +568,7 @@ final class PageStore {
     private void compact(int page, Mode mode, int droppedSlot, NewRecord added, long nowMillis,
             java.util.List<PageScan.Entry> droppedDirty) {
         beginMutation(page, PageDirectory.OP_COMPACT);
-        int current = memory.getInt(directoryEntry(page) + PageDirectory.PHYSICAL_PAGE);
+        int current = memory.getInt(directoryEntry(page) + PageDirectory.PHYSICAL_PAGE_OFFSET);
         rebuild(page, current, mode, droppedSlot, added, nowMillis, droppedDirty);
         endMutation(page);
     }
@@ -590,14 +591,14 @@ final class PageStore {
         int target = SpareTable.physicalPage(spareWord);
         long targetBase = layout.physicalPageOffset(target);
         writeEmptyPage(targetBase, page, slotCount);
-        memory.putInt(targetBase + PREVIOUS_PHYSICAL, current);
+        memory.putInt(targetBase + PREVIOUS_PHYSICAL_OFFSET, current);
         int mask = slotCount - 1;
         int at = PageFormat.dataStart(slotCount);
         int tick = 0;
         for (int i : survivors.keptInLruOrder()) {
             int bytes = survivors.bytes(i);
             memory.copy(survivors.sourceBase() + survivors.offset(i), targetBase + at, bytes);
-            memory.putInt(targetBase + at + ACCESS_TICK, ++tick);
+            memory.putInt(targetBase + at + ACCESS_TICK_OFFSET, ++tick);
             insertSlot(targetBase, mask, survivors.tag(i), at);
             at += bytes;
         }
@@ -608,20 +609,20 @@ final class PageStore {
         }
         memory.putInt(targetBase + FREE_OFFSET, at);
         sealFreeSpace(targetBase, at);
-        memory.putInt(targetBase + LIVE_COUNT, tick);
+        memory.putInt(targetBase + LIVE_COUNT_OFFSET, tick);
         VarHandle.storeStoreFence(); // the image must be complete before the directory names it
         long entry = directoryEntry(page);
-        memory.putIntVolatile(entry + PageDirectory.PHYSICAL_PAGE, target); // the commit point
+        memory.putIntVolatile(entry + PageDirectory.PHYSICAL_PAGE_OFFSET, target); // the commit point
         VarHandle.storeStoreFence(); // before disown() and the release of the old page (see commitSlot)
-        memory.putInt(entry + PageDirectory.FREE_CHECK, ~at);
-        memory.putInt(entry + PageDirectory.ACCESS_CLOCK, tick);
+        memory.putInt(entry + PageDirectory.FREE_CHECK_OFFSET, ~at);
+        memory.putInt(entry + PageDirectory.ACCESS_CLOCK_OFFSET, tick);
         disown(current);
         if (!memory.compareAndSetLong(spareEntry(spare), spareWord, SpareTable.word(current, 0))) {
             throw spareChanged(spare, page);
         }
-        addLong(entry + PageDirectory.EVICTION_COUNT, survivors.evictedCount());
-        addLong(entry + PageDirectory.PROTECTED_EVICTION_COUNT, survivors.protectedEvictedCount());
-        addLong(entry + PageDirectory.EXPIRATION_COUNT, survivors.expiredCount());
+        addLong(entry + PageDirectory.EVICTION_COUNT_OFFSET, survivors.evictedCount());
+        addLong(entry + PageDirectory.PROTECTED_EVICTION_COUNT_OFFSET, survivors.protectedEvictedCount());
+        addLong(entry + PageDirectory.EXPIRATION_COUNT_OFFSET, survivors.expiredCount());
     }
 
     /**
@@ -671,7 +672,8 @@ final class PageStore {
         // probe spun forever on it (HostileFileTest found this).
         for (int probes = 0; memory.getLong(slotAddress(base, index)) != PageFormat.EMPTY; probes++) {
             if (probes > mask) {
-                throw new io.fastmmap.CacheCorruptedException(file + ": page " + (memory.getInt(base + LOGICAL_PAGE))
+                throw new io.fastmmap.CacheCorruptedException(file + ": page "
+                        + (memory.getInt(base + LOGICAL_PAGE_OFFSET))
                         + ": no empty slot in a freshly built page image: the mapping no longer reads back what was "
                         + "written (was the file truncated?); recreate the file");
             }
@@ -738,28 +740,28 @@ final class PageStore {
     void recover(int page) {
         long entry = directoryEntry(page);
         boolean interrupted = interrupted(page);
-        memory.putIntVolatile(entry + PageDirectory.OPERATION, PageDirectory.OP_COMPACT);
+        memory.putIntVolatile(entry + PageDirectory.OPERATION_OFFSET, PageDirectory.OP_COMPACT);
         VarHandle.storeStoreFence();
         settleSpares(page);
-        int current = memory.getInt(entry + PageDirectory.PHYSICAL_PAGE);
+        int current = memory.getInt(entry + PageDirectory.PHYSICAL_PAGE_OFFSET);
         releaseFromSpares(page, current);
         if (!isOwnLivePage(page, current) && !isUnshared(current, page, -1)) {
             int own = ownUnnamedImage(page);
             if (own >= 0) {
                 current = own;
-                memory.putIntVolatile(entry + PageDirectory.PHYSICAL_PAGE, current);
+                memory.putIntVolatile(entry + PageDirectory.PHYSICAL_PAGE_OFFSET, current);
             } else {
                 current = orphanPhysicalPage(page, -1);
-                memory.putIntVolatile(entry + PageDirectory.PHYSICAL_PAGE, current);
+                memory.putIntVolatile(entry + PageDirectory.PHYSICAL_PAGE_OFFSET, current);
                 writeEmptyPage(layout.physicalPageOffset(current), page, PageFormat.MIN_SLOT_COUNT);
             }
         }
         rebuild(page, current, Mode.REPAIR, -1, null, Long.MIN_VALUE, null);
-        addLong(entry + PageDirectory.REPAIR_COUNT, 1);
-        long evictions = memory.getLong(entry + PageDirectory.EVICTION_COUNT);
-        long protectedEvictions = memory.getLong(entry + PageDirectory.PROTECTED_EVICTION_COUNT);
+        addLong(entry + PageDirectory.REPAIR_COUNT_OFFSET, 1);
+        long evictions = memory.getLong(entry + PageDirectory.EVICTION_COUNT_OFFSET);
+        long protectedEvictions = memory.getLong(entry + PageDirectory.PROTECTED_EVICTION_COUNT_OFFSET);
         if (protectedEvictions < 0 || Long.compareUnsigned(protectedEvictions, evictions) > 0) {
-            memory.putLong(entry + PageDirectory.PROTECTED_EVICTION_COUNT, evictions); // a part, never more
+            memory.putLong(entry + PageDirectory.PROTECTED_EVICTION_COUNT_OFFSET, evictions); // a part, never more
         }
         endMutation(page);
         EngineWarnings.warn(file, EngineWarnings.Kind.PAGE_REPAIR, () -> "repaired page " + page + ", which "
@@ -780,12 +782,12 @@ final class PageStore {
                 continue;
             }
             int spare = SpareTable.physicalPage(word);
-            int current = memory.getInt(entry + PageDirectory.PHYSICAL_PAGE);
+            int current = memory.getInt(entry + PageDirectory.PHYSICAL_PAGE_OFFSET);
             int free = spare;
             // Committed: the page's previous physical page is the one to free. (Both naming a page out of range is
-            // damage; the entry is freed as it is, and whoever takes it checks it, the campaign's crash-5eede662.)
+            // damage; the entry is freed as it is, and whoever takes it checks it: docs/reliability.md, finding 19.)
             if (spare == current && isPhysicalPage(spare)) {
-                free = memory.getInt(layout.physicalPageOffset(spare) + PREVIOUS_PHYSICAL);
+                free = memory.getInt(layout.physicalPageOffset(spare) + PREVIOUS_PHYSICAL_OFFSET);
                 if (!isUnshared(free, -1, index)) {
                     free = orphanPhysicalPage(-1, index);
                 }
@@ -799,9 +801,8 @@ final class PageStore {
      * whoever owns the entry: no compaction can legitimately hold a page that is live (it checks after taking it,
      * and the page's directory entry changes only under the lock held here). So the page keeps its physical page and
      * its entries (acknowledged writes among them), and the entry gets a page nobody uses, keeping its owner if that
-     * page exists. (Starting the page afresh lost every entry of it; the fuzzing campaign found this three times,
-     * with the entry free, owned by a page that does not exist, and owned by an idle page: inputs crash-6aeb09aa...,
-     * crash-7b85a50a... and crash-c7c68481....)
+     * page exists, whether the entry is free, owned by a page that does not exist, or owned by an idle page
+     * (docs/reliability.md, findings 9 and 15).
      */
     private void releaseFromSpares(int page, int physical) {
         if (!isOwnLivePage(page, physical)) {
@@ -827,7 +828,7 @@ final class PageStore {
      */
     private void disown(int physical) {
         if (isPhysicalPage(physical)) {
-            memory.putInt(layout.physicalPageOffset(physical) + LOGICAL_PAGE, -1);
+            memory.putInt(layout.physicalPageOffset(physical) + LOGICAL_PAGE_OFFSET, -1);
         }
     }
 
@@ -837,10 +838,10 @@ final class PageStore {
      *     check copy, and which no other directory entry and no spare entry names; -1 when there is none
      */
     private int ownUnnamedImage(int page) {
-        int freeCheck = memory.getInt(directoryEntry(page) + PageDirectory.FREE_CHECK);
+        int freeCheck = memory.getInt(directoryEntry(page) + PageDirectory.FREE_CHECK_OFFSET);
         for (int physical = 0; physical < physicalCount; physical++) {
             long base = layout.physicalPageOffset(physical);
-            if (memory.getInt(base) == PageFormat.MAGIC && memory.getInt(base + LOGICAL_PAGE) == page
+            if (memory.getInt(base) == PageFormat.MAGIC && memory.getInt(base + LOGICAL_PAGE_OFFSET) == page
                     && memory.getInt(base + FREE_OFFSET) == ~freeCheck && isUnshared(physical, page, -1)) {
                 return physical;
             }
@@ -851,21 +852,20 @@ final class PageStore {
     /**
      * @return true when {@code physical} is {@code page}'s own: its header names the page and the page's directory
      *     entry names it. Another directory entry naming it too is that other page's damage, not this one's: the
-     *     other page's every operation checks the header first and repairs itself onto an unused page. (Starting this
-     *     page afresh instead lost every entry of it, acknowledged writes among them; the fuzzing campaign of a CI run
-     *     found this: input crash-d7606464....)
+     *     other page's every operation checks the header first and repairs itself onto an unused page, and this
+     *     page keeps its entries (docs/reliability.md, finding 16).
      */
     private boolean isOwnLivePage(int page, int physical) {
         return isPhysicalPage(physical) && isLive(physical)
-                && memory.getInt(layout.physicalPageOffset(physical) + LOGICAL_PAGE) == page;
+                && memory.getInt(layout.physicalPageOffset(physical) + LOGICAL_PAGE_OFFSET) == page;
     }
 
     /** @return true when {@code physical}'s header names a logical page whose directory entry names it back */
     private boolean isLive(int physical) {
         long base = layout.physicalPageOffset(physical);
-        int logical = memory.getInt(base + LOGICAL_PAGE);
+        int logical = memory.getInt(base + LOGICAL_PAGE_OFFSET);
         return memory.getInt(base) == PageFormat.MAGIC && logical >= 0 && logical < pageCount
-                && memory.getInt(directoryEntry(logical) + PageDirectory.PHYSICAL_PAGE) == physical;
+                && memory.getInt(directoryEntry(logical) + PageDirectory.PHYSICAL_PAGE_OFFSET) == physical;
     }
 
     /**
@@ -878,7 +878,7 @@ final class PageStore {
         }
         for (int page = 0; page < pageCount; page++) {
             if (page != ownerPage
-                    && memory.getInt(directoryEntry(page) + PageDirectory.PHYSICAL_PAGE) == physical) {
+                    && memory.getInt(directoryEntry(page) + PageDirectory.PHYSICAL_PAGE_OFFSET) == physical) {
                 return false;
             }
         }
@@ -984,9 +984,10 @@ final class PageStore {
 
     /** @return evictions, expirations, page repairs, lock recoveries and protected evictions, summed over all pages */
     long[] sharedCounters() {
-        return new long[] {sumCounter(PageDirectory.EVICTION_COUNT), sumCounter(PageDirectory.EXPIRATION_COUNT),
-                sumCounter(PageDirectory.REPAIR_COUNT), sumCounter(PageDirectory.LOCK_RECOVERY_COUNT),
-                sumCounter(PageDirectory.PROTECTED_EVICTION_COUNT)};
+        return new long[] {sumCounter(PageDirectory.EVICTION_COUNT_OFFSET),
+                sumCounter(PageDirectory.EXPIRATION_COUNT_OFFSET), sumCounter(PageDirectory.REPAIR_COUNT_OFFSET),
+                sumCounter(PageDirectory.LOCK_RECOVERY_COUNT_OFFSET),
+                sumCounter(PageDirectory.PROTECTED_EVICTION_COUNT_OFFSET)};
     }
 
     long sumCounter(int field) {

@@ -1,9 +1,9 @@
 package io.fastmmap.internal;
 
 import static io.fastmmap.internal.PageFormat.FREE_OFFSET;
-import static io.fastmmap.internal.PageFormat.GARBAGE_BYTES;
-import static io.fastmmap.internal.PageFormat.LIVE_COUNT;
-import static io.fastmmap.internal.PageFormat.SLOT_COUNT;
+import static io.fastmmap.internal.PageFormat.GARBAGE_BYTES_OFFSET;
+import static io.fastmmap.internal.PageFormat.LIVE_COUNT_OFFSET;
+import static io.fastmmap.internal.PageFormat.SLOT_COUNT_OFFSET;
 
 import java.util.function.IntFunction;
 
@@ -19,11 +19,11 @@ public record PageUsage(long entryCount, long usedBytes, long freeBytes) {
     static PageUsage of(PageStore store, int page) {
         SharedMemory memory = store.memory();
         long base = store.pageBase(page); // checks slot count and free offset
-        int dataStart = PageFormat.dataStart(memory.getInt(base + SLOT_COUNT));
+        int dataStart = PageFormat.dataStart(memory.getInt(base + SLOT_COUNT_OFFSET));
         int appended = memory.getInt(base + FREE_OFFSET) - dataStart;
-        int garbage = Math.min(appended, Math.max(0, memory.getInt(base + GARBAGE_BYTES)));
+        int garbage = Math.min(appended, Math.max(0, memory.getInt(base + GARBAGE_BYTES_OFFSET)));
         long used = appended - garbage;
-        return new PageUsage(Math.max(0, memory.getInt(base + LIVE_COUNT)), used,
+        return new PageUsage(Math.max(0, memory.getInt(base + LIVE_COUNT_OFFSET)), used,
                 store.pageSize() - dataStart - used);
     }
 

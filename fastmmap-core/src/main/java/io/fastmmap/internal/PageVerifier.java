@@ -1,18 +1,18 @@
 package io.fastmmap.internal;
 
-import static io.fastmmap.internal.PageFormat.CHECKSUM;
-import static io.fastmmap.internal.PageFormat.EXPIRE_AT;
-import static io.fastmmap.internal.PageFormat.FLAGS;
+import static io.fastmmap.internal.PageFormat.CHECKSUM_OFFSET;
+import static io.fastmmap.internal.PageFormat.EXPIRE_AT_OFFSET;
+import static io.fastmmap.internal.PageFormat.FLAGS_OFFSET;
 import static io.fastmmap.internal.PageFormat.FREE_OFFSET;
-import static io.fastmmap.internal.PageFormat.GARBAGE_BYTES;
-import static io.fastmmap.internal.PageFormat.KEY_LENGTH;
-import static io.fastmmap.internal.PageFormat.LIVE_COUNT;
-import static io.fastmmap.internal.PageFormat.LOGICAL_PAGE;
+import static io.fastmmap.internal.PageFormat.GARBAGE_BYTES_OFFSET;
+import static io.fastmmap.internal.PageFormat.KEY_LENGTH_OFFSET;
+import static io.fastmmap.internal.PageFormat.LIVE_COUNT_OFFSET;
+import static io.fastmmap.internal.PageFormat.LOGICAL_PAGE_OFFSET;
 import static io.fastmmap.internal.PageFormat.RECORD_HEADER_BYTES;
-import static io.fastmmap.internal.PageFormat.SLOT_COUNT;
+import static io.fastmmap.internal.PageFormat.SLOT_COUNT_OFFSET;
 import static io.fastmmap.internal.PageFormat.TOMBSTONE;
-import static io.fastmmap.internal.PageFormat.TOMBSTONE_COUNT;
-import static io.fastmmap.internal.PageFormat.VALUE_LENGTH;
+import static io.fastmmap.internal.PageFormat.TOMBSTONE_COUNT_OFFSET;
+import static io.fastmmap.internal.PageFormat.VALUE_LENGTH_OFFSET;
 
 import io.fastmmap.LockTimeoutException;
 import io.fastmmap.VerifyReport;
@@ -108,7 +108,7 @@ final class PageVerifier {
             checked++;
         }
         // A page's repair may not come out clean because of another page's damage (another directory entry naming
-        // its physical page, the fuzzing campaign's crash-6bf29bce), which that page's repair, later in the loop,
+        // its physical page: docs/reliability.md, finding 20), which that page's repair, later in the loop,
         // ends: such a page is judged again once every page had its turn.
         unrepaired.forEach((page, problems) -> {
             boolean repaired = recheck(page, lock);
@@ -185,12 +185,12 @@ final class PageVerifier {
     List<String> checkPage(int page) {
         List<String> problems = new ArrayList<>();
         long entry = store.directoryEntry(page);
-        int operation = memory.getIntVolatile(entry + PageDirectory.OPERATION);
+        int operation = memory.getIntVolatile(entry + PageDirectory.OPERATION_OFFSET);
         if (operation != PageDirectory.OP_IDLE) {
             problems.add("the in-progress marker is " + operation + ": a process died in the middle of changing "
                     + "this page (the next operation on it repairs it)");
         }
-        int physical = memory.getInt(entry + PageDirectory.PHYSICAL_PAGE);
+        int physical = memory.getInt(entry + PageDirectory.PHYSICAL_PAGE_OFFSET);
         if (!store.isPhysicalPage(physical)) {
             problems.add("the page directory names physical page " + physical + " of " + physicalCount);
             return problems;
@@ -210,8 +210,8 @@ final class PageVerifier {
      * counter has 0 there, which is right). Repair sets them to the evictions, the most they can have been.
      */
     private void checkCounters(long entry, List<String> problems) {
-        long evictions = memory.getLong(entry + PageDirectory.EVICTION_COUNT);
-        long protectedEvictions = memory.getLong(entry + PageDirectory.PROTECTED_EVICTION_COUNT);
+        long evictions = memory.getLong(entry + PageDirectory.EVICTION_COUNT_OFFSET);
+        long protectedEvictions = memory.getLong(entry + PageDirectory.PROTECTED_EVICTION_COUNT_OFFSET);
         if (protectedEvictions < 0 || Long.compareUnsigned(protectedEvictions, evictions) > 0) {
             problems.add("directory: protectedEvictionCount " + protectedEvictions + " is not between 0 and "
                     + "evictionCount " + evictions);
@@ -221,8 +221,8 @@ final class PageVerifier {
     /** The page's physical page must be its alone: named by no other directory entry and no free spare. */
     private void checkOwnership(int page, int physical, int operation, List<String> problems) {
         for (int other = 0; other < pageCount; other++) {
-            if (other != page
-                    && memory.getIntVolatile(store.directoryEntry(other) + PageDirectory.PHYSICAL_PAGE) == physical) {
+            long otherEntry = store.directoryEntry(other);
+            if (other != page && memory.getIntVolatile(otherEntry + PageDirectory.PHYSICAL_PAGE_OFFSET) == physical) {
                 problems.add("physical page " + physical + " is also named by page " + other);
             }
         }
@@ -245,11 +245,11 @@ final class PageVerifier {
             problems.add("physical page " + physical + " has magic " + Integer.toHexString(magic) + ", expected "
                     + Integer.toHexString(PageFormat.MAGIC));
         }
-        int logical = memory.getInt(base + LOGICAL_PAGE);
+        int logical = memory.getInt(base + LOGICAL_PAGE_OFFSET);
         if (logical != page) {
             problems.add("physical page " + physical + " says it belongs to page " + logical);
         }
-        int slots = memory.getInt(base + SLOT_COUNT);
+        int slots = memory.getInt(base + SLOT_COUNT_OFFSET);
         if (slots < PageFormat.MIN_SLOT_COUNT || Integer.bitCount(slots) != 1
                 || PageFormat.dataStart(slots) > pageSize) {
             problems.add("slot count " + slots + " is not a power of two from " + PageFormat.MIN_SLOT_COUNT
@@ -322,9 +322,9 @@ final class PageVerifier {
                         + (PageFormat.slotTag(word) & mask) + " and its slot, so lookups never find it");
             }
         }
-        expectCount(problems, "live entry count", memory.getInt(base + LIVE_COUNT), live);
-        expectCount(problems, "tombstone count", memory.getInt(base + TOMBSTONE_COUNT), tombstones);
-        expectCount(problems, "garbage byte count", memory.getInt(base + GARBAGE_BYTES),
+        expectCount(problems, "live entry count", memory.getInt(base + LIVE_COUNT_OFFSET), live);
+        expectCount(problems, "tombstone count", memory.getInt(base + TOMBSTONE_COUNT_OFFSET), tombstones);
+        expectCount(problems, "garbage byte count", memory.getInt(base + GARBAGE_BYTES_OFFSET),
                 free - PageFormat.dataStart(slots) - liveBytes);
         if ((live + tombstones) * 4L > slots * 3L) {
             problems.add((live + tombstones) + " of " + slots + " slots are in use, more than the 3/4 load factor "
@@ -349,8 +349,8 @@ final class PageVerifier {
                     .dataStart(slots) + " to " + free + ")");
             return -1;
         }
-        int keyLength = memory.getShort(base + offset + KEY_LENGTH);
-        long valueLength = Integer.toUnsignedLong(memory.getInt(base + offset + VALUE_LENGTH));
+        int keyLength = memory.getShort(base + offset + KEY_LENGTH_OFFSET);
+        long valueLength = Integer.toUnsignedLong(memory.getInt(base + offset + VALUE_LENGTH_OFFSET));
         long end = offset + PageFormat.recordBytes(keyLength, valueLength);
         if (end > free) {
             problems.add(where + " claims " + keyLength + " key and " + valueLength + " value bytes, past the used "
@@ -367,13 +367,13 @@ final class PageVerifier {
     private byte[] checkRecord(int page, long base, int slotIndex, long word, List<String> problems) {
         int offset = PageFormat.slotOffset(word);
         String where = "slot " + slotIndex + ": the record at offset " + offset;
-        byte[] key = new byte[memory.getShort(base + offset + KEY_LENGTH)];
-        byte[] value = new byte[memory.getInt(base + offset + VALUE_LENGTH)];
+        byte[] key = new byte[memory.getShort(base + offset + KEY_LENGTH_OFFSET)];
+        byte[] value = new byte[memory.getInt(base + offset + VALUE_LENGTH_OFFSET)];
         memory.copyToArray(base + offset + RECORD_HEADER_BYTES, key, 0, key.length);
         memory.copyToArray(base + offset + RECORD_HEADER_BYTES + key.length, value, 0, value.length);
-        int checksum = PageStore.checksum(key, value, memory.getLong(base + offset + EXPIRE_AT),
-                memory.getShort(base + offset + FLAGS));
-        if (checksum != memory.getInt(base + offset + CHECKSUM)) {
+        int checksum = PageStore.checksum(key, value, memory.getLong(base + offset + EXPIRE_AT_OFFSET),
+                memory.getShort(base + offset + FLAGS_OFFSET));
+        if (checksum != memory.getInt(base + offset + CHECKSUM_OFFSET)) {
             problems.add(where + " (key " + Engine.describe(key) + ") fails its checksum");
             return null;
         }

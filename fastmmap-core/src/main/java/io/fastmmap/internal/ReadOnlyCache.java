@@ -24,7 +24,7 @@ import java.util.function.LongSupplier;
  * saw no change in progress; otherwise the read is retried. What was read before that check may be torn, so every
  * length and offset is bounds-checked and a failure there only means "retry".
  */
-public final class ReadOnlyCache implements AutoCloseable {
+public final class ReadOnlyCache implements PagedCache, AutoCloseable {
     /** How long a read waits for a page that stays locked or keeps changing: the 10 seconds CacheReader documents. */
     private static final long WAIT_NANOS = 10_000_000_000L;
 
@@ -115,6 +115,11 @@ public final class ReadOnlyCache implements AutoCloseable {
         return store.sharedCounters();
     }
 
+    @Override
+    public long tooLargeRefusalCount() {
+        return 0;
+    }
+
     public PageUsage usage() {
         return PageUsage.sum(store.pageCount(), page -> optimistic(page, () -> PageUsage.of(store, page)));
     }
@@ -128,7 +133,7 @@ public final class ReadOnlyCache implements AutoCloseable {
         if (closed.get()) {
             throw new CacheClosedException(file + ": this reader was closed");
         }
-        long lockWord = store.directoryEntry(page) + PageDirectory.LOCK_WORD;
+        long lockWord = store.directoryEntry(page) + PageDirectory.LOCK_WORD_OFFSET;
         Backoff backoff = new Backoff(WAIT_NANOS, () -> file + ": page " + page + " stayed locked or changing; a "
                 + "process may have died holding it: open the file read-write (any fastmmap user, or `fastmmap "
                 + "repair`) to recover it");

@@ -22,11 +22,25 @@ import java.nio.channels.FileChannel;
  * <p>Plain reads and writes use the buffers' own absolute methods ({@code getLong(int)}, ...) on little-endian
  * buffers; only the atomics use the {@link VarHandle} views. A view passes the buffer's heap-array field to
  * {@code Unsafe} as the base, so Java 17's C2 cannot tell a heap access from an off-heap one and fences it as a
- * "mixed" access; a direct buffer's own method passes a null base, a plain off-heap access. A get makes about thirty
- * plain accesses (docs/benchmarks.md, "JDK 17's get", has the profile).
+ * "mixed" access; a direct buffer's own method passes a null base, a plain off-heap access (docs/benchmarks.md,
+ * "JDK 17's get", has the profile).
  *
  * <p>All multi-byte values are little-endian, whatever the platform, so a file can move between machines.
  * On Java 22+ the class under {@code META-INF/versions/22} replaces this one with a {@code MemorySegment}.
+ *
+ * <p><b>Ordering: every release has its acquire.</b> Plain {@code get}/{@code put} methods are unordered and are
+ * only for bytes that a lock or a published word protects. A writer publishes with a release store
+ * ({@code put*Release}), a volatile store or a compare-and-set, <em>after</em> the bytes it publishes; a reader
+ * reads that word with a volatile load ({@code get*Volatile}, an acquire) or a compare-and-set <em>before</em> it
+ * reads those bytes, so it sees them whole once it sees the word. Pairs in the engine: the page lock word (CAS to
+ * take, release store to give back: {@code PageLocks}); a slot word and its record, and the directory's physical
+ * page and the page image ({@code PageStore.commitSlot}, compaction); the directory's operation marker (recovery
+ * reads it with an acquire); the header's magic, stored last when a file is created. A release store orders only
+ * what comes before it: where a later plain store must not be seen first (a crash in between would be visible),
+ * the caller adds {@code VarHandle.storeStoreFence()} after it. An optimistic reader (statistics,
+ * {@link ReadOnlyCache}) reads the lock word with an acquire before and again after its plain reads, with
+ * {@code VarHandle.acquireFence()} between, and retries when the word changed. The Java 17 and Java 22+ builds
+ * of this class keep the same methods with the same orderings ({@code SharedMemoryVersionsTest}).
  */
 public final class SharedMemory implements AutoCloseable {
     static final int CHUNK_SHIFT = 30;
@@ -38,8 +52,7 @@ public final class SharedMemory implements AutoCloseable {
     private final MappedByteBuffer[] chunks;
     /**
      * The only chunk of a file of at most 1 GiB (nearly every cache), else null: such a file's accesses skip the
-     * array load and its bounds check (chunk, check and local held about a tenth of the samples of a hot get on
-     * Java 17).
+     * array load and its bounds check, which showed in the profile of a hot get on Java 17 (docs/benchmarks.md).
      */
     private final MappedByteBuffer onlyChunk;
     private final long byteCount;

@@ -87,7 +87,7 @@ final class SpareTableCheck {
             }
             boolean[] named = new boolean[physicalCount];
             for (int page = 0; page < pageCount; page++) {
-                int physical = memory.getInt(store.directoryEntry(page) + PageDirectory.PHYSICAL_PAGE);
+                int physical = memory.getInt(store.directoryEntry(page) + PageDirectory.PHYSICAL_PAGE_OFFSET);
                 if (store.isPhysicalPage(physical)) {
                     named[physical] = true;
                 }

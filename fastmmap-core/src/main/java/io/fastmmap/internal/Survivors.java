@@ -1,13 +1,13 @@
 package io.fastmmap.internal;
 
-import static io.fastmmap.internal.PageFormat.ACCESS_TICK;
-import static io.fastmmap.internal.PageFormat.CHECKSUM;
-import static io.fastmmap.internal.PageFormat.EXPIRE_AT;
-import static io.fastmmap.internal.PageFormat.FLAGS;
-import static io.fastmmap.internal.PageFormat.KEY_LENGTH;
+import static io.fastmmap.internal.PageFormat.ACCESS_TICK_OFFSET;
+import static io.fastmmap.internal.PageFormat.CHECKSUM_OFFSET;
+import static io.fastmmap.internal.PageFormat.EXPIRE_AT_OFFSET;
+import static io.fastmmap.internal.PageFormat.FLAGS_OFFSET;
+import static io.fastmmap.internal.PageFormat.KEY_LENGTH_OFFSET;
 import static io.fastmmap.internal.PageFormat.RECORD_HEADER_BYTES;
-import static io.fastmmap.internal.PageFormat.SLOT_COUNT;
-import static io.fastmmap.internal.PageFormat.VALUE_LENGTH;
+import static io.fastmmap.internal.PageFormat.SLOT_COUNT_OFFSET;
+import static io.fastmmap.internal.PageFormat.VALUE_LENGTH_OFFSET;
 
 import java.util.Arrays;
 import java.util.function.LongSupplier;
@@ -54,7 +54,7 @@ final class Survivors {
             long nowMillis) {
         SharedMemory memory = store.memory();
         LongSupplier now = PageStore.stoppedAt(nowMillis);
-        int slots = memory.getInt(base + SLOT_COUNT);
+        int slots = memory.getInt(base + SLOT_COUNT_OFFSET);
         Survivors survivors = new Survivors(base, slots);
         boolean[] reachable = store.reachableSlots(base, slots);
         store.checkNamedRecords(page, base, slots); // before anything is copied (write-back copies dropped records)
@@ -88,7 +88,7 @@ final class Survivors {
     static Survivors salvage(PageStore store, int page, long base, long nowMillis) {
         SharedMemory memory = store.memory();
         int pageSize = store.pageSize();
-        int slots = memory.getInt(base + SLOT_COUNT);
+        int slots = memory.getInt(base + SLOT_COUNT_OFFSET);
         if (slots < PageFormat.MIN_SLOT_COUNT || Integer.bitCount(slots) != 1
                 || PageFormat.dataStart(slots) > pageSize) {
             return new Survivors(base, 0);
@@ -193,24 +193,24 @@ final class Survivors {
         } catch (PageDamage damaged) {
             return null;
         }
-        byte[] key = new byte[memory.getShort(base + offset + KEY_LENGTH)];
-        byte[] value = new byte[memory.getInt(base + offset + VALUE_LENGTH)];
+        byte[] key = new byte[memory.getShort(base + offset + KEY_LENGTH_OFFSET)];
+        byte[] value = new byte[memory.getInt(base + offset + VALUE_LENGTH_OFFSET)];
         memory.copyToArray(base + offset + RECORD_HEADER_BYTES, key, 0, key.length);
         memory.copyToArray(base + offset + RECORD_HEADER_BYTES + key.length, value, 0, value.length);
-        int checksum = PageStore.checksum(key, value, memory.getLong(base + offset + EXPIRE_AT),
-                memory.getShort(base + offset + FLAGS));
-        return checksum == memory.getInt(base + offset + CHECKSUM) && store.pageOf(store.hash(key)) == page ? key
+        int checksum = PageStore.checksum(key, value, memory.getLong(base + offset + EXPIRE_AT_OFFSET),
+                memory.getShort(base + offset + FLAGS_OFFSET));
+        return checksum == memory.getInt(base + offset + CHECKSUM_OFFSET) && store.pageOf(store.hash(key)) == page ? key
                 : null;
     }
 
     private void add(SharedMemory memory, long base, int offset, int tag) {
-        int keyLength = memory.getShort(base + offset + KEY_LENGTH);
-        int valueLength = memory.getInt(base + offset + VALUE_LENGTH);
+        int keyLength = memory.getShort(base + offset + KEY_LENGTH_OFFSET);
+        int valueLength = memory.getInt(base + offset + VALUE_LENGTH_OFFSET);
         offsets[count] = offset;
         bytes[count] = (int) PageFormat.recordBytes(keyLength, valueLength);
-        ticks[count] = memory.getInt(base + offset + ACCESS_TICK);
+        ticks[count] = memory.getInt(base + offset + ACCESS_TICK_OFFSET);
         tags[count] = tag;
-        protectedRecords[count] = (memory.getShort(base + offset + FLAGS) & PageFormat.FLAG_PROTECTED) != 0;
+        protectedRecords[count] = (memory.getShort(base + offset + FLAGS_OFFSET) & PageFormat.FLAG_PROTECTED) != 0;
         totalBytes += bytes[count];
         count++;
     }

@@ -16,7 +16,8 @@ import java.nio.channels.FileChannel;
  *
  * <p>Java 22+ build: one {@link MemorySegment} over the whole file (no 2 GiB limit), unmapped at once by
  * {@link #close()}. The arena is shared and lives as long as the cache, since closing a shared arena makes
- * every thread of the JVM pass a handshake. The Java 17 build of this class has the same methods.
+ * every thread of the JVM pass a handshake. The Java 17 build of this class has the same methods; its class
+ * comment states the ordering rule both follow: every release store has its acquire load.
  */
 public final class SharedMemory implements AutoCloseable {
     private static final ValueLayout.OfLong LONG = ValueLayout.JAVA_LONG.withOrder(ByteOrder.LITTLE_ENDIAN);

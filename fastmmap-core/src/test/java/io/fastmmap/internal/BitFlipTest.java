@@ -130,7 +130,7 @@ class BitFlipTest {
     private void flipEveryBitOfPageZero() throws IOException {
         FileLayout layout = new FileLayout(GEOMETRY);
         long directoryEntry = layout.directoryOffset();
-        int physical = ByteBuffer.wrap(templateBytes, (int) directoryEntry + PageDirectory.PHYSICAL_PAGE, 4)
+        int physical = ByteBuffer.wrap(templateBytes, (int) directoryEntry + PageDirectory.PHYSICAL_PAGE_OFFSET, 4)
                 .order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt();
         long pageStart = layout.physicalPageOffset(physical);
         List<long[]> regions = List.of(
@@ -171,7 +171,7 @@ class BitFlipTest {
         }
         // A flip anywhere in the slot table is damage verify sees (a non-zero empty slot, a wrong offset or tag);
         // how much of the rest it sees depends on how full page 0 is, which the file's random hash seed decides.
-        int slotTableBits = ByteBuffer.wrap(templateBytes, (int) pageStart + PageFormat.SLOT_COUNT, 4)
+        int slotTableBits = ByteBuffer.wrap(templateBytes, (int) pageStart + PageFormat.SLOT_COUNT_OFFSET, 4)
                 .order(java.nio.ByteOrder.LITTLE_ENDIAN).getInt() * PageFormat.SLOT_BYTES * 8;
         assertThat(foundByVerify).as("flips verify() found at once").isGreaterThanOrEqualTo(slotTableBits / 2);
     }

@@ -122,7 +122,7 @@ class CorruptionTest {
             int page = raw.pageOf(key);
             damageAnotherSlotOfThePage(raw, key);
             // The set and the read stay below 2^30; the append of compute's result reaches it.
-            raw.memory.putInt(raw.directoryEntry(page) + PageDirectory.ACCESS_CLOCK, (1 << 30) - 3);
+            raw.memory.putInt(raw.directoryEntry(page) + PageDirectory.ACCESS_CLOCK_OFFSET, (1 << 30) - 3);
         }
         try (FastMmap file = cacheFile.open();
                 io.fastmmap.TypedCache<String, String> cache = io.fastmmap.TypedCache
@@ -179,7 +179,7 @@ class CorruptionTest {
     void aRecordLengthRunningPastThePageShouldBeRepaired() throws Exception {
         fill();
         try (RawFile raw = cacheFile.raw()) {
-            raw.memory.putInt(raw.recordOf(Bytes.utf8("k7")) + PageFormat.VALUE_LENGTH, Integer.MAX_VALUE);
+            raw.memory.putInt(raw.recordOf(Bytes.utf8("k7")) + PageFormat.VALUE_LENGTH_OFFSET, Integer.MAX_VALUE);
         }
         try (FastMmap cache = cacheFile.open()) {
             assertThat(cache.get(Bytes.utf8("k7"))).isNull();
@@ -193,7 +193,7 @@ class CorruptionTest {
         boolean[] onDamagedPage = new boolean[20];
         try (RawFile raw = cacheFile.raw()) {
             int damagedPage = raw.pageOf(Bytes.utf8("k0"));
-            raw.memory.putInt(raw.pageBase(damagedPage) + PageFormat.SLOT_COUNT, 12345);
+            raw.memory.putInt(raw.pageBase(damagedPage) + PageFormat.SLOT_COUNT_OFFSET, 12345);
             for (int i = 0; i < 20; i++) {
                 onDamagedPage[i] = raw.pageOf(Bytes.utf8("k" + i)) == damagedPage;
             }
@@ -327,7 +327,7 @@ class CorruptionTest {
         }
         try (RawFile raw = onePage.raw()) {
             int released = SpareTable.physicalPage(raw.memory.getLong(raw.layout.spareTableOffset()));
-            raw.memory.putInt(raw.directoryEntry(0) + PageDirectory.PHYSICAL_PAGE, released);
+            raw.memory.putInt(raw.directoryEntry(0) + PageDirectory.PHYSICAL_PAGE_OFFSET, released);
         }
         try (FastMmap cache = onePage.open()) {
             assertThat(cache.get(Bytes.utf8("gone"))).as("a key removed since stays removed").isNull();
@@ -355,7 +355,7 @@ class CorruptionTest {
             }
             long base = raw.pageBase(page);
             long word = raw.memory.getLong(raw.slotOf(key));
-            int slots = raw.memory.getInt(base + PageFormat.SLOT_COUNT);
+            int slots = raw.memory.getInt(base + PageFormat.SLOT_COUNT_OFFSET);
             for (int i = 0; i < slots; i++) {
                 raw.memory.putLong(base + PageFormat.HEADER_BYTES + 8L * i, word);
             }
@@ -383,8 +383,8 @@ class CorruptionTest {
         for (int at = PageFormat.dataStart(PageFormat.MIN_SLOT_COUNT); at + PageFormat.RECORD_HEADER_BYTES
                 + key.length + value.length <= pageSize; at += PageFormat.RECORD_ALIGNMENT) {
             long record = base + at;
-            if (raw.memory.getShort(record + PageFormat.KEY_LENGTH) == key.length
-                    && raw.memory.getInt(record + PageFormat.VALUE_LENGTH) == value.length
+            if (raw.memory.getShort(record + PageFormat.KEY_LENGTH_OFFSET) == key.length
+                    && raw.memory.getInt(record + PageFormat.VALUE_LENGTH_OFFSET) == value.length
                     && raw.memory.equalsArray(record + PageFormat.RECORD_HEADER_BYTES, key)
                     && raw.memory.equalsArray(record + PageFormat.RECORD_HEADER_BYTES + key.length, value)) {
                 return at;
@@ -442,7 +442,7 @@ class CorruptionTest {
         try (RawFile raw = cacheFile.raw()) {
             behind = keyWithAnEmptySlotAfterItsHome(raw);
             long base = raw.pageBase(raw.pageOf(behind));
-            int mask = raw.memory.getInt(base + PageFormat.SLOT_COUNT) - 1;
+            int mask = raw.memory.getInt(base + PageFormat.SLOT_COUNT_OFFSET) - 1;
             long home = raw.slotOf(behind);
             raw.memory.putLong(home + PageFormat.SLOT_BYTES, raw.memory.getLong(home)); // the key moves one on ...
             raw.memory.putLong(home, switch (damage) { // ... behind the damaged slot that took its place
@@ -480,7 +480,7 @@ class CorruptionTest {
         for (int i = 0; i < 20; i++) {
             byte[] key = Bytes.utf8("k" + i);
             long base = raw.pageBase(raw.pageOf(key));
-            int mask = raw.memory.getInt(base + PageFormat.SLOT_COUNT) - 1;
+            int mask = raw.memory.getInt(base + PageFormat.SLOT_COUNT_OFFSET) - 1;
             int home = (int) raw.hash(key) & mask;
             long slot = raw.slotOf(key);
             if (slot == base + PageFormat.HEADER_BYTES + (long) home * PageFormat.SLOT_BYTES && home < mask
@@ -493,7 +493,7 @@ class CorruptionTest {
 
     private static void moveSlotPastAnEmptySlot(RawFile raw, byte[] key) {
         long base = raw.pageBase(raw.pageOf(key));
-        int mask = raw.memory.getInt(base + PageFormat.SLOT_COUNT) - 1;
+        int mask = raw.memory.getInt(base + PageFormat.SLOT_COUNT_OFFSET) - 1;
         long slot = raw.slotOf(key);
         int index = (int) (slot - base - PageFormat.HEADER_BYTES) / PageFormat.SLOT_BYTES;
         for (int target = (index + 2) & mask; ; target = (target + 1) & mask) {
@@ -569,7 +569,7 @@ class CorruptionTest {
             for (int i = 0; i < 20; i++) {
                 (raw.pageOf(Bytes.utf8("k" + i)) == page ? ours : theirs).add("k" + i);
             }
-            int physical = raw.memory.getInt(raw.directoryEntry(page) + PageDirectory.PHYSICAL_PAGE);
+            int physical = raw.memory.getInt(raw.directoryEntry(page) + PageDirectory.PHYSICAL_PAGE_OFFSET);
             int spare = (1 - page) % cacheFile.geometry.spareCount(); // compaction tries its own page's index first
             raw.memory.putLong(new FileLayout(cacheFile.geometry).spareTableOffset() + (long) spare * SpareTable.ENTRY_BYTES,
                     SpareTable.word(physical, 0));
@@ -632,7 +632,7 @@ class CorruptionTest {
         byte[] key = Bytes.utf8("k1");
         try (RawFile raw = cacheFile.raw()) {
             int other = 1 - raw.pageOf(key);
-            raw.memory.putInt(raw.directoryEntry(other) + PageDirectory.PHYSICAL_PAGE, 22);
+            raw.memory.putInt(raw.directoryEntry(other) + PageDirectory.PHYSICAL_PAGE_OFFSET, 22);
             for (int spare = 0; spare < cacheFile.geometry.spareCount(); spare++) {
                 raw.memory.putLong(raw.layout.spareTableOffset() + (long) spare * SpareTable.ENTRY_BYTES,
                         SpareTable.word(22, other + 1));
@@ -660,7 +660,7 @@ class CorruptionTest {
         String key = "k1";
         try (RawFile raw = cacheFile.raw()) {
             int page = raw.pageOf(Bytes.utf8(key));
-            int physical = raw.memory.getInt(raw.directoryEntry(page) + PageDirectory.PHYSICAL_PAGE);
+            int physical = raw.memory.getInt(raw.directoryEntry(page) + PageDirectory.PHYSICAL_PAGE_OFFSET);
             int firstTried = page % cacheFile.geometry.spareCount();
             raw.memory.putLong(raw.layout.spareTableOffset() + (long) firstTried * SpareTable.ENTRY_BYTES,
                     SpareTable.word(physical, 0));
@@ -686,7 +686,7 @@ class CorruptionTest {
         fill();
         try (RawFile raw = cacheFile.raw()) {
             int page = raw.pageOf(Bytes.utf8("k3"));
-            int physical = raw.memory.getInt(raw.directoryEntry(page) + PageDirectory.PHYSICAL_PAGE);
+            int physical = raw.memory.getInt(raw.directoryEntry(page) + PageDirectory.PHYSICAL_PAGE_OFFSET);
             int owner = ownerCase.equals("no page") ? 20_736 : (1 - page) + 1;
             raw.memory.putLong(raw.layout.spareTableOffset() + SpareTable.ENTRY_BYTES, SpareTable.word(physical, owner));
             long at = raw.recordOf(Bytes.utf8("k3")) + PageFormat.RECORD_HEADER_BYTES + 2 + 10;
@@ -721,8 +721,8 @@ class CorruptionTest {
                     ours.add("k" + i);
                 }
             }
-            int physical = raw.memory.getInt(raw.directoryEntry(page) + PageDirectory.PHYSICAL_PAGE);
-            raw.memory.putInt(raw.directoryEntry(1 - page) + PageDirectory.PHYSICAL_PAGE, physical);
+            int physical = raw.memory.getInt(raw.directoryEntry(page) + PageDirectory.PHYSICAL_PAGE_OFFSET);
+            raw.memory.putInt(raw.directoryEntry(1 - page) + PageDirectory.PHYSICAL_PAGE_OFFSET, physical);
             long at = raw.recordOf(Bytes.utf8("k3")) + PageFormat.RECORD_HEADER_BYTES + 2 + 10;
             raw.memory.putByte(at, (byte) (raw.memory.getByte(at) ^ 0x10));
         }
@@ -766,7 +766,7 @@ class CorruptionTest {
     void aDirectoryEntryNamingAnImpossiblePageShouldBeRepaired() throws Exception {
         fill();
         try (RawFile raw = cacheFile.raw()) {
-            raw.memory.putInt(raw.directoryEntry(0) + PageDirectory.PHYSICAL_PAGE, 999_999);
+            raw.memory.putInt(raw.directoryEntry(0) + PageDirectory.PHYSICAL_PAGE_OFFSET, 999_999);
         }
         try (FastMmap cache = cacheFile.open()) {
             for (int i = 0; i < 20; i++) {

@@ -142,9 +142,9 @@ class CrashPointTest {
             int[] uses = new int[GEOMETRY.physicalPageCount()];
             for (int page = 0; page < GEOMETRY.pageCount(); page++) {
                 long entry = raw.directoryEntry(page);
-                uses[raw.memory.getInt(entry + PageDirectory.PHYSICAL_PAGE)]++;
-                assertThat(raw.memory.getInt(entry + PageDirectory.OPERATION)).isZero();
-                assertThat(PageDirectory.holder(raw.memory.getLong(entry + PageDirectory.LOCK_WORD))).isZero();
+                uses[raw.memory.getInt(entry + PageDirectory.PHYSICAL_PAGE_OFFSET)]++;
+                assertThat(raw.memory.getInt(entry + PageDirectory.OPERATION_OFFSET)).isZero();
+                assertThat(PageDirectory.holder(raw.memory.getLong(entry + PageDirectory.LOCK_WORD_OFFSET))).isZero();
             }
             for (int i = 0; i < GEOMETRY.spareCount(); i++) {
                 long word = raw.memory.getLong(raw.layout.spareTableOffset() + 8L * i);

@@ -32,7 +32,7 @@ class EngineWarningsTest {
         int page;
         try (RawFile raw = cacheFile.raw()) {
             page = raw.pageOf(Bytes.utf8("k7"));
-            raw.memory.putInt(raw.recordOf(Bytes.utf8("k7")) + PageFormat.VALUE_LENGTH, Integer.MAX_VALUE);
+            raw.memory.putInt(raw.recordOf(Bytes.utf8("k7")) + PageFormat.VALUE_LENGTH_OFFSET, Integer.MAX_VALUE);
         }
         try (CapturedLog log = new CapturedLog(); FastMmap cache = cacheFile.open()) {
             assertThat(cache.get(Bytes.utf8("k7"))).isNull();

@@ -53,14 +53,14 @@ class FileFormatTest {
             assertThat(layout.fileSize()).isEqualTo(24576 + 6 * 4096);
             // each logical page starts in its own physical page; spares are the rest
             for (int page = 0; page < 3; page++) {
-                assertThat(memory.getInt(raw.directoryEntry(page) + PageDirectory.OPERATION)).isZero();
-                assertThat(memory.getLong(raw.directoryEntry(page) + PageDirectory.LOCK_WORD) & 0xFFFF).isZero();
+                assertThat(memory.getInt(raw.directoryEntry(page) + PageDirectory.OPERATION_OFFSET)).isZero();
+                assertThat(memory.getLong(raw.directoryEntry(page) + PageDirectory.LOCK_WORD_OFFSET) & 0xFFFF).isZero();
             }
             long record = raw.recordOf("hello".getBytes(StandardCharsets.US_ASCII));
             assertThat(record).isPositive();
-            assertThat(memory.getShort(record + PageFormat.KEY_LENGTH)).isEqualTo(5);
-            assertThat(memory.getInt(record + PageFormat.VALUE_LENGTH)).isEqualTo(5);
-            assertThat(memory.getLong(record + PageFormat.EXPIRE_AT)).isZero();
+            assertThat(memory.getShort(record + PageFormat.KEY_LENGTH_OFFSET)).isEqualTo(5);
+            assertThat(memory.getInt(record + PageFormat.VALUE_LENGTH_OFFSET)).isEqualTo(5);
+            assertThat(memory.getLong(record + PageFormat.EXPIRE_AT_OFFSET)).isZero();
         }
     }
 

@@ -30,13 +30,14 @@ class LockRecoveryTest {
         try (RawFile raw = new RawFile(file, geometry)) {
             page = raw.pageOf(Bytes.utf8("k1"));
             long entry = raw.directoryEntry(page);
-            long word = raw.memory.getLong(entry + PageDirectory.LOCK_WORD);
-            raw.memory.putLong(entry + PageDirectory.LOCK_WORD, PageDirectory.heldBy(word, 777)); // nobody has slot 777
-            raw.memory.putInt(entry + PageDirectory.OPERATION, PageDirectory.OP_INSERT);
+            long word = raw.memory.getLong(entry + PageDirectory.LOCK_WORD_OFFSET);
+            // nobody has slot 777
+            raw.memory.putLong(entry + PageDirectory.LOCK_WORD_OFFSET, PageDirectory.heldBy(word, 777));
+            raw.memory.putInt(entry + PageDirectory.OPERATION_OFFSET, PageDirectory.OP_INSERT);
             // a half-written record in free space, as a writer killed before publishing it leaves
             long base = raw.pageBase(page);
             int free = raw.memory.getInt(base + PageFormat.FREE_OFFSET);
-            raw.memory.putInt(base + free + PageFormat.VALUE_LENGTH, 99);
+            raw.memory.putInt(base + free + PageFormat.VALUE_LENGTH_OFFSET, 99);
         }
         try (FastMmap cache = FastMmap.builder(file).pageCount(2).pageSize(4096).build()) {
             long start = System.nanoTime();
@@ -59,7 +60,7 @@ class LockRecoveryTest {
         try (RawFile raw = new RawFile(file, geometry)) {
             int page = raw.pageOf(Bytes.utf8("a"));
             long entry = raw.directoryEntry(page);
-            int old = raw.memory.getInt(entry + PageDirectory.PHYSICAL_PAGE);
+            int old = raw.memory.getInt(entry + PageDirectory.PHYSICAL_PAGE_OFFSET);
             long spareEntry = raw.layout.spareTableOffset();
             int spare = SpareTable.physicalPage(raw.memory.getLong(spareEntry));
             // Simulate steps 1-3 of a compaction: spare owned by the page, image copied, directory switched.
@@ -69,9 +70,9 @@ class LockRecoveryTest {
             for (int i = 0; i < 4096; i += 8) {
                 raw.memory.putLong(to + i, raw.memory.getLong(from + i));
             }
-            raw.memory.putInt(to + PageFormat.PREVIOUS_PHYSICAL, old);
-            raw.memory.putInt(entry + PageDirectory.PHYSICAL_PAGE, spare);
-            raw.memory.putInt(entry + PageDirectory.OPERATION, PageDirectory.OP_COMPACT);
+            raw.memory.putInt(to + PageFormat.PREVIOUS_PHYSICAL_OFFSET, old);
+            raw.memory.putInt(entry + PageDirectory.PHYSICAL_PAGE_OFFSET, spare);
+            raw.memory.putInt(entry + PageDirectory.OPERATION_OFFSET, PageDirectory.OP_COMPACT);
         }
         try (FastMmap cache = FastMmap.builder(file).pageCount(2).pageSize(4096).build()) {
             assertThat(cache.get(Bytes.utf8("a"))).isEqualTo(Bytes.utf8("1"));
@@ -79,7 +80,7 @@ class LockRecoveryTest {
         try (RawFile raw = new RawFile(file, geometry)) {
             int[] seen = new int[geometry.physicalPageCount()];
             for (int page = 0; page < 2; page++) {
-                seen[raw.memory.getInt(raw.directoryEntry(page) + PageDirectory.PHYSICAL_PAGE)]++;
+                seen[raw.memory.getInt(raw.directoryEntry(page) + PageDirectory.PHYSICAL_PAGE_OFFSET)]++;
             }
             for (int i = 0; i < geometry.spareCount(); i++) {
                 long word = raw.memory.getLong(raw.layout.spareTableOffset() + 8L * i);

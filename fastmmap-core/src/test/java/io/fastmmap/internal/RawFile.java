@@ -35,17 +35,18 @@ final class RawFile implements AutoCloseable {
     }
 
     long pageBase(int page) {
-        return layout.physicalPageOffset(memory.getInt(directoryEntry(page) + PageDirectory.PHYSICAL_PAGE));
+        return layout.physicalPageOffset(memory.getInt(directoryEntry(page) + PageDirectory.PHYSICAL_PAGE_OFFSET));
     }
 
     /** @return the file offset of the record of {@code key}, or -1 */
     long recordOf(byte[] key) {
         int page = pageOf(key);
         long base = pageBase(page);
-        int slots = memory.getInt(base + PageFormat.SLOT_COUNT);
+        int slots = memory.getInt(base + PageFormat.SLOT_COUNT_OFFSET);
         for (int i = 0; i < slots; i++) {
             int offset = PageFormat.slotOffset(memory.getLong(base + PageFormat.HEADER_BYTES + 8L * i));
-            if (PageFormat.namesRecord(offset) && memory.getShort(base + offset + PageFormat.KEY_LENGTH) == key.length
+            if (PageFormat.namesRecord(offset)
+                    && memory.getShort(base + offset + PageFormat.KEY_LENGTH_OFFSET) == key.length
                     && memory.equalsArray(base + offset + PageFormat.RECORD_HEADER_BYTES, key)) {
                 return base + offset;
             }
@@ -58,7 +59,7 @@ final class RawFile implements AutoCloseable {
         int page = pageOf(key);
         long base = pageBase(page);
         long record = recordOf(key);
-        int slots = memory.getInt(base + PageFormat.SLOT_COUNT);
+        int slots = memory.getInt(base + PageFormat.SLOT_COUNT_OFFSET);
         for (int i = 0; i < slots; i++) {
             long address = base + PageFormat.HEADER_BYTES + 8L * i;
             if (PageFormat.slotOffset(memory.getLong(address)) == record - base) {

@@ -41,7 +41,7 @@ class SalvageWorkTest {
         try (RawFile raw = cacheFile.raw()) {
             PageStore store = new PageStore(raw.memory, raw.layout, cacheFile.file, raw.hashSeed, null);
             long base = raw.pageBase(0);
-            int slots = raw.memory.getInt(base + PageFormat.SLOT_COUNT);
+            int slots = raw.memory.getInt(base + PageFormat.SLOT_COUNT_OFFSET);
             Survivors survivors = Survivors.salvage(store, 0, base, 0);
             System.out.println("SalvageWorkTest: " + KEY_COUNT + " colliding keys in " + slots + " slots: repair read "
                     + survivors.slotReads() + " slots");

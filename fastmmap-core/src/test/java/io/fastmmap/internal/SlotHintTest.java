@@ -82,6 +82,6 @@ class SlotHintTest {
 
     private static int slotCount(Attachment attachment) {
         PageStore store = attachment.store;
-        return store.memory().getInt(store.pageBase(0) + PageFormat.SLOT_COUNT);
+        return store.memory().getInt(store.pageBase(0) + PageFormat.SLOT_COUNT_OFFSET);
     }
 }

@@ -23,7 +23,7 @@ class VerifyNextTest {
         int damaged;
         try (RawFile raw = cacheFile.raw()) {
             damaged = raw.pageOf(Bytes.utf8("k3"));
-            raw.memory.putInt(raw.recordOf(Bytes.utf8("k3")) + PageFormat.VALUE_LENGTH, Integer.MAX_VALUE);
+            raw.memory.putInt(raw.recordOf(Bytes.utf8("k3")) + PageFormat.VALUE_LENGTH_OFFSET, Integer.MAX_VALUE);
         }
         try (FastMmap cache = cacheFile.open()) {
             List<Integer> pagesWithFindings = new ArrayList<>();

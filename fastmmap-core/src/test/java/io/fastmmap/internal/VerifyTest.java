@@ -117,15 +117,17 @@ class VerifyTest {
     void wrongCountersShouldBeFoundAndRecomputed() throws Exception {
         damageThenVerifyAndRepair("live entry count", raw -> {
             long base = raw.pageBase(raw.pageOf(Bytes.utf8("k3")));
-            raw.memory.putInt(base + PageFormat.LIVE_COUNT, raw.memory.getInt(base + PageFormat.LIVE_COUNT) + 1);
-            raw.memory.putInt(base + PageFormat.GARBAGE_BYTES, 12345);
+            raw.memory.putInt(base + PageFormat.LIVE_COUNT_OFFSET,
+                    raw.memory.getInt(base + PageFormat.LIVE_COUNT_OFFSET) + 1);
+            raw.memory.putInt(base + PageFormat.GARBAGE_BYTES_OFFSET, 12345);
         });
     }
 
     @Test
     void moreProtectedEvictionsThanEvictionsShouldBeFoundAndCappedByRepair() throws Exception {
         damageThenVerifyAndRepair("protectedEvictionCount 7 is not between 0 and evictionCount 0", raw -> raw.memory
-                .putLong(raw.directoryEntry(raw.pageOf(Bytes.utf8("k3"))) + PageDirectory.PROTECTED_EVICTION_COUNT, 7));
+                .putLong(raw.directoryEntry(raw.pageOf(Bytes.utf8("k3")))
+                        + PageDirectory.PROTECTED_EVICTION_COUNT_OFFSET, 7));
         try (FastMmap cache = cacheFile.open()) {
             assertThat(cache.stats().protectedEvictionCount()).isZero();
         }
@@ -134,7 +136,8 @@ class VerifyTest {
     @Test
     void aSetInProgressMarkerShouldBeReportedAndRepaired() throws Exception {
         damageThenVerifyAndRepair("in-progress marker", raw -> raw.memory.putInt(
-                raw.directoryEntry(raw.pageOf(Bytes.utf8("k3"))) + PageDirectory.OPERATION, PageDirectory.OP_INSERT));
+                raw.directoryEntry(raw.pageOf(Bytes.utf8("k3"))) + PageDirectory.OPERATION_OFFSET,
+                PageDirectory.OP_INSERT));
     }
 
     @Test
@@ -170,7 +173,7 @@ class VerifyTest {
             int page = raw.pageOf(Bytes.utf8("k3"));
             long base = raw.pageBase(page);
             long slot = raw.slotOf(Bytes.utf8("k3"));
-            int slots = raw.memory.getInt(base + PageFormat.SLOT_COUNT);
+            int slots = raw.memory.getInt(base + PageFormat.SLOT_COUNT_OFFSET);
             for (int i = 0; i < slots; i++) {
                 long address = base + PageFormat.HEADER_BYTES + 8L * i;
                 if (raw.memory.getLong(address) == PageFormat.EMPTY) {
@@ -197,7 +200,7 @@ class VerifyTest {
         try (RawFile raw = onePage.raw()) {
             long base = raw.pageBase(0);
             long word = raw.memory.getLong(raw.slotOf(key));
-            slots = raw.memory.getInt(base + PageFormat.SLOT_COUNT);
+            slots = raw.memory.getInt(base + PageFormat.SLOT_COUNT_OFFSET);
             for (int i = 0; i < slots; i++) {
                 raw.memory.putLong(base + PageFormat.HEADER_BYTES + 8L * i, word);
             }

@@ -88,8 +88,8 @@ public final class VerifierChild {
 
     public static CacheStats parseStats(String line) {
         String[] parts = line.split(" ");
-        return new CacheStats(0, 0, 0, 0, Long.parseLong(parts[1]), 0, Long.parseLong(parts[2]),
-                Long.parseLong(parts[3]), Long.parseLong(parts[4]), 0, 0, 0, 0);
+        return CacheStats.builder().evictionCount(Long.parseLong(parts[1])).expirationCount(Long.parseLong(parts[2]))
+                .pageRepairCount(Long.parseLong(parts[3])).lockRecoveryCount(Long.parseLong(parts[4])).build();
     }
 
     public static void main(String[] args) {

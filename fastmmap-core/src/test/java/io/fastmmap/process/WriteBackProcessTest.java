@@ -51,7 +51,7 @@ class WriteBackProcessTest {
         try (TypedCache<String, String> cache = parentCache(file)) {
             assertThat(cache.keys()).hasSize(COUNT);
             assertThat(backing).isEmpty();
-            cache.empty(false);
+            cache.evictAll();
         }
         for (int i = 0; i < COUNT; i++) {
             assertThat(backing).containsEntry(WriteBackChild.key(i), WriteBackChild.value(i));

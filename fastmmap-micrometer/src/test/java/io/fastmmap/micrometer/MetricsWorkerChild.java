@@ -54,7 +54,9 @@ public final class MetricsWorkerChild {
         for (int i = 0; i < f.length; i++) {
             v[i] = Long.parseLong(f[i]);
         }
-        return new CacheStats(v[0], v[1], v[2], v[3], v[4], v[5], v[6], v[7], v[8], v[9], v[10], v[11], v[12]);
+        return CacheStats.builder().hitCount(v[0]).missCount(v[1]).setCount(v[2]).removeCount(v[3]).evictionCount(v[4])
+                .protectedEvictionCount(v[5]).expirationCount(v[6]).pageRepairCount(v[7]).lockRecoveryCount(v[8])
+                .entryCount(v[9]).usedBytes(v[10]).freeBytes(v[11]).tooLargeRefusalCount(v[12]).build();
     }
 
     private static byte[] bytes(String text) {

@@ -12,8 +12,8 @@ import org.openjdk.jcstress.annotations.State;
 import org.openjdk.jcstress.infra.results.III_Result;
 
 /**
- * T6, jcstress: the in-progress marker ({@link PageDirectory#OPERATION}). A mutation sets the marker before its first
- * store and clears it after its last; whoever takes the lock of a holder that died trusts a clear marker to mean
+ * T6, jcstress: the in-progress marker ({@link PageDirectory#OPERATION_OFFSET}). A mutation sets the marker before
+ * its first store and clears it after its last; whoever takes the lock of a holder that died trusts a clear marker to mean
  * "the page is whole" and repairs the page otherwise. That trust holds only if no store of the mutation can be seen
  * before the marker is set, and none after it is cleared.
  *
@@ -122,7 +122,7 @@ public class InProgressMarkerStress {
         final long timeoutNanos = 30_000_000_000L;
 
         long marker(int page) {
-            return store.directoryEntry(page) + PageDirectory.OPERATION;
+            return store.directoryEntry(page) + PageDirectory.OPERATION_OFFSET;
         }
     }
 }

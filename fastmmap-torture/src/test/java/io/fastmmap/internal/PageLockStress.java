@@ -86,7 +86,7 @@ public class PageLockStress {
         }
 
         long lockWord(int page) {
-            return layout.directoryOffset() + (long) page * PageDirectory.ENTRY_BYTES + PageDirectory.LOCK_WORD;
+            return layout.directoryOffset() + (long) page * PageDirectory.ENTRY_BYTES + PageDirectory.LOCK_WORD_OFFSET;
         }
 
         /** The directory entry's reserved word, a counter no engine code touches. */

@@ -1,5 +1,6 @@
-package io.fastmmap;
+package io.fastmmap.internal.codec;
 
+import io.fastmmap.CodecException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;

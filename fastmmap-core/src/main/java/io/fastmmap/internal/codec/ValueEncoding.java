@@ -1,32 +1,35 @@
-package io.fastmmap;
+package io.fastmmap.internal.codec;
 
+import io.fastmmap.Codec;
+import io.fastmmap.CodecException;
+import io.fastmmap.Compression;
 import io.fastmmap.internal.PageScan;
 import java.util.Objects;
 
 /**
- * The value layer of a {@link TypedCache}: codec, then optional compression, with the algorithm recorded in bits
- * 8 to 11 of the entry's flags (docs/file-format.md, "Record flags").
+ * The value layer of a {@link io.fastmmap.TypedCache}: codec, then optional compression, with the algorithm
+ * recorded in bits 8 to 11 of the entry's flags (docs/file-format.md, "Record flags").
  */
-final class ValueEncoding<V> {
-    static final int ABSENT_FLAG = 2; // Perl FC_UNDEF: the read callback found nothing and cacheNotFound is on
+public final class ValueEncoding<V> {
+    public static final int ABSENT_FLAG = 2; // Perl FC_UNDEF: the read callback found nothing and cacheNotFound is on
     static final int COMPRESSION_SHIFT = 8;
     static final int COMPRESSION_MASK = 0xF << COMPRESSION_SHIFT;
 
     /** Encoded bytes and the flags that say how to read them back. */
-    record Encoded(byte[] bytes, int flags) {
+    public record Encoded(byte[] bytes, int flags) {
     }
 
     private final Codec<V> codec;
     private final Compression compression;
     private final int thresholdBytes;
 
-    ValueEncoding(Codec<V> codec, Compression compression, int thresholdBytes) {
+    public ValueEncoding(Codec<V> codec, Compression compression, int thresholdBytes) {
         this.codec = Objects.requireNonNull(codec, "valueCodec");
         this.compression = compression;
         this.thresholdBytes = thresholdBytes;
     }
 
-    Encoded encode(V value) {
+    public Encoded encode(V value) {
         byte[] raw = codec.encode(Objects.requireNonNull(value, "value"));
         if (compression == null || raw.length < thresholdBytes) {
             return new Encoded(raw, 0);
@@ -36,12 +39,12 @@ final class ValueEncoding<V> {
                 : new Encoded(raw, 0);
     }
 
-    static boolean isAbsentMarker(PageScan.Entry entry) {
+    public static boolean isAbsentMarker(PageScan.Entry entry) {
         return (entry.flags() & ABSENT_FLAG) != 0;
     }
 
     /** @return the value, or null for an absent marker */
-    V decode(PageScan.Entry entry) {
+    public V decode(PageScan.Entry entry) {
         if (isAbsentMarker(entry)) {
             return null;
         }

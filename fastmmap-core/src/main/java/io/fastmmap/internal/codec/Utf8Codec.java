@@ -1,5 +1,7 @@
-package io.fastmmap;
+package io.fastmmap.internal.codec;
 
+import io.fastmmap.Codec;
+import io.fastmmap.CodecException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -7,8 +9,8 @@ import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 
 /** UTF-8 that reports bad input instead of replacing it. */
-final class Utf8Codec implements Codec<String> {
-    static final Utf8Codec INSTANCE = new Utf8Codec();
+public final class Utf8Codec implements Codec<String> {
+    public static final Utf8Codec INSTANCE = new Utf8Codec();
 
     private Utf8Codec() {
     }

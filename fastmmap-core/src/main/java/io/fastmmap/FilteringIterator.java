@@ -4,21 +4,24 @@ import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.function.Function;
 
-/** Maps an iterator, skipping elements the function maps to null. */
-final class Mapped<S, T> implements Iterator<T> {
+/**
+ * Converts the elements of an iterator and drops those the conversion turns into null (the typed views use null for
+ * "known absent" markers and expired entries they skip).
+ */
+final class FilteringIterator<S, T> implements Iterator<T> {
     private final Iterator<S> source;
-    private final Function<S, T> function;
+    private final Function<S, T> convertOrNull;
     private T next;
 
-    Mapped(Iterator<S> source, Function<S, T> function) {
+    FilteringIterator(Iterator<S> source, Function<S, T> convertOrNull) {
         this.source = source;
-        this.function = function;
+        this.convertOrNull = convertOrNull;
     }
 
     @Override
     public boolean hasNext() {
         while (next == null && source.hasNext()) {
-            next = function.apply(source.next());
+            next = convertOrNull.apply(source.next());
         }
         return next != null;
     }

@@ -1,5 +1,6 @@
-package io.fastmmap;
+package io.fastmmap.internal.codec;
 
+import io.fastmmap.Codec;
 import java.util.Map;
 
 /**
@@ -8,9 +9,9 @@ import java.util.Map;
  * docs/file-format.md, "Value encoding: plain data" (with a dump that PlainDataFormatExampleTest checks); what it is
  * for, in docs/features.md, "Plain data".
  */
-final class PlainDataCodec<T> implements Codec<T> {
+public final class PlainDataCodec<T> implements Codec<T> {
     /** First byte of every encoding. A new layout gets a new number; readers refuse numbers they do not know. */
-    static final byte VERSION = 1;
+    public static final byte VERSION = 1;
 
     static final byte NULL = 0x00;
     static final byte FALSE = 0x01;
@@ -41,8 +42,8 @@ final class PlainDataCodec<T> implements Codec<T> {
     static final String SUPPORTED = "null, Boolean, Byte, Short, Integer, Long, Float, Double, BigInteger, "
             + "BigDecimal, String, byte[], List and Map (keys: String, Boolean or a number)";
 
-    static final PlainDataCodec<Object> ANY = new PlainDataCodec<>(false);
-    static final PlainDataCodec<Map<String, Object>> STRING_MAP = new PlainDataCodec<>(true);
+    public static final PlainDataCodec<Object> ANY = new PlainDataCodec<>(false);
+    public static final PlainDataCodec<Map<String, Object>> STRING_MAP = new PlainDataCodec<>(true);
 
     private final boolean stringMapAtTop;
     /**

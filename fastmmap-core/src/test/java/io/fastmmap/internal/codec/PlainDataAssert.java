@@ -1,7 +1,8 @@
-package io.fastmmap;
+package io.fastmmap.internal.codec;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fastmmap.Codec;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;

@@ -1,9 +1,14 @@
-package io.fastmmap;
+package io.fastmmap.internal.codec;
 
-import static io.fastmmap.PlainDataAssert.assertSameData;
+import static io.fastmmap.internal.codec.PlainDataAssert.assertSameData;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fastmmap.Codec;
+import io.fastmmap.CodecException;
+import io.fastmmap.Compression;
+import io.fastmmap.FastMmap;
+import io.fastmmap.TypedCache;
 import java.math.BigDecimal;
 import java.math.BigInteger;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,7 @@
-package io.fastmmap;
+package io.fastmmap.internal.codec;
 
+import io.fastmmap.Codec;
+import io.fastmmap.CodecException;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -11,11 +13,11 @@ import java.io.Serializable;
 import java.util.Objects;
 
 /** Java serialization behind an allow-list: whatever the user's filter does not explicitly allow is rejected. */
-final class SerializationCodec<T extends Serializable> implements Codec<T> {
+public final class SerializationCodec<T extends Serializable> implements Codec<T> {
     private final Class<T> type;
     private final ObjectInputFilter filter;
 
-    SerializationCodec(Class<T> type, ObjectInputFilter allowList) {
+    public SerializationCodec(Class<T> type, ObjectInputFilter allowList) {
         this.type = Objects.requireNonNull(type, "type");
         Objects.requireNonNull(allowList, "allowList: Java serialization is only offered behind an allow-list");
         this.filter = info -> {

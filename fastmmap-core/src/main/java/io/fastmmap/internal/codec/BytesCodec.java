@@ -1,8 +1,10 @@
-package io.fastmmap;
+package io.fastmmap.internal.codec;
+
+import io.fastmmap.Codec;
 
 /** Stores bytes as they are. The cache copies on the way in and out, so no defensive copy is needed here. */
-final class BytesCodec implements Codec<byte[]> {
-    static final BytesCodec INSTANCE = new BytesCodec();
+public final class BytesCodec implements Codec<byte[]> {
+    public static final BytesCodec INSTANCE = new BytesCodec();
 
     private BytesCodec() {
     }

@@ -1,7 +1,9 @@
-package io.fastmmap;
+package io.fastmmap.internal.codec;
 
-import static io.fastmmap.PlainDataAssert.assertSameData;
+import static io.fastmmap.internal.codec.PlainDataAssert.assertSameData;
 import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fastmmap.Codec;
 
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,7 +1,8 @@
-package io.fastmmap;
+package io.fastmmap.internal.codec;
 
-import static io.fastmmap.PlainDataCodec.MAX_DEPTH;
+import static io.fastmmap.internal.codec.PlainDataCodec.MAX_DEPTH;
 
+import io.fastmmap.CodecException;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.math.BigDecimal;

@@ -1,5 +1,7 @@
-package io.fastmmap;
+package io.fastmmap.internal.codec;
 
+import io.fastmmap.CodecException;
+import io.fastmmap.Compression;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,7 +14,7 @@ import java.util.zip.GZIPOutputStream;
 import java.util.zip.Inflater;
 
 /** The compression the JDK ships: deflate with a length prefix, and gzip for Perl compatibility. */
-enum JdkCompression implements Compression {
+public enum JdkCompression implements Compression {
     DEFLATE(1) {
         @Override
         public byte[] compress(byte[] raw) {
