@@ -44,13 +44,7 @@ demo_await_http A 8081 "${pids[0]}" "$old_file"
 demo_await_http B 8082 "${pids[1]}" "$old_file"
 
 step "one visitor (one cookie jar), alternating between A and B:"
-jar_file=$work/cookies
-for port in 8081 8082 8081 8082; do
-  body=$(curl -s -b "$jar_file" -c "$jar_file" "http://localhost:$port/api/visits")
-  echo "    curl localhost:$port/api/visits -> ${green}$body${off}"
-done
-count=$(curl -s -b "$jar_file" -c "$jar_file" "http://localhost:8082/api/visits" | tr -dc 0-9)
-[[ $count == 5 ]] || fail "expected the fifth visit to count 5, got '$count'"
+demo_visits 8081 8082 8081 8082 8082
 
 cat <<INFO
 

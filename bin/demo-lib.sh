@@ -83,3 +83,14 @@ demo_await_http() {
   done
   fail "instance $1 on port $2 did not answer within 2 minutes"
 }
+
+# demo_visits PORT...: one visitor (one cookie jar) calls /api/visits on each port in turn, printing the answers;
+# fails unless the last answer counts every visit (the session followed the visitor across the instances).
+demo_visits() {
+  local port body
+  for port; do
+    body=$(curl -s -b "$work/cookies" -c "$work/cookies" "http://localhost:$port/api/visits")
+    echo "    curl localhost:$port/api/visits -> ${green}$body${off}"
+  done
+  [[ $(tr -dc 0-9 <<<"$body") == "$#" ]] || fail "expected visit $# to count $#, got '$body'"
+}

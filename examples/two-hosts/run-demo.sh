@@ -48,13 +48,7 @@ for i in 0 1 2 3; do
 done
 
 step "one visitor (one cookie jar), going round A1, A2, B1, B2 twice:"
-cookies=$work/cookies
-for port in "${ports[@]}" "${ports[@]}"; do
-  body=$(curl -s -b "$cookies" -c "$cookies" "http://localhost:$port/api/visits")
-  echo "    curl localhost:$port/api/visits -> ${green}$body${off}"
-done
-count=$(curl -s -b "$cookies" -c "$cookies" "http://localhost:${ports[0]}/api/visits" | tr -dc 0-9)
-[[ $count == 9 ]] || fail "expected the ninth visit to count 9, got '$count'"
+demo_visits "${ports[@]}" "${ports[@]}" "${ports[0]}"
 
 cat <<INFO
 
