@@ -15,49 +15,16 @@ set -euo pipefail
 root=$(dirname "$(readlink -f "$0")")
 cd "$root"
 
-if [[ -t 1 && -z ${NO_COLOR:-} ]]; then
-  bold=$'\e[1m' green=$'\e[32m' red=$'\e[31m' dim=$'\e[2m' off=$'\e[0m'
-else
-  bold='' green='' red='' dim='' off=''
-fi
-step() { printf '%s==>%s %s\n' "$bold" "$off" "$*"; }
-fail() { echo "${red}run-demo: $*${off}" >&2; exit 1; }
+demo_name=run-demo
+source bin/demo-lib.sh
 
-for tool in curl mvn; do
-  command -v "$tool" >/dev/null || fail "$tool is not installed (apt-get install -y $tool)"
-done
-jdk17=$(bin/find-jdk 17)
-jdk25=$(bin/find-jdk 25)
-for port in 8081 8082; do
-  if curl -s -o /dev/null --max-time 1 "http://localhost:$port/"; then
-    fail "port $port is already in use (another demo still running?); stop it first"
-  fi
-done
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/fastmmap-spring-demo.XXXXXX")
-pids=()
+demo_require_tools curl mvn
+demo_require_free_ports 8081 8082
 # On any exit (Ctrl-C, a failed step) stop both instances and remove the scratch directory (not the session file).
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'echo; step "stopping A and B"; exit 0' INT TERM
+demo_scratch fastmmap-spring-demo "stopping A and B"
 
-step "building examples/spring-demo with Maven on JDK 25 (tests skipped)"
-build_start=$SECONDS
-if ! JAVA_HOME=$jdk25 \
-    MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED ${MAVEN_OPTS:-}" \
-    mvn -B -ntp -q -Dstyle.color=never -Pfull -Dmaven.test.skip=true -Dmaven.javadoc.skip -Dmaven.source.skip \
-      -pl examples/spring-demo -am package \
-    >"$work/build.log" 2>&1; then
-  cat "$work/build.log" >&2
-  fail "the Maven build failed (output above)"
-fi
-echo "    ${dim}built in $((SECONDS - build_start)) s${off}"
-jar=$(ls examples/spring-demo/target/fastmmap-spring-demo-*.jar | grep -v original | head -n 1)
-[[ -f $jar ]] || fail "the build did not produce examples/spring-demo/target/fastmmap-spring-demo-*.jar"
+demo_build examples/spring-demo
+jar=$(demo_spring_jar)
 
 session_file=${FASTMMAP_DEMO_FILE:-}
 file_arg=()
@@ -72,25 +39,12 @@ start() { # NAME PORT
 step "starting A on http://localhost:8081 and B on http://localhost:8082 (JDK 17), one session file"
 start A 8081
 start B 8082
-for i in 0 1; do
-  port=$((8081 + i))
-  for _ in $(seq 240); do
-    curl -s -o /dev/null --max-time 2 "http://localhost:$port/api/whoami" && continue 2
-    kill -0 "${pids[$i]}" 2>/dev/null || fail "the instance on port $port stopped (its output is above); a session
-file written by an older fastmmap is refused: remove it or set FASTMMAP_DEMO_FILE to another file"
-    sleep 0.5
-  done
-  fail "the instance on port $port did not answer within 2 minutes"
-done
+old_file="a session file written by an older fastmmap is refused: remove it or set FASTMMAP_DEMO_FILE to another file"
+demo_await_http A 8081 "${pids[0]}" "$old_file"
+demo_await_http B 8082 "${pids[1]}" "$old_file"
 
 step "one visitor (one cookie jar), alternating between A and B:"
-jar_file=$work/cookies
-for port in 8081 8082 8081 8082; do
-  body=$(curl -s -b "$jar_file" -c "$jar_file" "http://localhost:$port/api/visits")
-  echo "    curl localhost:$port/api/visits -> ${green}$body${off}"
-done
-count=$(curl -s -b "$jar_file" -c "$jar_file" "http://localhost:8082/api/visits" | tr -dc 0-9)
-[[ $count == 5 ]] || fail "expected the fifth visit to count 5, got '$count'"
+demo_visits 8081 8082 8081 8082 8082
 
 cat <<INFO
 

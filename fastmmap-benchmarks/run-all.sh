@@ -17,7 +17,8 @@
 #                  multiprocess, footprint. For a part that another load on the machine disturbed.
 #
 # Peers: Cache::FastMmap (Debian libcache-fastmmap-perl), Redis (Debian redis-server; this script starts its own on
-# a free loopback port, without persistence, and stops it), gnuplot (Debian gnuplot-nox) for the chart; Chronicle
+# a free loopback port, without persistence, and stops it), matplotlib (Debian python3-matplotlib) for the chart
+# (fastmmap-benchmarks/charts.py, drawn from the report's tables); Chronicle
 # Map, Jedis, Caffeine, Jackson and HdrHistogram come from Maven Central with -Pbenchmarks. apt-get needs root.
 # Cache files go to tmpfs (/dev/shm), as Cache::FastMmap's documentation advises; FASTMMAP_BENCH_DIR overrides.
 # Extra JMH options for every JMH run: JMH_OPTS="...". Everything measured lands in OUT (JSON, logs).
@@ -64,12 +65,22 @@ wanted() { [[ -z $only || ",$only," == *",$1,"* ]]; }
 
 log() { printf '[run-all %4ss] %s\n' $(($(date +%s) - started)) "$*" >&2; }
 
+# A python3 that has matplotlib (Debian's /usr/bin/python3 once python3-matplotlib is installed; a python3 first
+# on PATH, e.g. pyenv's, may lack it).
+chart_python() {
+  local python
+  for python in python3 /usr/bin/python3; do
+    "$python" -c 'import matplotlib' 2>/dev/null && { echo "$python"; return 0; }
+  done
+  return 1
+}
+
 install_peers() {
   local missing=()
   perl -MCache::FastMmap -e 1 2>/dev/null || missing+=(libcache-fastmmap-perl)
   command -v redis-server >/dev/null || missing+=(redis-server)
   command -v redis-cli >/dev/null || missing+=(redis-tools)
-  command -v gnuplot >/dev/null || missing+=(gnuplot-nox)
+  chart_python >/dev/null || missing+=(python3-matplotlib)
   [[ ${#missing[@]} -eq 0 ]] && return
   if ! $install || [[ $(id -u) -ne 0 ]]; then
     echo "run-all.sh: missing ${missing[*]}: apt-get install -y ${missing[*]} (as root), or run without --no-install" >&2
@@ -260,7 +271,7 @@ machine with $(nproc) cores anything near or above that count means the figures 
   fi
   log "report: $report_md"
   "${java25[@]}" -cp "$jar" io.fastmmap.benchmarks.peers.PeersReport "$out" "$report_md" "$chart_png" "$note"
-  gnuplot "$out/peers-chart.gp"
+  "$(chart_python)" fastmmap-benchmarks/charts.py peers "$report_md" "$(dirname "$report_md")/$chart_png"
 }
 
 # The quick run is CI's smoke test: it fails unless every peer and driver produced a result.

@@ -17,15 +17,9 @@ if [[ ! $seconds =~ ^[0-9]+$ || $seconds -lt 1 || $seconds -gt 30 ]]; then
   exit 2
 fi
 
-if [[ -t 1 && -z ${NO_COLOR:-} ]]; then
-  bold=$'\e[1m' green=$'\e[32m' red=$'\e[31m' dim=$'\e[2m' off=$'\e[0m' color=--color
-else
-  bold='' green='' red='' dim='' off='' color=''
-fi
-step() { printf '%s==>%s %s\n' "$bold" "$off" "$*"; }
-
-jdk17=$(bin/find-jdk 17)
-jdk25=$(bin/find-jdk 25)
+demo_name=run-demo
+source bin/demo-lib.sh
+color=${off:+--color} # the demo's own output is coloured when this script's is
 
 if ! grep -q '<module>examples/two-process-demo</module>' pom.xml; then
   echo "run-demo: examples/two-process-demo is not listed in the <modules> of $root/pom.xml (profile full) yet;" >&2
@@ -40,20 +34,7 @@ trap 'for p in $pid_a $pid_b; do kill "$p" 2>/dev/null || true; done; rm -rf "$w
 trap 'exit 130' INT
 trap 'exit 143' TERM
 
-step "building fastmmap-core and the demo with Maven on JDK 25 (tests skipped)"
-build_start=$SECONDS
-# maven.test.skip also skips compiling the tests, which the demo does not need. Maven's output is shown only when
-# the build fails (on success -q leaves nothing but stray ANSI resets).
-if ! JAVA_HOME=$jdk25 \
-    MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED ${MAVEN_OPTS:-}" \
-    mvn -B -ntp -q -Dstyle.color=never -Pfull -Dmaven.test.skip=true -Dmaven.javadoc.skip -Dmaven.source.skip \
-      -pl examples/two-process-demo -am package \
-    >"$work/build.log" 2>&1; then
-  cat "$work/build.log" >&2
-  echo "${red}run-demo: the Maven build failed (output above)${off}" >&2
-  exit 1
-fi
-echo "    ${dim}built in $((SECONDS - build_start)) s${off}"
+demo_build examples/two-process-demo
 
 # The demo's version is its parent's, the first <version> in its pom; fastmmap-core has the same.
 version=$(sed -n 's:.*<version>\(.*\)</version>.*:\1:p' examples/two-process-demo/pom.xml | head -n 1)

@@ -1,6 +1,7 @@
 package io.fastmmap.benchmarks;
 
 import io.fastmmap.FastMmap;
+import io.fastmmap.internal.EngineHash;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -138,7 +139,7 @@ public final class Workload {
      * {@link CacheBenchmark#floor} and the peers' floor, so both measure the same thing.
      */
     public static int floorSlot(byte[] key, int slotCount) {
-        long hash = XxHash64.hash(key, 0x5EEDL);
+        long hash = EngineHash.xxh64(key, 0x5EEDL);
         return (int) (((hash >>> 32) * slotCount) >>> 32);
     }
 

@@ -3,6 +3,7 @@ package io.fastmmap.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fastmmap.FastMmap;
+import io.fastmmap.process.ExternalTool;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -13,7 +14,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Random;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -239,15 +239,16 @@ class CliTest {
         assertThat(Files.readAllBytes(perlFile)).isEqualTo(before);
     }
 
-    /** Skipped where Perl's Cache::FastMmap is not installed (Debian: libcache-fastmmap-perl). */
+    /** Skipped where Perl's Cache::FastMmap is not installed, unless -Dfastmmap.perl.require=true (CI). */
     @Test
     void shouldNameAFileThatCacheFastMmapWrote() throws Exception {
+        ExternalTool.PERL.assumePresent();
         Path written = directory.resolve("written-by-perl.fmm");
         Process perl = new ProcessBuilder("perl", "-MCache::FastMmap", "-e", "Cache::FastMmap->new(share_file => "
                 + "$ARGV[0], init_file => 1, unlink_on_exit => 0, page_size => '8k', num_pages => 3)->set('a', 'b')",
                 written.toString()).redirectErrorStream(true).start();
         String perlOutput = new String(perl.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        Assumptions.assumeTrue(perl.waitFor() == 0, "no Perl with Cache::FastMmap here: " + perlOutput);
+        assertThat(perl.waitFor()).as("perl wrote %s: %s", written, perlOutput).isZero();
         assertOneLineError(Cli.run("get", written.toString(), "a"), Main.EXIT_FAILURE,
                 written + " is a Cache::FastMmap (Perl) cache file");
     }

@@ -2,15 +2,17 @@ package io.fastmmap.perl;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fastmmap.process.ExternalTool;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -19,6 +21,8 @@ import org.junit.jupiter.api.io.TempDir;
  * are read and changed by the other, both ways, and a session created by either is taken up by the other.
  */
 class CatalystSessionsTest {
+    @RegisterExtension
+    static final ExternalTool CATALYST = ExternalTool.CATALYST;
 
     @TempDir
     Path dir;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fastmmap.CacheCorruptedException;
 import io.fastmmap.FastMmapException;
-
+import io.fastmmap.process.ExternalTool;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -19,6 +19,7 @@ import java.time.Duration;
 import java.util.Random;
 import java.util.function.IntUnaryOperator;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * never reads outside the page, never leaves the page locked; the other pages keep working.
  */
 class DamagedPerlFileTest {
+    @RegisterExtension
+    static final ExternalTool PERL = ExternalTool.PERL;
 
     private static final int PAGES = 3;
     private static final int PAGE_SIZE = 4096;

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fastmmap.IncompatibleCacheFileException;
-
+import io.fastmmap.process.ExternalTool;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,10 +16,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** One file, written and read by real Cache::FastMmap 1.57 and by {@link PerlCache}, in turn. */
 class PerlCacheInteropTest {
+    @RegisterExtension
+    static final ExternalTool PERL = ExternalTool.PERL;
 
     private static final int PAGES = 3;
     private static final int PAGE_SIZE = 4096;

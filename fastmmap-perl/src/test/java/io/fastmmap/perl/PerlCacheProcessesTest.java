@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fastmmap.LockTimeoutException;
 import io.fastmmap.process.ChildJvm;
-
+import io.fastmmap.process.ExternalTool;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -19,6 +19,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -27,6 +28,8 @@ import org.junit.jupiter.api.io.TempDir;
  * whichever side dies.
  */
 class PerlCacheProcessesTest {
+    @RegisterExtension
+    static final ExternalTool PERL = ExternalTool.PERL;
 
     private static final int PAGES = 7;
     private static final int PAGE_SIZE = 8192;

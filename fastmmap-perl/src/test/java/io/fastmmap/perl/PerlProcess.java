@@ -1,5 +1,6 @@
 package io.fastmmap.perl;
 
+import io.fastmmap.process.ExternalTool;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -31,6 +32,7 @@ final class PerlProcess implements AutoCloseable {
     private final List<String> command;
 
     private PerlProcess(List<String> command, Map<String, String> environment) {
+        ExternalTool.PERL.assumePresent();
         this.command = command;
         try {
             ProcessBuilder builder = new ProcessBuilder(command);

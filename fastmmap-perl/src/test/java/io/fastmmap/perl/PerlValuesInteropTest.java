@@ -3,16 +3,20 @@ package io.fastmmap.perl;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.fastmmap.process.ExternalTool;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@link PerlValues} and Perl processes with the same serializer and compressor options read each other's values. */
 class PerlValuesInteropTest {
+    @RegisterExtension
+    static final ExternalTool PERL = ExternalTool.PERL;
 
     private static final int PAGES = 5;
     private static final int PAGE_SIZE = 16384;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fastmmap.CodecException;
-
+import io.fastmmap.process.ExternalTool;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -17,10 +17,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** {@link Storable} against Perl's own Storable 3.26: the same bytes, both ways, and hostile input refused. */
 class StorableInteropTest {
+    @RegisterExtension
+    static final ExternalTool PERL = ExternalTool.PERL;
 
     @TempDir
     Path dir;

@@ -17,8 +17,8 @@ import java.util.stream.Stream;
 
 /**
  * Writes the peers report (docs/benchmarks-peers.md, or a copy for a quick run) from one results directory of
- * run-all.sh: JMH's {@code jmh-*.json}, {@code multiprocess.jsonl}, {@code footprint.jsonl} and {@code machine.txt};
- * and the data and gnuplot script of its chart.
+ * run-all.sh: JMH's {@code jmh-*.json}, {@code multiprocess.jsonl}, {@code footprint.jsonl} and {@code machine.txt}.
+ * Its chart is drawn from the report's own tables by {@code fastmmap-benchmarks/charts.py}.
  *
  * <pre>
  *   java -cp benchmarks.jar io.fastmmap.benchmarks.peers.PeersReport RESULTS_DIR OUT.md CHART.png "NOTE"
@@ -74,10 +74,6 @@ public final class PeersReport {
         Path markdown = Path.of(args[1]);
         report.markdown(results, args[2], args[3]);
         Files.writeString(markdown, report.out.toString());
-        Path chartData = results.resolve("peers-chart.dat");
-        Files.writeString(chartData, report.chartData());
-        Files.writeString(results.resolve("peers-chart.gp"), chartScript(chartData, markdown.resolveSibling(args[2]),
-                report.quick));
     }
 
     private void load(Path results) throws IOException {
@@ -171,7 +167,7 @@ public final class PeersReport {
                 + "[What is measured](#what-is-measured). Ratios are fastmmap's figure over the peer's: above 1, "
                 + "fastmmap does more operations per second.");
         line("");
-        if (chartData().lines().count() > 1) {
+        if (!jmh.isEmpty() || !processes.isEmpty()) {
             line("![operations per second of each peer](" + chart + ")");
             line("");
         }
@@ -242,7 +238,7 @@ public final class PeersReport {
                 ```
 
                 As root it installs what is missing (`apt-get install -y libcache-fastmmap-perl redis-server \
-                gnuplot-nox`), builds `fastmmap-benchmarks/target/benchmarks.jar` with `-Pbenchmarks`, starts \
+                python3-matplotlib`), builds `fastmmap-benchmarks/target/benchmarks.jar` with `-Pbenchmarks`, starts \
                 redis-server on a free loopback port (and stops it at the end), runs JMH, the multi-process drivers \
                 and the footprint, and writes this report and its chart (the quick run writes them into its \
                 `--out` directory instead). Single pieces, by hand:
@@ -450,43 +446,6 @@ public final class PeersReport {
             line("");
             jmhTable(r -> r.workload.equals(workload));
         });
-    }
-
-    private String chartData() {
-        StringBuilder data = new StringBuilder("# label ops_per_second (primary workload; 1 thread or 1 process)\n");
-        jmh.stream().filter(r -> r.workload.equals(PRIMARY) && r.threads == 1 && !Double.isNaN(r.opsPerSec))
-                .sorted(Comparator.comparingInt((Jmh r) -> order(r.store)).thenComparing(r -> r.method)
-                        .thenComparingInt(r -> -r.jdk))
-                .forEach(r -> data.append(String.format(Locale.ROOT, "\"%s (JDK %d)\" %.1f%n", r.name(), r.jdk,
-                        r.opsPerSec)));
-        for (JsonNode p : processes) {
-            if (p.path("workload").asText().equals(PRIMARY) && p.path("processes").asInt() <= 2) {
-                String impl = p.path("impl").asText().startsWith("fastmmap") ? "fastmmap" : "Cache::FastMmap";
-                data.append(String.format(Locale.ROOT, "\"%s %s, %d proc\" %.1f%n", impl, p.path("mode").asText(),
-                        p.path("processes").asInt(), p.path("opsPerSec").asDouble()));
-            }
-        }
-        return data.toString();
-    }
-
-    private static String chartScript(Path data, Path png, boolean quick) {
-        return String.join("\n",
-                "set terminal pngcairo size 1100,600 noenhanced font 'sans,10'",
-                "set output '" + png + "'",
-                "set title 'Operations per second, 1 KiB values, 10,000 keys, 90% gets (log scale)"
-                        + (quick ? ": QUICK RUN, smoke test, not a measurement" : "") + "'",
-                "set style data histograms",
-                "set style fill solid 0.8 border -1",
-                "set boxwidth 0.7",
-                "set logscale y",
-                "set rmargin 14",
-                "set grid ytics",
-                "set ylabel 'operations per second'",
-                "set xtics rotate by -35 left",
-                "set bmargin 9",
-                "plot '" + data + "' using 2:xtic(1) notitle lc rgb '#3b75af', \\",
-                "     '' using 0:2:(sprintf('%.3g', $2)) with labels offset 0,0.8 notitle",
-                "");
     }
 
     private void line(String text) {

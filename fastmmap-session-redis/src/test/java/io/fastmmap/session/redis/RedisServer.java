@@ -1,5 +1,6 @@
 package io.fastmmap.session.redis;
 
+import io.fastmmap.process.ExternalTool;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -26,7 +27,9 @@ public final class RedisServer implements AutoCloseable {
         this.port = port;
     }
 
+    /** Skips the test where redis-server is not installed (fails it under -Dfastmmap.redis.require=true). */
     public static RedisServer start(Path dir) throws IOException, InterruptedException {
+        ExternalTool.REDIS.assumePresent();
         int port;
         try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = probe.getLocalPort();

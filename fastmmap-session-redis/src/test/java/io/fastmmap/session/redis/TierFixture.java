@@ -2,6 +2,7 @@ package io.fastmmap.session.redis;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.fastmmap.process.ExternalTool;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.data.redis.connection.RedisStandaloneConfiguration;
 import org.springframework.data.redis.connection.lettuce.LettuceConnectionFactory;
@@ -21,6 +23,9 @@ import org.springframework.session.data.redis.RedisSessionRepository;
 
 /** A real Redis per test, "hosts" (directories with their own copy file), instances on them, plain Spring nodes. */
 abstract class TierFixture {
+    @RegisterExtension
+    static final ExternalTool REDIS = ExternalTool.REDIS;
+
     /** The default: a shared CI machine can delay a PING by a few hundred milliseconds. */
     static final Duration HEARTBEAT_TIMEOUT = Duration.ofSeconds(1);
     static final Duration COMMAND_TIMEOUT = Duration.ofMillis(500);

@@ -4,12 +4,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fastmmap.session.SessionStore;
 import io.fastmmap.session.redis.FastMmapRedisSessionRepository;
+import io.fastmmap.process.ExternalTool;
 import io.fastmmap.session.redis.RedisServer;
 import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
@@ -22,6 +24,9 @@ import org.springframework.session.web.http.SessionRepositoryFilter;
  * fastmmap-spring-boot4-tests, so Boot's classes are looked up by name.
  */
 class FastMmapRedisTierAutoConfigurationTest {
+    @RegisterExtension
+    static final ExternalTool REDIS = ExternalTool.REDIS;
+
     @TempDir
     Path dir;
     private RedisServer redis;
