@@ -72,12 +72,12 @@ demo_spring_jar() {
   echo "$jar"
 }
 
-# demo_await_http NAME PORT PID [HINT]: waits up to 2 minutes for the instance to answer /api/whoami; fails at once
-# when its process PID is gone (HINT added to that message).
+# demo_await_http NAME PORT PID [HINT]: waits up to 2 minutes for the instance to answer $demo_health_path
+# (default /api/whoami); fails at once when its process PID is gone (HINT added to that message).
 demo_await_http() {
   local _
   for _ in $(seq 240); do
-    curl -s -o /dev/null --max-time 2 "http://localhost:$2/api/whoami" && return 0
+    curl -s -o /dev/null --max-time 2 "http://localhost:$2${demo_health_path:-/api/whoami}" && return 0
     kill -0 "$3" 2>/dev/null || fail "instance $1 on port $2 stopped (its output is above)${4:+; $4}"
     sleep 0.5
   done

@@ -15,49 +15,20 @@ here=$(dirname "$(readlink -f "$0")")
 root=$(readlink -f "$here/../..")
 cd "$root"
 
-if [[ -t 1 && -z ${NO_COLOR:-} ]]; then
-  bold=$'\e[1m' green=$'\e[32m' red=$'\e[31m' dim=$'\e[2m' off=$'\e[0m'
-else
-  bold='' green='' red='' dim='' off=''
-fi
-step() { printf '%s==>%s %s\n' "$bold" "$off" "$*"; }
-fail() { echo "${red}catalyst-migration: $*${off}" >&2; exit 1; }
+demo_name=catalyst-migration
+demo_health_path=/api/visits
+source bin/demo-lib.sh
 
-for tool in curl mvn perl plackup; do
-  command -v "$tool" >/dev/null || fail "$tool is not installed"
-done
-perl -MCatalyst -MCatalyst::Plugin::Session::Store::FastMmap -MCatalyst::Plugin::Session::State::Cookie -e 1 \
-  2>/dev/null || fail "Catalyst's session stack is missing: apt-get install -y libcatalyst-perl \
+demo_require_tools curl mvn perl
+perl -MCatalyst -MCatalyst::Plugin::Session::Store::FastMmap -MCatalyst::Plugin::Session::State::Cookie -MPlack \
+  -e 1 2>/dev/null || fail "Catalyst's session stack is missing: apt-get install -y libcatalyst-perl \
 libcatalyst-plugin-session-perl libcatalyst-plugin-session-store-fastmmap-perl \
 libcatalyst-plugin-session-state-cookie-perl libplack-perl"
-jdk17=$(bin/find-jdk 17)
-jdk25=$(bin/find-jdk 25)
-for port in 8091 8092; do
-  if curl -s -o /dev/null --max-time 1 "http://localhost:$port/"; then
-    fail "port $port is already in use (another demo still running?); stop it first"
-  fi
-done
-
-work=$(mktemp -d "${TMPDIR:-/tmp}/fastmmap-catalyst-migration.XXXXXX")
+demo_require_free_ports 8091 8092
+demo_scratch fastmmap-catalyst-migration "stopping both apps"
 session_file=${FASTMMAP_DEMO_FILE:-$work/session_data}
-pids=()
-cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-  rm -rf "$work"
-}
-trap cleanup EXIT
-trap 'echo; step "stopping both apps"; exit 0' INT TERM
-
-step "building examples/spring-demo with Maven on JDK 25 (tests skipped)"
-if ! JAVA_HOME=$jdk25 \
-    MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED ${MAVEN_OPTS:-}" \
-    mvn -B -ntp -q -Dstyle.color=never -Pfull -Dmaven.test.skip=true -Dmaven.javadoc.skip -Dmaven.source.skip \
-      -pl examples/spring-demo -am package >"$work/build.log" 2>&1; then
-  cat "$work/build.log" >&2
-  fail "the Maven build failed (output above)"
-fi
-jar=$(ls examples/spring-demo/target/fastmmap-spring-demo-*.jar | grep -v original | head -n 1)
+demo_build examples/spring-demo
+jar=$(demo_spring_jar)
 
 step "starting the Catalyst app on http://localhost:8091 (plackup) and Spring on http://localhost:8092 (JDK 17)"
 echo "    ${dim}one session file: $session_file${off}"
@@ -68,15 +39,8 @@ pids+=($!)
   --demo.instance=spring --spring.profiles.active=catalyst --fastmmap.session.file="$session_file" \
   > >(sed -u "s/^/${dim}[spring]${off} /") 2>&1 &
 pids+=($!)
-for i in 0 1; do
-  port=$((8091 + i))
-  for _ in $(seq 240); do
-    curl -s -o /dev/null --max-time 2 "http://localhost:$port/api/visits" && continue 2
-    kill -0 "${pids[$i]}" 2>/dev/null || fail "the app on port $port stopped (its output is above)"
-    sleep 0.5
-  done
-  fail "the app on port $port did not answer within 2 minutes"
-done
+demo_await_http catalyst 8091 "${pids[0]}"
+demo_await_http spring 8092 "${pids[1]}"
 
 step "one visitor (one cookie jar) moving between Catalyst (8091) and Spring (8092):"
 cookies=$work/cookies

@@ -4,50 +4,20 @@
 #   servlet_demo MODULE CONTAINER PORT_A PORT_B
 # Environment: FASTMMAP_DEMO_FILE  the session file (default: one in a scratch directory, removed at the end)
 #              FASTMMAP_JDK17_HOME a JDK 17 to run the demo on (default: found by bin/find-jdk 17)
+demo_name=run-demo
+demo_health_path=/health
+source bin/demo-lib.sh
+
 servlet_demo() {
   local module=$1 container=$2 port_a=$3 port_b=$4
-  if [[ -t 1 && -z ${NO_COLOR:-} ]]; then
-    bold=$'\e[1m' green=$'\e[32m' red=$'\e[31m' dim=$'\e[2m' off=$'\e[0m'
-  else
-    bold='' green='' red='' dim='' off=''
-  fi
-  step() { printf '%s==>%s %s\n' "$bold" "$off" "$*"; }
-  fail() { echo "${red}run-demo: $*${off}" >&2; exit 1; }
-
-  for tool in curl mvn; do
-    command -v "$tool" >/dev/null || fail "$tool is not installed (apt-get install -y $tool)"
-  done
-  local jdk17 jdk25
-  jdk17=${FASTMMAP_JDK17_HOME:-$(bin/find-jdk 17)}
-  jdk25=$(bin/find-jdk 25)
-  for port in "$port_a" "$port_b"; do
-    if curl -s -o /dev/null --max-time 1 "http://localhost:$port/"; then
-      fail "port $port is already in use (another demo still running?); stop it first"
-    fi
-  done
+  demo_require_tools curl mvn
+  jdk17=${FASTMMAP_JDK17_HOME:-$jdk17}
+  demo_require_free_ports "$port_a" "$port_b"
   if ! grep -q "<module>$module</module>" pom.xml; then
     fail "$module is not listed in the <modules> of pom.xml (profile full); add <module>$module</module> there"
   fi
-
-  work=$(mktemp -d "${TMPDIR:-/tmp}/fastmmap-demo.XXXXXX") # mode 0700: fastmmap refuses world-writable directories
-  pids=()
-  # On any exit (Ctrl-C, a failed step) stop both instances and remove the scratch directory.
-  trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-        for p in "${pids[@]}"; do wait "$p" 2>/dev/null || true; done
-        rm -rf "$work"' EXIT
-  trap 'echo; step "stopping A and B"; exit 0' INT TERM
-
-  step "building $module with Maven on JDK 25 (tests skipped)"
-  local build_start=$SECONDS
-  if ! JAVA_HOME=$jdk25 \
-      MAVEN_OPTS="--sun-misc-unsafe-memory-access=allow --enable-native-access=ALL-UNNAMED ${MAVEN_OPTS:-}" \
-      mvn -B -ntp -q -Dstyle.color=never -Pfull -Dmaven.test.skip=true -Dmaven.javadoc.skip -Dmaven.source.skip \
-        -pl "$module" -am package \
-      >"$work/build.log" 2>&1; then
-    cat "$work/build.log" >&2
-    fail "the Maven build failed (output above)"
-  fi
-  echo "    ${dim}built in $((SECONDS - build_start)) s${off}"
+  demo_scratch fastmmap-demo "stopping A and B"
+  demo_build "$module"
   local jar
   jar=$(ls "$module"/target/fastmmap-*-demo-*.jar 2>/dev/null | head -n 1)
   [[ -f $jar ]] || fail "the build did not produce $module/target/fastmmap-*-demo-*.jar"
@@ -63,16 +33,9 @@ servlet_demo() {
   step "both keep their sessions in $file"
   start A "$port_a"
   start B "$port_b"
-  local i port
-  for i in 0 1; do
-    port=$([[ $i == 0 ]] && echo "$port_a" || echo "$port_b")
-    for _ in $(seq 240); do
-      curl -s -o /dev/null --max-time 2 "http://localhost:$port/health" && continue 2
-      kill -0 "${pids[$i]}" 2>/dev/null || fail "the instance on port $port stopped (its output is above)"
-      sleep 0.5
-    done
-    fail "the instance on port $port did not answer within 2 minutes"
-  done
+  demo_await_http A "$port_a" "${pids[0]}"
+  demo_await_http B "$port_b" "${pids[1]}"
+  local port
 
   step "one visitor (one cookie jar), alternating between A and B:"
   local jar_file=$work/cookies body count
