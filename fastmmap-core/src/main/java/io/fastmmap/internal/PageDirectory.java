@@ -58,6 +58,11 @@ final class PageDirectory {
     private PageDirectory() {
     }
 
+    /** @return the file offset of {@code page}'s entry in the directory at {@code directoryOffset} */
+    static long entryOffset(long directoryOffset, int page) {
+        return directoryOffset + (long) page * ENTRY_BYTES;
+    }
+
     static int holder(long lockWord) {
         return (int) (lockWord & 0xFFFF);
     }

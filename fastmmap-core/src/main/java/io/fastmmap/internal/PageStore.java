@@ -28,15 +28,16 @@ import java.util.zip.CRC32C;
  * and SpareTable.
  *
  * Locking: every method here runs with the logical page locked by the caller (Engine), except the static-size
- * helpers. Nothing here blocks except takeSpare, which waits for a spare page to come free.
+ * helpers. Nothing here blocks except SparePages.take, which waits for a spare page to come free.
  *
  * Crash safety: a mutation sets the page's in-progress marker before its first store and clears it after its
  * last. In-place mutations (append, remove) change exactly one slot word to switch between the old and the new
  * state; everything else they write is either unreachable before that store or derived counters. Compaction
  * never writes the page it reads: it builds a new image in a spare physical page and switches the directory
- * entry in one store. A locker that finds the marker set calls recover(): it settles the spare pages the dead
- * holder took and rebuilds the page from every record that passes its bounds and checksum checks. So after any
- * crash every key of the page reads as it was, and the key in flight as its old or its new value.
+ * entry in one store (SparePages runs the spare table's side). A locker that finds the marker set calls recover():
+ * it settles the spare pages the dead holder took and rebuilds the page from every record that passes its bounds
+ * and checksum checks. So after any crash every key of the page reads as it was, and the key in flight as its old
+ * or its new value.
  *
  * Eviction: only in compaction, when the page lacks room. Expired records go first (counted as expirations), then
  * the least recently used by the page's logical clock (counted as evictions), until the new record fits with a
@@ -58,10 +59,8 @@ final class PageStore {
     private final int pageSize;
     private final int pageCount;
     private final int physicalCount;
-    private final int spareCount;
     private final long directoryOffset;
-    private final long spareTableOffset;
-    private final PageLocks locks;
+    private final SparePages spares;
     /**
      * Each page's slot mask (slot count - 1) as this JVM last saw it; 0 at first, which names slot 0, present in every
      * page. A speed hint only: {@link #find} loads the key's first slot at the hinted position before the page header
@@ -78,14 +77,12 @@ final class PageStore {
         this.layout = layout;
         this.file = file;
         this.hashSeed = hashSeed;
-        this.locks = locks;
         Geometry geometry = layout.geometry();
         this.pageSize = geometry.pageSizeBytes();
         this.pageCount = geometry.pageCount();
         this.physicalCount = geometry.physicalPageCount();
-        this.spareCount = geometry.spareCount();
         this.directoryOffset = layout.directoryOffset();
-        this.spareTableOffset = layout.spareTableOffset();
+        this.spares = new SparePages(memory, layout, file, locks, this::recoverIfInterrupted);
         this.slotMaskHints = new int[pageCount];
     }
 
@@ -98,11 +95,12 @@ final class PageStore {
     }
 
     long directoryEntry(int page) {
-        return directoryOffset + (long) page * PageDirectory.ENTRY_BYTES;
+        return PageDirectory.entryOffset(directoryOffset, page);
     }
 
-    long spareEntry(int index) {
-        return spareTableOffset + (long) index * SpareTable.ENTRY_BYTES;
+    /** @return the spare pages, for the spare table's checks */
+    SparePages spares() {
+        return spares;
     }
 
     // ---------------------------------------------------------------- initialisation (new file, not yet shared)
@@ -115,9 +113,7 @@ final class PageStore {
             memory.putInt(entry + PageDirectory.FREE_CHECK_OFFSET,
                     ~PageFormat.dataStart(PageFormat.MIN_SLOT_COUNT * 8));
         }
-        for (int i = 0; i < spareCount; i++) {
-            memory.putLong(spareEntry(i), SpareTable.word(pageCount + i, 0));
-        }
+        spares.initialise();
     }
 
     private void writeEmptyPage(long base, int logicalPage, int slotCount) {
@@ -586,8 +582,8 @@ final class PageStore {
         if (droppedDirty != null) {
             PageScan.copyDirty(this, base, survivors.droppedOffsets(), droppedDirty);
         }
-        int spare = takeSpare(page);
-        long spareWord = checkedSpare(page, current, spare);
+        int spare = spares.take(page);
+        long spareWord = spares.checked(page, current, spare);
         int target = SpareTable.physicalPage(spareWord);
         long targetBase = layout.physicalPageOffset(target);
         writeEmptyPage(targetBase, page, slotCount);
@@ -613,56 +609,13 @@ final class PageStore {
         VarHandle.storeStoreFence(); // the image must be complete before the directory names it
         long entry = directoryEntry(page);
         memory.putIntVolatile(entry + PageDirectory.PHYSICAL_PAGE_OFFSET, target); // the commit point
-        VarHandle.storeStoreFence(); // before disown() and the release of the old page (see commitSlot)
+        VarHandle.storeStoreFence(); // before the old page is disowned and released (see commitSlot)
         memory.putInt(entry + PageDirectory.FREE_CHECK_OFFSET, ~at);
         memory.putInt(entry + PageDirectory.ACCESS_CLOCK_OFFSET, tick);
-        disown(current);
-        if (!memory.compareAndSetLong(spareEntry(spare), spareWord, SpareTable.word(current, 0))) {
-            throw spareChanged(spare, page);
-        }
+        spares.giveBack(page, spare, spareWord, current);
         addLong(entry + PageDirectory.EVICTION_COUNT_OFFSET, survivors.evictedCount());
         addLong(entry + PageDirectory.PROTECTED_EVICTION_COUNT_OFFSET, survivors.protectedEvictedCount());
         addLong(entry + PageDirectory.EXPIRATION_COUNT_OFFSET, survivors.expiredCount());
-    }
-
-    /**
-     * @return the word of spare entry {@code spare}, which {@code page} has just taken, once it names a physical
-     *     page that is safe to build in. A damaged table can name a page out of range, a live page or a page another
-     *     entry also names; building there would destroy that page, or two compactions would build in one page. Such
-     *     a name is replaced by a physical page that nothing names. Each compactor checks after its own CAS, so of
-     *     two that claim one physical page at once, at least one sees the other and moves on (every CAS and load
-     *     here is sequentially consistent).
-     */
-    private long checkedSpare(int page, int current, int spare) {
-        long word = memory.getLongVolatile(spareEntry(spare));
-        for (int attempt = 0; attempt <= physicalCount; attempt++) {
-            int target = SpareTable.physicalPage(word);
-            if (isPhysicalPage(target) && target != current && !isLive(target)
-                    && !namedByAnotherSpare(target, spare)) {
-                return word;
-            }
-            long orphanWord = SpareTable.word(orphanPhysicalPage(-1, spare), page + 1);
-            if (!memory.compareAndSetLong(spareEntry(spare), word, orphanWord)) {
-                throw spareChanged(spare, page);
-            }
-            word = orphanWord;
-        }
-        throw new io.fastmmap.CacheCorruptedException(file + ": page " + page + " found no physical page to "
-                + "compact into that no other page or spare entry names; the file is damaged: recreate it");
-    }
-
-    private io.fastmmap.CacheCorruptedException spareChanged(int spare, int page) {
-        return new io.fastmmap.CacheCorruptedException(file + ": spare table entry " + spare + " changed while page "
-                + page + " owned it; the file is damaged: run repair(), or recreate it");
-    }
-
-    private boolean namedByAnotherSpare(int physical, int spare) {
-        for (int index = 0; index < spareCount; index++) {
-            if (index != spare && SpareTable.physicalPage(memory.getLongVolatile(spareEntry(index))) == physical) {
-                return true;
-            }
-        }
-        return false;
     }
 
     private void insertSlot(long base, int mask, int tag, int offset) {
@@ -682,55 +635,6 @@ final class PageStore {
         memory.putLong(slotAddress(base, index), PageFormat.slot(tag, offset));
     }
 
-    /** Takes a free spare for {@code page}; a spare held by a page whose holder died is recovered first. */
-    private int takeSpare(int page) {
-        Backoff backoff = null;
-        while (true) {
-            for (int n = 0; n < spareCount; n++) {
-                int index = (page + n) % spareCount;
-                long word = memory.getLongVolatile(spareEntry(index));
-                if (SpareTable.owner(word) == 0
-                        && memory.compareAndSetLong(spareEntry(index), word, SpareTable.word(
-                                SpareTable.physicalPage(word), page + 1))) {
-                    return index;
-                }
-            }
-            if (backoff == null) {
-                backoff = locks.backoff("a spare page to compact page " + page + " into");
-            }
-            if (backoff.pause()) {
-                recoverSparesOfDeadHolders(page);
-            }
-        }
-    }
-
-    private void recoverSparesOfDeadHolders(int page) {
-        for (int index = 0; index < spareCount; index++) {
-            long word = memory.getLongVolatile(spareEntry(index));
-            int owner = SpareTable.owner(word) - 1;
-            int physical = SpareTable.physicalPage(word);
-            if (owner >= pageCount || owner == page) {
-                // Owned by no page that exists, or by this page, which holds its lock and owns no spare while it
-                // looks for one: damage that nobody would ever release, and every compaction would wait for it
-                // until its lock timeout (fuzzing campaigns found both a live page and one out of range named
-                // here). Free it: whoever takes it checks the page it names first (checkedSpare).
-                memory.compareAndSetLong(spareEntry(index), word, SpareTable.word(physical, 0));
-                continue;
-            }
-            if (owner >= 0 && owner < pageCount && owner != page && locks.tryLockAbandoned(owner)) {
-                try {
-                    if (interrupted(owner)) {
-                        recover(owner);
-                    } else {
-                        settleSpares(owner); // an idle page owns no spare: any it names is damage, freed here
-                    }
-                } finally {
-                    locks.unlock(owner);
-                }
-            }
-        }
-    }
-
     // ---------------------------------------------------------------- recovery
 
     /**
@@ -742,16 +646,16 @@ final class PageStore {
         boolean interrupted = interrupted(page);
         memory.putIntVolatile(entry + PageDirectory.OPERATION_OFFSET, PageDirectory.OP_COMPACT);
         VarHandle.storeStoreFence();
-        settleSpares(page);
+        spares.settle(page);
         int current = memory.getInt(entry + PageDirectory.PHYSICAL_PAGE_OFFSET);
-        releaseFromSpares(page, current);
-        if (!isOwnLivePage(page, current) && !isUnshared(current, page, -1)) {
-            int own = ownUnnamedImage(page);
+        spares.releaseFrom(page, current);
+        if (!spares.isOwnLivePage(page, current) && !spares.isUnshared(current, page, -1)) {
+            int own = spares.ownUnnamedImage(page);
             if (own >= 0) {
                 current = own;
                 memory.putIntVolatile(entry + PageDirectory.PHYSICAL_PAGE_OFFSET, current);
             } else {
-                current = orphanPhysicalPage(page, -1);
+                current = spares.orphanPhysicalPage(page, -1);
                 memory.putIntVolatile(entry + PageDirectory.PHYSICAL_PAGE_OFFSET, current);
                 writeEmptyPage(layout.physicalPageOffset(current), page, PageFormat.MIN_SLOT_COUNT);
             }
@@ -774,125 +678,13 @@ final class PageStore {
                 + " (cache.page.repairs counts these)");
     }
 
-    private void settleSpares(int page) {
-        long entry = directoryEntry(page);
-        for (int index = 0; index < spareCount; index++) {
-            long word = memory.getLongVolatile(spareEntry(index));
-            if (SpareTable.owner(word) != page + 1) {
-                continue;
-            }
-            int spare = SpareTable.physicalPage(word);
-            int current = memory.getInt(entry + PageDirectory.PHYSICAL_PAGE_OFFSET);
-            int free = spare;
-            // Committed: the page's previous physical page is the one to free. (Both naming a page out of range is
-            // damage; the entry is freed as it is, and whoever takes it checks it: docs/reliability.md, finding 19.)
-            if (spare == current && isPhysicalPage(spare)) {
-                free = memory.getInt(layout.physicalPageOffset(spare) + PREVIOUS_PHYSICAL_OFFSET);
-                if (!isUnshared(free, -1, index)) {
-                    free = orphanPhysicalPage(-1, index);
-                }
-            }
-            memory.compareAndSetLong(spareEntry(index), word, SpareTable.word(free, 0));
-        }
-    }
-
-    /**
-     * A spare entry that names the page's own live physical page is damage of the spare table, not of the page,
-     * whoever owns the entry: no compaction can legitimately hold a page that is live (it checks after taking it,
-     * and the page's directory entry changes only under the lock held here). So the page keeps its physical page and
-     * its entries (acknowledged writes among them), and the entry gets a page nobody uses, keeping its owner if that
-     * page exists, whether the entry is free, owned by a page that does not exist, or owned by an idle page
-     * (docs/reliability.md, findings 9 and 15).
-     */
-    private void releaseFromSpares(int page, int physical) {
-        if (!isOwnLivePage(page, physical)) {
-            return;
-        }
-        for (int index = 0; index < spareCount; index++) {
-            long word = memory.getLongVolatile(spareEntry(index));
-            if (SpareTable.physicalPage(word) == physical) {
-                int owner = SpareTable.owner(word);
-                memory.compareAndSetLong(spareEntry(index), word,
-                        SpareTable.word(orphanPhysicalPage(-1, index), owner > pageCount ? 0 : owner));
-            }
-        }
-    }
-
-    /**
-     * Marks a physical page that a compaction has just released as nobody's: its header stops naming the logical
-     * page. Left naming it, a directory entry damaged to name it (one flipped bit of the physical page number) would
-     * pass every check and serve the whole older image, superseded values and removed keys; repair kept them
-     * (BitFlipTest found this once it flipped pages that went through compactions, issue 19). After the commit, so
-     * a crash before it leaves the image of before intact; a crash after it and before this store leaves the page
-     * as it was before this change, named by its spare entry, which repair never takes as a page's own.
-     */
-    private void disown(int physical) {
-        if (isPhysicalPage(physical)) {
-            memory.putInt(layout.physicalPageOffset(physical) + LOGICAL_PAGE_OFFSET, -1);
-        }
-    }
-
-    /**
-     * @return the physical page that holds {@code page}'s image although its directory entry names another (the
-     *     entry was damaged): the one whose header names the page, whose free offset agrees with the directory's
-     *     check copy, and which no other directory entry and no spare entry names; -1 when there is none
-     */
-    private int ownUnnamedImage(int page) {
-        int freeCheck = memory.getInt(directoryEntry(page) + PageDirectory.FREE_CHECK_OFFSET);
-        for (int physical = 0; physical < physicalCount; physical++) {
-            long base = layout.physicalPageOffset(physical);
-            if (memory.getInt(base) == PageFormat.MAGIC && memory.getInt(base + LOGICAL_PAGE_OFFSET) == page
-                    && memory.getInt(base + FREE_OFFSET) == ~freeCheck && isUnshared(physical, page, -1)) {
-                return physical;
-            }
-        }
-        return -1;
-    }
-
-    /**
-     * @return true when {@code physical} is {@code page}'s own: its header names the page and the page's directory
-     *     entry names it. Another directory entry naming it too is that other page's damage, not this one's: the
-     *     other page's every operation checks the header first and repairs itself onto an unused page, and this
-     *     page keeps its entries (docs/reliability.md, finding 16).
-     */
-    private boolean isOwnLivePage(int page, int physical) {
-        return isPhysicalPage(physical) && isLive(physical)
-                && memory.getInt(layout.physicalPageOffset(physical) + LOGICAL_PAGE_OFFSET) == page;
-    }
-
-    /** @return true when {@code physical}'s header names a logical page whose directory entry names it back */
-    private boolean isLive(int physical) {
-        long base = layout.physicalPageOffset(physical);
-        int logical = memory.getInt(base + LOGICAL_PAGE_OFFSET);
-        return memory.getInt(base) == PageFormat.MAGIC && logical >= 0 && logical < pageCount
-                && memory.getInt(directoryEntry(logical) + PageDirectory.PHYSICAL_PAGE_OFFSET) == physical;
-    }
-
-    /**
-     * @return true when {@code physical} is a valid index that no directory entry (other than
-     *     {@code ownerPage}'s) and no spare entry (other than {@code ignoredSpare}) names
-     */
-    private boolean isUnshared(int physical, int ownerPage, int ignoredSpare) {
-        if (!isPhysicalPage(physical)) {
+    /** For {@link SparePages}, holding the lock of a page whose holder died: repairs it if it died mid-mutation. */
+    private boolean recoverIfInterrupted(int page) {
+        if (!interrupted(page)) {
             return false;
         }
-        for (int page = 0; page < pageCount; page++) {
-            if (page != ownerPage
-                    && memory.getInt(directoryEntry(page) + PageDirectory.PHYSICAL_PAGE_OFFSET) == physical) {
-                return false;
-            }
-        }
-        return !namedByAnotherSpare(physical, ignoredSpare);
-    }
-
-    private int orphanPhysicalPage(int ownerPage, int ignoredSpare) {
-        for (int physical = 0; physical < physicalCount; physical++) {
-            if (isUnshared(physical, ownerPage, ignoredSpare)) {
-                return physical;
-            }
-        }
-        throw new io.fastmmap.CacheCorruptedException(file + ": the page directory and spare table name every "
-                + "physical page more than once; the file is damaged beyond repair: recreate it");
+        recover(page);
+        return true;
     }
 
     // ---------------------------------------------------------------- for Survivors and statistics

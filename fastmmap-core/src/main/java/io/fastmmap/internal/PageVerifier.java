@@ -227,7 +227,7 @@ final class PageVerifier {
             }
         }
         for (int index = 0; index < spareCount; index++) {
-            long word = memory.getLongVolatile(store.spareEntry(index));
+            long word = memory.getLongVolatile(store.spares().entry(index));
             int owner = SpareTable.owner(word);
             if (owner == 0 && SpareTable.physicalPage(word) == physical) {
                 problems.add("physical page " + physical + " is also free in spare table entry " + index);

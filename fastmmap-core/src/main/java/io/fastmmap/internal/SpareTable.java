@@ -20,11 +20,17 @@ package io.fastmmap.internal;
  * </ol>
  * A crash before step 3 leaves p untouched and s owned by L: recovery frees it. A crash after step 3 leaves
  * e = {s, L+1} with the directory already naming s: recovery hands p (from s's header) back to the pool.
+ * {@link SparePages} runs this protocol.
  */
 final class SpareTable {
     static final int ENTRY_BYTES = 8;
 
     private SpareTable() {
+    }
+
+    /** @return the file offset of entry {@code index} of the table at {@code spareTableOffset} */
+    static long entryOffset(long spareTableOffset, int index) {
+        return spareTableOffset + (long) index * ENTRY_BYTES;
     }
 
     static long word(int physicalPage, int owner) {

@@ -52,7 +52,7 @@ final class SpareTableCheck {
         int[] namedBy = new int[physicalCount];
         Arrays.fill(namedBy, -1);
         for (int index = 0; index < spareCount; index++) {
-            long word = memory.getLongVolatile(store.spareEntry(index));
+            long word = memory.getLongVolatile(store.spares().entry(index));
             int physical = SpareTable.physicalPage(word);
             int owner = SpareTable.owner(word);
             if (!store.isPhysicalPage(physical)) {
@@ -95,7 +95,7 @@ final class SpareTableCheck {
             int index = 0;
             for (int physical = 0; physical < physicalCount && index < spareCount; physical++) {
                 if (!named[physical]) {
-                    memory.putLongVolatile(store.spareEntry(index++), SpareTable.word(physical, 0));
+                    memory.putLongVolatile(store.spares().entry(index++), SpareTable.word(physical, 0));
                 }
             }
             return problems().isEmpty(); // pageCount entries name at most pageCount pages: spareCount are left
