@@ -77,6 +77,7 @@ public class GetBreakdownBenchmark {
     private FastMmap cache;
     private Attachment attachment;
     private PageStore store;
+    private Placement placement;
     private PageLocks locks;
     private SharedMemory memory;
     private MappedRegion region;
@@ -93,6 +94,7 @@ public class GetBreakdownBenchmark {
                 LOCK_TIMEOUT_NANOS, EnumSet.of(PosixFilePermission.OWNER_READ,
                         PosixFilePermission.OWNER_WRITE)));
         store = attachment.store;
+        placement = store.placement();
         locks = attachment.locks;
         memory = store.memory();
         int n = keys.length;
@@ -103,8 +105,8 @@ public class GetBreakdownBenchmark {
         heapValues = new byte[n][];
         for (int i = 0; i < n; i++) {
             byte[] key = keys[i];
-            long hash = store.hash(key);
-            int page = store.pageOf(hash);
+            long hash = placement.hash(key);
+            int page = placement.pageOf(hash);
             long base = store.pageBase(page);
             int slot = store.find(page, base, key, (int) hash);
             if (slot < 0) {
@@ -151,8 +153,8 @@ public class GetBreakdownBenchmark {
 
     @Benchmark
     public long hash() {
-        long hash = store.hash(keys[nextIndex()]);
-        return hash + store.pageOf(hash);
+        long hash = placement.hash(keys[nextIndex()]);
+        return hash + placement.pageOf(hash);
     }
 
     @Benchmark
@@ -170,8 +172,8 @@ public class GetBreakdownBenchmark {
     @Benchmark
     public int lookup() {
         byte[] key = keys[nextIndex()];
-        long hash = store.hash(key);
-        int page = store.pageOf(hash);
+        long hash = placement.hash(key);
+        int page = placement.pageOf(hash);
         locks.lock(page, LOCK_TIMEOUT_NANOS);
         try {
             long base = store.pageBase(page);

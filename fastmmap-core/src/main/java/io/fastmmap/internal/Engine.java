@@ -46,6 +46,7 @@ public final class Engine implements PagedCache {
     private final CacheConfig config;
     private final Attachment attachment;
     private final PageStore store;
+    private final Placement placement;
     private final PageLocks locks;
     private final Clock clock;
     /** {@code clock::millis} made once, for the expiry checks that read the clock only when they need it. */
@@ -66,6 +67,7 @@ public final class Engine implements PagedCache {
         this.config = config;
         this.attachment = attachment;
         this.store = attachment.store;
+        this.placement = store.placement();
         this.locks = attachment.locks;
         this.clock = config.clock();
         this.wallMillis = clock::millis;
@@ -506,8 +508,8 @@ public final class Engine implements PagedCache {
         long[] pageThenIndex = new long[count];
         for (int i = 0; i < count; i++) {
             checkKey(keys.get(i));
-            hashes[i] = store.hash(keys.get(i));
-            pageThenIndex[i] = ((long) store.pageOf(hashes[i]) << 32) | i;
+            hashes[i] = placement.hash(keys.get(i));
+            pageThenIndex[i] = ((long) placement.pageOf(hashes[i]) << 32) | i;
         }
         Arrays.sort(pageThenIndex);
         for (int start = 0; start < count; ) {
@@ -661,8 +663,8 @@ public final class Engine implements PagedCache {
     }
 
     private <C, R> R onKey(byte[] key, Step<C, R> step, byte[] value, long ttlMillis, int flags, C context) {
-        long hash = store.hash(key);
-        return onPage(store.pageOf(hash), key, (int) hash, step, value, ttlMillis, flags, context);
+        long hash = placement.hash(key);
+        return onPage(placement.pageOf(hash), key, (int) hash, step, value, ttlMillis, flags, context);
     }
 
     /** Locks the page, runs the step, and when the page fails a check, repairs it and runs the step again. */

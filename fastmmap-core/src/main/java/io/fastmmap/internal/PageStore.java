@@ -55,7 +55,7 @@ final class PageStore {
     private final SharedMemory memory;
     private final FileLayout layout;
     private final Path file;
-    private final long hashSeed;
+    private final Placement placement;
     private final int pageSize;
     private final int pageCount;
     private final int physicalCount;
@@ -76,22 +76,28 @@ final class PageStore {
         this.memory = memory;
         this.layout = layout;
         this.file = file;
-        this.hashSeed = hashSeed;
         Geometry geometry = layout.geometry();
         this.pageSize = geometry.pageSizeBytes();
         this.pageCount = geometry.pageCount();
+        this.placement = new Placement(hashSeed, pageCount);
         this.physicalCount = geometry.physicalPageCount();
         this.directoryOffset = layout.directoryOffset();
         this.spares = new SparePages(memory, layout, file, locks, this::recoverIfInterrupted);
         this.slotMaskHints = new int[pageCount];
     }
 
+    /** @return how keys map to pages in this file */
+    Placement placement() {
+        return placement;
+    }
+
+    /** Survivors' check that a salvaged key belongs to the page it was found in. */
     long hash(byte[] key) {
-        return XxHash64.hash(key, hashSeed);
+        return placement.hash(key);
     }
 
     int pageOf(long hash) {
-        return (int) (((hash >>> 32) * pageCount) >>> 32);
+        return placement.pageOf(hash);
     }
 
     long directoryEntry(int page) {
@@ -768,10 +774,6 @@ final class PageStore {
     /** @return whether {@code physical}, a page number read from the file, names one of its physical pages */
     boolean isPhysicalPage(int physical) {
         return physical >= 0 && physical < physicalCount;
-    }
-
-    int pageOfKey(byte[] key) {
-        return pageOf(hash(key));
     }
 
     /** @return evictions, expirations, page repairs, lock recoveries and protected evictions, summed over all pages */

@@ -41,6 +41,7 @@ import java.util.function.IntConsumer;
 final class PageVerifier {
     private final Attachment attachment;
     private final PageStore store;
+    private final Placement placement;
     private final PageLocks locks;
     private final SharedMemory memory;
     private final FileLayout layout;
@@ -52,6 +53,7 @@ final class PageVerifier {
     PageVerifier(Attachment attachment) {
         this.attachment = attachment;
         this.store = attachment.store;
+        this.placement = store.placement();
         this.locks = attachment.locks;
         this.memory = store.memory();
         this.layout = attachment.layout;
@@ -377,17 +379,17 @@ final class PageVerifier {
             problems.add(where + " (key " + Engine.describe(key) + ") fails its checksum");
             return null;
         }
-        long hash = store.hash(key);
-        if (store.pageOf(hash) != page) {
+        long hash = placement.hash(key);
+        if (placement.pageOf(hash) != page) {
             problems.add(where + " holds key " + Engine.describe(key) + ", which belongs in page "
-                    + store.pageOf(hash));
+                    + placement.pageOf(hash));
             return null;
         }
         return hasItsTag(word, key, slotIndex, problems) ? key : null;
     }
 
     private boolean hasItsTag(long word, byte[] key, int slotIndex, List<String> problems) {
-        if (PageFormat.slotTag(word) != (int) store.hash(key)) {
+        if (PageFormat.slotTag(word) != (int) placement.hash(key)) {
             problems.add("slot " + slotIndex + ": its tag " + Integer.toHexString(PageFormat.slotTag(word))
                     + " does not match the hash of key " + Engine.describe(key));
             return false;

@@ -31,6 +31,7 @@ public final class ReadOnlyCache implements PagedCache, AutoCloseable {
     private final Path file;
     private final SharedMemory memory;
     private final PageStore store;
+    private final Placement placement;
     private final Clock clock;
     /** {@code clock::millis} made once: the expiry check asks it only for entries that can expire. */
     private final LongSupplier wallMillis;
@@ -40,6 +41,7 @@ public final class ReadOnlyCache implements PagedCache, AutoCloseable {
         this.file = file;
         this.memory = memory;
         this.store = new PageStore(memory, layout, file, hashSeed, null);
+        this.placement = store.placement();
         this.clock = clock;
         this.wallMillis = clock::millis;
     }
@@ -89,8 +91,8 @@ public final class ReadOnlyCache implements PagedCache, AutoCloseable {
 
     /** @return the live value of {@code key}, or null */
     public byte[] get(byte[] key) {
-        long hash = store.hash(key);
-        int page = store.pageOf(hash);
+        long hash = placement.hash(key);
+        int page = placement.pageOf(hash);
         return optimistic(page, () -> {
             long base = store.pageBase(page);
             int slot = store.find(page, base, key, (int) hash);

@@ -118,7 +118,7 @@ public class InProgressMarkerStress {
         final Attachment attachment = StressFiles.open("marker", 4096, PAGES);
         final PageStore store = attachment.store;
         final PageLocks locks = attachment.locks;
-        final int tag = (int) store.hash(KEY);
+        final int tag = (int) store.placement().hash(KEY);
         final long timeoutNanos = 30_000_000_000L;
 
         long marker(int page) {
