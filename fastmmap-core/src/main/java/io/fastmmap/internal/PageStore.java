@@ -91,7 +91,10 @@ final class PageStore {
         return placement;
     }
 
-    /** Survivors' check that a salvaged key belongs to the page it was found in. */
+    /**
+     * For Survivors, which checks that a salvaged key belongs to its page. The get and set paths do not come
+     * through here: Engine holds the {@link Placement} itself.
+     */
     long hash(byte[] key) {
         return placement.hash(key);
     }
