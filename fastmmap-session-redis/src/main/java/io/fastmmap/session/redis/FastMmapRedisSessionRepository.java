@@ -111,14 +111,16 @@ public class FastMmapRedisSessionRepository extends SessionRepositorySettings
         }
         Map<String, byte[]> fields = redis.readHash(id, hashes.key(id));
         afterRedisRead.run();
-        MapSession session = fields.isEmpty() ? null : hashes.toSession(id, fields, decoded.values(id));
+        DecodedCopies.Values values = fields.isEmpty() ? null : decoded.values(id);
+        MapSession session = values == null ? null : hashes.toSession(id, fields, values);
         if (session == null || session.isExpired()) {
             if (session != null) {
                 deleteById(id); // as RedisSessionRepository does
             }
             return null;
         }
-        if (fence != null) {
+        boolean justWritten = values.readAfterWrite(); // the copy would be dropped unread by the next save
+        if (fence != null && !justWritten) {
             long copyExpiresAtMillis = copyExpiresAt(session);
             HostCache.Fence installed = cache.install(id, fence, fields, copyExpiresAtMillis);
             if (installed != null) {
@@ -302,6 +304,7 @@ public class FastMmapRedisSessionRepository extends SessionRepositorySettings
             Duration maxInactive = cached.getMaxInactiveInterval();
             long expireAt = maxInactive.isNegative() ? -1 : lastAccessed + maxInactive.getSeconds() * 1000;
             String sourceId = isNew ? getId() : originalId;
+            values.written();
             boolean saved;
             try {
                 saved = redis.save(getId(), hashes.key(getId()), hashes.key(sourceId), !isNew, expireAt, changes);
