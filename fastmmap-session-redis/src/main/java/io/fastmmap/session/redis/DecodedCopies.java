@@ -38,24 +38,6 @@ final class DecodedCopies {
     /** One session's shareable values by field name, each with the exact bytes it stands for. */
     static final class Values {
         private final Map<String, Known> byField = new ConcurrentHashMap<>();
-        /**
-         * Set by a save of this JVM, cleared by its next Redis read of the session: a session written by its last
-         * request is likely written by its next one too, so the read after a write does not install a copy that
-         * the next save would drop unread (write-heavy traffic would pay for the copy and its drop on every
-         * request). Only ever skips an install, which is always safe; a session read again copies as usual.
-         */
-        private volatile boolean writtenSinceRead;
-
-        void written() {
-            writtenSinceRead = true;
-        }
-
-        /** @return whether this JVM saved the session since its last Redis read of it; clears that */
-        boolean readAfterWrite() {
-            boolean written = writtenSinceRead;
-            writtenSinceRead = false;
-            return written;
-        }
 
         /** @return the value of the field's bytes: the known one when the bytes are the same, else deserialized */
         Object decode(String field, byte[] bytes, Function<byte[], Object> deserializer) {

@@ -111,16 +111,14 @@ public class FastMmapRedisSessionRepository extends SessionRepositorySettings
         }
         Map<String, byte[]> fields = redis.readHash(id, hashes.key(id));
         afterRedisRead.run();
-        DecodedCopies.Values values = fields.isEmpty() ? null : decoded.values(id);
-        MapSession session = values == null ? null : hashes.toSession(id, fields, values);
+        MapSession session = fields.isEmpty() ? null : hashes.toSession(id, fields, decoded.values(id));
         if (session == null || session.isExpired()) {
             if (session != null) {
                 deleteById(id); // as RedisSessionRepository does
             }
             return null;
         }
-        boolean justWritten = values.readAfterWrite(); // the copy would be dropped unread by the next save
-        if (fence != null && !justWritten) {
+        if (fence != null) {
             long copyExpiresAtMillis = copyExpiresAt(session);
             HostCache.Fence installed = cache.install(id, fence, fields, copyExpiresAtMillis);
             if (installed != null) {
@@ -304,7 +302,6 @@ public class FastMmapRedisSessionRepository extends SessionRepositorySettings
             Duration maxInactive = cached.getMaxInactiveInterval();
             long expireAt = maxInactive.isNegative() ? -1 : lastAccessed + maxInactive.getSeconds() * 1000;
             String sourceId = isNew ? getId() : originalId;
-            values.written();
             boolean saved;
             try {
                 saved = redis.save(getId(), hashes.key(getId()), hashes.key(sourceId), !isNew, expireAt, changes);

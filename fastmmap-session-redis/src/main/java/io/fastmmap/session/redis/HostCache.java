@@ -8,7 +8,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.atomic.LongAdder;
 
 /**
  * This host's copy of sessions: one fastmmap file shared by every instance on the host, plus its {@link ControlFile}.
@@ -37,8 +36,6 @@ final class HostCache implements AutoCloseable {
     private final ControlFile control;
     private final Clock clock;
     private final long heartbeatTimeoutMillis;
-    /** Copies this instance tried to install (tests count them). */
-    final LongAdder installAttempts = new LongAdder();
 
     HostCache(FastMmap copies, ControlFile control, Clock clock, long heartbeatTimeoutMillis) {
         this.copies = copies;
@@ -126,7 +123,6 @@ final class HostCache implements AutoCloseable {
      *     moved the bucket meanwhile
      */
     Fence install(String id, Fence fence, Map<String, byte[]> fields, long copyExpiresAtMillis) {
-        installAttempts.increment();
         byte[] record = encode(fence.epoch(), copyExpiresAtMillis, fields);
         boolean[] installed = {false};
         long sequence = fence.sequence();

@@ -113,25 +113,6 @@ class OneHostTest extends TierFixture {
         assertThat(countOf(spring, springId)).isEqualTo(22);
     }
 
-    /**
-     * The read right after this JVM's own write of a session does not copy it (the next save would drop the copy
-     * unread); a session read again is copied and then served from the copy, as before.
-     */
-    @Test
-    void readRightAfterTheInstancesOwnWriteIsNotCopiedButTheNextIs() {
-        FastMmapRedisSessionRepository a = instance("A");
-        String id = newVisitor(a);
-        long installs = a.hostCache().installAttempts.sum();
-        for (int i = 0; i < 10; i++) {
-            visit(a, id);
-        }
-        assertThat(a.hostCache().installAttempts.sum()).as("copies installed by 10 write-heavy requests")
-                .isEqualTo(installs);
-        awaitCopied(a, id); // read-mostly from here: the second read copies it, the third is served from the copy
-        assertThat(a.hostCache().installAttempts.sum()).isGreaterThan(installs);
-        assertThat(countOf(a, id)).isEqualTo(11);
-    }
-
     @Test
     void tierIsASessionRepositoryWithoutAPrincipalIndexAsRedisSessionRepositoryIs() {
         assertThat(instance("A")).as("the tier (docs/scale-out.md: no findByPrincipalName)")
