@@ -111,7 +111,7 @@ public class FastMmapRedisSessionRepository extends SessionRepositorySettings
         }
         Map<String, byte[]> fields = redis.readHash(id, hashes.key(id));
         afterRedisRead.run();
-        MapSession session = fields.isEmpty() ? null : hashes.toSession(id, fields);
+        MapSession session = fields.isEmpty() ? null : hashes.toSession(id, fields, decoded.values(id));
         if (session == null || session.isExpired()) {
             if (session != null) {
                 deleteById(id); // as RedisSessionRepository does
@@ -122,7 +122,7 @@ public class FastMmapRedisSessionRepository extends SessionRepositorySettings
             long copyExpiresAtMillis = copyExpiresAt(session);
             HostCache.Fence installed = cache.install(id, fence, fields, copyExpiresAtMillis);
             if (installed != null) {
-                decoded.put(id, new DecodedCopies.Entry(installed, copyExpiresAtMillis, fields));
+                decoded.put(id, installed, copyExpiresAtMillis, fields);
             }
         }
         return new TierSession(session, false, session.getLastAccessedTime().toEpochMilli());
@@ -136,10 +136,9 @@ public class FastMmapRedisSessionRepository extends SessionRepositorySettings
             if (copy == null) {
                 return null;
             }
-            entry = new DecodedCopies.Entry(fence, copy.expiresAtMillis(), copy.fields());
-            decoded.put(id, entry);
+            entry = decoded.put(id, fence, copy.expiresAtMillis(), copy.fields());
         }
-        MapSession session = hashes.toSession(id, entry);
+        MapSession session = hashes.toSession(id, entry.fields(), entry.values());
         if (session == null || session.isExpired()) {
             return null;
         }
@@ -292,7 +291,14 @@ public class FastMmapRedisSessionRepository extends SessionRepositorySettings
             long lastAccessed = cached.getLastAccessedTime().toEpochMilli();
             delta.put(SessionHashes.LAST_ACCESSED_TIME, lastAccessed);
             Map<String, byte[]> changes = new LinkedHashMap<>(delta.size() * 2);
-            delta.forEach((field, value) -> changes.put(field, hashes.serialize(value)));
+            DecodedCopies.Values values = decoded.values(getId());
+            delta.forEach((field, value) -> {
+                byte[] bytes = hashes.serialize(value);
+                changes.put(field, bytes);
+                if (hashes.decodesToItself(value)) {
+                    values.remember(field, bytes, value); // the next read of this field needs no deserialization
+                }
+            });
             Duration maxInactive = cached.getMaxInactiveInterval();
             long expireAt = maxInactive.isNegative() ? -1 : lastAccessed + maxInactive.getSeconds() * 1000;
             String sourceId = isNew ? getId() : originalId;
@@ -303,7 +309,7 @@ public class FastMmapRedisSessionRepository extends SessionRepositorySettings
             } finally {
                 // The write (or its failure) may have changed Redis: this host's copy goes first, before the
                 // request ends, so every instance on the host reads its own write.
-                decoded.remove(getId());
+                decoded.dropCopy(getId());
                 cache.invalidate(getId());
                 if (idChanged) {
                     decoded.remove(originalId);

@@ -31,9 +31,22 @@ final class RedisSide implements AutoCloseable {
      * One round trip per save, replacing RedisSessionRepository's EXISTS, HMSET and EXPIREAT (three) and closing
      * the window between them. KEYS[1]: the session's key; KEYS[2]: its key before a session id change (else the
      * same). ARGV[1]: "1" when the session must already exist; ARGV[2]: expiry in epoch milliseconds, or "-1" for
-     * none; ARGV[3..]: field, value pairs. Returns 0 when the session is gone (invalidated, expired), else 1.
+     * none; ARGV[3..]: field, value pairs (a save of an existing session always writes lastAccessedTime). Returns 0
+     * when the session is gone (invalidated, expired), else 1.
+     *
+     * <p>The usual save (existing session, same id, an expiry) runs two commands, not three: PEXPIREAT is also the
+     * existence check (it answers 0 for a key that is gone). An expiry already past makes PEXPIREAT delete the
+     * session, as RedisSessionRepository's EXPIREAT does; HSET would then make a new hash of every field and no
+     * expiry, so a HSET that added every field (an existing hash already has lastAccessedTime) deletes it again.
      */
     static final String SAVE_SCRIPT = """
+            if KEYS[1] == KEYS[2] and ARGV[1] == '1' and ARGV[2] ~= '-1' then
+              if redis.call('PEXPIREAT', KEYS[1], ARGV[2]) == 0 then return 0 end
+              if #ARGV > 2 and redis.call('HSET', KEYS[1], unpack(ARGV, 3)) == (#ARGV - 2) / 2 then
+                redis.call('DEL', KEYS[1])
+              end
+              return 1
+            end
             if KEYS[1] ~= KEYS[2] then
               if redis.call('EXISTS', KEYS[2]) == 0 then return 0 end
               redis.call('RENAME', KEYS[2], KEYS[1])

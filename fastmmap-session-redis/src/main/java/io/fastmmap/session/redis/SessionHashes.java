@@ -1,10 +1,14 @@
 package io.fastmmap.session.redis;
 
+import io.fastmmap.session.ImmutableValues;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiFunction;
+import java.util.function.Function;
+import org.springframework.data.redis.serializer.JdkSerializationRedisSerializer;
 import org.springframework.data.redis.serializer.RedisSerializer;
 import org.springframework.session.MapSession;
 
@@ -23,10 +27,14 @@ final class SessionHashes {
 
     private final String keyPrefix;
     private final RedisSerializer<Object> serializer;
+    private final boolean jdkSerialization;
+    /** Per class of value: whether {@link #decodesToItself} holds for it. */
+    private final Map<Class<?>, Boolean> roundTrips = new ConcurrentHashMap<>();
 
     SessionHashes(String namespace, RedisSerializer<Object> serializer) {
         this.keyPrefix = namespace + ":sessions:";
         this.serializer = serializer;
+        this.jdkSerialization = serializer.getClass() == JdkSerializationRedisSerializer.class;
     }
 
     /** The prefix every session key starts with: what the listener tracks. */
@@ -48,6 +56,20 @@ final class SessionHashes {
         return rest.startsWith("expires:") ? rest.substring("expires:".length()) : rest;
     }
 
+    /**
+     * @return true when the serializer gives {@code value} back, equal and of its class, from the bytes it makes of
+     *     it, so a value just written need not be deserialized when it is read back: values of immutable classes
+     *     under JDK serialization (Spring Session's default), which keeps every value's class (a JSON serializer
+     *     may not: a small Long comes back an Integer); checked once per class on a real round trip as well
+     */
+    boolean decodesToItself(Object value) {
+        if (!jdkSerialization || !ImmutableValues.isShareable(value)) {
+            return false;
+        }
+        return roundTrips.computeIfAbsent(value.getClass(),
+                type -> value.equals(serializer.deserialize(serializer.serialize(value))));
+    }
+
     byte[] serialize(Object value) {
         byte[] bytes = serializer.serialize(value);
         return bytes == null ? new byte[0] : bytes;
@@ -58,19 +80,14 @@ final class SessionHashes {
      * {@code sessionAttr:} field is an attribute, other fields are ignored (but still go through the serializer,
      * as every Spring Session node deserializes every value of the hash).
      *
+     * @param values the session's values already decoded by this JVM: a field whose bytes are the same is not
+     *     deserialized again (immutable values only)
      * @return the session, or null when the hash is incomplete or holds values of the wrong types (as
      *     {@code RedisSessionRepository} treats a missing session)
      */
-    MapSession toSession(String id, Map<String, byte[]> fields) {
-        return toSession(id, fields, (name, bytes) -> serializer.deserialize(bytes));
-    }
-
-    /** {@link #toSession(String, Map)} of a decoded copy: values it already decoded and may share are not decoded again. */
-    MapSession toSession(String id, DecodedCopies.Entry copy) {
-        return toSession(id, copy.fields(), (name, bytes) -> copy.decode(name, bytes, serializer::deserialize));
-    }
-
-    private MapSession toSession(String id, Map<String, byte[]> fields, BiFunction<String, byte[], Object> decoder) {
+    MapSession toSession(String id, Map<String, byte[]> fields, DecodedCopies.Values values) {
+        Function<byte[], Object> deserializer = serializer::deserialize;
+        BiFunction<String, byte[], Object> decoder = (name, bytes) -> values.decode(name, bytes, deserializer);
         MapSession session = new MapSession(id);
         Object created = null;
         Object lastAccessed = null;

@@ -12,6 +12,8 @@ import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 /** A real redis-server on a free loopback port, started and stopped by the test (bounded waits, never left running). */
@@ -85,14 +87,23 @@ public final class RedisServer implements AutoCloseable {
 
     /** @return how many times Redis ran {@code command} (lower case) since start or CONFIG RESETSTAT */
     long calls(String command) {
-        String stats = admin().info("commandstats");
-        for (String line : stats.split("\r?\n")) {
-            if (line.startsWith("cmdstat_" + command + ":calls=")) {
-                String rest = line.substring(("cmdstat_" + command + ":calls=").length());
-                return Long.parseLong(rest.substring(0, rest.indexOf(',')));
+        return calls().getOrDefault(command, 0L);
+    }
+
+    /**
+     * @return every command Redis ran since start or CONFIG RESETSTAT, by name (lower case), with its count; commands
+     *     run inside a script count too, as in the benchmark's commands per request
+     */
+    Map<String, Long> calls() {
+        Map<String, Long> calls = new TreeMap<>();
+        for (String line : admin().info("commandstats").split("\r?\n")) {
+            int count = line.indexOf(":calls=");
+            if (line.startsWith("cmdstat_") && count > 0) {
+                String rest = line.substring(count + ":calls=".length());
+                calls.put(line.substring("cmdstat_".length(), count), Long.parseLong(rest.substring(0, rest.indexOf(','))));
             }
         }
-        return 0;
+        return calls;
     }
 
     void signal(String name) throws IOException, InterruptedException {
