@@ -19,6 +19,8 @@ import java.nio.file.Path;
  */
 public final class LockCostDriver {
     private static final int PAIRS = 200_000;
+    /** More than pairs: an operation's cost settles only once its page data is spread over the caches. */
+    private static final int OPERATIONS = 1_000_000;
 
     private LockCostDriver() {
     }
@@ -36,7 +38,7 @@ public final class LockCostDriver {
             for (int round = 0; round <= rounds; round++) { // round 0 warms up
                 double viaChannel = nanosPerPair(channel);
                 double viaChosen = nanosPerPair(chosen);
-                double perOperation = load.cpuNanosPerOperation(PAIRS);
+                double perOperation = load.cpuNanosPerOperation(OPERATIONS);
                 if (round > 0) {
                     System.out.printf("round %d: %s %.0f ns, %s %.0f ns of CPU per lock+unlock pair; a whole "
                             + "operation %.0f ns, so %.0f ns besides its lock+unlock%n", round, channel.mechanism(),
