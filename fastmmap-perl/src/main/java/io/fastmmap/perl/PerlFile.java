@@ -265,9 +265,10 @@ final class PerlFile {
             throw new IllegalStateException(path + ": page " + pageIndex + " is already locked by this thread: "
                     + "a getAndSet update function must not use the cache (as in Perl's get_and_set)");
         }
-        long start = 0;
-        if (!local.tryLock()) {
-            start = System.nanoTime();
+        long localWaitStart = 0;
+        boolean waitedLocally = !local.tryLock();
+        if (waitedLocally) {
+            localWaitStart = System.nanoTime();
             try {
                 if (!local.tryLock(timeoutNanos, TimeUnit.NANOSECONDS)) {
                     throw timeout(pageIndex, timeoutNanos, "another thread of this JVM");
@@ -279,7 +280,7 @@ final class PerlFile {
         }
         try {
             if (!locks.tryLock(pageIndex)) {
-                awaitProcessLock(pageIndex, start == 0 ? System.nanoTime() : start, timeoutNanos);
+                awaitProcessLock(pageIndex, waitedLocally ? localWaitStart : System.nanoTime(), timeoutNanos);
             }
         } catch (IOException | RuntimeException e) {
             local.unlock();
@@ -294,12 +295,12 @@ final class PerlFile {
         long backoff = MIN_BACKOFF_NANOS;
         while (true) {
             long waited = System.nanoTime() - start;
-            if (waited < SPIN_NANOS) {
+            if (waited > timeoutNanos) {
+                throw timeout(pageIndex, timeoutNanos, "another process");
+            } else if (waited < SPIN_NANOS) {
                 for (int i = 0; i < SPINS_BETWEEN_TRIES; i++) {
                     Thread.onSpinWait();
                 }
-            } else if (waited > timeoutNanos) {
-                throw timeout(pageIndex, timeoutNanos, "another process");
             } else {
                 LockSupport.parkNanos(backoff);
                 backoff = Math.min(MAX_BACKOFF_NANOS, backoff * 2);
