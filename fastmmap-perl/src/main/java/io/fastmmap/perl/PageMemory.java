@@ -22,6 +22,7 @@ final class PageMemory {
 
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ORDER);
+    private static final VarHandle ARRAY_LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ORDER);
 
     private final ByteBuffer page;
     private final int size;
@@ -84,9 +85,22 @@ final class PageMemory {
         }
     }
 
+    /** Copies {@code length} bytes at {@code offset} into {@code target} at {@code targetOffset}. */
+    void copyTo(int offset, byte[] target, int targetOffset, int length) {
+        check(offset, length);
+        page.get(offset, target, targetOffset, length);
+    }
+
+    /** Compares 8 bytes at a time: a key is compared on every lookup, while holding the page lock. */
     boolean equalsAt(int offset, byte[] bytes) {
         check(offset, bytes.length);
-        for (int i = 0; i < bytes.length; i++) {
+        int i = 0;
+        for (; i + 8 <= bytes.length; i += 8) {
+            if ((long) LONGS.get(page, offset + i) != (long) ARRAY_LONGS.get(bytes, i)) {
+                return false;
+            }
+        }
+        for (; i < bytes.length; i++) {
             if (page.get(offset + i) != bytes[i]) {
                 return false;
             }

@@ -51,8 +51,8 @@ public final class PerlCache implements AutoCloseable {
     private final Clock clock;
     private final long fileCheckNanos;
     private volatile long nextFileCheck;
-    private PerlFile file; // guarded by this
-    private boolean closed; // guarded by this
+    private volatile PerlFile file; // replaced under this
+    private volatile boolean closed; // set under this
 
     private PerlCache(Builder builder) {
         this.path = builder.shareFile;
@@ -219,11 +219,10 @@ public final class PerlCache implements AutoCloseable {
     }
 
     private <T> T onPageIndex(int pageIndex, Function<PerlPage, T> work) {
-        long deadline = System.nanoTime() + lockTimeoutNanos;
         while (true) {
             PerlFile current = current();
             try {
-                current.lock(pageIndex, deadline, lockTimeoutNanos);
+                current.lock(pageIndex, lockTimeoutNanos);
                 try {
                     // Checked under the lock: Perl's init_file or unlink_on_exit may have put another file there.
                     if (!isFileCheckDue() || isCurrentInode(current)) {
@@ -239,14 +238,20 @@ public final class PerlCache implements AutoCloseable {
         }
     }
 
-    private synchronized PerlFile current() {
-        if (closed) {
-            throw new CacheClosedException(path + ": this PerlCache was closed");
+    /**
+     * @return the open file, retained for one operation; without a monitor, since every operation calls it (a file
+     *     released meanwhile was replaced: the next read of {@link #file} names its successor)
+     */
+    private PerlFile current() {
+        while (true) {
+            PerlFile current = file;
+            if (closed) {
+                throw new CacheClosedException(path + ": this PerlCache was closed");
+            }
+            if (current.retain()) {
+                return current;
+            }
         }
-        if (!file.retain()) {
-            throw new IllegalStateException(path + ": open file released while in use; this is a bug");
-        }
-        return file;
     }
 
     /** @return true at most once per {@link Builder#fileCheckInterval} (always when it is zero) */

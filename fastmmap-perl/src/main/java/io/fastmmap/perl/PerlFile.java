@@ -19,6 +19,7 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
@@ -35,6 +36,11 @@ final class PerlFile {
 
     private static final Map<Object, PerlFile> OPEN = new HashMap<>();
     private static final long MAX_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(2);
+    private static final long MIN_BACKOFF_NANOS = TimeUnit.MICROSECONDS.toNanos(10);
+    /** How long a busy page is retried without sleeping: a few of Perl's operations. */
+    private static final long SPIN_NANOS = TimeUnit.MICROSECONDS.toNanos(20);
+    /** About half a microsecond between two fcntl tries, so the spinning does not crowd the holder's calls. */
+    private static final int SPINS_BETWEEN_TRIES = 50;
 
     final Path path;
     final Object fileKey;
@@ -42,7 +48,8 @@ final class PerlFile {
     private final PageLockCalls locks;
     private final PageMemory[] pages;
     private final ReentrantLock[] pageLocks;
-    private int references = 1;
+    /** Users of this open file; 0 once closed (never counted up again). */
+    private final AtomicInteger references = new AtomicInteger(1);
 
     private PerlFile(Path path, Object fileKey, PerlGeometry geometry, PageLockCalls locks, PageMemory[] pages) {
         this.path = path;
@@ -79,8 +86,9 @@ final class PerlFile {
                     if (!shared.geometry.equals(geometry)) {
                         throw mismatch(path, shared.geometry, geometry, "another PerlCache of this JVM opened it as");
                     }
-                    shared.references++;
-                    return shared;
+                    if (shared.retain()) {
+                        return shared;
+                    } // else its last user is closing it right now: open the inode afresh
                 }
                 PerlFile opened = openInode(path, key, geometry, waitNanos);
                 if (opened != null) {
@@ -245,34 +253,34 @@ final class PerlFile {
     }
 
     /**
-     * Locks a page for this thread: first the in-JVM lock, then the fcntl lock, retried with backoff until
-     * {@code deadline} (System.nanoTime) since a blocking fcntl lock could not be given a timeout.
+     * Locks a page for this thread: first the in-JVM lock, then the fcntl lock. An uncontended lock costs the one
+     * system call and no clock read. A page another process holds is retried: first spinning for a few
+     * microseconds (a Perl process holds a page for one operation, a few microseconds, and a parked thread would
+     * sleep at least the kernel's timer slack, about 50 µs), then parking with backoff until {@code timeoutNanos}
+     * have passed, since a blocking fcntl lock ({@code F_SETLKW}, Perl's way) cannot be given a timeout.
      */
-    void lock(int pageIndex, long deadline, long timeoutNanos) {
+    void lock(int pageIndex, long timeoutNanos) {
         ReentrantLock local = pageLocks[pageIndex];
         if (local.isHeldByCurrentThread()) {
             throw new IllegalStateException(path + ": page " + pageIndex + " is already locked by this thread: "
                     + "a getAndSet update function must not use the cache (as in Perl's get_and_set)");
         }
-        try {
-            if (!local.tryLock(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS)) {
-                throw timeout(pageIndex, timeoutNanos, "another thread of this JVM");
+        long localWaitStart = 0;
+        boolean waitedLocally = !local.tryLock();
+        if (waitedLocally) {
+            localWaitStart = System.nanoTime();
+            try {
+                if (!local.tryLock(timeoutNanos, TimeUnit.NANOSECONDS)) {
+                    throw timeout(pageIndex, timeoutNanos, "another thread of this JVM");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw timeout(pageIndex, timeoutNanos, "(interrupted while waiting) another thread of this JVM");
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw timeout(pageIndex, timeoutNanos, "(interrupted while waiting) another thread of this JVM");
         }
-        long backoff = 10_000;
         try {
-            while (true) {
-                if (locks.tryLock(pageIndex)) {
-                    return;
-                }
-                if (System.nanoTime() - deadline > 0) {
-                    throw timeout(pageIndex, timeoutNanos, "another process");
-                }
-                LockSupport.parkNanos(backoff);
-                backoff = Math.min(MAX_BACKOFF_NANOS, backoff * 2);
+            if (!locks.tryLock(pageIndex)) {
+                awaitProcessLock(pageIndex, waitedLocally ? localWaitStart : System.nanoTime(), timeoutNanos);
             }
         } catch (IOException | RuntimeException e) {
             local.unlock();
@@ -280,6 +288,26 @@ final class PerlFile {
                 throw runtime;
             }
             throw new CacheFileException(path, "cannot lock page " + pageIndex + ": " + e, e);
+        }
+    }
+
+    private void awaitProcessLock(int pageIndex, long start, long timeoutNanos) throws IOException {
+        long backoff = MIN_BACKOFF_NANOS;
+        while (true) {
+            long waited = System.nanoTime() - start;
+            if (waited > timeoutNanos) {
+                throw timeout(pageIndex, timeoutNanos, "another process");
+            } else if (waited < SPIN_NANOS) {
+                for (int i = 0; i < SPINS_BETWEEN_TRIES; i++) {
+                    Thread.onSpinWait();
+                }
+            } else {
+                LockSupport.parkNanos(backoff);
+                backoff = Math.min(MAX_BACKOFF_NANOS, backoff * 2);
+            }
+            if (locks.tryLock(pageIndex)) {
+                return;
+            }
         }
     }
 
@@ -306,23 +334,27 @@ final class PerlFile {
                 + "page header keeps that page locked until it exits: restart it.");
     }
 
-    /** One more user of this open file (a PerlCache, or an operation in flight after a replacement). */
+    /**
+     * One more user of this open file (a PerlCache, or an operation in flight). Lock-free, since every operation
+     * calls it: a monitor here was one of the costs of an operation that is not the fcntl calls.
+     *
+     * @return false when the file was closed meanwhile (its last user released it)
+     */
     boolean retain() {
-        synchronized (OPEN) {
-            if (references == 0) {
-                return false;
+        for (int count = references.get(); count > 0; count = references.get()) {
+            if (references.compareAndSet(count, count + 1)) {
+                return true;
             }
-            references++;
-            return true;
         }
+        return false;
     }
 
     /** Drops a user; the last one closes the channel (which also drops this process's fcntl locks on it). */
     void release() {
+        if (references.decrementAndGet() > 0) {
+            return;
+        }
         synchronized (OPEN) {
-            if (--references > 0) {
-                return;
-            }
             if (OPEN.get(fileKey) == this) {
                 OPEN.remove(fileKey);
             }

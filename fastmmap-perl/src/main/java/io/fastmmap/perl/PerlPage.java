@@ -316,8 +316,7 @@ final class PerlPage {
                 slot = slot + 1 == newSlots ? 0 : slot + 1;
             }
             table[slot] = dataStart + position;
-            int length = (int) recordLength(record);
-            System.arraycopy(memory.bytes(record, length), 0, data, position, length);
+            memory.copyTo(record, data, position, (int) recordLength(record));
             position += entry[1];
         }
         memory.putInts(HEADER_BYTES, table);

@@ -155,6 +155,78 @@ class PerlCacheApiTest {
         }
     }
 
+    /**
+     * Operations retain the open file without a monitor: while another program keeps replacing the file, threads
+     * carry on (on the old inode or the new one, never on a closed one), and once the cache is closed every file it
+     * opened is closed too (no descriptor left on any of the inodes).
+     */
+    @Test
+    void threadsCarryOnWhileTheFileIsReplacedAndCloseLeavesNoFileOpen() throws Exception {
+        Path file = dir.resolve("replaced");
+        PerlCache cache = PerlCache.builder(file).pageCount(3).pageSize(4096).fileCheckInterval(Duration.ZERO)
+                .build();
+        java.util.concurrent.atomic.AtomicLong operations = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicBoolean closed = new java.util.concurrent.atomic.AtomicBoolean();
+        List<CompletableFuture<Void>> workers = new ArrayList<>();
+        for (int t = 0; t < 4; t++) {
+            String prefix = "t" + t + "-";
+            workers.add(CompletableFuture.runAsync(() -> {
+                for (int i = 0; ; i++) {
+                    byte[] key = bytes(prefix + i % 10);
+                    try {
+                        cache.set(key, key);
+                        byte[] read = cache.get(key);
+                        assertThat(read == null || new String(read, StandardCharsets.UTF_8).equals(prefix + i % 10))
+                                .as("null after a replacement, else the value").isTrue();
+                        operations.incrementAndGet();
+                    } catch (CacheClosedException e) {
+                        assertThat(closed).as("closed only once close() began").isTrue();
+                        return;
+                    }
+                }
+            }));
+        }
+        for (int replacement = 0; replacement < 20; replacement++) {
+            Path next = dir.resolve("next");
+            PerlCache.builder(next).pageCount(3).pageSize(4096).build().close();
+            Files.move(next, file, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            long before = operations.get();
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (operations.get() < before + 200 && System.nanoTime() < deadline) {
+                Thread.onSpinWait();
+            }
+            assertThat(operations.get()).as("operations go on after replacement " + replacement)
+                    .isGreaterThanOrEqualTo(before + 200);
+        }
+        cache.set(bytes("last"), bytes("on the newest file"));
+        try (PerlCache reader = PerlCache.builder(file).pageCount(3).pageSize(4096).build()) {
+            assertThat(reader.get(bytes("last"))).asString().isEqualTo("on the newest file");
+        }
+        closed.set(true);
+        cache.close();
+        CompletableFuture.allOf(workers.toArray(CompletableFuture[]::new)).get(30, TimeUnit.SECONDS);
+        assertThat(descriptorsUnder(dir)).as("descriptors left on the cache's files").isEmpty();
+    }
+
+    /** @return this process's open descriptors naming a file under {@code directory} (deleted ones too) */
+    private static List<String> descriptorsUnder(Path directory) throws java.io.IOException {
+        List<String> open = new ArrayList<>();
+        try (var descriptors = Files.list(Path.of("/proc/self/fd"))) {
+            for (Path descriptor : (Iterable<Path>) descriptors::iterator) {
+                try {
+                    String target = Files.readSymbolicLink(descriptor).toString();
+                    if (target.startsWith(directory.toString())) {
+                        open.add(descriptor.getFileName() + " -> " + target);
+                    }
+                } catch (java.io.IOException gone) {
+                    // closed meanwhile (the listing's own descriptor)
+                }
+            }
+        }
+        return open;
+    }
+
     /** A clock the test moves. */
     private static final class MutableClock extends Clock {
         long millis;

@@ -19,19 +19,11 @@ public final class SpeedDriver {
     public static void main(String[] args) {
         Path file = Path.of(args[0]);
         long seconds = Long.parseLong(args[1]);
-        byte[] value = new byte[1024];
-        byte[][] keys = new byte[1000][];
-        for (int i = 0; i < keys.length; i++) {
-            keys[i] = ("speed-" + i).getBytes(StandardCharsets.US_ASCII);
-        }
-        SplittableRandom random = new SplittableRandom(1);
         try (PerlCache cache = PerlCache.builder(file).build()) {
-            for (byte[] key : keys) {
-                cache.set(key, value);
-            }
+            Load load = new Load(cache);
             long warmEnd = System.nanoTime() + 2_000_000_000L;
             while (System.nanoTime() < warmEnd) {
-                step(cache, keys, value, random);
+                load.steps(1000);
             }
             long ops = 0;
             java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
@@ -39,9 +31,7 @@ public final class SpeedDriver {
             long start = System.nanoTime();
             long end = start + seconds * 1_000_000_000L;
             while (System.nanoTime() < end) {
-                for (int i = 0; i < 1000; i++) {
-                    step(cache, keys, value, random);
-                }
+                load.steps(1000);
                 ops += 1000;
             }
             // CPU time per operation as well: a loaded machine inflates wall time far more
@@ -59,12 +49,37 @@ public final class SpeedDriver {
         }
     }
 
-    private static void step(PerlCache cache, byte[][] keys, byte[] value, SplittableRandom random) {
-        byte[] key = keys[random.nextInt(keys.length)];
-        if (random.nextInt(10) == 0) {
-            cache.set(key, value);
-        } else {
-            cache.get(key);
+    /** The operations speed.pl makes too, on a cache it has filled with every key. */
+    static final class Load {
+        private final PerlCache cache;
+        private final byte[] value = new byte[1024];
+        private final byte[][] keys = new byte[1000][];
+        private final SplittableRandom random = new SplittableRandom(1);
+
+        Load(PerlCache cache) {
+            this.cache = cache;
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = ("speed-" + i).getBytes(StandardCharsets.US_ASCII);
+                cache.set(keys[i], value);
+            }
+        }
+
+        void steps(int count) {
+            for (int i = 0; i < count; i++) {
+                byte[] key = keys[random.nextInt(keys.length)];
+                if (random.nextInt(10) == 0) {
+                    cache.set(key, value);
+                } else {
+                    cache.get(key);
+                }
+            }
+        }
+
+        double cpuNanosPerOperation(int count) {
+            java.lang.management.ThreadMXBean threads = java.lang.management.ManagementFactory.getThreadMXBean();
+            long start = threads.getCurrentThreadCpuTime();
+            steps(count);
+            return (threads.getCurrentThreadCpuTime() - start) / (double) count;
         }
     }
 }
