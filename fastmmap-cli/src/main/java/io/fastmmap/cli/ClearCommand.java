@@ -1,6 +1,7 @@
 package io.fastmmap.cli;
 
 import io.fastmmap.FastMmap;
+import io.fastmmap.perl.PerlCache;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -12,6 +13,12 @@ final class ClearCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
+        if (cacheFile.isPerl()) {
+            try (PerlCache cache = cacheFile.perl()) {
+                cache.clear();
+            }
+            return 0;
+        }
         try (FastMmap cache = cacheFile.open()) {
             cache.clear();
         }

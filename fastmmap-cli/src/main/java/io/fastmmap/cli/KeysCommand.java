@@ -2,6 +2,8 @@ package io.fastmmap.cli;
 
 import io.fastmmap.CacheEntry;
 import io.fastmmap.CacheReader;
+import io.fastmmap.perl.PerlCache;
+import io.fastmmap.perl.PerlCacheEntry;
 import java.io.PrintStream;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -20,26 +22,50 @@ final class KeysCommand implements Callable<Integer> {
     @Option(names = "--limit", paramLabel = "N", defaultValue = "0", description = "stop after N keys; 0 = all")
     long limit;
 
+    private long shown;
+
     @Override
     public Integer call() {
-        PrintStream out = System.out;
-        long shown = 0;
-        try (CacheReader cache = cacheFile.reader()) {
-            for (CacheEntry entry : details ? cache.entriesWithValues() : cache.entries()) {
-                if (limit > 0 && shown++ >= limit) {
-                    break;
+        if (cacheFile.isPerl()) {
+            try (PerlCache cache = cacheFile.perl()) {
+                for (PerlCacheEntry entry : cache.entries()) {
+                    if (!show(entry.key(), entry.value().length, entry.expiresAt(), perlFlags(entry))) {
+                        break;
+                    }
                 }
-                String key = KeyOptions.printable(entry.key());
-                if (details) {
-                    out.println(key + "\t" + entry.value().length + " bytes"
-                            + "\texpires " + (entry.expiresAt() == null ? "never" : entry.expiresAt())
-                            + "\tflags " + entry.flags());
-                } else {
-                    out.println(key);
+            }
+        } else {
+            try (CacheReader cache = cacheFile.reader()) {
+                for (CacheEntry entry : details ? cache.entriesWithValues() : cache.entries()) {
+                    if (!show(entry.key(), details ? entry.value().length : 0, entry.expiresAt(), entry.flags())) {
+                        break;
+                    }
                 }
             }
         }
-        out.flush();
+        System.out.flush();
         return 0;
+    }
+
+    /** @return false once --limit keys were shown */
+    private boolean show(byte[] key, int valueBytes, Object expiresAt, Object flags) {
+        if (limit > 0 && shown++ >= limit) {
+            return false;
+        }
+        PrintStream out = System.out;
+        String printable = KeyOptions.printable(key);
+        if (details) {
+            out.println(printable + "\t" + valueBytes + " bytes" + "\texpires " + (expiresAt == null ? "never" : expiresAt)
+                    + "\tflags " + flags);
+        } else {
+            out.println(printable);
+        }
+        return true;
+    }
+
+    /** Perl's record flags by name, as Cache::FastMmap's get_keys(2) gives them in numbers. */
+    private static String perlFlags(PerlCacheEntry entry) {
+        String names = (entry.isUndef() ? ",undef" : "") + (entry.isUtf8Value() ? ",utf8" : "");
+        return entry.flags() + (names.isEmpty() ? "" : " (" + names.substring(1) + ")");
     }
 }

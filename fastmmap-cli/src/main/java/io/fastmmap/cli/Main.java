@@ -59,9 +59,6 @@ public final class Main {
     }
 
     private static String describe(Exception exception, Path file) {
-        if (exception instanceof FastMmapException && PerlCacheFile.is(file)) {
-            return PerlCacheFile.describe(file);
-        }
         if (exception instanceof FastMmapException || exception instanceof IllegalArgumentException) {
             return CliAdvice.of(exception.getMessage(), file);
         }

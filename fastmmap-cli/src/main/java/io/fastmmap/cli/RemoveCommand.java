@@ -1,6 +1,7 @@
 package io.fastmmap.cli;
 
 import io.fastmmap.FastMmap;
+import io.fastmmap.perl.PerlCache;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,8 +15,14 @@ final class RemoveCommand implements Callable<Integer> {
     public Integer call() {
         byte[] keyBytes = target.keyBytes();
         boolean removed;
-        try (FastMmap cache = target.cacheFile.open()) {
-            removed = cache.remove(keyBytes);
+        if (target.cacheFile.isPerl()) {
+            try (PerlCache cache = target.cacheFile.perl()) {
+                removed = cache.remove(keyBytes);
+            }
+        } else {
+            try (FastMmap cache = target.cacheFile.open()) {
+                removed = cache.remove(keyBytes);
+            }
         }
         if (!removed) {
             System.err.println("fastmmap: " + target.cacheFile.file + ": no key " + KeyOptions.show(keyBytes));

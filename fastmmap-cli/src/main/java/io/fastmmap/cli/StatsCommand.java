@@ -1,7 +1,8 @@
 package io.fastmmap.cli;
 
 import io.fastmmap.CacheReader;
-import io.fastmmap.CacheStats;
+import io.fastmmap.perl.PerlCache;
+import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -19,15 +20,27 @@ final class StatsCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        CacheStats stats;
-        try (CacheReader cache = cacheFile.reader()) {
-            stats = cache.stats();
-        }
+        boolean perl = cacheFile.isPerl();
+        List<StatsFormat.Figure> figures = perl ? perlFigures(cacheFile) : fastmmapFigures(cacheFile);
         switch (format) {
-            case text -> StatsFormat.print(stats, System.out);
-            case json -> System.out.println(StatsFormat.json(stats, cacheFile.file));
-            case prometheus -> System.out.print(StatsFormat.prometheus(stats, cacheFile.file));
+            case text -> StatsFormat.print(figures, System.out);
+            case json -> System.out.println(StatsFormat.json(figures, cacheFile.file,
+                    perl ? "Cache::FastMmap" : "fastmmap"));
+            case prometheus -> System.out.print(StatsFormat.prometheus(figures, cacheFile.file));
         }
         return 0;
+    }
+
+    static List<StatsFormat.Figure> fastmmapFigures(CacheFileOption cacheFile) {
+        try (CacheReader cache = cacheFile.reader()) {
+            return StatsFormat.of(cache.stats());
+        }
+    }
+
+    /** Locks one page at a time, as Perl's get_statistics does. */
+    static List<StatsFormat.Figure> perlFigures(CacheFileOption cacheFile) {
+        try (PerlCache cache = cacheFile.perl()) {
+            return StatsFormat.of(cache.stats());
+        }
     }
 }

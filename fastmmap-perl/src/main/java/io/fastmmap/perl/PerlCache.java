@@ -1,7 +1,10 @@
 package io.fastmmap.perl;
 
 import io.fastmmap.CacheClosedException;
+import io.fastmmap.CacheCorruptedException;
 import io.fastmmap.CacheFileException;
+import io.fastmmap.LockTimeoutException;
+import io.fastmmap.VerifyReport;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -56,7 +59,8 @@ public final class PerlCache implements AutoCloseable {
 
     private PerlCache(Builder builder) {
         this.path = builder.shareFile;
-        this.geometry = PerlGeometry.fromPerlOptions(builder.cacheBytes, builder.pageCount, builder.pageSize);
+        this.geometry = builder.fileGeometry != null ? builder.fileGeometry
+                : PerlGeometry.fromPerlOptions(builder.cacheBytes, builder.pageCount, builder.pageSize);
         this.defaultTtlSeconds = builder.ttl == null ? 0 : seconds(builder.ttl);
         this.lockTimeoutNanos = builder.lockTimeout.toNanos();
         this.clock = builder.clock;
@@ -162,6 +166,56 @@ public final class PerlCache implements AutoCloseable {
             keys.addAll(onPageIndex(page, PerlPage::keys));
         }
         return keys;
+    }
+
+    /**
+     * @return the live entries with their values, expiry and flags (Perl's {@code get_keys(2)}), one page locked at
+     *     a time; unlike {@link #get}, reading them leaves last-access times alone
+     */
+    public List<PerlCacheEntry> entries() {
+        List<PerlCacheEntry> entries = new ArrayList<>();
+        for (int page = 0; page < geometry.pageCount(); page++) {
+            entries.addAll(onPageIndex(page, PerlPage::entries));
+        }
+        return entries;
+    }
+
+    /** @return the file's fill and Perl's read statistics, summed over the pages, one page locked at a time */
+    public PerlCacheStats stats() {
+        PerlCacheStats.Sum sum = new PerlCacheStats.Sum();
+        for (int page = 0; page < geometry.pageCount(); page++) {
+            onPageIndex(page, locked -> {
+                locked.addTo(sum);
+                return null;
+            });
+        }
+        return sum.total(geometry);
+    }
+
+    /**
+     * Checks every page's header and records, one page locked at a time, changing nothing. Cache::FastMmap has no
+     * repair of its own but re-initialising damaged pages ({@code test_file => 1}), so neither has this class.
+     *
+     * @return what was found; a page whose lock timed out is reported as a finding, not checked
+     */
+    public VerifyReport verify() {
+        List<VerifyReport.Finding> findings = new ArrayList<>();
+        int checked = 0;
+        for (int page = 0; page < geometry.pageCount(); page++) {
+            try {
+                onPageIndex(page, locked -> {
+                    locked.check(geometry.pageCount());
+                    return null;
+                });
+                checked++;
+            } catch (CacheCorruptedException damage) {
+                checked++;
+                findings.add(new VerifyReport.Finding(page, damage.getMessage(), false));
+            } catch (LockTimeoutException busy) {
+                findings.add(new VerifyReport.Finding(page, "not checked: " + busy.getMessage(), false));
+            }
+        }
+        return new VerifyReport(path, checked, findings);
     }
 
     /** Removes every entry, page by page (Perl's {@code clear}). */
@@ -312,6 +366,8 @@ public final class PerlCache implements AutoCloseable {
         private Duration lockTimeout = Duration.ofSeconds(10);
         private Clock clock = Clock.systemUTC();
         private Duration fileCheckInterval = Duration.ofSeconds(1);
+        /** The geometry read from an existing file ({@link PerlCacheFileInfo#builder}), used as it is. */
+        private PerlGeometry fileGeometry;
 
         private Builder(Path shareFile) {
             this.shareFile = shareFile;
@@ -373,6 +429,11 @@ public final class PerlCache implements AutoCloseable {
                 throw new IllegalArgumentException("fileCheckInterval " + interval + " is negative");
             }
             this.fileCheckInterval = interval;
+            return this;
+        }
+
+        Builder fileGeometry(PerlGeometry geometry) {
+            this.fileGeometry = geometry;
             return this;
         }
 

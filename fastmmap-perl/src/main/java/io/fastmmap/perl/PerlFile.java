@@ -235,7 +235,7 @@ final class PerlFile {
     }
 
     /** @return FreeData + FreeBytes of the page header at {@code position} (its page size), or -1 without magic */
-    private static long headerPageSize(FileChannel channel, long position, long size) throws IOException {
+    static long headerPageSize(FileChannel channel, long position, long size) throws IOException {
         ByteBuffer header = ByteBuffer.allocate(PerlPage.HEADER_BYTES).order(ByteOrder.nativeOrder());
         if (position + PerlPage.HEADER_BYTES > size || channel.read(header, position) != PerlPage.HEADER_BYTES
                 || Integer.toUnsignedLong(header.getInt(0)) != PerlPage.MAGIC) {

@@ -240,6 +240,68 @@ final class PerlPage {
         return keys;
     }
 
+    /** @return the live entries (Perl's {@code get_keys(2)}), in slot order; reading them changes nothing */
+    List<PerlCacheEntry> entries() {
+        List<PerlCacheEntry> entries = new ArrayList<>();
+        for (int slot = 0; slot < numSlots; slot++) {
+            long offset = slotValue(slot);
+            if (offset > 1) {
+                int record = checkedRecord(slot, offset);
+                long expireOn = memory.u32(record + 4);
+                long flags = memory.u32(record + 12);
+                if (!isExpired(expireOn) && (flags & FC_TOMBSTONE) == 0) {
+                    int keyLength = (int) memory.u32(record + 16);
+                    int skip = (flags & FC_HASMODSEQ) != 0 ? MODSEQ_BYTES : 0;
+                    int valueLength = (int) memory.u32(record + 20) - skip;
+                    if (valueLength < 0) {
+                        throw damaged("the record of slot " + slot + " holds fewer value bytes than its modseq");
+                    }
+                    entries.add(new PerlCacheEntry(memory.bytes(record + RECORD_HEADER_BYTES, keyLength),
+                            memory.bytes(record + RECORD_HEADER_BYTES + keyLength + skip, valueLength),
+                            memory.u32(record), expireOn, flags));
+                }
+            }
+        }
+        return entries;
+    }
+
+    /**
+     * Checks every record of the page, beyond what each operation checks on its way: every slot's record lies in
+     * the record area and tiles it, its key belongs to this page and slot hash, and the header counts the slots in
+     * use and deleted as they are.
+     *
+     * @throws CacheCorruptedException at the first violation
+     */
+    void check(int pageCount) {
+        int used = 0;
+        int deleted = 0;
+        for (int slot = 0; slot < numSlots; slot++) {
+            long offset = slotValue(slot);
+            if (offset == 1) {
+                deleted++;
+            } else if (offset > 1) {
+                used++;
+                int record = checkedRecord(slot, offset);
+                long hash = hash(memory.bytes(record + RECORD_HEADER_BYTES, (int) memory.u32(record + 16)));
+                if (hash % pageCount != pageIndex || memory.u32(record + 8) != hash / pageCount) {
+                    throw damaged("the key of slot " + slot + " belongs to page " + hash % pageCount
+                            + " with slot hash " + hash / pageCount + ", but is stored here with slot hash "
+                            + memory.u32(record + 8));
+                }
+            }
+        }
+        if (used != numSlots - freeSlots || deleted != oldSlots) {
+            throw damaged("its header counts " + (numSlots - freeSlots) + " slots in use and " + oldSlots
+                    + " deleted, but the slot table holds " + used + " and " + deleted);
+        }
+    }
+
+    /** Adds this page's header figures (Perl's {@code get_statistics} and the fill) to {@code sum}. */
+    void addTo(PerlCacheStats.Sum sum) {
+        sum.add(numSlots - freeSlots, freeData - HEADER_BYTES - 4L * numSlots, freeBytes, memory.u32(24),
+                memory.u32(28));
+    }
+
     /** Perl's expunge modes ({@code mmc_calc_expunge}). */
     enum ExpungeMode {
         /** Perl's mode 0 ({@code purge}): drop expired entries. */

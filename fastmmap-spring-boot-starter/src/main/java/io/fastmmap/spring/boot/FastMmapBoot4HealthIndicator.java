@@ -8,10 +8,18 @@ import org.springframework.boot.health.contributor.Health;
 public final class FastMmapBoot4HealthIndicator extends AbstractHealthIndicator {
     private final FastMmapHealthCheck check;
 
-    /** @param cache the cache file to watch */
+    /** @param cache the cache file to watch, {@value FastMmapHealthCheck#DEFAULT_PAGES_PER_CHECK} pages per call */
     public FastMmapBoot4HealthIndicator(FastMmap cache) {
+        this(cache, FastMmapHealthCheck.DEFAULT_PAGES_PER_CHECK);
+    }
+
+    /**
+     * @param cache the cache file to watch
+     * @param pagesPerCheck pages verified per call (management.health.fastmmap.pages-per-check)
+     */
+    public FastMmapBoot4HealthIndicator(FastMmap cache, int pagesPerCheck) {
         super("fastmmap health check failed");
-        this.check = new FastMmapHealthCheck(cache);
+        this.check = new FastMmapHealthCheck(cache, pagesPerCheck);
     }
 
     @Override

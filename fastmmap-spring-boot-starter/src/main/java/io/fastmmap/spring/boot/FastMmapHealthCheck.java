@@ -11,20 +11,23 @@ import java.util.Map;
 /**
  * The {@code fastmmap} health check, apart from Boot's types so that the Boot 3.5 and Boot 4 indicators share it:
  * UP with the file, its geometry, space and entries; DOWN when the file's header cannot be read, or a bounded check
- * ({@link FastMmap#verifyNext}, {@value #PAGES_PER_CHECK} pages a time, the next ones each time) finds damage or
+ * ({@link FastMmap#verifyNext}, {@code management.health.fastmmap.pages-per-check} pages a time, default
+ * {@value #DEFAULT_PAGES_PER_CHECK}, the next ones each time) finds damage or
  * the path now names another file.
  */
 final class FastMmapHealthCheck {
-    static final int PAGES_PER_CHECK = 16;
+    static final int DEFAULT_PAGES_PER_CHECK = 16;
     private static final int MAX_FINDINGS_SHOWN = 5;
 
     record Result(boolean up, Map<String, Object> details) {
     }
 
     private final FastMmap cache;
+    private final int pagesPerCheck;
 
-    FastMmapHealthCheck(FastMmap cache) {
+    FastMmapHealthCheck(FastMmap cache, int pagesPerCheck) {
         this.cache = cache;
+        this.pagesPerCheck = pagesPerCheck;
     }
 
     /** @throws RuntimeException when the file cannot be read (Boot's indicator reports it DOWN with the error) */
@@ -39,7 +42,7 @@ final class FastMmapHealthCheck {
         details.put("usedBytes", stats.usedBytes());
         details.put("freeBytes", stats.freeBytes());
         details.put("entries", stats.entryCount());
-        VerifyReport report = cache.verifyNext(PAGES_PER_CHECK);
+        VerifyReport report = cache.verifyNext(pagesPerCheck);
         details.put("pagesChecked", report.pagesChecked());
         List<VerifyReport.Finding> findings = report.findings();
         if (!findings.isEmpty()) {

@@ -181,17 +181,18 @@ public class FastMmapSessionAutoConfiguration {
 
     /**
      * The {@code fastmmap} health indicator on Boot 3.5 (bean name minus "HealthIndicator" = the contributor's
-     * name); {@code management.health.fastmmap.enabled=false} turns it off.
+     * name); {@code management.health.fastmmap.enabled=false} turns it off, {@code pages-per-check} sets its cost.
      */
     @Configuration(proxyBeanMethods = false)
+    @EnableConfigurationProperties(FastMmapHealthProperties.class)
     @ConditionalOnClass(name = {"org.springframework.boot.actuate.health.AbstractHealthIndicator",
         "org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator"})
     static class Boot3HealthConfiguration {
         @Bean
         @org.springframework.boot.actuate.autoconfigure.health.ConditionalOnEnabledHealthIndicator("fastmmap")
         @ConditionalOnMissingBean(name = "fastmmapHealthIndicator")
-        FastMmapHealthIndicator fastmmapHealthIndicator(SessionStore store) {
-            return new FastMmapHealthIndicator(store.cache());
+        FastMmapHealthIndicator fastmmapHealthIndicator(SessionStore store, FastMmapHealthProperties health) {
+            return new FastMmapHealthIndicator(store.cache(), health.getPagesPerCheck());
         }
     }
 
@@ -200,12 +201,13 @@ public class FastMmapSessionAutoConfiguration {
     @ConditionalOnClass(name = {"org.springframework.boot.health.contributor.AbstractHealthIndicator",
         "org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator"})
     @ConditionalOnMissingClass("org.springframework.boot.actuate.health.AbstractHealthIndicator")
+    @EnableConfigurationProperties(FastMmapHealthProperties.class)
     static class Boot4HealthConfiguration {
         @Bean
         @org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator("fastmmap")
         @ConditionalOnMissingBean(name = "fastmmapHealthIndicator")
-        FastMmapBoot4HealthIndicator fastmmapHealthIndicator(SessionStore store) {
-            return new FastMmapBoot4HealthIndicator(store.cache());
+        FastMmapBoot4HealthIndicator fastmmapHealthIndicator(SessionStore store, FastMmapHealthProperties health) {
+            return new FastMmapBoot4HealthIndicator(store.cache(), health.getPagesPerCheck());
         }
     }
 

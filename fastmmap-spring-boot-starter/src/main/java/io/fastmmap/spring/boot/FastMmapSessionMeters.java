@@ -7,10 +7,13 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.time.Duration;
+import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 
 /**
- * Session meters of a {@link SessionStore}, tagged {@code cache=sessions}: {@code sessions.live} (file-wide),
+ * Session meters of a {@link SessionStore}, tagged {@code cache=sessions}: {@code sessions.live} (file-wide; counted
+ * at most once per {@link #LIVE_COUNT_REUSE}, since a count walks every page),
  * {@code sessions.created}, {@code sessions.deleted}, {@code sessions.expired} (this process), and
  * {@code sessions.evicted{class=logged_in|anonymous}} (live sessions evicted for room by any process since this one
  * opened the file). See docs/operations.md.
@@ -18,19 +21,35 @@ import java.util.function.ToLongFunction;
 public final class FastMmapSessionMeters implements MeterBinder {
     private static final String THIS_PROCESS = " by this application instance (add the instances up for a total).";
 
+    /**
+     * How long a {@code sessions.live} count is reused: a count locks and walks every page of the file, and several
+     * registries, or a scrape of every meter, would each pay it at every read.
+     */
+    public static final Duration LIVE_COUNT_REUSE = Duration.ofSeconds(5);
+
     private final SessionStore store;
+    private final LongSupplier nanoTime;
+    private long liveCountedAtNanos; // guarded by this
+    private double liveCount = Double.NaN; // guarded by this; NaN until first counted
 
     /** @param store the session store to measure */
     public FastMmapSessionMeters(SessionStore store) {
+        this(store, System::nanoTime);
+    }
+
+    /** @param nanoTime the monotonic clock that ages the live count (tests advance a manual one) */
+    FastMmapSessionMeters(SessionStore store, LongSupplier nanoTime) {
         this.store = store;
+        this.nanoTime = nanoTime;
     }
 
     @Override
     public void bindTo(MeterRegistry registry) {
         Tags tags = Tags.of("cache", "sessions");
-        Gauge.builder("sessions.live", store, s -> figure(s, SessionStore::liveSessionCount)).tags(tags)
-                .description("Sessions in the file that have not expired, stored by any instance (each read walks the "
-                        + "file, a page at a time).")
+        Gauge.builder("sessions.live", this, FastMmapSessionMeters::liveSessions).tags(tags)
+                .description("Sessions in the file that have not expired, stored by any instance; counted at most "
+                        + "once every " + LIVE_COUNT_REUSE.toSeconds() + " s (a count walks the file, a page at a "
+                        + "time), so it may lag that much.")
                 .register(registry);
         counter(registry, tags, "sessions.created", SessionStore::createdSessionCount,
                 "Sessions created" + THIS_PROCESS);
@@ -50,6 +69,15 @@ public final class FastMmapSessionMeters implements MeterBinder {
             String description) {
         FunctionCounter.builder(name, store, s -> figure(s, f)).tags(tags).description(description)
                 .register(registry);
+    }
+
+    private synchronized double liveSessions() {
+        long now = nanoTime.getAsLong();
+        if (Double.isNaN(liveCount) || now - liveCountedAtNanos >= LIVE_COUNT_REUSE.toNanos()) {
+            liveCount = figure(store, SessionStore::liveSessionCount);
+            liveCountedAtNanos = now;
+        }
+        return liveCount;
     }
 
     /** NaN once the store is closed: a scrape must not fail. */

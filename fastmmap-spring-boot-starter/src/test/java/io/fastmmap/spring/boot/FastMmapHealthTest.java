@@ -103,4 +103,16 @@ class FastMmapHealthTest {
                     assertThat(context).doesNotHaveBean("fastmmapHealthIndicator");
                 });
     }
+
+    @Test
+    void pagesPerCheckIsAProperty() {
+        runner().withPropertyValues("management.health.fastmmap.pages-per-check=5").run(context -> {
+            assertThat(health(context.getBean("fastmmapHealthIndicator")).details()).containsEntry("pagesChecked", 5);
+        });
+        runner().withPropertyValues("management.health.fastmmap.pages-per-check=0").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(context.getStartupFailure()).rootCause().hasMessageContaining(
+                    "management.health.fastmmap.pages-per-check=0 is outside 1..4096");
+        });
+    }
 }

@@ -262,7 +262,8 @@ class FastMmapSessionAutoConfigurationTest {
             String json = new String(in.readAllBytes(), StandardCharsets.UTF_8);
             assertThat(json).contains("\"fastmmap.session.file\"").contains("\"fastmmap.session.cache-size\"")
                     .contains("\"fastmmap.session.serialization.spring-security\"")
-                    .contains("Total size of the session file");
+                    .contains("Total size of the session file")
+                    .contains("\"management.health.fastmmap.pages-per-check\"");
         }
     }
 }

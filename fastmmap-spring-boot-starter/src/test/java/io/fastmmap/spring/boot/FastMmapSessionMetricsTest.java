@@ -4,12 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fastmmap.micrometer.FastMmapMetrics;
 import io.fastmmap.spring.session.FastMmapSessionRepository;
+import io.fastmmap.session.SessionStore;
+import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.springframework.boot.SpringBootVersion;
@@ -76,6 +79,26 @@ class FastMmapSessionMetricsTest {
             assertThat(registry.get("sessions.expired").functionCounter().count()).isZero();
             assertThat(registry.get("sessions.evicted").tag("class", "logged_in").functionCounter().count()).isZero();
             assertThat(registry.get("sessions.evicted").tag("class", "anonymous").functionCounter().count()).isZero();
+        });
+    }
+
+    @Test
+    void theLiveCountIsReusedForAFewSecondsThenCountedAgain() {
+        runner().run(context -> {
+            AtomicLong nanos = new AtomicLong();
+            MeterRegistry registry = new SimpleMeterRegistry();
+            new FastMmapSessionMeters(context.getBean(SessionStore.class), nanos::get).bindTo(registry);
+            FastMmapSessionRepository repo = context.getBean(FastMmapSessionRepository.class);
+            repo.save(repo.createSession());
+            Gauge live = registry.get("sessions.live").gauge();
+            assertThat(live.value()).isEqualTo(1);
+
+            repo.save(repo.createSession());
+            nanos.addAndGet(FastMmapSessionMeters.LIVE_COUNT_REUSE.toNanos() - 1);
+            assertThat(live.value()).as("within the reuse time: the last count").isEqualTo(1);
+            nanos.addAndGet(1);
+            assertThat(live.value()).as("then counted again").isEqualTo(2);
+            assertThat(live.getId().getDescription()).contains("at most once every 5 s");
         });
     }
 
