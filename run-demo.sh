@@ -30,15 +30,9 @@ session_file=${FASTMMAP_DEMO_FILE:-}
 file_arg=()
 [[ -n $session_file ]] && file_arg=(--fastmmap.session.file="$session_file")
 
-start() { # NAME PORT
-  "$jdk17/bin/java" -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$jar" --server.port="$2" \
-    --demo.instance="$1" "${file_arg[@]}" > >(sed -u "s/^/${dim}[$1]${off} /") 2>&1 &
-  pids+=($!) # the java process itself (its output goes through sed, which ends with it)
-}
-
 step "starting A on http://localhost:8081 and B on http://localhost:8082 (JDK 17), one session file"
-start A 8081
-start B 8082
+demo_start_spring A 8081 "${file_arg[@]}"
+demo_start_spring B 8082 "${file_arg[@]}"
 old_file="a session file written by an older fastmmap is refused: remove it or set FASTMMAP_DEMO_FILE to another file"
 demo_await_http A 8081 "${pids[0]}" "$old_file"
 demo_await_http B 8082 "${pids[1]}" "$old_file"

@@ -1,6 +1,7 @@
 # Sourced by the demo scripts (./run-demo.sh, examples/*/run-demo.sh), from the repository root, after they set
 # demo_name (the prefix of their error messages): colours, step/fail, tool and port checks, a scratch directory
-# cleaned up on exit, the Maven build of a demo module and the wait for an HTTP instance. Not a command itself.
+# cleaned up on exit, the Maven build of a demo module, starting instances with labelled output, the wait for an
+# HTTP instance and one visitor's walk across instances. Not a command itself.
 
 if [[ -t 1 && -z ${NO_COLOR:-} ]]; then
   bold=$'\e[1m' green=$'\e[32m' red=$'\e[31m' dim=$'\e[2m' off=$'\e[0m'
@@ -72,6 +73,24 @@ demo_spring_jar() {
   echo "$jar"
 }
 
+# demo_start NAME COMMAND...: runs COMMAND in the background, each line of its output prefixed with [NAME]; adds its
+# process id to pids (the command's own: its output goes through sed, which ends with it).
+demo_start() {
+  local name=$1
+  shift
+  "$@" > >(sed -u "s/^/${dim}[$name]${off} /") 2>&1 &
+  pids+=($!)
+}
+
+# demo_start_spring NAME PORT [ARG...]: the spring demo's jar ($jar, from demo_spring_jar) as instance NAME on PORT,
+# on JDK 17 with a small heap, ARGs added to its command line.
+demo_start_spring() {
+  local name=$1 port=$2
+  shift 2
+  demo_start "$name" "$jdk17/bin/java" -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$jar" \
+    --server.port="$port" --demo.instance="$name" "$@"
+}
+
 # demo_await_http NAME PORT PID [HINT]: waits up to 2 minutes for the instance to answer $demo_health_path
 # (default /api/whoami); fails at once when its process PID is gone (HINT added to that message).
 demo_await_http() {
@@ -84,13 +103,14 @@ demo_await_http() {
   fail "instance $1 on port $2 did not answer within 2 minutes"
 }
 
-# demo_visits PORT...: one visitor (one cookie jar) calls /api/visits on each port in turn, printing the answers;
-# fails unless the last answer counts every visit (the session followed the visitor across the instances).
+# demo_visits PORT...: one visitor (one cookie jar) calls $demo_visits_path (default /api/visits) on each port in
+# turn, printing the answers; fails unless the last answer counts every visit (the session followed the visitor
+# across the instances).
 demo_visits() {
-  local port body
+  local port body path=${demo_visits_path:-/api/visits}
   for port; do
-    body=$(curl -s -b "$work/cookies" -c "$work/cookies" "http://localhost:$port/api/visits")
-    echo "    curl localhost:$port/api/visits -> ${green}$body${off}"
+    body=$(curl -s -b "$work/cookies" -c "$work/cookies" "http://localhost:$port$path")
+    echo "    curl localhost:$port$path -> ${green}$body${off}"
   done
   [[ $(tr -dc 0-9 <<<"$body") == "$#" ]] || fail "expected visit $# to count $#, got '$body'"
 }

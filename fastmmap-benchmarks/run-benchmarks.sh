@@ -16,6 +16,8 @@
 #              -prof gc) on both JDKs: ~2 minutes per JDK
 #   jsondecode W2's session map decoded by JsonCodec's path (jackson-core streaming), jackson-jr and databind: JsonDecodeRatios (CPU time, interleaved) ROUNDS (default 3) times per JDK, alternating,
 #              then JsonDecodeBenchmark under JMH on both JDKs: ~6 minutes
+#   scalarjson fastmmap-session's ScalarJson vs jackson-core streaming vs databind on a session's scalar attributes
+#              (write and read): ScalarJsonBenchmark's CPU-time ratios, then the same class under JMH, both JDKs: ~4 min
 #   session    SessionRepositoryBenchmark (findById + one attribute + save, fastmmap's Spring Session repository
 #              vs MapSessionRepository, 200 sessions round-robin; -prof gc, CPU time per cycle) on both JDKs:
 #              ~2 minutes per JDK
@@ -172,6 +174,14 @@ jsondecode() {
   done
 }
 
+scalarjson() {
+  for v in 25 17; do
+    $(java_of $v) -cp "$jar" io.fastmmap.session.ScalarJsonBenchmark 200 10000 2>&1 | tee "$out/scalarjson-ratios-jdk$v.txt"
+    $(java_of $v) -jar "$jar" 'io.fastmmap.session.ScalarJsonBenchmark' -prof gc \
+      -rf json -rff "$out/scalarjson-jdk$v.json" ${JMH_OPTS:-} 2>&1 | tee "$out/scalarjson-jdk$v.txt"
+  done
+}
+
 session() {
   for v in 25 17; do
     $(java_of $v) -jar "$jar" 'io.fastmmap.benchmarks.session.SessionRepositoryBenchmark' -prof gc \
@@ -221,8 +231,8 @@ machine
 for step in "${steps[@]}"; do
   case $step in
     build) ;;
-    cache | breakdown | workingset | profile | syscalls | codec | jsondecode | session | summary) "$step" ;;
-    *) echo "unknown step: $step (build cache breakdown workingset profile syscalls codec jsondecode session summary)" >&2; exit 2 ;;
+    cache | breakdown | workingset | profile | syscalls | codec | jsondecode | scalarjson | session | summary) "$step" ;;
+    *) echo "unknown step: $step (build cache breakdown workingset profile syscalls codec jsondecode scalarjson session summary)" >&2; exit 2 ;;
   esac
 done
 [[ " ${steps[*]} " == *" summary "* ]] || summary

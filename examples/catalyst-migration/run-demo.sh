@@ -32,13 +32,9 @@ jar=$(demo_spring_jar)
 
 step "starting the Catalyst app on http://localhost:8091 (plackup) and Spring on http://localhost:8092 (JDK 17)"
 echo "    ${dim}one session file: $session_file${off}"
-SESSION_FILE=$session_file plackup -I "$here/catalyst/lib" --host 127.0.0.1 --port 8091 "$here/catalyst/app.psgi" \
-  > >(sed -u "s/^/${dim}[catalyst]${off} /") 2>&1 &
-pids+=($!)
-"$jdk17/bin/java" -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$jar" --server.port=8092 \
-  --demo.instance=spring --spring.profiles.active=catalyst --fastmmap.session.file="$session_file" \
-  > >(sed -u "s/^/${dim}[spring]${off} /") 2>&1 &
-pids+=($!)
+demo_start catalyst env SESSION_FILE="$session_file" plackup -I "$here/catalyst/lib" --host 127.0.0.1 --port 8091 \
+  "$here/catalyst/app.psgi"
+demo_start_spring spring 8092 --spring.profiles.active=catalyst --fastmmap.session.file="$session_file"
 demo_await_http catalyst 8091 "${pids[0]}"
 demo_await_http spring 8092 "${pids[1]}"
 

@@ -6,6 +6,7 @@
 #              FASTMMAP_JDK17_HOME a JDK 17 to run the demo on (default: found by bin/find-jdk 17)
 demo_name=run-demo
 demo_health_path=/health
+demo_visits_path=/visits
 source bin/demo-lib.sh
 
 servlet_demo() {
@@ -22,29 +23,19 @@ servlet_demo() {
   jar=$(ls "$module"/target/fastmmap-*-demo-*.jar 2>/dev/null | head -n 1)
   [[ -f $jar ]] || fail "the build did not produce $module/target/fastmmap-*-demo-*.jar"
 
-  local file=${FASTMMAP_DEMO_FILE:-$work/demo.sessions}
-  start() { # NAME PORT
-    "$jdk17/bin/java" -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$jar" "$1" "$2" "$file" \
-      > >(sed -u "s/^/${dim}[$1]${off} /") 2>&1 &
-    pids+=($!) # the java process itself (its output goes through sed, which ends with it)
-  }
-
+  local file=${FASTMMAP_DEMO_FILE:-$work/demo.sessions} name port
   step "starting $container instance A on http://localhost:$port_a and B on http://localhost:$port_b (JDK 17)"
   step "both keep their sessions in $file"
-  start A "$port_a"
-  start B "$port_b"
+  for name in A B; do
+    [[ $name == A ]] && port=$port_a || port=$port_b
+    demo_start "$name" "$jdk17/bin/java" -Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$jar" "$name" \
+      "$port" "$file"
+  done
   demo_await_http A "$port_a" "${pids[0]}"
   demo_await_http B "$port_b" "${pids[1]}"
-  local port
 
   step "one visitor (one cookie jar), alternating between A and B:"
-  local jar_file=$work/cookies body count
-  for port in "$port_a" "$port_b" "$port_a" "$port_b"; do
-    body=$(curl -s -b "$jar_file" -c "$jar_file" "http://localhost:$port/visits")
-    echo "    curl localhost:$port/visits -> ${green}$body${off}"
-  done
-  count=$(curl -s -b "$jar_file" -c "$jar_file" "http://localhost:$port_a/visits" | tr -dc 0-9)
-  [[ $count == 5 ]] || fail "expected the fifth visit to count 5, got '$count'"
+  demo_visits "$port_a" "$port_b" "$port_a" "$port_b" "$port_a"
 
   cat <<INFO
 

@@ -33,15 +33,10 @@ redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --d
   --logfile "$work/redis.log" &
 pids+=($!)
 
-start() { # NAME PORT HOST
-  "$jdk17/bin/java" -Xmx256m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar "$jar" --server.port="$2" \
-    --demo.instance="$1" --spring.profiles.active=tier --spring.data.redis.port="$redis_port" \
-    --fastmmap.session.file="$work/host$3/sessions.fmm" > >(sed -u "s/^/${dim}[$1]${off} /") 2>&1 &
-  pids+=($!)
-}
 step "starting host A (${ports[0]}, ${ports[1]}: one file) and host B (${ports[2]}, ${ports[3]}: another file)"
 for i in 0 1 2 3; do
-  start "${names[$i]}" "${ports[$i]}" "${names[$i]:0:1}"
+  demo_start_spring "${names[$i]}" "${ports[$i]}" --spring.profiles.active=tier \
+    --spring.data.redis.port="$redis_port" --fastmmap.session.file="$work/host${names[$i]:0:1}/sessions.fmm"
 done
 for i in 0 1 2 3; do
   demo_await_http "${names[$i]}" "${ports[$i]}" "${pids[$((i + 1))]}"

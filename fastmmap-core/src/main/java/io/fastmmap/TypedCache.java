@@ -43,7 +43,7 @@ import java.util.function.BiFunction;
  *   <li><b>write-back</b> ({@link Builder#writeBack}): {@link #put} marks the entry dirty in the file. A dirty
  *       entry is written to the backing store when it leaves the cache: evicted or dropped expired by a write of
  *       this instance, {@link #evict}, {@link #evictAll}, {@link #purge}, or {@link #close()} with
- *       {@link Builder#emptyOnClose}. The callback runs after the page is unlocked; when it throws, the operation
+ *       {@link Builder#evictAllOnClose}. The callback runs after the page is unlocked; when it throws, the operation
  *       that dropped the entry has completed and the {@link CallbackException} carries the unwritten entries. Only
  *       processes configured with the same write-back callback write entries back: an eviction caused by a plain
  *       {@link FastMmap} elsewhere drops dirty entries, as in Perl. {@link #clear()} and {@link #remove} drop
@@ -66,7 +66,7 @@ public final class TypedCache<K, V> implements AutoCloseable {
     private final Writer<? super K, ? super V> writer;
     private final boolean writeBack;
     private final Deleter<? super K> deleter;
-    private final boolean emptyOnClose;
+    private final boolean evictAllOnClose;
     private final boolean flushOnClose;
 
     private TypedCache(Builder<K, V> builder) {
@@ -79,7 +79,7 @@ public final class TypedCache<K, V> implements AutoCloseable {
         this.writer = builder.writer;
         this.writeBack = builder.writeBack;
         this.deleter = builder.deleter;
-        this.emptyOnClose = builder.emptyOnClose;
+        this.evictAllOnClose = builder.evictAllOnClose;
         this.flushOnClose = builder.flushOnClose;
         if (writeBack) {
             engine.onDirtyDropped(this::writeBackDropped);
@@ -432,13 +432,14 @@ public final class TypedCache<K, V> implements AutoCloseable {
     }
 
     /**
-     * With {@link Builder#emptyOnClose}, empties the cache writing dirty entries back (Perl {@code empty_on_exit});
-     * with {@link Builder#flushOnClose}, writes dirty entries back and keeps them; then closes the underlying {@link FastMmap}, even when a write-back failed.
+     * With {@link Builder#evictAllOnClose}, evicts every entry writing dirty ones back (Perl {@code empty_on_exit});
+     * with {@link Builder#flushOnClose}, writes dirty entries back and keeps them; then closes the underlying
+     * {@link FastMmap}, even when a write-back failed.
      */
     @Override
     public void close() {
         try {
-            if (emptyOnClose) {
+            if (evictAllOnClose) {
                 evictAll();
             } else if (flushOnClose) {
                 flush();
@@ -579,7 +580,7 @@ public final class TypedCache<K, V> implements AutoCloseable {
         private boolean writeThrough;
         private boolean writeBack;
         private Deleter<? super K> deleter;
-        private boolean emptyOnClose;
+        private boolean evictAllOnClose;
         private boolean flushOnClose;
 
         private Builder(FastMmap cache, Codec<K> keyCodec, Codec<V> valueCodec) {
@@ -671,20 +672,20 @@ public final class TypedCache<K, V> implements AutoCloseable {
         }
 
         /**
-         * {@link TypedCache#close()} first empties the cache, writing dirty entries back (Perl
+         * {@link TypedCache#close()} first calls {@link TypedCache#evictAll()}, writing dirty entries back (Perl
          * {@code empty_on_exit}). Every entry is dropped, also for other processes sharing the file.
          *
-         * @param emptyOnClose true to empty
+         * @param evictAllOnClose true to evict every entry
          * @return this builder
          */
-        public Builder<K, V> emptyOnClose(boolean emptyOnClose) {
-            this.emptyOnClose = emptyOnClose;
+        public Builder<K, V> evictAllOnClose(boolean evictAllOnClose) {
+            this.evictAllOnClose = evictAllOnClose;
             return this;
         }
 
         /**
          * {@link TypedCache#close()} first calls {@link TypedCache#flush()}: dirty entries are written back and
-         * stay cached for the other processes. The gentler alternative to {@link #emptyOnClose}.
+         * stay cached for the other processes. The gentler alternative to {@link #evictAllOnClose}.
          *
          * @param flushOnClose true to flush
          * @return this builder

@@ -221,7 +221,7 @@ class CallbackTest {
     @Test
     void shouldWriteBackOnCloseWhenAsked() {
         TypedCache<String, String> cache = typed(4096).writeBack((key, value, expiresAt) -> backing.put(key, value))
-                .emptyOnClose(true).build();
+                .evictAllOnClose(true).build();
         cache.put("a", "1");
         cache.put("b", "2");
         assertThat(backing).isEmpty();

@@ -1,6 +1,7 @@
 package io.fastmmap.perl;
 
 import io.fastmmap.Compression;
+import io.fastmmap.codecs.Lz4Compression;
 
 import java.util.Locale;
 
@@ -43,16 +44,19 @@ public enum PerlCompressor {
             return Compression.gzip().decompress(stored);
         }
     },
-    /** Perl's {@code compressor => 'lz4'} (Compress::LZ4); needs {@code at.yawk.lz4:lz4-java}. */
+    /**
+     * Perl's {@code compressor => 'lz4'} (Compress::LZ4): fastmmap-codecs' {@link Lz4Compression}, whose bytes are
+     * Compress::LZ4's; needs {@code at.yawk.lz4:lz4-java}.
+     */
     LZ4 {
         @Override
         byte[] compress(byte[] raw) {
-            return PerlLz4.compress(raw);
+            return Lz4Compression.instance().compress(raw);
         }
 
         @Override
         byte[] decompress(byte[] stored) {
-            return PerlLz4.decompress(stored);
+            return Lz4Compression.instance().decompress(stored);
         }
     };
 

@@ -3,10 +3,11 @@ package io.fastmmap.session;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The JSON of the commonest session attributes (counters, flags, ids, short ASCII strings) without Jackson: starting
- * a Jackson parser or generator costs about a microsecond, more than the rest of a session load, and a counter is
- * read and written on every request. The bytes are exactly the ones Jackson writes and reads (SerializationTest
- * compares them), so records stay readable by any version; anything else returns null and goes to Jackson.
+ * The JSON of the commonest session attributes (counters, flags, ids, short ASCII strings) without Jackson: a
+ * jackson-core parser or generator per value costs 2-3.7 times the CPU of this (docs/benchmarks.md, ScalarJson
+ * against jackson-core streaming), and a counter is read and written on every request. The bytes are exactly the
+ * ones Jackson writes and reads (ScalarJsonTest compares them), so records stay readable by any version; anything
+ * else returns null and goes to Jackson.
  */
 final class ScalarJson {
     private static final byte[] TRUE = {'t', 'r', 'u', 'e'};

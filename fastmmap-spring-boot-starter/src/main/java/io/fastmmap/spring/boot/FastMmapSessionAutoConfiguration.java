@@ -62,7 +62,7 @@ import org.springframework.session.config.annotation.web.http.SpringHttpSessionC
 @ConditionalOnProperty(prefix = "fastmmap.session", name = "enabled", havingValue = "true", matchIfMissing = true)
 @EnableConfigurationProperties(FastMmapSessionProperties.class)
 @Import(SpringHttpSessionConfiguration.class)
-@EnableScheduling // the cleanup is a SchedulingConfigurer on Boot's TaskScheduler, as Spring Session JDBC's
+@EnableScheduling // cleanup and event relay: SchedulingConfigurers on Boot's TaskScheduler, as Spring Session JDBC's
 public class FastMmapSessionAutoConfiguration {
     private static final System.Logger LOG = System.getLogger(FastMmapSessionAutoConfiguration.class.getName());
 

@@ -31,7 +31,7 @@ import org.springframework.session.config.annotation.web.http.SpringHttpSessionC
  * expired-session cleanup schedule.
  */
 @Configuration(proxyBeanMethods = false)
-@EnableScheduling // the cleanup is a SchedulingConfigurer, as in Spring Session JDBC's configuration
+@EnableScheduling // the cleanup and the event relay are SchedulingConfigurers, as in Spring Session JDBC
 public class FastMmapHttpSessionConfiguration extends SpringHttpSessionConfiguration
         implements ImportAware, EnvironmentAware, BeanClassLoaderAware {
     /** Every minute, at second 0, as Spring Session's JDBC and indexed Redis stores. */

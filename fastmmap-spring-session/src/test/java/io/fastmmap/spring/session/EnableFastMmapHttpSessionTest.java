@@ -8,14 +8,23 @@ import io.fastmmap.session.SessionStoreConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.session.FlushMode;
 import org.springframework.session.SaveMode;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTask;
+import org.springframework.scheduling.config.ScheduledTaskHolder;
 import org.springframework.session.config.SessionRepositoryCustomizer;
+import org.springframework.session.events.SessionDeletedEvent;
 import org.springframework.session.web.http.SessionRepositoryFilter;
 import org.springframework.test.util.ReflectionTestUtils;
 
@@ -127,6 +136,48 @@ class EnableFastMmapHttpSessionTest {
             assertThat(repo.getSessionStore().config().defaultMaxInactiveInterval()).isEqualTo(Duration.ofHours(24));
         } finally {
             System.clearProperty("fastmmap.test.beans-file");
+        }
+    }
+
+    @Configuration
+    @EnableFastMmapHttpSession(appName = "relay", file = "${fastmmap.test.relay-file}", cacheSize = 1 << 20,
+            pageSize = 16 << 10, cleanupCron = "-")
+    static class WithOwnTaskScheduler {
+        static final BlockingQueue<String> HEARD = new LinkedBlockingQueue<>();
+
+        @Bean
+        ThreadPoolTaskScheduler taskScheduler() {
+            ThreadPoolTaskScheduler scheduler = new ThreadPoolTaskScheduler();
+            scheduler.setThreadNamePrefix("app-scheduler-");
+            return scheduler;
+        }
+
+        @Bean
+        ApplicationListener<SessionDeletedEvent> heard() {
+            return event -> HEARD.add(event.getSessionId() + " on " + Thread.currentThread().getName());
+        }
+    }
+
+    @Test
+    void relaysTheOtherInstancesEventsEverySecondOnTheApplicationsTaskScheduler() throws Exception {
+        Path file = dir.resolve("relay.fmm");
+        System.setProperty("fastmmap.test.relay-file", file.toString());
+        try (var context = new AnnotationConfigApplicationContext(WithOwnTaskScheduler.class);
+                SessionStore other = SessionStore.open(SessionStoreConfig.builder("relay").file(file)
+                        .cacheSize(1 << 20).pageSize(16 << 10).build())) {
+            assertThat(context.getBeansOfType(ScheduledTaskHolder.class).values().stream()
+                    .flatMap(holder -> holder.getScheduledTasks().stream()).map(ScheduledTask::getTask)
+                    .filter(FixedDelayTask.class::isInstance)
+                    .map(task -> ((FixedDelayTask) task).getIntervalDuration()).toList())
+                    .as("the relay's poll, scheduled by Spring").containsExactly(Duration.ofSeconds(1));
+            FastMmapSessionRepository elsewhere = new FastMmapSessionRepository(other);
+            var session = elsewhere.createSession();
+            elsewhere.save(session);
+            elsewhere.deleteById(session.getId());
+            assertThat(WithOwnTaskScheduler.HEARD.poll(30, TimeUnit.SECONDS))
+                    .matches(session.getId() + " on app-scheduler-\\d+");
+        } finally {
+            System.clearProperty("fastmmap.test.relay-file");
         }
     }
 }
