@@ -17,6 +17,11 @@ import org.apache.catalina.session.StandardSession;
  */
 final class FastMmapSession extends StandardSession {
     private static final long serialVersionUID = 1L;
+    /**
+     * A timeout of zero or less: as with StandardManager, the session never expires. The store's longest interval,
+     * which saturates every expiry sum; only LRU eviction of a full file can still remove the session.
+     */
+    static final Duration NEVER = Duration.ofMillis(Long.MAX_VALUE);
 
     /** Names set or removed since the last save; guarded by itself. */
     private final transient Set<String> changed = new LinkedHashSet<>();
@@ -34,7 +39,8 @@ final class FastMmapSession extends StandardSession {
         this.creationTime = data.createdAt().toEpochMilli();
         this.lastAccessedTime = data.lastAccessedAt().toEpochMilli();
         this.thisAccessedTime = lastAccessedTime;
-        this.maxInactiveInterval = (int) Math.min(Integer.MAX_VALUE, data.maxInactiveInterval().toSeconds());
+        this.maxInactiveInterval = data.maxInactiveInterval().compareTo(NEVER) >= 0 ? -1
+                : (int) Math.min(Integer.MAX_VALUE, data.maxInactiveInterval().toSeconds());
         this.isNew = false;
         this.isValid = true;
         for (Map.Entry<String, Object> e : data.attributes().entrySet()) {
@@ -75,11 +81,8 @@ final class FastMmapSession extends StandardSession {
         }
     }
 
-    /**
-     * @param limit what a session that never expires (interval of zero or less, as the Servlet spec allows) gets
-     * @return this session's changes since the last save, forgetting them: the caller saves them now
-     */
-    SessionDelta takeDelta(Duration limit) {
+    /** @return this session's changes since the last save, forgetting them: the caller saves them now */
+    SessionDelta takeDelta() {
         SessionDelta.Builder delta = SessionDelta.builder().lastAccessedAt(Instant.ofEpochMilli(thisAccessedTime));
         synchronized (changed) {
             for (String name : changed) {
@@ -87,14 +90,15 @@ final class FastMmapSession extends StandardSession {
             }
             changed.clear();
             if (maxInactiveChanged) {
-                delta.maxInactiveInterval(interval(maxInactiveInterval, limit));
+                delta.maxInactiveInterval(interval(maxInactiveInterval));
                 maxInactiveChanged = false;
             }
         }
         return delta.build();
     }
 
-    static Duration interval(int seconds, Duration limit) {
-        return seconds <= 0 ? limit : Duration.ofSeconds(seconds);
+    /** @return Tomcat's timeout in seconds as the store's interval (the Servlet spec: zero or less never expires) */
+    static Duration interval(int seconds) {
+        return seconds <= 0 ? NEVER : Duration.ofSeconds(seconds);
     }
 }

@@ -11,7 +11,6 @@ import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -156,8 +155,11 @@ public class FastMmapSessionManager extends ManagerBase {
         String appName = "tomcat-" + (contextName().isEmpty() ? "ROOT"
                 : contextName().replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("^_+", ""));
         SessionStoreConfig.Builder b = SessionStoreConfig.builder(appName).cacheSize(cacheSize).pageSize(pageSize)
-                .defaultMaxInactiveInterval(Duration.ofMinutes(Math.max(1, getContext().getSessionTimeout())))
+                .defaultMaxInactiveInterval(FastMmapSession.interval(getContext().getSessionTimeout() * 60)) // as ManagerBase
                 .clock(clock);
+        // Tomcat's timeouts as they are, "never" included (the store's default limit is 24 hours). Expired sessions
+        // need no time to live in the file: processExpires removes them every minute in every process.
+        b.maxInactiveIntervalLimit(FastMmapSession.NEVER);
         if (file != null && !file.isBlank()) {
             Path path = Path.of(file.trim());
             String base = System.getProperty("catalina.base");
@@ -196,7 +198,7 @@ public class FastMmapSessionManager extends ManagerBase {
         Session session = super.createSession(sessionId);
         FastMmapSession ours = (FastMmapSession) session;
         SessionDelta delta = SessionDelta.builder().createdAt(Instant.ofEpochMilli(session.getCreationTimeInternal()))
-                .maxInactiveInterval(FastMmapSession.interval(session.getMaxInactiveInterval(), limit()))
+                .maxInactiveInterval(FastMmapSession.interval(session.getMaxInactiveInterval()))
                 .build();
         store.applyDelta(session.getIdInternal(), delta);
         use(ours);
@@ -254,7 +256,7 @@ public class FastMmapSessionManager extends ManagerBase {
         } finally {
             renaming.remove();
         }
-        SessionDelta pending = session instanceof FastMmapSession ours ? ours.takeDelta(limit())
+        SessionDelta pending = session instanceof FastMmapSession ours ? ours.takeDelta()
                 : SessionDelta.builder().build();
         store.changeSessionId(oldId, newId, pending);
     }
@@ -280,10 +282,6 @@ public class FastMmapSessionManager extends ManagerBase {
     /** The file keeps sessions across restarts: nothing to write out. */
     @Override
     public void unload() {
-    }
-
-    private Duration limit() {
-        return store.config().maxInactiveIntervalLimit();
     }
 
     // ---- requests (FastMmapSessionValve) ----
@@ -362,7 +360,7 @@ public class FastMmapSessionManager extends ManagerBase {
     }
 
     private void save(FastMmapSession session) {
-        if (!store.applyDelta(session.getIdInternal(), session.takeDelta(limit()))) {
+        if (!store.applyDelta(session.getIdInternal(), session.takeDelta())) {
             // Invalidated or expired in another process meanwhile: not brought back; this copy is gone too.
             sessions.remove(session.getIdInternal(), session);
         }

@@ -77,6 +77,39 @@ class TomcatSessionsTest extends SharedSessionScenarios {
     }
 
     @Test
+    void aSessionWithoutTimeoutNeverExpiresAsWithStandardManager() throws Exception {
+        Browser browser = new Browser();
+        browser.body(a("op=timeout&seconds=-1"));
+        browser.body(a("op=probe&name=p"));
+        String id = browser.cookie;
+        SessionEvents.SEEN.clear();
+        clock.set(System.currentTimeMillis());
+        clock.advance(Duration.ofDays(400)); // far beyond the store's default 24-hour limit
+        ((TomcatNode) nodeA).manager.processExpires();
+        ((TomcatNode) nodeB).manager.processExpires();
+        assertThat(SessionEvents.SEEN).isEmpty();
+        assertThat(browser.body(b("op=timeout"))).isEqualTo("-1");
+        assertThat(browser.body(b("op=incr&name=n"))).isEqualTo("1");
+        assertThat(browser.cookie).isEqualTo(id);
+    }
+
+    @Test
+    void aTimeoutLongerThanADayIsKept() throws Exception {
+        Browser browser = new Browser();
+        browser.body(a("op=timeout&seconds=" + Duration.ofDays(3).toSeconds()));
+        browser.body(a("op=incr&name=n"));
+        String id = browser.cookie;
+        clock.set(System.currentTimeMillis());
+        clock.advance(Duration.ofDays(2));
+        ((TomcatNode) nodeB).manager.processExpires();
+        assertThat(browser.body(b("op=timeout"))).isEqualTo(String.valueOf(Duration.ofDays(3).toSeconds()));
+        assertThat(new Browser(id).body(b("op=id"))).isEqualTo(id);
+        clock.advance(Duration.ofDays(3).plusSeconds(1));
+        ((TomcatNode) nodeA).manager.processExpires();
+        assertThat(new Browser(id).body(b("op=id"))).isEqualTo("none");
+    }
+
+    @Test
     void aDamagedSessionEntryGivesAFreshSessionNeverAnError() throws Exception {
         Browser browser = new Browser();
         browser.body(a("op=incr&name=n"));
