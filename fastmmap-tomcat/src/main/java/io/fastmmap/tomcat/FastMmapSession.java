@@ -2,6 +2,7 @@ package io.fastmmap.tomcat;
 
 import io.fastmmap.session.SessionData;
 import io.fastmmap.session.SessionDelta;
+import java.security.Principal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -26,6 +27,7 @@ final class FastMmapSession extends StandardSession {
     /** Names set or removed since the last save; guarded by itself. */
     private final transient Set<String> changed = new LinkedHashSet<>();
     private transient boolean maxInactiveChanged;
+    private transient boolean principalChanged;
     /** Requests of this JVM using this object now: at zero it leaves the manager's map and is re-read next time. */
     final transient AtomicInteger users = new AtomicInteger();
 
@@ -44,7 +46,26 @@ final class FastMmapSession extends StandardSession {
         this.isNew = false;
         this.isValid = true;
         for (Map.Entry<String, Object> e : data.attributes().entrySet()) {
-            attributes.put(e.getKey(), e.getValue());
+            if (!SharedPrincipal.ATTRIBUTE.equals(e.getKey())) {
+                attributes.put(e.getKey(), e.getValue());
+            }
+        }
+        SharedPrincipal login = SharedPrincipal.from(data.attributes().get(SharedPrincipal.ATTRIBUTE));
+        if (login != null) {
+            this.principal = login.principal();
+            this.authType = login.authType();
+        }
+    }
+
+    /** @return a copy of this session's notes, or null when it has none */
+    Map<String, Object> copyNotes() {
+        return notes.isEmpty() ? null : Map.copyOf(notes);
+    }
+
+    /** @param kept notes this JVM kept for the session since its last request here, or null */
+    void restoreNotes(Map<String, Object> kept) {
+        if (kept != null) {
+            notes.putAll(kept);
         }
     }
 
@@ -75,6 +96,23 @@ final class FastMmapSession extends StandardSession {
         }
     }
 
+    /** An authenticator logged a user in or out (cache="true"): every process's next request shall know. */
+    @Override
+    public void setPrincipal(Principal principal) {
+        super.setPrincipal(principal);
+        synchronized (changed) {
+            principalChanged = true;
+        }
+    }
+
+    @Override
+    public void setAuthType(String authType) {
+        super.setAuthType(authType);
+        synchronized (changed) {
+            principalChanged = true;
+        }
+    }
+
     private void noteChanged(String name) {
         synchronized (changed) {
             changed.add(name);
@@ -89,6 +127,12 @@ final class FastMmapSession extends StandardSession {
                 delta.setAttribute(name, attributes.get(name));
             }
             changed.clear();
+            if (principalChanged) {
+                Principal user = getPrincipal();
+                delta.principalName(user == null ? null : user.getName());
+                delta.setAttribute(SharedPrincipal.ATTRIBUTE, SharedPrincipal.value(user, getAuthType()));
+                principalChanged = false;
+            }
             if (maxInactiveChanged) {
                 delta.maxInactiveInterval(interval(maxInactiveInterval));
                 maxInactiveChanged = false;

@@ -15,10 +15,14 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.catalina.Container;
 import org.apache.catalina.Engine;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
+import org.apache.catalina.Pipeline;
 import org.apache.catalina.Session;
 import org.apache.catalina.session.ManagerBase;
 import org.apache.catalina.session.StandardSession;
@@ -59,6 +63,12 @@ public class FastMmapSessionManager extends ManagerBase {
     /** Set while Tomcat moves a session to a new id: its remove-then-add must not delete the stored session. */
     private final ThreadLocal<Boolean> renaming = new ThreadLocal<>();
     private Clock clock = Clock.systemUTC();
+    /**
+     * Notes (Tomcat's per-process session state, never stored: FORM login's saved request, and its password when
+     * cache="false") of sessions no request of this JVM is using now, by id; kept for the session's next request in
+     * this JVM, as Tomcat's own cluster managers keep notes per process. Dropped with the session.
+     */
+    private final Map<String, Map<String, Object>> notes = new ConcurrentHashMap<>();
 
     /**
      * @param file the session file; relative paths resolve against {@code catalina.base}. Default:
@@ -130,7 +140,7 @@ public class FastMmapSessionManager extends ManagerBase {
         }
         store = SessionStore.open(config);
         valve = new FastMmapSessionValve(this);
-        getContext().getPipeline().addValve(valve);
+        valvePipeline().addValve(valve);
         log.info("sessions of context " + contextName() + " are in " + config.file());
         setState(LifecycleState.STARTING);
     }
@@ -139,16 +149,27 @@ public class FastMmapSessionManager extends ManagerBase {
     protected void stopInternal() throws LifecycleException {
         setState(LifecycleState.STOPPING);
         if (valve != null) {
-            getContext().getPipeline().removeValve(valve);
+            valvePipeline().removeValve(valve);
             valve = null;
         }
         sessions.clear();
+        notes.clear();
         SessionStore open = store;
         store = null;
         if (open != null) {
             open.close();
         }
         super.stopInternal();
+    }
+
+    /**
+     * The host's pipeline, where the valve wraps everything the context does with a request, its authenticator
+     * included: a FORM login's {@code j_security_check} is answered by the authenticator and never reaches valves
+     * after it in the context's own pipeline (and valves cannot be put first there once it has started).
+     */
+    private Pipeline valvePipeline() {
+        Container host = getContext().getParent();
+        return host != null ? host.getPipeline() : getContext().getPipeline();
     }
 
     private SessionStoreConfig config() {
@@ -232,6 +253,7 @@ public class FastMmapSessionManager extends ManagerBase {
         }
         FastMmapSession loaded = (FastMmapSession) createEmptySession();
         loaded.load(id, data);
+        loaded.restoreNotes(notes.get(id));
         Session raced = sessions.putIfAbsent(id, loaded);
         FastMmapSession result = raced instanceof FastMmapSession other ? other : loaded;
         use(result);
@@ -241,6 +263,7 @@ public class FastMmapSessionManager extends ManagerBase {
     @Override
     public void remove(Session session, boolean update) {
         super.remove(session, update);
+        notes.remove(session.getIdInternal());
         if (renaming.get() == null && store != null && SessionIds.isValid(session.getIdInternal())) {
             store.deleteSessionData(session.getIdInternal());
         }
@@ -250,6 +273,7 @@ public class FastMmapSessionManager extends ManagerBase {
     protected void changeSessionId(Session session, String newId, boolean notifySessionListeners,
             boolean notifyContainerListeners) {
         String oldId = session.getIdInternal();
+        notes.remove(oldId); // the session object has them; kept under the new id when its request ends
         renaming.set(Boolean.TRUE);
         try {
             super.changeSessionId(session, newId, notifySessionListeners, notifyContainerListeners);
@@ -272,6 +296,8 @@ public class FastMmapSessionManager extends ManagerBase {
             session.load(expired.id(), expired.data());
             session.expire(true); // listeners, unbinding, statistics; remove() finds it already gone
         }
+        // Notes of sessions gone from the file otherwise (deleted by another process, evicted from a full file).
+        notes.keySet().removeIf(id -> !sessions.containsKey(id) && store.getSessionData(id) == null);
     }
 
     /** The file keeps sessions across restarts: nothing to load. */
@@ -353,9 +379,19 @@ public class FastMmapSessionManager extends ManagerBase {
                         + e.getMessage(), e);
             } finally {
                 if (session.users.decrementAndGet() <= 0) {
+                    keepNotes(session);
                     sessions.remove(session.getIdInternal(), session);
                 }
             }
+        }
+    }
+
+    private void keepNotes(FastMmapSession session) {
+        Map<String, Object> kept = session.isLive() ? session.copyNotes() : null;
+        if (kept == null) {
+            notes.remove(session.getIdInternal());
+        } else {
+            notes.put(session.getIdInternal(), kept);
         }
     }
 
