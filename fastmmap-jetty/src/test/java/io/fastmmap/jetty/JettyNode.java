@@ -9,6 +9,7 @@ import org.eclipse.jetty.server.Server;
 import org.eclipse.jetty.server.ServerConnector;
 import org.eclipse.jetty.session.DefaultSessionIdManager;
 import org.eclipse.jetty.session.NullSessionCacheFactory;
+import org.eclipse.jetty.session.SessionDataStore;
 
 /**
  * One Jetty server set up as docs/jetty.md tells users to: the factory and a NullSessionCacheFactory as server beans.
@@ -17,6 +18,7 @@ import org.eclipse.jetty.session.NullSessionCacheFactory;
 final class JettyNode extends ServerNode {
     final Server server;
     final FastMmapSessionDataStoreFactory factory;
+    final ServletContextHandler context;
 
     /** @param file the session file, or null for Jetty's default in-memory sessions */
     JettyNode(Path file, String workerName) throws Exception {
@@ -40,11 +42,16 @@ final class JettyNode extends ServerNode {
             cache.setFlushOnResponseCommit(true); // saved before the browser sees the response, so its next
             server.addBean(cache);                // request, to whichever process, finds the changes
         }
-        ServletContextHandler context = new ServletContextHandler("/app");
+        context = new ServletContextHandler("/app");
         context.setSessionHandler(new SessionHandler());
         context.addServlet(SessionServlet.class, "/s").setAsyncSupported(true);
         server.setHandler(context);
         server.start();
+    }
+
+    /** @return the context's store (the file's, or Jetty's null store for in-memory sessions) */
+    SessionDataStore store() {
+        return context.getSessionHandler().getSessionCache().getSessionDataStore();
     }
 
     @Override

@@ -9,9 +9,11 @@ import io.fastmmap.servlet.testkit.SharedSessionScenarios;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -51,6 +53,23 @@ class JettySessionsTest extends SharedSessionScenarios {
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).isEqualTo("1");
         assertThat(victim.cookie).doesNotStartWith(damagedId);
+    }
+
+    @Test
+    void aSessionWithoutTimeoutNeverExpiresAsWithJettysOwnStores() throws Exception {
+        Browser browser = new Browser();
+        browser.body(a("op=timeout&seconds=-1"));
+        browser.body(a("op=incr&name=n"));
+        String id = browser.cookie.substring(0, browser.cookie.indexOf('.'));
+        FastMmapSessionDataStore store = (FastMmapSessionDataStore) ((JettyNode) nodeB).store();
+        long farFuture = System.currentTimeMillis() + Duration.ofDays(400).toMillis();
+        // What the scavenger and the orphan sweep of any process would ask, 400 days on:
+        assertThat(store.doGetExpired(farFuture)).isEmpty();
+        assertThat(store.doCheckExpired(Set.of(id), farFuture)).isEmpty();
+        store.doCleanOrphans(farFuture);
+        assertThat(jettyEntries()).hasSize(1);
+        assertThat(browser.body(b("op=timeout"))).isEqualTo("-1");
+        assertThat(browser.body(b("op=incr&name=n"))).isEqualTo("2");
     }
 
     private List<CacheEntry> jettyEntries() {

@@ -2,6 +2,7 @@ package io.fastmmap.tomcat;
 
 import io.fastmmap.session.SessionData;
 import io.fastmmap.session.SessionDelta;
+import java.security.Principal;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashSet;
@@ -17,10 +18,16 @@ import org.apache.catalina.session.StandardSession;
  */
 final class FastMmapSession extends StandardSession {
     private static final long serialVersionUID = 1L;
+    /**
+     * A timeout of zero or less: as with StandardManager, the session never expires. The store's longest interval,
+     * which saturates every expiry sum; only LRU eviction of a full file can still remove the session.
+     */
+    static final Duration NEVER = Duration.ofMillis(Long.MAX_VALUE);
 
     /** Names set or removed since the last save; guarded by itself. */
     private final transient Set<String> changed = new LinkedHashSet<>();
     private transient boolean maxInactiveChanged;
+    private transient boolean principalChanged;
     /** Requests of this JVM using this object now: at zero it leaves the manager's map and is re-read next time. */
     final transient AtomicInteger users = new AtomicInteger();
 
@@ -34,11 +41,31 @@ final class FastMmapSession extends StandardSession {
         this.creationTime = data.createdAt().toEpochMilli();
         this.lastAccessedTime = data.lastAccessedAt().toEpochMilli();
         this.thisAccessedTime = lastAccessedTime;
-        this.maxInactiveInterval = (int) Math.min(Integer.MAX_VALUE, data.maxInactiveInterval().toSeconds());
+        this.maxInactiveInterval = data.maxInactiveInterval().compareTo(NEVER) >= 0 ? -1
+                : (int) Math.min(Integer.MAX_VALUE, data.maxInactiveInterval().toSeconds());
         this.isNew = false;
         this.isValid = true;
         for (Map.Entry<String, Object> e : data.attributes().entrySet()) {
-            attributes.put(e.getKey(), e.getValue());
+            if (!SharedPrincipal.ATTRIBUTE.equals(e.getKey())) {
+                attributes.put(e.getKey(), e.getValue());
+            }
+        }
+        SharedPrincipal login = SharedPrincipal.from(data.attributes().get(SharedPrincipal.ATTRIBUTE));
+        if (login != null) {
+            this.principal = login.principal();
+            this.authType = login.authType();
+        }
+    }
+
+    /** @return a copy of this session's notes, or null when it has none */
+    Map<String, Object> copyNotes() {
+        return notes.isEmpty() ? null : Map.copyOf(notes);
+    }
+
+    /** @param kept notes this JVM kept for the session since its last request here, or null */
+    void restoreNotes(Map<String, Object> kept) {
+        if (kept != null) {
+            notes.putAll(kept);
         }
     }
 
@@ -69,32 +96,53 @@ final class FastMmapSession extends StandardSession {
         }
     }
 
+    /** An authenticator logged a user in or out (cache="true"): every process's next request shall know. */
+    @Override
+    public void setPrincipal(Principal principal) {
+        super.setPrincipal(principal);
+        synchronized (changed) {
+            principalChanged = true;
+        }
+    }
+
+    @Override
+    public void setAuthType(String authType) {
+        super.setAuthType(authType);
+        synchronized (changed) {
+            principalChanged = true;
+        }
+    }
+
     private void noteChanged(String name) {
         synchronized (changed) {
             changed.add(name);
         }
     }
 
-    /**
-     * @param limit what a session that never expires (interval of zero or less, as the Servlet spec allows) gets
-     * @return this session's changes since the last save, forgetting them: the caller saves them now
-     */
-    SessionDelta takeDelta(Duration limit) {
+    /** @return this session's changes since the last save, forgetting them: the caller saves them now */
+    SessionDelta takeDelta() {
         SessionDelta.Builder delta = SessionDelta.builder().lastAccessedAt(Instant.ofEpochMilli(thisAccessedTime));
         synchronized (changed) {
             for (String name : changed) {
                 delta.setAttribute(name, attributes.get(name));
             }
             changed.clear();
+            if (principalChanged) {
+                Principal user = getPrincipal();
+                delta.principalName(user == null ? null : user.getName());
+                delta.setAttribute(SharedPrincipal.ATTRIBUTE, SharedPrincipal.value(user, getAuthType()));
+                principalChanged = false;
+            }
             if (maxInactiveChanged) {
-                delta.maxInactiveInterval(interval(maxInactiveInterval, limit));
+                delta.maxInactiveInterval(interval(maxInactiveInterval));
                 maxInactiveChanged = false;
             }
         }
         return delta.build();
     }
 
-    static Duration interval(int seconds, Duration limit) {
-        return seconds <= 0 ? limit : Duration.ofSeconds(seconds);
+    /** @return Tomcat's timeout in seconds as the store's interval (the Servlet spec: zero or less never expires) */
+    static Duration interval(int seconds) {
+        return seconds <= 0 ? NEVER : Duration.ofSeconds(seconds);
     }
 }

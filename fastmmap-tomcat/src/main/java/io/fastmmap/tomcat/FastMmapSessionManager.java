@@ -11,15 +11,18 @@ import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.catalina.Container;
 import org.apache.catalina.Engine;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.LifecycleState;
+import org.apache.catalina.Pipeline;
 import org.apache.catalina.Session;
 import org.apache.catalina.session.ManagerBase;
 import org.apache.catalina.session.StandardSession;
@@ -60,6 +63,12 @@ public class FastMmapSessionManager extends ManagerBase {
     /** Set while Tomcat moves a session to a new id: its remove-then-add must not delete the stored session. */
     private final ThreadLocal<Boolean> renaming = new ThreadLocal<>();
     private Clock clock = Clock.systemUTC();
+    /**
+     * Notes (Tomcat's per-process session state, never stored: FORM login's saved request, and its password when
+     * cache="false") of sessions no request of this JVM is using now, by id; kept for the session's next request in
+     * this JVM, as Tomcat's own cluster managers keep notes per process. Dropped with the session.
+     */
+    private final Map<String, Map<String, Object>> notes = new ConcurrentHashMap<>();
 
     /**
      * @param file the session file; relative paths resolve against {@code catalina.base}. Default:
@@ -131,7 +140,7 @@ public class FastMmapSessionManager extends ManagerBase {
         }
         store = SessionStore.open(config);
         valve = new FastMmapSessionValve(this);
-        getContext().getPipeline().addValve(valve);
+        valvePipeline().addValve(valve);
         log.info("sessions of context " + contextName() + " are in " + config.file());
         setState(LifecycleState.STARTING);
     }
@@ -140,10 +149,11 @@ public class FastMmapSessionManager extends ManagerBase {
     protected void stopInternal() throws LifecycleException {
         setState(LifecycleState.STOPPING);
         if (valve != null) {
-            getContext().getPipeline().removeValve(valve);
+            valvePipeline().removeValve(valve);
             valve = null;
         }
         sessions.clear();
+        notes.clear();
         SessionStore open = store;
         store = null;
         if (open != null) {
@@ -152,12 +162,25 @@ public class FastMmapSessionManager extends ManagerBase {
         super.stopInternal();
     }
 
+    /**
+     * The host's pipeline, where the valve wraps everything the context does with a request, its authenticator
+     * included: a FORM login's {@code j_security_check} is answered by the authenticator and never reaches valves
+     * after it in the context's own pipeline (and valves cannot be put first there once it has started).
+     */
+    private Pipeline valvePipeline() {
+        Container host = getContext().getParent();
+        return host != null ? host.getPipeline() : getContext().getPipeline();
+    }
+
     private SessionStoreConfig config() {
         String appName = "tomcat-" + (contextName().isEmpty() ? "ROOT"
                 : contextName().replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("^_+", ""));
         SessionStoreConfig.Builder b = SessionStoreConfig.builder(appName).cacheSize(cacheSize).pageSize(pageSize)
-                .defaultMaxInactiveInterval(Duration.ofMinutes(Math.max(1, getContext().getSessionTimeout())))
+                .defaultMaxInactiveInterval(FastMmapSession.interval(getContext().getSessionTimeout() * 60)) // as ManagerBase
                 .clock(clock);
+        // Tomcat's timeouts as they are, "never" included (the store's default limit is 24 hours). Expired sessions
+        // need no time to live in the file: processExpires removes them every minute in every process.
+        b.maxInactiveIntervalLimit(FastMmapSession.NEVER);
         if (file != null && !file.isBlank()) {
             Path path = Path.of(file.trim());
             String base = System.getProperty("catalina.base");
@@ -196,7 +219,7 @@ public class FastMmapSessionManager extends ManagerBase {
         Session session = super.createSession(sessionId);
         FastMmapSession ours = (FastMmapSession) session;
         SessionDelta delta = SessionDelta.builder().createdAt(Instant.ofEpochMilli(session.getCreationTimeInternal()))
-                .maxInactiveInterval(FastMmapSession.interval(session.getMaxInactiveInterval(), limit()))
+                .maxInactiveInterval(FastMmapSession.interval(session.getMaxInactiveInterval()))
                 .build();
         store.applyDelta(session.getIdInternal(), delta);
         use(ours);
@@ -230,6 +253,7 @@ public class FastMmapSessionManager extends ManagerBase {
         }
         FastMmapSession loaded = (FastMmapSession) createEmptySession();
         loaded.load(id, data);
+        loaded.restoreNotes(notes.get(id));
         Session raced = sessions.putIfAbsent(id, loaded);
         FastMmapSession result = raced instanceof FastMmapSession other ? other : loaded;
         use(result);
@@ -239,6 +263,7 @@ public class FastMmapSessionManager extends ManagerBase {
     @Override
     public void remove(Session session, boolean update) {
         super.remove(session, update);
+        notes.remove(session.getIdInternal());
         if (renaming.get() == null && store != null && SessionIds.isValid(session.getIdInternal())) {
             store.deleteSessionData(session.getIdInternal());
         }
@@ -248,13 +273,14 @@ public class FastMmapSessionManager extends ManagerBase {
     protected void changeSessionId(Session session, String newId, boolean notifySessionListeners,
             boolean notifyContainerListeners) {
         String oldId = session.getIdInternal();
+        notes.remove(oldId); // the session object has them; kept under the new id when its request ends
         renaming.set(Boolean.TRUE);
         try {
             super.changeSessionId(session, newId, notifySessionListeners, notifyContainerListeners);
         } finally {
             renaming.remove();
         }
-        SessionDelta pending = session instanceof FastMmapSession ours ? ours.takeDelta(limit())
+        SessionDelta pending = session instanceof FastMmapSession ours ? ours.takeDelta()
                 : SessionDelta.builder().build();
         store.changeSessionId(oldId, newId, pending);
     }
@@ -270,6 +296,8 @@ public class FastMmapSessionManager extends ManagerBase {
             session.load(expired.id(), expired.data());
             session.expire(true); // listeners, unbinding, statistics; remove() finds it already gone
         }
+        // Notes of sessions gone from the file otherwise (deleted by another process, evicted from a full file).
+        notes.keySet().removeIf(id -> !sessions.containsKey(id) && store.getSessionData(id) == null);
     }
 
     /** The file keeps sessions across restarts: nothing to load. */
@@ -280,10 +308,6 @@ public class FastMmapSessionManager extends ManagerBase {
     /** The file keeps sessions across restarts: nothing to write out. */
     @Override
     public void unload() {
-    }
-
-    private Duration limit() {
-        return store.config().maxInactiveIntervalLimit();
     }
 
     // ---- requests (FastMmapSessionValve) ----
@@ -355,14 +379,24 @@ public class FastMmapSessionManager extends ManagerBase {
                         + e.getMessage(), e);
             } finally {
                 if (session.users.decrementAndGet() <= 0) {
+                    keepNotes(session);
                     sessions.remove(session.getIdInternal(), session);
                 }
             }
         }
     }
 
+    private void keepNotes(FastMmapSession session) {
+        Map<String, Object> kept = session.isLive() ? session.copyNotes() : null;
+        if (kept == null) {
+            notes.remove(session.getIdInternal());
+        } else {
+            notes.put(session.getIdInternal(), kept);
+        }
+    }
+
     private void save(FastMmapSession session) {
-        if (!store.applyDelta(session.getIdInternal(), session.takeDelta(limit()))) {
+        if (!store.applyDelta(session.getIdInternal(), session.takeDelta())) {
             // Invalidated or expired in another process meanwhile: not brought back; this copy is gone too.
             sessions.remove(session.getIdInternal(), session);
         }

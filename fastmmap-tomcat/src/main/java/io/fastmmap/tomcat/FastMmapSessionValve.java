@@ -2,14 +2,16 @@ package io.fastmmap.tomcat;
 
 import jakarta.servlet.ServletException;
 import java.io.IOException;
+import org.apache.catalina.Context;
 import org.apache.catalina.connector.Request;
 import org.apache.catalina.connector.Response;
 import org.apache.catalina.valves.ValveBase;
 
 /**
- * Installed by {@link FastMmapSessionManager} in its context's pipeline: at the end of each request it saves what
- * the request changed in the sessions it used and lets go of them, so the next request re-reads the file. An
- * asynchronous request is saved when it completes.
+ * Installed by {@link FastMmapSessionManager} in its host's pipeline, around everything its context does with a
+ * request (authenticators included): at the end of each request of that context it saves what the request changed
+ * in the sessions it used and lets go of them, so the next request re-reads the file. An asynchronous request is
+ * saved when it completes. Requests of other contexts pass through.
  */
 public final class FastMmapSessionValve extends ValveBase {
     private final FastMmapSessionManager manager;
@@ -21,13 +23,24 @@ public final class FastMmapSessionValve extends ValveBase {
 
     @Override
     public void invoke(Request request, Response response) throws IOException, ServletException {
+        Context context = manager.getContext();
+        if (request.getContext() != context) {
+            getNext().invoke(request, response);
+            return;
+        }
         try {
             getNext().invoke(request, response);
         } finally {
-            if (request.isAsyncStarted()) {
-                manager.endRequestWhenComplete(request.getAsyncContext());
-            } else {
-                manager.endRequest();
+            // The application's class loader, as inside the context: saving reads Java-serialized values back.
+            ClassLoader previous = context.bind(false, null);
+            try {
+                if (request.isAsyncStarted()) {
+                    manager.endRequestWhenComplete(request.getAsyncContext());
+                } else {
+                    manager.endRequest();
+                }
+            } finally {
+                context.unbind(false, previous);
             }
         }
     }

@@ -6,6 +6,7 @@ import io.fastmmap.servlet.testkit.SessionServlet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.function.Consumer;
 import org.apache.catalina.Context;
 import org.apache.catalina.LifecycleException;
 import org.apache.catalina.session.StandardManager;
@@ -22,6 +23,11 @@ final class TomcatNode extends ServerNode {
 
     /** @param file the session file, or null for Tomcat's default in-memory sessions */
     TomcatNode(Path file, Path baseDir, Clock clock) throws Exception {
+        this(file, baseDir, clock, context -> { });
+    }
+
+    /** @param setUp more set-up of the context before Tomcat starts (security, servlets) */
+    TomcatNode(Path file, Path baseDir, Clock clock, Consumer<Context> setUp) throws Exception {
         Files.createDirectories(baseDir);
         tomcat = new Tomcat();
         tomcat.setBaseDir(baseDir.toString());
@@ -48,6 +54,7 @@ final class TomcatNode extends ServerNode {
                 new SessionEvents()), null);
         Tomcat.addServlet(context, "s", new SessionServlet()).setAsyncSupported(true);
         context.addServletMappingDecoded("/s", "s");
+        setUp.accept(context);
         tomcat.start();
     }
 

@@ -60,12 +60,7 @@ class TomcatSessionsTest extends SharedSessionScenarios {
 
     @Test
     void expiredSessionsAreRemovedOnceWithTheirEvents() throws Exception {
-        Browser browser = new Browser();
-        browser.body(a("op=timeout&seconds=60"));
-        browser.body(a("op=probe&name=p"));
-        String id = browser.cookie;
-        SessionEvents.SEEN.clear();
-        clock.set(System.currentTimeMillis()); // just after the last access, which Tomcat stamped with the wall clock
+        String id = probedSession(new Browser(), 60);
         clock.advance(Duration.ofSeconds(30));
         ((TomcatNode) nodeA).manager.processExpires();
         assertThat(SessionEvents.SEEN).isEmpty();
@@ -74,6 +69,47 @@ class TomcatSessionsTest extends SharedSessionScenarios {
         ((TomcatNode) nodeA).manager.processExpires();
         assertThat(SessionEvents.SEEN).containsExactly("destroyed " + id, "unbound p from " + id);
         assertThat(new Browser(id).body(a("op=id"))).isEqualTo("none");
+    }
+
+    /**
+     * @return the id of a new session with that timeout and a probe bound in it, events so far forgotten, the store's
+     *     clock just after its last access (which Tomcat stamped with the wall clock)
+     */
+    private String probedSession(Browser browser, int timeoutSeconds) throws Exception {
+        browser.body(a("op=timeout&seconds=" + timeoutSeconds));
+        browser.body(a("op=probe&name=p"));
+        SessionEvents.SEEN.clear();
+        clock.set(System.currentTimeMillis());
+        return browser.cookie;
+    }
+
+    @Test
+    void aSessionWithoutTimeoutNeverExpiresAsWithStandardManager() throws Exception {
+        Browser browser = new Browser();
+        String id = probedSession(browser, -1);
+        clock.advance(Duration.ofDays(400)); // far beyond the store's default 24-hour limit
+        ((TomcatNode) nodeA).manager.processExpires();
+        ((TomcatNode) nodeB).manager.processExpires();
+        assertThat(SessionEvents.SEEN).isEmpty();
+        assertThat(browser.body(b("op=timeout"))).isEqualTo("-1");
+        assertThat(browser.body(b("op=incr&name=n"))).isEqualTo("1");
+        assertThat(browser.cookie).isEqualTo(id);
+    }
+
+    @Test
+    void aTimeoutLongerThanADayIsKept() throws Exception {
+        Browser browser = new Browser();
+        browser.body(a("op=timeout&seconds=" + Duration.ofDays(3).toSeconds()));
+        browser.body(a("op=incr&name=n"));
+        String id = browser.cookie;
+        clock.set(System.currentTimeMillis());
+        clock.advance(Duration.ofDays(2));
+        ((TomcatNode) nodeB).manager.processExpires();
+        assertThat(browser.body(b("op=timeout"))).isEqualTo(String.valueOf(Duration.ofDays(3).toSeconds()));
+        assertThat(new Browser(id).body(b("op=id"))).isEqualTo(id);
+        clock.advance(Duration.ofDays(3).plusSeconds(1));
+        ((TomcatNode) nodeA).manager.processExpires();
+        assertThat(new Browser(id).body(b("op=id"))).isEqualTo("none");
     }
 
     @Test

@@ -23,7 +23,17 @@ public final class Browser {
 
     /** @return the response; its Set-Cookie JSESSIONID, when any, becomes this browser's cookie */
     public HttpResponse<String> get(String url) throws IOException, InterruptedException {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+        return send(HttpRequest.newBuilder(URI.create(url)));
+    }
+
+    /** @return the response to a form POST ({@code form} already URL-encoded), as {@link #get} */
+    public HttpResponse<String> post(String url, String form) throws IOException, InterruptedException {
+        return send(HttpRequest.newBuilder(URI.create(url)).header("Content-Type",
+                "application/x-www-form-urlencoded").POST(HttpRequest.BodyPublishers.ofString(form)));
+    }
+
+    private HttpResponse<String> send(HttpRequest.Builder request) throws IOException, InterruptedException {
+        request.timeout(Duration.ofSeconds(30));
         if (cookie != null) {
             request.header("Cookie", "JSESSIONID=" + cookie);
         }

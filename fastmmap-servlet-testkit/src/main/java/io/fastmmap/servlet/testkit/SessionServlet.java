@@ -13,7 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * Does to its session what the query says ({@code op=incr|set|async|probe|unset|dump|id|invalidate|login|big|timeout});
- * {@code pause=key} holds the request, session loaded, until a test releases it.
+ * {@code op=timeout} without {@code seconds} prints the session's timeout; {@code pause=key} holds the request, session loaded, until a test releases it.
  */
 public class SessionServlet extends HttpServlet {
     private static final long serialVersionUID = 1L;
@@ -71,7 +71,14 @@ public class SessionServlet extends HttpServlet {
             case "probe" -> session.setAttribute(name, new SessionEvents.Probe(name));
             case "unset" -> session.removeAttribute(name);
             case "big" -> session.setAttribute(name, "x".repeat(Integer.parseInt(req.getParameter("size"))));
-            case "timeout" -> session.setMaxInactiveInterval(Integer.parseInt(req.getParameter("seconds")));
+            case "timeout" -> {
+                String seconds = req.getParameter("seconds");
+                if (seconds == null) {
+                    out = String.valueOf(session.getMaxInactiveInterval());
+                } else {
+                    session.setMaxInactiveInterval(Integer.parseInt(seconds));
+                }
+            }
             case "dump" -> {
                 TreeMap<String, Object> all = new TreeMap<>();
                 for (String a : Collections.list(session.getAttributeNames())) {
