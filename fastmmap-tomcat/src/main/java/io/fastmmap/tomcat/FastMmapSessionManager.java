@@ -155,7 +155,10 @@ public class FastMmapSessionManager extends ManagerBase {
     private SessionStoreConfig config() {
         String appName = "tomcat-" + (contextName().isEmpty() ? "ROOT"
                 : contextName().replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("^_+", ""));
-        SessionStoreConfig.Builder b = SessionStoreConfig.builder(appName).cacheSize(cacheSize).pageSize(pageSize)
+        long cacheSizeBytes = cacheSize;
+        int pageSizeBytes = pageSize;
+        SessionStoreConfig.Builder b = SessionStoreConfig.builder(appName)
+                .cache(cache -> cache.cacheSize(cacheSizeBytes).pageSize(pageSizeBytes))
                 .defaultMaxInactiveInterval(Duration.ofMinutes(Math.max(1, getContext().getSessionTimeout())))
                 .clock(clock);
         if (file != null && !file.isBlank()) {
