@@ -10,8 +10,11 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.function.ToIntFunction;
 import java.util.function.UnaryOperator;
@@ -424,6 +427,12 @@ public final class FastMmap implements AutoCloseable {
         private Duration lockTimeout = Duration.ofSeconds(10);
         private Set<PosixFilePermission> filePermissions =
                 EnumSet.of(PosixFilePermission.OWNER_READ, PosixFilePermission.OWNER_WRITE);
+        /** Option (setter name) to the reason it may no longer be set; see {@link #reserve}. */
+        private final Map<String, String> reserved = new TreeMap<>();
+
+        private static final Set<String> OPTIONS = new TreeSet<>(List.of("cacheSize", "pageCount", "pageSize",
+                "expireAfterWrite", "recreate", "migrateEntries", "allowRemoteFileSystem", "deleteOnClose",
+                "enableStats", "jmx", "clock", "lockTimeout", "filePermissions"));
 
         private Builder(Path file) {
             this.file = file;
@@ -437,6 +446,7 @@ public final class FastMmap implements AutoCloseable {
          * @return this builder
          */
         public Builder cacheSize(long bytes) {
+            settable("cacheSize");
             if (bytes < Geometry.MIN_PAGE_SIZE) {
                 throw new IllegalArgumentException("cacheSize=" + bytes + " bytes; it must be at least "
                         + Geometry.MIN_PAGE_SIZE);
@@ -452,6 +462,7 @@ public final class FastMmap implements AutoCloseable {
          * @return this builder
          */
         public Builder pageCount(int count) {
+            settable("pageCount");
             Geometry.checkPageCount(count);
             this.pageCount = count;
             return this;
@@ -464,6 +475,7 @@ public final class FastMmap implements AutoCloseable {
          * @return this builder
          */
         public Builder pageSize(int bytes) {
+            settable("pageSize");
             Geometry.checkPageSize(bytes);
             this.pageSizeBytes = bytes;
             return this;
@@ -477,6 +489,7 @@ public final class FastMmap implements AutoCloseable {
          * @return this builder
          */
         public Builder expireAfterWrite(Duration ttl) {
+            settable("expireAfterWrite");
             Engine.ttlMillis(ttl);
             this.expireAfterWrite = ttl;
             return this;
@@ -490,6 +503,7 @@ public final class FastMmap implements AutoCloseable {
          * @return this builder
          */
         public Builder recreate(boolean recreate) {
+            settable("recreate");
             this.recreate = recreate;
             return this;
         }
@@ -512,6 +526,7 @@ public final class FastMmap implements AutoCloseable {
          * @return this builder
          */
         public Builder migrateEntries(boolean migrateEntries) {
+            settable("migrateEntries");
             this.migrateEntries = migrateEntries;
             return this;
         }
@@ -526,6 +541,7 @@ public final class FastMmap implements AutoCloseable {
          * @return this builder
          */
         public Builder allowRemoteFileSystem(boolean allowRemoteFileSystem) {
+            settable("allowRemoteFileSystem");
             this.allowRemoteFileSystem = allowRemoteFileSystem;
             return this;
         }
@@ -538,6 +554,7 @@ public final class FastMmap implements AutoCloseable {
          * @return this builder
          */
         public Builder deleteOnClose(boolean deleteOnClose) {
+            settable("deleteOnClose");
             this.deleteOnClose = deleteOnClose;
             return this;
         }
@@ -551,6 +568,7 @@ public final class FastMmap implements AutoCloseable {
          * @return this builder
          */
         public Builder enableStats(boolean enableStats) {
+            settable("enableStats");
             this.enableStats = enableStats;
             return this;
         }
@@ -564,6 +582,7 @@ public final class FastMmap implements AutoCloseable {
          * @return this builder
          */
         public Builder jmx(boolean jmx) {
+            settable("jmx");
             this.jmx = jmx;
             return this;
         }
@@ -576,6 +595,7 @@ public final class FastMmap implements AutoCloseable {
          * @return this builder
          */
         public Builder clock(Clock clock) {
+            settable("clock");
             this.clock = Objects.requireNonNull(clock, "clock");
             return this;
         }
@@ -588,6 +608,7 @@ public final class FastMmap implements AutoCloseable {
          * @return this builder
          */
         public Builder lockTimeout(Duration timeout) {
+            settable("lockTimeout");
             if (timeout == null || timeout.isNegative() || timeout.isZero()) {
                 throw new IllegalArgumentException("lockTimeout=" + timeout + "; it must be positive");
             }
@@ -605,6 +626,7 @@ public final class FastMmap implements AutoCloseable {
          * @return this builder
          */
         public Builder filePermissions(Set<PosixFilePermission> permissions) {
+            settable("filePermissions");
             if (!permissions.contains(PosixFilePermission.OWNER_READ)
                     || !permissions.contains(PosixFilePermission.OWNER_WRITE)) {
                 throw new IllegalArgumentException("filePermissions=" + permissions
@@ -617,6 +639,37 @@ public final class FastMmap implements AutoCloseable {
             }
             this.filePermissions = EnumSet.copyOf(permissions);
             return this;
+        }
+
+
+        /**
+         * Makes options final: a later call of one of their setters throws {@link IllegalStateException} with
+         * {@code reason}. For code that opens a cache for its caller and lets the caller customize this builder
+         * while it owns some options itself (the session store owns expiry and the clock), so that a customizer
+         * setting one fails where it is written instead of being overridden unseen.
+         *
+         * @param reason who owns the options and what to set instead, for the message
+         * @param options setter names, such as {@code "expireAfterWrite"}
+         * @return this builder
+         * @throws IllegalArgumentException naming an option this builder does not have
+         */
+        public Builder reserve(String reason, String... options) {
+            Objects.requireNonNull(reason, "reason");
+            for (String option : options) {
+                if (!OPTIONS.contains(option)) {
+                    throw new IllegalArgumentException("no cache option \"" + option + "\" to reserve; options: "
+                            + OPTIONS);
+                }
+                reserved.put(option, reason);
+            }
+            return this;
+        }
+
+        private void settable(String option) {
+            String reason = reserved.get(option);
+            if (reason != null) {
+                throw new IllegalStateException("the cache option " + option + " cannot be set here: " + reason);
+            }
         }
 
         /**

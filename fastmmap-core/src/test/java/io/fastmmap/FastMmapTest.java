@@ -372,4 +372,22 @@ class FastMmapTest {
             assertThat(toLong(cache.get(utf8("c")))).isEqualTo((long) threads * increments);
         }
     }
+
+    @Test
+    void reservedOptionsRefuseTheirSettersWithTheOwnersReasonAndLeaveTheOthersFree() {
+        FastMmap.Builder builder = FastMmap.builder(directory.resolve("r.fmm"))
+                .expireAfterWrite(java.time.Duration.ofMinutes(5))
+                .reserve("the session store sets it from maxInactiveIntervalLimit", "expireAfterWrite", "clock");
+        assertThatThrownBy(() -> builder.expireAfterWrite(java.time.Duration.ofMinutes(1)))
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("the cache option expireAfterWrite cannot be set here: the session store sets it from"
+                        + " maxInactiveIntervalLimit");
+        assertThatThrownBy(() -> builder.clock(java.time.Clock.systemUTC()))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("clock");
+        assertThatThrownBy(() -> builder.reserve("x", "ttl")).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("\"ttl\"").hasMessageContaining("expireAfterWrite");
+        try (FastMmap cache = builder.pageCount(2).pageSize(4096).build()) {
+            assertThat(cache.file()).isEqualTo(directory.resolve("r.fmm"));
+        }
+    }
 }

@@ -1,5 +1,6 @@
 package io.fastmmap.session;
 
+import io.fastmmap.CacheFileInfo;
 import io.fastmmap.CacheStats;
 import io.fastmmap.FastMmap;
 import java.lang.System.Logger.Level;
@@ -19,6 +20,7 @@ final class EvictionMonitor {
 
     private final FastMmap cache;
     private final SessionStoreConfig config;
+    private final CacheFileInfo fileInfo;
     private final long baseline;
     private final long protectedBaseline;
     private final AtomicLong nextCheckMillis = new AtomicLong();
@@ -26,9 +28,10 @@ final class EvictionMonitor {
     private final AtomicLong protectedWarnedThrough;
     private volatile long nextWarnMillis;
 
-    EvictionMonitor(FastMmap cache, SessionStoreConfig config) {
+    EvictionMonitor(FastMmap cache, SessionStoreConfig config, CacheFileInfo fileInfo) {
         this.cache = cache;
         this.config = config;
+        this.fileInfo = fileInfo;
         CacheStats stats = cache.stats();
         this.baseline = stats.evictionCount();
         this.protectedBaseline = stats.protectedEvictionCount();
@@ -71,9 +74,9 @@ final class EvictionMonitor {
     }
 
     private String message(long anonymous, long loggedIn, long sinceOpen) {
-        String sizing = "The file holds " + config.cacheSizeBytes() + " bytes in " + config.pageSizeBytes()
+        String sizing = "The file holds " + fileInfo.cacheSizeBytes() + " bytes in " + fileInfo.pageSizeBytes()
                 + "-byte pages; raise cache-size (fastmmap.session.cache-size), e.g. to "
-                + (config.cacheSizeBytes() * 2) + ", or keep sessions smaller.";
+                + (fileInfo.cacheSizeBytes() * 2) + ", or keep sessions smaller.";
         String text;
         if (loggedIn > 0) {
             text = loggedIn + " session(s) of logged-in users (or principal index entries) and " + anonymous

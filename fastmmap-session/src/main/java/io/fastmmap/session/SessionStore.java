@@ -1,6 +1,7 @@
 package io.fastmmap.session;
 
 import io.fastmmap.CacheEntry;
+import io.fastmmap.CacheFileInfo;
 import io.fastmmap.EvictionClass;
 import io.fastmmap.FastMmap;
 import io.fastmmap.ValueTooLargeException;
@@ -65,6 +66,7 @@ public final class SessionStore implements AutoCloseable {
 
     private final SessionStoreConfig config;
     private final FastMmap cache;
+    private final CacheFileInfo fileInfo;
     private final AttributeSerializer serializer;
     private final EvictionMonitor evictions;
     private final SessionEventLog events;
@@ -76,11 +78,12 @@ public final class SessionStore implements AutoCloseable {
     private final LongAdder expiredCount = new LongAdder();
     private volatile long lastUnreadableWarning;
 
-    private SessionStore(SessionStoreConfig config, FastMmap cache) {
+    private SessionStore(SessionStoreConfig config, FastMmap cache, CacheFileInfo fileInfo) {
         this.config = config;
         this.cache = cache;
+        this.fileInfo = fileInfo;
         this.serializer = config.serializer();
-        this.evictions = new EvictionMonitor(cache, config);
+        this.evictions = new EvictionMonitor(cache, config, fileInfo);
         this.events = new SessionEventLog(cache, config);
         this.decoded = new DecodedSessions(config.decodedCacheSize(), config.decodedCacheBytes());
     }
@@ -97,18 +100,14 @@ public final class SessionStore implements AutoCloseable {
      */
     public static SessionStore open(SessionStoreConfig config) {
         createPrivateDirectories(config.file().getParent());
-        FastMmap cache = FastMmap.builder(config.file())
-                .cacheSize(config.cacheSizeBytes())
-                .pageSize(config.pageSizeBytes())
-                .expireAfterWrite(config.maxInactiveIntervalLimit().plus(config.expiredRetention()))
-                .recreate(config.recreate())
-                // A new cache-size or page-size carries the live sessions over (refused while instances of the
-                // old size still run: the message says to stop them first).
-                .migrateEntries(true)
-                .deleteOnClose(config.deleteOnClose())
-                .clock(config.clock())
-                .build();
-        return new SessionStore(config, cache);
+        FastMmap cache = config.cacheBuilder().build();
+        try {
+            // The geometry the file really has, for messages and callers: the header of the file just opened.
+            return new SessionStore(config, cache, CacheFileInfo.read(config.file()));
+        } catch (RuntimeException e) {
+            cache.close();
+            throw e;
+        }
     }
 
     private static void createPrivateDirectories(Path dir) {
@@ -130,6 +129,14 @@ public final class SessionStore implements AutoCloseable {
     /** @return the configuration this store was opened with */
     public SessionStoreConfig config() {
         return config;
+    }
+
+    /**
+     * @return the session file as this store opened it: page size (the largest session), page count and cache
+     *     size, the values {@link SessionStoreConfig.Builder#cache} set or their defaults
+     */
+    public CacheFileInfo fileInfo() {
+        return fileInfo;
     }
 
     /**
@@ -623,7 +630,7 @@ public final class SessionStore implements AutoCloseable {
             long size = byteCount >= 0 ? byteCount : e.entryByteCount() - key.length;
             throw new SessionTooLargeException("session " + id + " needs " + size + " bytes serialized, but one"
                     + " session may take at most " + maxSessionByteCount(id) + " bytes in " + config.file()
-                    + " (page size " + config.pageSizeBytes() + " bytes); store less in the session or raise"
+                    + " (page size " + fileInfo.pageSizeBytes() + " bytes); store less in the session or raise"
                     + " page-size (fastmmap.session.page-size). The session keeps its previous contents.", size,
                     maxSessionByteCount(id), e);
         }

@@ -4,12 +4,15 @@ import io.fastmmap.FastMmap;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 
 /**
@@ -19,16 +22,21 @@ import java.util.function.LongConsumer;
  *
  * {@snippet :
  * SessionStore store = SessionStore.open(SessionStoreConfig.builder("shop")   // ~/.cache/fastmmap/shop.sessions
- *         .cacheSize(64L << 20)
+ *         .cache(file -> file.cacheSize(64L << 20).lockTimeout(Duration.ofSeconds(2)))
  *         .build());
  * }
+ *
+ * <p>The file is a {@link FastMmap} cache, and every option of its builder is set through {@link Builder#cache}:
+ * sizes, {@code recreate}, {@code deleteOnClose}, {@code lockTimeout}, {@code filePermissions}, {@code jmx}...
+ * The store owns three of them: {@code expireAfterWrite} (derived from {@link Builder#maxInactiveIntervalLimit}),
+ * {@code clock} ({@link Builder#clock}) and {@code migrateEntries} (always on).
  *
  * <p>The same settings as string keys ({@link #fromProperties}), for containers that configure by name.
  */
 public final class SessionStoreConfig {
-    /** Default total size of the session file: 16 MiB. */
+    /** Default total size of the session file: 16 MiB (the store's one default that differs from FastMmap's). */
     public static final long DEFAULT_CACHE_SIZE = 16L << 20;
-    /** Default page size, which bounds one session: 64 KiB. */
+    /** Default page size, which bounds one session: 64 KiB, FastMmap's own default. */
     public static final int DEFAULT_PAGE_SIZE = 64 << 10;
     /** Default number of sessions whose decoded form each process keeps: 4096. */
     public static final int DEFAULT_DECODED_CACHE_SIZE = 4096;
@@ -44,10 +52,7 @@ public final class SessionStoreConfig {
 
     private final String appName;
     private final Path file;
-    private final long cacheSizeBytes;
-    private final int pageSizeBytes;
-    private final boolean recreate;
-    private final boolean deleteOnClose;
+    private final List<Consumer<FastMmap.Builder>> cacheOptions;
     private final Duration defaultMaxInactiveInterval;
     private final Duration maxInactiveIntervalLimit;
     private final Duration expiredRetention;
@@ -60,10 +65,7 @@ public final class SessionStoreConfig {
     private SessionStoreConfig(Builder b) {
         this.appName = b.appName;
         this.file = b.file != null ? b.file : defaultDirectory().resolve(appName + ".sessions");
-        this.cacheSizeBytes = b.cacheSizeBytes;
-        this.pageSizeBytes = b.pageSizeBytes;
-        this.recreate = b.recreate;
-        this.deleteOnClose = b.deleteOnClose;
+        this.cacheOptions = List.copyOf(b.cacheOptions);
         this.defaultMaxInactiveInterval = b.defaultMaxInactiveInterval;
         this.maxInactiveIntervalLimit = b.maxInactiveIntervalLimit;
         this.expiredRetention = b.expiredRetention;
@@ -112,11 +114,17 @@ public final class SessionStoreConfig {
             switch (canonical(e.getKey())) {
                 case "app-name" -> { }
                 case "storage" -> b.file(Path.of(value));
-                case "cache-size" -> setSize(e.getKey(), value, b::cacheSize);
-                case "page-size" -> setSize(e.getKey(), value, bytes -> b.pageSize((int) Math.min(bytes,
-                        Integer.MAX_VALUE)));
-                case "recreate" -> b.recreate(parseBoolean(e.getKey(), value));
-                case "delete-on-close" -> b.deleteOnClose(parseBoolean(e.getKey(), value));
+                case "cache-size" -> setSize(e.getKey(), value, bytes -> b.cache(file -> file.cacheSize(bytes)));
+                case "page-size" -> setSize(e.getKey(), value, bytes -> b.cache(file -> file.pageSize(
+                        (int) Math.min(bytes, Integer.MAX_VALUE))));
+                case "recreate" -> {
+                    boolean recreate = parseBoolean(e.getKey(), value);
+                    b.cache(file -> file.recreate(recreate));
+                }
+                case "delete-on-close" -> {
+                    boolean deleteOnClose = parseBoolean(e.getKey(), value);
+                    b.cache(file -> file.deleteOnClose(deleteOnClose));
+                }
                 case "max-inactive-interval" -> b.defaultMaxInactiveInterval(parseDuration(e.getKey(), value));
                 case "max-inactive-interval-limit" -> b.maxInactiveIntervalLimit(parseDuration(e.getKey(), value));
                 case "java-allowed-classes" -> b.serializer(DefaultAttributeSerializer.withJavaSerialization(
@@ -205,24 +213,36 @@ public final class SessionStoreConfig {
         return file;
     }
 
-    /** @return total page bytes of the file */
-    public long cacheSizeBytes() {
-        return cacheSizeBytes;
+    /**
+     * The builder {@link SessionStore#open} opens the file with: the store's options, then every
+     * {@link Builder#cache} customizer in order. The file's geometry as opened is {@link SessionStore#fileInfo()}.
+     *
+     * @return a new builder for {@link #file()}
+     */
+    FastMmap.Builder cacheBuilder() {
+        FastMmap.Builder builder = storeOptions(file, maxInactiveIntervalLimit.plus(expiredRetention), clock);
+        cacheOptions.forEach(options -> options.accept(builder));
+        return builder;
     }
 
-    /** @return bytes per page; one session must fit in one page */
-    public int pageSizeBytes() {
-        return pageSizeBytes;
-    }
-
-    /** @return true to wipe the file when opening */
-    public boolean recreate() {
-        return recreate;
-    }
-
-    /** @return true to delete the file on close when no other process has it open */
-    public boolean deleteOnClose() {
-        return deleteOnClose;
+    /**
+     * What the store sets on the file's builder before the application's customizers, reserving what it owns so that
+     * a customizer setting one of those fails at once, naming the store's setting to use instead.
+     */
+    private static FastMmap.Builder storeOptions(Path file, Duration ttl, Clock clock) {
+        return FastMmap.builder(file).cacheSize(DEFAULT_CACHE_SIZE)
+                .expireAfterWrite(ttl)
+                .reserve("the session store sets it to maxInactiveIntervalLimit + expiredRetention, so LRU treats"
+                        + " an entry older than any session can live as expired; set those on"
+                        + " SessionStoreConfig.Builder", "expireAfterWrite")
+                .clock(clock)
+                .reserve("session times and the file's expiry must read one clock; set SessionStoreConfig.Builder"
+                        + ".clock", "clock")
+                // A new cache-size or page-size carries the live sessions over (refused while instances of the
+                // old size still run: the message says to stop them first).
+                .migrateEntries(true)
+                .reserve("the session store always carries live sessions over to a file of a new size",
+                        "migrateEntries");
     }
 
     /** @return the max inactive interval of new sessions */
@@ -267,8 +287,7 @@ public final class SessionStoreConfig {
 
     @Override
     public String toString() {
-        return "SessionStoreConfig[app=" + appName + ", file=" + file + ", cacheSize=" + cacheSizeBytes
-                + ", pageSize=" + pageSizeBytes + ", recreate=" + recreate + ", deleteOnClose=" + deleteOnClose
+        return "SessionStoreConfig[app=" + appName + ", file=" + file + ", cacheCustomizers=" + cacheOptions.size()
                 + ", maxInactive=" + defaultMaxInactiveInterval + ", limit=" + maxInactiveIntervalLimit
                 + ", serializer=" + serializer + ", decodedCacheSize=" + decodedCacheSize + ", decodedCacheBytes=" + decodedCacheBytes + "]";
     }
@@ -277,10 +296,7 @@ public final class SessionStoreConfig {
     public static final class Builder {
         private final String appName;
         private Path file;
-        private long cacheSizeBytes = DEFAULT_CACHE_SIZE;
-        private int pageSizeBytes = DEFAULT_PAGE_SIZE;
-        private boolean recreate;
-        private boolean deleteOnClose;
+        private final List<Consumer<FastMmap.Builder>> cacheOptions = new ArrayList<>();
         private Duration defaultMaxInactiveInterval = Duration.ofMinutes(30);
         private Duration maxInactiveIntervalLimit = Duration.ofHours(24);
         private Duration expiredRetention = Duration.ofMinutes(10);
@@ -290,10 +306,12 @@ public final class SessionStoreConfig {
         private int decodedCacheSize = DEFAULT_DECODED_CACHE_SIZE;
         private long decodedCacheBytes = DEFAULT_DECODED_CACHE_BYTES;
         /**
-         * fastmmap-core owns the rules for sizes: each size is handed to a FastMmap builder as it is set, so a bad
-         * one fails at once with core's message. Its file is a placeholder: SessionStore.open builds the real cache.
+         * fastmmap-core owns the rules for its options: each customizer runs on this builder when it is given, so a
+         * bad value fails at once with core's message. Its file is a placeholder: SessionStore.open builds the real
+         * cache.
          */
-        private final FastMmap.Builder sizeRules = FastMmap.builder(Path.of("session-size-rules"));
+        private final FastMmap.Builder cacheRules = storeOptions(Path.of("session-cache-rules"),
+                Duration.ofDays(1), Clock.systemUTC());
 
         private Builder(String appName) {
             Objects.requireNonNull(appName, "appName");
@@ -314,45 +332,29 @@ public final class SessionStoreConfig {
         }
 
         /**
-         * @param bytes total page bytes (Perl {@code cache_size}), at least 4096; changing it carries the live sessions
-         *     over to a file of the new size at the next start (see {@link SessionStore#open})
+         * Sets options of the session file, a {@link FastMmap} cache, on its builder: sizes (Perl {@code cache_size},
+         * {@code page_size}), {@code recreate} (Perl {@code init_file}), {@code deleteOnClose} (Perl
+         * {@code unlink_on_exit}), {@code lockTimeout}, {@code filePermissions}, {@code allowRemoteFileSystem},
+         * {@code jmx}, {@code enableStats}. Unset, the file is 16 MiB ({@link SessionStoreConfig#DEFAULT_CACHE_SIZE})
+         * in 64 KiB pages (the largest session), kept across restarts. A changed cache or page size carries the live sessions over to a
+         * file of the new size at the next start (see {@link SessionStore#open}). The store starts from
+         * {@code cacheSize(16 MiB)}: to give both {@code pageCount} and {@code pageSize}, give {@code cacheSize} too
+         * (FastMmap takes two of the three).
+         *
+         * <p>The customizer runs now, on a builder that checks each value (a bad one fails here, with core's
+         * message), and again, with the customizers given before it, when {@link SessionStore#open} builds the file.
+         * It must not set what the store owns: {@code expireAfterWrite}, {@code clock} and {@code migrateEntries}
+         * throw {@link IllegalStateException} naming the store's setting to use.
+         *
+         * @param options sets options on the file's builder, e.g. {@code file -> file.cacheSize(64L << 20)}
          * @return this builder
-         * @throws IllegalArgumentException from fastmmap-core's size rule, naming the size and the fix
+         * @throws IllegalArgumentException from fastmmap-core's rule for a value, naming it and the fix
+         * @throws IllegalStateException when the customizer sets an option the store owns
          */
-        public Builder cacheSize(long bytes) {
-            sizeRules.cacheSize(bytes);
-            this.cacheSizeBytes = bytes;
-            return this;
-        }
-
-        /**
-         * @param bytes bytes per page (Perl {@code page_size}), a multiple of 4096 from 4 KiB to 256 MiB; the
-         *     largest session must fit
-         * @return this builder
-         * @throws IllegalArgumentException from fastmmap-core's size rule, naming the size and the fix
-         */
-        public Builder pageSize(int bytes) {
-            sizeRules.pageSize(bytes);
-            this.pageSizeBytes = bytes;
-            return this;
-        }
-
-        /**
-         * @param recreate wipe the file when opening (Perl {@code init_file})
-         * @return this builder
-         */
-        public Builder recreate(boolean recreate) {
-            this.recreate = recreate;
-            return this;
-        }
-
-        /**
-         * @param deleteOnClose delete the file on close when no other process has it open (Perl
-         *     {@code unlink_on_exit}); off by default, so sessions survive restarts
-         * @return this builder
-         */
-        public Builder deleteOnClose(boolean deleteOnClose) {
-            this.deleteOnClose = deleteOnClose;
+        public Builder cache(Consumer<FastMmap.Builder> options) {
+            Objects.requireNonNull(options, "options");
+            options.accept(cacheRules);
+            cacheOptions.add(options);
             return this;
         }
 
@@ -460,10 +462,6 @@ public final class SessionStoreConfig {
             if (defaultMaxInactiveInterval.compareTo(maxInactiveIntervalLimit) > 0) {
                 throw new IllegalArgumentException("defaultMaxInactiveInterval=" + defaultMaxInactiveInterval
                         + " is above maxInactiveIntervalLimit=" + maxInactiveIntervalLimit + "; raise the limit");
-            }
-            if (pageSizeBytes > cacheSizeBytes) {
-                throw new IllegalArgumentException("pageSize=" + pageSizeBytes + " is above cacheSize="
-                        + cacheSizeBytes + "; raise cacheSize or lower pageSize");
             }
             return new SessionStoreConfig(this);
         }

@@ -5,7 +5,8 @@ import io.fastmmap.FastMmapException;
 /**
  * A session does not fit in one page of the session file. Nothing was changed: the session keeps its previous
  * contents. Store less in the session, or raise the page size ({@code page-size} /
- * {@link SessionStoreConfig.Builder#pageSize}); the file is then recreated at the next start.
+ * {@code SessionStoreConfig.Builder.cache(file -> file.pageSize(...))}); the live sessions are carried over to a
+ * file of the new size at the next start.
  */
 public class SessionTooLargeException extends FastMmapException {
     private static final long serialVersionUID = 1L;

@@ -32,9 +32,10 @@ class AnonymousFloodTest {
 
     @Test
     void tenTimesTheFilesCapacityInAnonymousSessionsShouldLogNobodyOut() {
-        try (SessionStore store = SessionStore.open(Stores.config(directory, clock).cacheSize(256 << 10).build())) {
+        try (SessionStore store = SessionStore.open(Stores.config(directory, clock).cache(c -> c.cacheSize(256 << 10))
+                .build())) {
             int perSessionBytes = 200; // about what one of these sessions takes in its page, key and header included
-            long capacity = store.config().cacheSizeBytes() / perSessionBytes;
+            long capacity = store.fileInfo().cacheSizeBytes() / perSessionBytes;
             List<String> loggedIn = new ArrayList<>();
             for (int i = 0; i < capacity / 10; i++) {
                 String id = Stores.newId();

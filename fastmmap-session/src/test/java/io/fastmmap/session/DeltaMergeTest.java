@@ -29,7 +29,8 @@ class DeltaMergeTest {
         int rounds = 20;
         List<String> ids = new ArrayList<>();
         ExecutorService pool = Executors.newFixedThreadPool(requests);
-        try (SessionStore store = SessionStore.open(Stores.config(dir, clock).cacheSize(4L << 20).build())) {
+        try (SessionStore store = SessionStore.open(Stores.config(dir, clock).cache(c -> c.cacheSize(4L << 20))
+                .build())) {
             for (int s = 0; s < sessions; s++) {
                 String id = Stores.newId();
                 ids.add(id);

@@ -134,8 +134,8 @@ class ExpiryAndIndexTest {
     @Test
     void aUserWithMoreSessionsThanOnePageOfIdsHoldsIsIndexedCompletely() {
         // an index entry takes a quarter of a 4 KiB page, about 27 ids of 37 bytes: 300 sessions need a dozen
-        try (SessionStore store = SessionStore.open(Stores.config(dir, clock).pageSize(4096).cacheSize(4L << 20)
-                .build())) {
+        try (SessionStore store = SessionStore.open(Stores.config(dir, clock)
+                .cache(c -> c.pageSize(4096).cacheSize(4L << 20)).build())) {
             java.util.List<String> ids = new java.util.ArrayList<>();
             for (int i = 0; i < 300; i++) {
                 String id = Stores.newId();

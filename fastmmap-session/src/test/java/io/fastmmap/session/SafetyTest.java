@@ -7,7 +7,9 @@ import io.fastmmap.ManualClock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -92,7 +94,7 @@ class SafetyTest {
         Handler handler = collecting(warnings, record -> record.getMessage().contains("evicted"));
         jul.addHandler(handler);
         try (SessionStore store = SessionStore.open(SessionStoreConfig.builder("tiny").file(dir.resolve("t.fmm"))
-                .cacheSize(64 << 10).pageSize(8 << 10).clock(clock).build())) {
+                .cache(c -> c.cacheSize(64 << 10).pageSize(8 << 10)).clock(clock).build())) {
             String payload = "y".repeat(1000);
             for (int i = 0; i < 300; i++) {
                 store.applyDelta(Stores.newId(), SessionDelta.builder().createdAt(clock.instant())
@@ -171,17 +173,25 @@ class SafetyTest {
 
     @Test
     void settingsByNameIncludingThePerlOnes() {
+        String id = Stores.newId();
+        try (SessionStore earlier = SessionStore.open(SessionStoreConfig.builder("shop").file(dir.resolve("s.fmm"))
+                .build())) {
+            earlier.applyDelta(id, SessionDelta.builder().createdAt(Instant.now()).build());
+        }
         SessionStoreConfig config = SessionStoreConfig.fromProperties(Map.of("app-name", "shop",
                 "storage", dir.resolve("s.fmm").toString(), "cache_size", "2m", "page-size", "32k",
                 "init_file", "1", "unlink_on_exit", "true", "max-inactive-interval", "PT15M",
                 "java-allowed-classes", "com.example.*, java.util.*"));
         assertThat(config.file()).isEqualTo(dir.resolve("s.fmm"));
-        assertThat(config.cacheSizeBytes()).isEqualTo(2L << 20);
-        assertThat(config.pageSizeBytes()).isEqualTo(32 << 10);
-        assertThat(config.recreate()).isTrue();
-        assertThat(config.deleteOnClose()).isTrue();
         assertThat(config.defaultMaxInactiveInterval()).isEqualTo(Duration.ofMinutes(15));
         assertThat(((DefaultAttributeSerializer) config.serializer()).javaSerializationEnabled()).isTrue();
+        SessionStore store = SessionStore.open(config);
+        assertThat(store.fileInfo().cacheSizeBytes()).isEqualTo(2L << 20);
+        assertThat(store.fileInfo().pageSizeBytes()).isEqualTo(32 << 10);
+        assertThat(store.getSessionData(id)).as("init_file wiped the file rather than carrying sessions over")
+                .isNull();
+        store.close();
+        assertThat(config.file()).as("unlink_on_exit").doesNotExist();
 
         assertThatThrownBy(() -> SessionStoreConfig.fromProperties(Map.of("app-name", "x", "cache-sise", "1m")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cache-sise")
@@ -193,13 +203,13 @@ class SafetyTest {
 
     @Test
     void badSizesAreRefusedByCoresRuleNamingTheSettingAndTheFix() {
-        assertThatThrownBy(() -> SessionStoreConfig.builder("x").pageSize(6000))
+        assertThatThrownBy(() -> SessionStoreConfig.builder("x").cache(c -> c.pageSize(6000)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("pageSize=6000")
                 .hasMessageContaining("multiple of 4096");
         // above core's largest page: refused here, not only when the store opens the file
-        assertThatThrownBy(() -> SessionStoreConfig.builder("x").pageSize(512 << 20))
+        assertThatThrownBy(() -> SessionStoreConfig.builder("x").cache(c -> c.pageSize(512 << 20)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("256 MiB");
-        assertThatThrownBy(() -> SessionStoreConfig.builder("x").cacheSize(1000))
+        assertThatThrownBy(() -> SessionStoreConfig.builder("x").cache(c -> c.cacheSize(1000)))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("cacheSize=1000")
                 .hasMessageContaining("at least 4096");
         // by name, the message names the setting as written
@@ -213,7 +223,7 @@ class SafetyTest {
 
     @Test
     void deleteOnCloseRemovesTheFile() {
-        SessionStoreConfig config = Stores.config(dir, clock).deleteOnClose(true).build();
+        SessionStoreConfig config = Stores.config(dir, clock).cache(c -> c.deleteOnClose(true)).build();
         SessionStore store = SessionStore.open(config);
         assertThat(Files.exists(config.file())).isTrue();
         store.close();
@@ -229,8 +239,45 @@ class SafetyTest {
         try (SessionStore store = SessionStore.open(Stores.config(dir, clock).build())) {
             assertThat(store.getSessionData(id)).isNotNull(); // kept across restarts by default
         }
-        try (SessionStore store = SessionStore.open(Stores.config(dir, clock).recreate(true).build())) {
+        try (SessionStore store = SessionStore.open(Stores.config(dir, clock).cache(c -> c.recreate(true)).build())) {
             assertThat(store.getSessionData(id)).isNull();
+        }
+    }
+
+    @Test
+    void cacheOptionsTheStoreOwnsAreRefusedWhereTheyAreWrittenNamingTheSettingToUse() {
+        SessionStoreConfig.Builder builder = Stores.config(dir, clock);
+        assertThatThrownBy(() -> builder.cache(c -> c.expireAfterWrite(Duration.ofHours(1))))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("expireAfterWrite")
+                .hasMessageContaining("maxInactiveIntervalLimit");
+        assertThatThrownBy(() -> builder.cache(c -> c.clock(Clock.systemUTC())))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("SessionStoreConfig.Builder.clock");
+        assertThatThrownBy(() -> builder.cache(c -> c.migrateEntries(false)))
+                .isInstanceOf(IllegalStateException.class).hasMessageContaining("carries live sessions over");
+        // a refused customizer is not kept: the store opens with what was accepted
+        try (SessionStore store = SessionStore.open(builder.build())) {
+            assertThat(store.fileInfo().cacheSizeBytes()).isEqualTo(1L << 20);
+        }
+    }
+
+    @Test
+    void everyCacheOptionReachesTheFileAndCustomizersApplyInOrder() throws Exception {
+        SessionStoreConfig config = SessionStoreConfig.builder("geometry").file(dir.resolve("g.fmm")).clock(clock)
+                .cache(c -> c.pageCount(8).pageSize(8 << 10).cacheSize(64 << 10))
+                .cache(c -> c.filePermissions(PosixFilePermissions.fromString("rw-rw----")))
+                .cache(c -> c.cacheSize(128 << 10).pageCount(16).pageSize(8 << 10))
+                .build();
+        try (SessionStore store = SessionStore.open(config)) {
+            assertThat(store.fileInfo().pageCount()).isEqualTo(16);
+            assertThat(store.fileInfo().pageSizeBytes()).isEqualTo(8 << 10);
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(config.file())))
+                    .isEqualTo("rw-rw----");
+        }
+        // the store's default, 16 MiB in FastMmap's 64 KiB pages, when nothing is set
+        try (SessionStore store = SessionStore.open(SessionStoreConfig.builder("defaults")
+                .file(dir.resolve("d.fmm")).clock(clock).build())) {
+            assertThat(store.fileInfo().cacheSizeBytes()).isEqualTo(SessionStoreConfig.DEFAULT_CACHE_SIZE);
+            assertThat(store.fileInfo().pageSizeBytes()).isEqualTo(SessionStoreConfig.DEFAULT_PAGE_SIZE);
         }
     }
 }

@@ -127,8 +127,10 @@ class SessionEventsTest {
 
     @Test
     void anEventLogFloodedWithAnonymousSessionsShouldStillDeliver() {
-        try (SessionStore a = SessionStore.open(Stores.config(dir, clock).cacheSize(256 << 10).build());
-                SessionStore b = SessionStore.open(Stores.config(dir, clock).cacheSize(256 << 10).build())) {
+        try (SessionStore a = SessionStore.open(Stores.config(dir, clock).cache(c -> c.cacheSize(256 << 10))
+                        .build());
+                SessionStore b = SessionStore.open(Stores.config(dir, clock).cache(c -> c.cacheSize(256 << 10))
+                        .build())) {
             String loggedOut = newSession(a, "alice", Duration.ofMinutes(30));
             a.deleteSessionData(loggedOut);
             for (int i = 0; i < 20_000; i++) {

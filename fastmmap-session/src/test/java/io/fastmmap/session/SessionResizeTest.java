@@ -27,7 +27,8 @@ class SessionResizeTest {
     Path dir;
 
     static SessionStoreConfig config(Path file, long cacheSizeBytes) {
-        return SessionStoreConfig.builder("resize").file(file).cacheSize(cacheSizeBytes).pageSize(256 << 10).build();
+        return SessionStoreConfig.builder("resize").file(file)
+                .cache(c -> c.cacheSize(cacheSizeBytes).pageSize(256 << 10)).build();
     }
 
     @Test

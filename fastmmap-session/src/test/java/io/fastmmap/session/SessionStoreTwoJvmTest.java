@@ -26,7 +26,8 @@ class SessionStoreTwoJvmTest {
     Path dir;
 
     static SessionStoreConfig config(Path file) {
-        return SessionStoreConfig.builder("two-jvm").file(file).cacheSize(4L << 20).pageSize(256 << 10).build();
+        return SessionStoreConfig.builder("two-jvm").file(file).cache(c -> c.cacheSize(4L << 20).pageSize(256 << 10))
+                .build();
     }
 
     @Test

@@ -10,8 +10,8 @@ final class Stores {
     }
 
     static SessionStoreConfig.Builder config(Path dir, ManualClock clock) {
-        return SessionStoreConfig.builder("test").file(dir.resolve("sessions.fmm")).cacheSize(1L << 20)
-                .pageSize(16 << 10).clock(clock);
+        return SessionStoreConfig.builder("test").file(dir.resolve("sessions.fmm"))
+                .cache(c -> c.cacheSize(1L << 20).pageSize(16 << 10)).clock(clock);
     }
 
     /** @return a store on the directory's test file: call it twice for two processes' views of one file */

@@ -175,7 +175,10 @@ public class FastMmapSessionManager extends ManagerBase {
     private SessionStoreConfig config() {
         String appName = "tomcat-" + (contextName().isEmpty() ? "ROOT"
                 : contextName().replaceAll("[^A-Za-z0-9._-]", "_").replaceAll("^_+", ""));
-        SessionStoreConfig.Builder b = SessionStoreConfig.builder(appName).cacheSize(cacheSize).pageSize(pageSize)
+        long cacheSizeBytes = cacheSize;
+        int pageSizeBytes = pageSize;
+        SessionStoreConfig.Builder b = SessionStoreConfig.builder(appName)
+                .cache(cache -> cache.cacheSize(cacheSizeBytes).pageSize(pageSizeBytes))
                 .defaultMaxInactiveInterval(FastMmapSession.interval(getContext().getSessionTimeout() * 60)) // as ManagerBase
                 .clock(clock);
         // Tomcat's timeouts as they are, "never" included (the store's default limit is 24 hours). Expired sessions

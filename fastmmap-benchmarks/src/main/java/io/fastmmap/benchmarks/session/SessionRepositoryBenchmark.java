@@ -108,7 +108,7 @@ public class SessionRepositoryBenchmark {
     public void setUp() {
         dir = Workload.tempDir();
         store = SessionStore.open(SessionStoreConfig.builder("bench").file(dir.resolve("sessions.fmm"))
-                .cacheSize(64L << 20).build());
+                .cache(file -> file.cacheSize(64L << 20)).build());
         fastmmap = new FastMmapSessionRepository(store);
         map = new MapSessionRepository(new ConcurrentHashMap<>());
         fastmmapIds = createSessions(fastmmap);

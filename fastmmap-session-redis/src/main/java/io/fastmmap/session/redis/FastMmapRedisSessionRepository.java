@@ -51,8 +51,7 @@ public class FastMmapRedisSessionRepository extends SessionRepositorySettings
         super(config.defaultMaxInactiveInterval());
         this.config = config;
         this.hashes = new SessionHashes(config.namespace(), config.serializer());
-        FastMmap copies = FastMmap.builder(config.file()).cacheSize(config.cacheSizeBytes())
-                .pageSize(config.pageSizeBytes()).clock(config.clock()).build();
+        FastMmap copies = config.cacheBuilder().build();
         this.cache = new HostCache(copies, ControlFile.open(HostCache.controlFileOf(config.file()),
                 config.clock().millis()), config.clock(), config.heartbeatTimeout().toMillis());
         // Reconnect attempts at most half a second apart: requests fail fast while Redis is away and succeed again

@@ -1,10 +1,14 @@
 package io.fastmmap.session.redis;
 
+import io.fastmmap.FastMmap;
 import io.lettuce.core.RedisURI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
+import java.util.function.Consumer;
 import org.springframework.data.redis.serializer.JdkSerializationRedisSerializer;
 import org.springframework.data.redis.serializer.RedisSerializer;
 import org.springframework.session.MapSession;
@@ -27,16 +31,17 @@ import org.springframework.session.MapSession;
  * @param touchInterval a request that changes nothing writes its new last-access time only when the stored one is
  *     this old (capped at a tenth of the session's timeout); 0 writes it on every request, as Spring Session does
  * @param defaultMaxInactiveInterval timeout of new sessions
- * @param cacheSizeBytes size of the copy file
- * @param pageSizeBytes page size of the copy file; a larger session is served from Redis every time
+ * @param cacheOptions options of the copy file, a {@link FastMmap} cache, in order ({@link Builder#cache})
  * @param clock wall clock, shared by every process on the host
  */
 public record RedisTierConfig(RedisURI redis, Path file, String namespace, RedisSerializer<Object> serializer,
         Duration commandTimeout, Duration heartbeatTimeout, Duration maxCopyAge, Duration touchInterval,
-        Duration defaultMaxInactiveInterval, long cacheSizeBytes, int pageSizeBytes, Clock clock) {
+        Duration defaultMaxInactiveInterval, List<Consumer<FastMmap.Builder>> cacheOptions, Clock clock) {
 
     /** Spring Session Data Redis's default namespace. */
     public static final String DEFAULT_NAMESPACE = "spring:session";
+    /** Default size of the copy file: 64 MiB (in FastMmap's default 64 KiB pages). */
+    public static final long DEFAULT_CACHE_SIZE = 64L << 20;
 
     public RedisTierConfig {
         Objects.requireNonNull(redis, "redis");
@@ -53,7 +58,21 @@ public record RedisTierConfig(RedisURI redis, Path file, String namespace, Redis
             throw new IllegalArgumentException("touchInterval=" + touchInterval + "; it must be 0 or positive");
         }
         Objects.requireNonNull(defaultMaxInactiveInterval, "defaultMaxInactiveInterval");
+        cacheOptions = List.copyOf(cacheOptions);
         Objects.requireNonNull(clock, "clock");
+    }
+
+    /** @return the builder the repository opens the copy file with: the tier's options, then {@link #cacheOptions} */
+    FastMmap.Builder cacheBuilder() {
+        FastMmap.Builder builder = tierOptions(file, clock);
+        cacheOptions.forEach(options -> options.accept(builder));
+        return builder;
+    }
+
+    private static FastMmap.Builder tierOptions(Path file, Clock clock) {
+        return FastMmap.builder(file).cacheSize(DEFAULT_CACHE_SIZE).clock(clock)
+                .reserve("the copies' ages and the session times must read one clock; set RedisTierConfig.Builder"
+                        + ".clock", "clock");
     }
 
     private static void positive(String name, Duration value) {
@@ -82,8 +101,9 @@ public record RedisTierConfig(RedisURI redis, Path file, String namespace, Redis
         private Duration maxCopyAge = Duration.ofSeconds(30);
         private Duration touchInterval = Duration.ofSeconds(60);
         private Duration defaultMaxInactiveInterval = MapSession.DEFAULT_MAX_INACTIVE_INTERVAL;
-        private long cacheSizeBytes = 64L << 20;
-        private int pageSizeBytes = 64 << 10;
+        private final List<Consumer<FastMmap.Builder>> cacheOptions = new ArrayList<>();
+        /** Checks each customizer's values when it is given (a placeholder file: the repository opens the real one). */
+        private final FastMmap.Builder cacheRules = tierOptions(Path.of("redis-tier-cache-rules"), Clock.systemUTC());
         private Clock clock = Clock.systemUTC();
 
         private Builder(RedisURI redis, Path file) {
@@ -126,13 +146,22 @@ public record RedisTierConfig(RedisURI redis, Path file, String namespace, Redis
             return this;
         }
 
-        public Builder cacheSize(long bytes) {
-            this.cacheSizeBytes = bytes;
-            return this;
-        }
-
-        public Builder pageSize(int bytes) {
-            this.pageSizeBytes = bytes;
+        /**
+         * Sets options of this host's copy file, a {@link FastMmap} cache: {@code cacheSize} (default
+         * {@value RedisTierConfig#DEFAULT_CACHE_SIZE} bytes), {@code pageSize} (default 64 KiB; a larger session is
+         * served from Redis every time), {@code lockTimeout}, {@code filePermissions}... Runs now, on a builder that
+         * checks each value, and again when the repository opens the file. {@code clock} is the tier's own
+         * ({@link #clock}) and refused here.
+         *
+         * @param options sets options on the copy file's builder, e.g. {@code file -> file.cacheSize(256L << 20)}
+         * @return this builder
+         * @throws IllegalArgumentException from fastmmap-core's rule for a value
+         * @throws IllegalStateException when the customizer sets the clock
+         */
+        public Builder cache(Consumer<FastMmap.Builder> options) {
+            Objects.requireNonNull(options, "options");
+            options.accept(cacheRules);
+            cacheOptions.add(options);
             return this;
         }
 
@@ -143,7 +172,7 @@ public record RedisTierConfig(RedisURI redis, Path file, String namespace, Redis
 
         public RedisTierConfig build() {
             return new RedisTierConfig(redis, file, namespace, serializer, commandTimeout, heartbeatTimeout,
-                    maxCopyAge, touchInterval, defaultMaxInactiveInterval, cacheSizeBytes, pageSizeBytes, clock);
+                    maxCopyAge, touchInterval, defaultMaxInactiveInterval, cacheOptions, clock);
         }
     }
 }

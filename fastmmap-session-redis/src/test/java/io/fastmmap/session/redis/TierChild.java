@@ -15,7 +15,7 @@ public final class TierChild {
     public static void main(String[] args) throws Exception {
         RedisTierConfig config = RedisTierConfig.builder(RedisURI.create("redis://127.0.0.1:" + args[1]),
                 Path.of(args[2])).heartbeatTimeout(TierFixture.HEARTBEAT_TIMEOUT)
-                .commandTimeout(TierFixture.COMMAND_TIMEOUT).cacheSize(4L << 20).build();
+                .commandTimeout(TierFixture.COMMAND_TIMEOUT).cache(c -> c.cacheSize(4L << 20)).build();
         try (FastMmapRedisSessionRepository tier = new FastMmapRedisSessionRepository(config)) {
             long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
             while (!tier.isHostCopyTrusted() && System.nanoTime() < deadline) {

@@ -50,7 +50,7 @@ abstract class TierFixture {
 
     RedisTierConfig.Builder config(String host) {
         return RedisTierConfig.builder(redis.uri(), dir.resolve(host).resolve("sessions.fmm"))
-                .heartbeatTimeout(HEARTBEAT_TIMEOUT).commandTimeout(COMMAND_TIMEOUT).cacheSize(4L << 20);
+                .heartbeatTimeout(HEARTBEAT_TIMEOUT).commandTimeout(COMMAND_TIMEOUT).cache(c -> c.cacheSize(4L << 20));
     }
 
     /** An instance on {@code host}, its host's copy trusted (some instance there listens) before it is returned. */

@@ -87,8 +87,8 @@ public class FastMmapRedisTierAutoConfiguration {
                     .maxCopyAge(tier.getMaxCopyAge())
                     .touchInterval(tier.getTouchInterval())
                     .defaultMaxInactiveInterval(FastMmapSessionAutoConfiguration.sessionTimeout(environment))
-                    .cacheSize(properties.getCacheSize().toBytes())
-                    .pageSize(Math.toIntExact(properties.getPageSize().toBytes()));
+                    .cache(copies -> copies.cacheSize(properties.getCacheSize().toBytes())
+                            .pageSize(Math.toIntExact(properties.getPageSize().toBytes())));
             serializer.ifAvailable(b::serializer);
             FastMmapRedisSessionRepository repository = new FastMmapRedisSessionRepository(b.build());
             repository.setFlushMode(properties.getFlushMode());

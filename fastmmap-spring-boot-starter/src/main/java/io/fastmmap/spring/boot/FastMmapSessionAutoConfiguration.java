@@ -81,10 +81,10 @@ public class FastMmapSessionAutoConfiguration {
         Duration timeout = sessionTimeout(environment);
         Duration limit = properties.getMaxInactiveIntervalLimit();
         SessionStoreConfig.Builder b = SessionStoreConfig.builder(AppNames.of(properties, environment, beans))
-                .cacheSize(properties.getCacheSize().toBytes())
-                .pageSize(Math.toIntExact(properties.getPageSize().toBytes()))
-                .recreate(properties.isRecreate())
-                .deleteOnClose(properties.isDeleteOnClose())
+                .cache(file -> file.cacheSize(properties.getCacheSize().toBytes())
+                        .pageSize(Math.toIntExact(properties.getPageSize().toBytes()))
+                        .recreate(properties.isRecreate())
+                        .deleteOnClose(properties.isDeleteOnClose()))
                 .decodedCacheSize(properties.getDecodedCacheSize())
                 .decodedCacheBytes(properties.getDecodedCacheBytes().toBytes())
                 .maxInactiveIntervalLimit(max(limit, timeout))

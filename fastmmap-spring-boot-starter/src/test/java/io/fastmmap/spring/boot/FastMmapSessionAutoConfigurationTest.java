@@ -92,8 +92,8 @@ class FastMmapSessionAutoConfigurationTest {
             assertThat(context.getBean("springSessionRepositoryFilter")).isInstanceOf(SessionRepositoryFilter.class);
             SessionStore store = context.getBean(SessionStore.class);
             assertThat(store.config().file()).isEqualTo(dir.resolve("app.sessions"));
-            assertThat(store.config().cacheSizeBytes()).isEqualTo(1L << 20);
-            assertThat(store.config().pageSizeBytes()).isEqualTo(16 << 10);
+            assertThat(store.fileInfo().cacheSizeBytes()).isEqualTo(1L << 20);
+            assertThat(store.fileInfo().pageSizeBytes()).isEqualTo(16 << 10);
             assertThat(Files.exists(dir.resolve("app.sessions"))).isTrue();
             assertThat(store.config().decodedCacheSize()).isEqualTo(SessionStoreConfig.DEFAULT_DECODED_CACHE_SIZE);
             assertThat(store.config().decodedCacheBytes()).isEqualTo(SessionStoreConfig.DEFAULT_DECODED_CACHE_BYTES);

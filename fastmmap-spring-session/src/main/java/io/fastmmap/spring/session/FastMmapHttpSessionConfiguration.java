@@ -134,7 +134,10 @@ public class FastMmapHttpSessionConfiguration extends SpringHttpSessionConfigura
     }
 
     private SessionStore openStore(AttributeSerializer serializer) {
-        SessionStoreConfig.Builder b = SessionStoreConfig.builder(appName).cacheSize(cacheSize).pageSize(pageSize);
+        long cacheSizeBytes = cacheSize;
+        int pageSizeBytes = pageSize;
+        SessionStoreConfig.Builder b = SessionStoreConfig.builder(appName)
+                .cache(file -> file.cacheSize(cacheSizeBytes).pageSize(pageSizeBytes));
         b.defaultMaxInactiveInterval(maxInactiveInterval.isNegative()
                 ? neverExpiring(maxInactiveInterval, Duration.ofHours(24)) : maxInactiveInterval);
         if (maxInactiveInterval.compareTo(Duration.ofHours(24)) > 0) {

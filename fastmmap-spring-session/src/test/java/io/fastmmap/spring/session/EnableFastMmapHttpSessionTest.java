@@ -41,7 +41,7 @@ class EnableFastMmapHttpSessionTest {
         @Bean
         SessionStore sessionStore() {
             return SessionStore.open(SessionStoreConfig.builder("own").file(dir.resolve("own.fmm"))
-                    .cacheSize(1 << 20).build());
+                    .cache(c -> c.cacheSize(1 << 20)).build());
         }
 
         @Bean

@@ -58,8 +58,8 @@ class FastMmapSessionRepositoryTest {
     }
 
     private SessionStoreConfig config() {
-        return SessionStoreConfig.builder("spring").file(dir.resolve("s.fmm")).cacheSize(1L << 20)
-                .pageSize(16 << 10).clock(clock)
+        return SessionStoreConfig.builder("spring").file(dir.resolve("s.fmm"))
+                .cache(c -> c.cacheSize(1L << 20).pageSize(16 << 10)).clock(clock)
                 .serializer(DefaultAttributeSerializer.withJavaSerialization(
                         FastMmapHttpSessionConfiguration.SPRING_SECURITY_CLASSES))
                 .build();

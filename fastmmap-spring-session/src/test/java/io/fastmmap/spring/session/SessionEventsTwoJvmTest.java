@@ -58,7 +58,7 @@ class SessionEventsTwoJvmTest {
             }
             assertThat(line).as("the child's output: %s", startup).startsWith("ready");
             try (SessionStore store = SessionStore.open(SessionStoreConfig.builder("events").file(file)
-                    .cacheSize(1 << 20).pageSize(16 << 10).clock(clock).build())) {
+                    .cache(c -> c.cacheSize(1 << 20).pageSize(16 << 10)).clock(clock).build())) {
                 FastMmapSessionRepository repository = new FastMmapSessionRepository(store);
                 String loggedOut = saved(repository, "alice", Duration.ofMinutes(30));
                 String expiring = saved(repository, "bob", Duration.ofMinutes(1));
