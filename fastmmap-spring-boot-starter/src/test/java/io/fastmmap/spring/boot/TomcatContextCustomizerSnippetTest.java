@@ -2,7 +2,6 @@ package io.fastmmap.spring.boot;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.fastmmap.tomcat.FastMmapSessionManager;
 import jakarta.servlet.http.HttpSession;
 import java.net.CookieManager;
 import java.net.URI;
@@ -12,19 +11,15 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.springframework.boot.autoconfigure.EnableAutoConfiguration;
 import org.springframework.boot.builder.SpringApplicationBuilder;
-import org.springframework.boot.web.embedded.tomcat.TomcatContextCustomizer;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.annotation.Bean;
-import org.springframework.context.annotation.Configuration;
-import org.springframework.context.annotation.Import;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
  * docs/tomcat.md's snippet for Spring Boot on Tomcat without Spring Session, as written there (only the file's path
- * differs): two instances of one Boot 3.5 application on one session file serve one visitor's session alternately,
+ * differs; the snippet itself is {@link TomcatSnippetApp}, one per Boot generation since the customizer's package
+ * moved in Boot 4): two instances of one application on one session file serve one visitor's session alternately,
  * over real HTTP.
  */
 class TomcatContextCustomizerSnippetTest {
@@ -33,22 +28,6 @@ class TomcatContextCustomizerSnippetTest {
 
     @TempDir
     Path dir;
-
-    @Configuration(proxyBeanMethods = false)
-    @EnableAutoConfiguration
-    @Import(Visits.class)
-    static class App {
-        // ---- as in docs/tomcat.md ----
-        @Bean
-        TomcatContextCustomizer fastmmapSessions() {
-            return context -> {
-                FastMmapSessionManager sessions = new FastMmapSessionManager();
-                sessions.setFile(sessionFile);
-                context.setManager(sessions);
-            };
-        }
-        // ----
-    }
 
     @RestController
     static class Visits {
@@ -67,8 +46,8 @@ class TomcatContextCustomizerSnippetTest {
         // This class path has the starter (Spring Session); the snippet is for applications without it.
         String[] properties = {"server.port=0", "fastmmap.session.enabled=false",
                 "management.health.redis.enabled=false"};
-        try (ConfigurableApplicationContext a = new SpringApplicationBuilder(App.class).properties(properties).run();
-                ConfigurableApplicationContext b = new SpringApplicationBuilder(App.class).properties(properties)
+        try (ConfigurableApplicationContext a = new SpringApplicationBuilder(TomcatSnippetApp.class).properties(properties).run();
+                ConfigurableApplicationContext b = new SpringApplicationBuilder(TomcatSnippetApp.class).properties(properties)
                         .run()) {
             HttpClient browser = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
             String session = "org.apache.catalina.session.StandardSessionFacade ";

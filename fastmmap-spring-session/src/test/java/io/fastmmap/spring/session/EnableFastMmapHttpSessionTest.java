@@ -164,7 +164,7 @@ class EnableFastMmapHttpSessionTest {
         System.setProperty("fastmmap.test.relay-file", file.toString());
         try (var context = new AnnotationConfigApplicationContext(WithOwnTaskScheduler.class);
                 SessionStore other = SessionStore.open(SessionStoreConfig.builder("relay").file(file)
-                        .cacheSize(1 << 20).pageSize(16 << 10).build())) {
+                        .cache(c -> c.cacheSize(1 << 20).pageSize(16 << 10)).build())) {
             assertThat(context.getBeansOfType(ScheduledTaskHolder.class).values().stream()
                     .flatMap(holder -> holder.getScheduledTasks().stream()).map(ScheduledTask::getTask)
                     .filter(FixedDelayTask.class::isInstance)
