@@ -392,7 +392,8 @@ class ModelPropertyTest {
 
         @Override
         public String toString() {
-            return "Harness[now=" + clock.millis() + ", model keys=" + model.keySet() + "]";
+            return "Harness[now=" + clock.millis() + ", model keys=" + model.keySet() + ", maybe dropped="
+                    + maybeDropped + "]";
         }
     }
 }
