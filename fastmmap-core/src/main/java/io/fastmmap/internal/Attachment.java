@@ -94,6 +94,7 @@ final class Attachment {
                     if (existing != null) {
                         return existing.join(config);
                     }
+                    warnIfReplaced(file, attributes.fileKey());
                     opened = CacheFile.openExisting(config, file, attributes.fileKey());
                 }
                 if (opened != null) {
@@ -105,6 +106,22 @@ final class Attachment {
         }
         throw new CacheFileException(file, "another process kept creating and removing the file while this one "
                 + "tried to open it; retry");
+    }
+
+    /**
+     * Another program replaced the file under a path this JVM still has open (an operation cannot afford to look:
+     * a system call each). Opening the path again is a cheap moment to notice it and say so; {@code verify()}
+     * and {@code verifyNext()} notice it too. Called holding {@code OPEN}'s monitor.
+     */
+    private static void warnIfReplaced(Path file, Object fileKey) {
+        for (Attachment open : OPEN.values()) {
+            if (open.file.equals(file) && !open.fileKey.equals(fileKey) && !open.closing) {
+                EngineWarnings.warn(file, EngineWarnings.Kind.REPLACED, () -> "opened again in this JVM, the path "
+                        + "names another file than the one this JVM's earlier caches of it use (deleted and "
+                        + "recreated, or renamed over it): those caches and the new one do not share entries: close "
+                        + "the earlier ones and open the path again, and find what replaced the file");
+            }
+        }
     }
 
     /** Waits, holding no lock but {@code OPEN}'s monitor between waits, until {@code closing} is closed. */

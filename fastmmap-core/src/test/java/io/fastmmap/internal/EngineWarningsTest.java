@@ -95,6 +95,24 @@ class EngineWarningsTest {
         }
     }
 
+    /** No operation looks (a system call each); opening the path again in this JVM is a moment that can. */
+    @Test
+    void aFileReplacedUnderAnOpenCacheIsLoggedWhenThisJvmOpensThePathAgain() throws Exception {
+        Path file = directory.resolve("reopened.fmm");
+        Path other = directory.resolve("other.fmm");
+        try (CapturedLog log = new CapturedLog();
+                FastMmap cache = FastMmap.builder(file).pageCount(2).pageSize(4096).build()) {
+            FastMmap.builder(other).pageCount(2).pageSize(4096).build().close();
+            Files.move(other, file, StandardCopyOption.REPLACE_EXISTING);
+            try (FastMmap again = FastMmap.builder(file).pageCount(2).pageSize(4096).build()) {
+                List<String> lines = log.awaitWarningsWith(file.toString(), 1);
+                assertThat(lines).hasSize(1);
+                assertThat(lines.get(0)).contains("opened again in this JVM", "another file",
+                        "close the earlier ones and open the path again");
+            }
+        }
+    }
+
     @Test
     void atMostOneLineAMinutePerFileAndKindSayingHowManyWereLeftOut() throws Exception {
         Path file = directory.resolve("noisy.fmm");
