@@ -1,7 +1,6 @@
 package io.fastmmap.internal;
 
 import io.fastmmap.CacheCorruptedException;
-import io.fastmmap.LockTimeoutException;
 import io.fastmmap.IncompatibleCacheFileException;
 import io.fastmmap.ValueTooLargeException;
 import java.io.IOException;
@@ -9,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 
 /**
  * Carries the live entries of a cache file of another geometry over to a new file of the configured one
@@ -58,7 +58,7 @@ final class EntryMigration {
                 Counts counts = copy(source, target);
                 Files.move(temporary, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
                 moved = true;
-                LOG.log(counts.lost() == 0 ? System.Logger.Level.INFO : System.Logger.Level.WARNING, () -> file
+                LOG.log(counts.worthAWarning() ? System.Logger.Level.WARNING : System.Logger.Level.INFO, () -> file
                         + ": carried " + counts.copied + " live entries over from pageSize=" + found.pageSizeBytes()
                         + ", pageCount=" + found.pageCount() + " to pageSize=" + wanted.pageSizeBytes()
                         + ", pageCount=" + wanted.pageCount() + counts.describeLost());
@@ -75,24 +75,38 @@ final class EntryMigration {
     private static Counts copy(ReadOnlyCache source, Engine target) {
         Counts counts = new Counts();
         for (int page = 0; page < source.pageCount(); page++) {
-            try {
-                for (PageScan.Entry entry : source.scanPage(page, true)) {
-                    long ttlMillis = 0;
-                    if (entry.expireAtMillis() != 0) {
-                        ttlMillis = entry.expireAtMillis() - target.nowMillis();
-                        if (ttlMillis <= 0) {
-                            continue;
-                        }
-                    }
-                    try {
-                        target.set(entry.key(), entry.value(), ttlMillis, entry.flags());
-                        counts.copied++;
-                    } catch (ValueTooLargeException tooLarge) {
-                        counts.tooLarge++;
+            List<PageScan.Entry> entries = null;
+            if (!source.leftByDeadProcess(page)) {
+                try {
+                    entries = source.scanPage(page, true);
+                } catch (CacheCorruptedException damaged) {
+                    // read below as repair would
+                }
+            }
+            if (entries == null) {
+                // Nobody else is attached (the gate is held exclusively): a lock or a change in progress is a dead
+                // process's, and damage is damage; either way, what repair would keep is what carries over.
+                entries = source.salvagePage(page);
+                if (entries == null) {
+                    counts.lostPages++;
+                    continue;
+                }
+                counts.salvagedPages++;
+            }
+            for (PageScan.Entry entry : entries) {
+                long ttlMillis = 0;
+                if (entry.expireAtMillis() != 0) {
+                    ttlMillis = entry.expireAtMillis() - target.nowMillis();
+                    if (ttlMillis <= 0) {
+                        continue;
                     }
                 }
-            } catch (CacheCorruptedException | LockTimeoutException damaged) { // a dead process's page
-                counts.damagedPages++;
+                try {
+                    target.set(entry.key(), entry.value(), ttlMillis, entry.flags());
+                    counts.copied++;
+                } catch (ValueTooLargeException tooLarge) {
+                    counts.tooLarge++;
+                }
             }
         }
         return counts;
@@ -101,16 +115,21 @@ final class EntryMigration {
     private static final class Counts {
         long copied;
         long tooLarge;
-        long damagedPages;
+        long salvagedPages;
+        long lostPages;
 
-        long lost() {
-            return tooLarge + damagedPages;
+        boolean worthAWarning() {
+            return tooLarge + salvagedPages + lostPages > 0;
         }
 
         String describeLost() {
+            String salvaged = salvagedPages == 1 ? "1 page left locked or mid-update by a process that died, or "
+                    + "damaged, was read as its repair would" : salvagedPages + " pages left locked or mid-update by "
+                    + "a process that died, or damaged, were read as their repair would";
             return (tooLarge == 0 ? "" : "; " + tooLarge + " entries were too large for the new page size and are "
-                    + "lost") + (damagedPages == 0 ? "" : "; " + damagedPages + " damaged pages could not be read "
-                    + "and their entries are lost");
+                    + "lost") + (salvagedPages == 0 ? "" : "; " + salvaged + " (entries that failed a check were "
+                    + "dropped; a change in progress reads as before it)") + (lostPages == 0 ? "" : "; " + lostPages
+                    + " pages had no readable image and their entries are lost");
         }
     }
 }

@@ -18,18 +18,29 @@ final class MappingFault {
      * @throws InternalError {@code fault} itself when the file is intact: then it is not a truncation
      */
     static RuntimeException translate(Attachment attachment, InternalError fault) {
-        Path file = attachment.file;
-        long mappedBytes = attachment.layout.fileSize();
         long size = attachment.sizeOnDisk(); // of the mapped file: its path may name another one by now
-        if (size >= mappedBytes) {
+        if (size >= attachment.layout.fileSize()) {
             throw fault;
         }
+        return truncated(attachment, size, fault);
+    }
+
+    /**
+     * Logs (at most once a minute) and returns the exception for a file found shorter than its mapping.
+     *
+     * @param size its size now, -1 when it cannot be read
+     * @param fault the JVM's report of the fault, or null when the size was found before any access faulted
+     */
+    static CacheFileException truncated(Attachment attachment, long size, InternalError fault) {
+        Path file = attachment.file;
+        long mappedBytes = attachment.layout.fileSize();
         String what = (size < 0 ? "can no longer be read" : "was truncated to " + size
                 + " bytes") + " by another program while this process had its " + mappedBytes + " bytes mapped, "
                 + "so its contents are gone: stop using this cache, find what truncated the file, and open it "
                 + "again with recreate(true)";
         EngineWarnings.warn(file, EngineWarnings.Kind.TRUNCATED, () -> what + " (every page past the new end is "
                 + "lost; each call of this cache now fails)");
-        return new CacheFileException(file, what + " (" + fault.getMessage() + ")", fault);
+        return fault == null ? new CacheFileException(file, what)
+                : new CacheFileException(file, what + " (" + fault.getMessage() + ")", fault);
     }
 }

@@ -53,6 +53,38 @@ public final class PageScan {
     }
 
     /**
+     * The entries a repair of {@code page} would keep ({@link Survivors#salvage}), read without its lock and without
+     * writing anything: for a page that a process left locked or in the middle of a change when it died, read by a
+     * process that knows no other is attached (a migration, holding the file's gate exclusively). The directory
+     * names the page's last committed image (compaction is copy-on-write); an append the holder did not finish fails
+     * its checksum or is named by no slot, so the key reads as before that change.
+     *
+     * @return null when the directory names no image of this page: then its entries cannot be found
+     */
+    static List<Entry> salvage(PageStore store, FileLayout layout, int page, long nowMillis) {
+        SharedMemory memory = store.memory();
+        int physical = memory.getInt(store.directoryEntry(page) + PageDirectory.PHYSICAL_PAGE_OFFSET);
+        if (!store.isPhysicalPage(physical)) {
+            return null;
+        }
+        long base = layout.physicalPageOffset(physical);
+        if (memory.getInt(base + PageFormat.MAGIC_OFFSET) != PageFormat.MAGIC
+                || memory.getInt(base + PageFormat.LOGICAL_PAGE_OFFSET) != page) {
+            return null;
+        }
+        Survivors survivors = Survivors.salvage(store, page, base, nowMillis);
+        List<Entry> entries = new ArrayList<>();
+        for (int i = 0; i < survivors.count(); i++) {
+            int offset = survivors.offset(i);
+            Entry entry = read(store, base, offset, memory.getShort(base + offset + PageFormat.KEY_LENGTH_OFFSET));
+            if (entry != null) { // salvage checked it; a null here would be a bug, never a reason to keep bad bytes
+                entries.add(entry);
+            }
+        }
+        return entries;
+    }
+
+    /**
      * @return the record at {@code offset} (already bounds-checked), or null when it fails its checksum or its
      *     value length, read again here, no longer fits the page (a lock-free reader may see the record change)
      */

@@ -91,18 +91,6 @@ final class PageStore {
         return placement;
     }
 
-    /**
-     * For Survivors, which checks that a salvaged key belongs to its page. The get and set paths do not come
-     * through here: Engine holds the {@link Placement} itself.
-     */
-    long hash(byte[] key) {
-        return placement.hash(key);
-    }
-
-    int pageOf(long hash) {
-        return placement.pageOf(hash);
-    }
-
     long directoryEntry(int page) {
         return PageDirectory.entryOffset(directoryOffset, page);
     }

@@ -32,6 +32,7 @@ public final class ReadOnlyCache implements PagedCache, AutoCloseable {
     private final SharedMemory memory;
     private final PageStore store;
     private final Placement placement;
+    private final FileLayout layout;
     private final Clock clock;
     /** {@code clock::millis} made once: the expiry check asks it only for entries that can expire. */
     private final LongSupplier wallMillis;
@@ -42,6 +43,7 @@ public final class ReadOnlyCache implements PagedCache, AutoCloseable {
         this.memory = memory;
         this.store = new PageStore(memory, layout, file, hashSeed, null);
         this.placement = store.placement();
+        this.layout = layout;
         this.clock = clock;
         this.wallMillis = clock::millis;
     }
@@ -107,6 +109,26 @@ public final class ReadOnlyCache implements PagedCache, AutoCloseable {
     /** @return the live entries of one page */
     public List<PageScan.Entry> scanPage(int page, boolean withValues) {
         return optimistic(page, () -> PageScan.collect(store, file, page, clock.millis(), withValues));
+    }
+
+    /**
+     * @return true when {@code page} is locked, or was left in the middle of a change: for a caller that knows no
+     *     other process is attached (a migration holds the gate exclusively), the work of a process that died
+     */
+    boolean leftByDeadProcess(int page) {
+        long word = memory.getLongVolatile(store.directoryEntry(page) + PageDirectory.LOCK_WORD_OFFSET);
+        return PageDirectory.holder(word) != 0 || store.interrupted(page);
+    }
+
+    /**
+     * @return the live entries a repair of {@code page} would keep, read without its lock (see
+     *     {@link PageScan#salvage}); null when no image of the page can be found
+     */
+    List<PageScan.Entry> salvagePage(int page) {
+        if (closed.get()) {
+            throw new CacheClosedException(file + ": this reader was closed");
+        }
+        return PageScan.salvage(store, layout, page, clock.millis());
     }
 
     /** @return evictions, expirations, page repairs, lock recoveries: counters only writers change, under locks */

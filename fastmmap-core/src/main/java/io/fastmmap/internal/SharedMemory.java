@@ -57,6 +57,15 @@ public final class SharedMemory implements AutoCloseable {
     private final MappedByteBuffer onlyChunk;
     private final long byteCount;
 
+    /**
+     * Compare-and-set calls made on scratch memory when this class loads; see {@link #compileCompareAndSet}.
+     */
+    static final int WARM_UP_CALLS = Integer.getInteger("fastmmap.casWarmUpCalls", 20_000);
+
+    static {
+        compileCompareAndSet();
+    }
+
     private SharedMemory(MappedByteBuffer[] chunks, long byteCount) {
         this.chunks = chunks;
         this.onlyChunk = chunks.length == 1 ? chunks[0] : null;
@@ -164,6 +173,27 @@ public final class SharedMemory implements AutoCloseable {
             CrashPoints.stored();
         }
         return swapped;
+    }
+
+    /**
+     * Gets the compare-and-set compiled before the first cache file is mapped, as a file truncated by another
+     * program would otherwise crash a Java 17 JVM. Touching a page past a mapped file's new end raises SIGBUS. The
+     * JVM turns it into an {@link InternalError} for compiled code that accesses memory through {@code Unsafe}, and
+     * for {@code Unsafe}'s own reads, writes and copies; but Java 17's native {@code Unsafe_CompareAndSetLong},
+     * which the interpreter calls, does not guard its access, and the JVM dies of the signal (JDK 22+ guards it:
+     * the {@code versions/22} class has no such warm-up). A page lock's compare-and-set is the first access of
+     * every operation, so a cold JVM crashed on its next call after a truncation. Once the JIT has compiled the
+     * chain from the var handle down to {@code Unsafe}, every caller, interpreted or not, runs the compiled,
+     * guarded code. Not a guarantee: code the JIT deoptimizes runs interpreted again for a while, and
+     * {@code -Xint} never compiles (docs/reliability.md, "A file truncated under a JVM").
+     */
+    private static void compileCompareAndSet() {
+        // Through the var handle itself, not compareAndSetLong: CrashPoints must not count these as stores.
+        ByteBuffer scratch = ByteBuffer.allocateDirect(Long.BYTES);
+        for (int i = 0; i < WARM_UP_CALLS; i++) {
+            boolean swapped = LONG.compareAndSet(scratch, 0, (long) i, i + 1L);
+            assert swapped;
+        }
     }
 
     public int getInt(long offset) {

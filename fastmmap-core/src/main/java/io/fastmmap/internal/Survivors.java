@@ -119,7 +119,7 @@ final class Survivors {
             if (key == null) {
                 continue;
             }
-            long hash = store.hash(key);
+            long hash = store.placement().hash(key);
             // Only the record a lookup of its key would find: one no lookup could reach (a damaged tag, an empty
             // slot on its probe path, another copy of the key before it) may hold a value since written again or
             // removed, and keeping it would bring that back (fuzzing campaigns found both).
@@ -179,7 +179,7 @@ final class Survivors {
         }
         byte[] key = new byte[keyLength];
         store.memory().copyToArray(base + offset + PageFormat.RECORD_HEADER_BYTES, key, 0, keyLength);
-        return store.hash(key);
+        return store.placement().hash(key);
     }
 
     /**
@@ -199,8 +199,9 @@ final class Survivors {
         memory.copyToArray(base + offset + RECORD_HEADER_BYTES + key.length, value, 0, value.length);
         int checksum = PageStore.checksum(key, value, memory.getLong(base + offset + EXPIRE_AT_OFFSET),
                 memory.getShort(base + offset + FLAGS_OFFSET));
-        return checksum == memory.getInt(base + offset + CHECKSUM_OFFSET) && store.pageOf(store.hash(key)) == page ? key
-                : null;
+        Placement placement = store.placement();
+        boolean ownPage = placement.pageOf(placement.hash(key)) == page;
+        return checksum == memory.getInt(base + offset + CHECKSUM_OFFSET) && ownPage ? key : null;
     }
 
     private void add(SharedMemory memory, long base, int offset, int tag) {

@@ -173,6 +173,10 @@ public final class ChildJvm implements AutoCloseable {
             if (maxSeconds != null) { // long heavy-tier runs raise the children's lifetime watchdog
                 command.add("-Dfastmmap.child.maxSeconds=" + maxSeconds);
             }
+            String warmUp = System.getProperty("fastmmap.casWarmUpCalls");
+            if (warmUp != null) { // 0 shows what SharedMemory's warm-up prevents (HostileFileTest)
+                command.add("-Dfastmmap.casWarmUpCalls=" + warmUp);
+            }
             command.add("-cp");
             command.add(childClassPath());
             command.add(mainClass.getName());

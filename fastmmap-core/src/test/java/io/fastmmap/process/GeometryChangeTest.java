@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fastmmap.CacheFileInfo;
+import io.fastmmap.CapturedLog;
 import io.fastmmap.FastMmap;
 import io.fastmmap.IncompatibleCacheFileException;
 import io.fastmmap.process.ChildJvm.Jdk;
@@ -116,6 +117,33 @@ class GeometryChangeTest {
         }
         assertThat(Files.list(dir).filter(p -> p.getFileName().toString().contains(".init-")).toList())
                 .as("temporary files left").isEmpty();
+    }
+
+    /**
+     * A process killed while it held a page lock (inside a getAndSet update function) leaves that lock held. The
+     * migrating process holds the gate exclusively, so that holder is dead: the page is read as its repair would
+     * (Survivors.salvage), read-only, and its entries carried over; the interrupted update never committed, so its
+     * key keeps the old value. Before, the migration waited 10 s on the page and then counted it lost.
+     */
+    @Test
+    void aMigrationCarriesOverThePageOfAProcessThatDiedHoldingItsLock() throws Exception {
+        Path file = dir.resolve("dead-holder.fmm");
+        fillOld(file);
+        ChildJvm holder = jvms.start("holder", Jdk.parent().other(), HolderChild.class, file.toString(),
+                Integer.toString(OLD_PAGE_COUNT), Integer.toString(OLD_PAGE_SIZE), "old-7", "forever", "changed");
+        holder.awaitLine("READY", STARTUP);
+        assertThat(holder.awaitLine("HOLDING", REPLY)).isEqualTo("HOLDING value-7");
+        holder.kill();
+        FastMmap.Builder resized = FastMmap.builder(file).pageCount(NEW_PAGE_COUNT).pageSize(NEW_PAGE_SIZE)
+                .migrateEntries(true);
+        try (CapturedLog log = new CapturedLog(); FastMmap cache = resized.build()) {
+            for (int i = 0; i < OLD_ENTRIES; i++) {
+                assertThat(text(cache.get(bytes("old-" + i)))).as("old-%d", i).isEqualTo("value-" + i);
+            }
+            List<String> lines = log.awaitWarningsWith("carried " + OLD_ENTRIES + " live entries over", 1);
+            assertThat(lines.get(0)).contains("1 page left locked or mid-update by a process that died, or "
+                    + "damaged, was read as its repair would").doesNotContain("are lost");
+        }
     }
 
     @Test

@@ -18,8 +18,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * Uses a cache from several threads while its parent ({@link HostileFileTest}) truncates the file underneath.
  *
  * <p>Arguments: {@code file pageCount pageSize}. Prints {@code READY ...}, works until {@code STOP}, then prints one
- * {@code THROWN <count> <class>: <first message>} line per kind of throwable its threads got, {@code OPS <n>} and
- * {@code DONE}. It never catches anything narrower than Throwable, so whatever the engine throws is reported.
+ * {@code THROWN <count> <class>: <first message>} line per kind of throwable its threads got, {@code OPS <n>},
+ * {@code CLOSED} or {@code CLOSE THREW <class>: <message>}, and {@code DONE}. It never catches anything narrower than Throwable, so whatever the engine throws is reported.
  */
 public final class TruncatedUnderLoadChild {
     private TruncatedUnderLoadChild() {
@@ -79,7 +79,14 @@ public final class TruncatedUnderLoadChild {
         counts.forEach((kind, count) -> ChildSupport.println("THROWN " + count + " " + kind + ": "
                 + firstMessage.get(kind)));
         ChildSupport.println("OPS " + operations.get());
+        try {
+            cache.close();
+            ChildSupport.println("CLOSED");
+        } catch (Throwable thrown) {
+            ChildSupport.println("CLOSE THREW " + thrown.getClass().getName()
+                    + (thrown instanceof FastMmapException ? " (a FastMmapException)" : "") + ": "
+                    + ChildSupport.oneLine(String.valueOf(thrown.getMessage())));
+        }
         ChildSupport.println("DONE");
-        Runtime.getRuntime().halt(0); // close() could block on a lock word that the truncation took away
     }
 }
