@@ -204,11 +204,7 @@ final class PerlPage {
         memory.putPair(OFF_FREE_DATA, freeData, freeBytes);
         memory.putU32(slotOffset(slot), record);
         if (previous <= 1) {
-            freeSlots--;
-            if (previous == 1) {
-                oldSlots--;
-            }
-            memory.putPair(OFF_FREE_SLOTS, freeSlots, oldSlots);
+            storeCounts(freeSlots - 1, previous == 1 ? oldSlots - 1 : oldSlots);
         }
     }
 
@@ -221,9 +217,7 @@ final class PerlPage {
         int record = (int) slotValue(slot);
         boolean live = !isExpired(memory.u32(record + 4)) && (memory.u32(record + 12) & FC_TOMBSTONE) == 0;
         memory.putU32(slotOffset(slot), 1);
-        freeSlots++;
-        oldSlots++;
-        memory.putPair(OFF_FREE_SLOTS, freeSlots, oldSlots);
+        storeCounts(freeSlots + 1, oldSlots + 1);
         return live;
     }
 
@@ -340,16 +334,14 @@ final class PerlPage {
         while (numSlots < newSlots) {
             numSlots++;
             memory.putU32(OFF_NUM_SLOTS, numSlots);
-            freeSlots++;
-            memory.putPair(OFF_FREE_SLOTS, freeSlots, oldSlots);
+            storeCounts(freeSlots + 1, oldSlots);
         }
         memory.putBytes(dataStart, data); // past FreeData: no slot points there
         setFreeData(dataStart + dataBytes);
         for (int slot = 0; slot < newSlots; slot++) {
             if (table[slot] != 0) {
                 memory.putU32(slotOffset(slot), table[slot]); // its record is complete and below FreeData
-                freeSlots--;
-                memory.putPair(OFF_FREE_SLOTS, freeSlots, oldSlots);
+                storeCounts(freeSlots - 1, oldSlots);
             }
         }
     }
@@ -359,19 +351,34 @@ final class PerlPage {
      * some probes early (entries are missed, never read wrong), and the records it no longer names stay intact.
      */
     private void clearSlots() {
+        int used = 0;
+        int deleted = 0;
+        for (int slot = 0; slot < numSlots; slot++) {
+            long offset = slotValue(slot);
+            used += offset > 1 ? 1 : 0;
+            deleted += offset == 1 ? 1 : 0;
+        }
+        if (freeSlots != numSlots - used || oldSlots != deleted) { // a process died between a slot and its counts
+            storeCounts(numSlots - used, deleted);
+        }
         for (int slot = 0; slot < numSlots; slot++) {
             long offset = slotValue(slot);
             if (offset == 0) {
                 continue;
             }
             memory.putU32(slotOffset(slot), 0);
-            if (offset == 1) {
-                oldSlots--;
-            } else {
-                freeSlots++;
-            }
-            memory.putPair(OFF_FREE_SLOTS, freeSlots, oldSlots);
+            storeCounts(offset == 1 ? freeSlots : freeSlots + 1, offset == 1 ? oldSlots - 1 : oldSlots);
         }
+    }
+
+    /**
+     * Stores FreeSlots and OldSlots in one store, kept within 1.57's checks (0 <= OldSlots <= FreeSlots <= NumSlots)
+     * even when a process killed between a slot store and its counts left them off by one.
+     */
+    private void storeCounts(int free, int old) {
+        freeSlots = Math.max(0, Math.min(free, numSlots));
+        oldSlots = Math.max(0, Math.min(old, freeSlots));
+        memory.putPair(OFF_FREE_SLOTS, freeSlots, oldSlots);
     }
 
     private void setFreeData(int offset) {
