@@ -3,7 +3,9 @@ package io.fastmmap.perl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.fastmmap.ManualClock;
+import io.fastmmap.process.ChildJvm;
 import io.fastmmap.process.ExternalTool;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -65,6 +67,8 @@ class PerlPageCrashPointTest {
             fill(cache, scenario);
         }
         Map<String, String> before = javaView(file);
+        Path template = Files.copy(file, dir.resolve("template"));
+        long mutationMillis = clock.millis();
         List<byte[]> states = new ArrayList<>();
         try (PerlCache cache = open(file)) {
             PageMemory.storeObserver = memory -> {
@@ -82,6 +86,9 @@ class PerlPageCrashPointTest {
         assertThat(states.size()).as("stores of the %s", scenario)
                 .isGreaterThanOrEqualTo(scenario.startsWith("compact") ? 100 : 2);
 
+        if (scenario.startsWith("compact")) {
+            aKilledProcessLeavesTheRecordedStates(template, mutationMillis, states);
+        }
         List<String> files = new ArrayList<>();
         for (int n = 0; n < states.size(); n++) {
             Path state = dir.resolve("state-" + n);
@@ -120,6 +127,24 @@ class PerlPageCrashPointTest {
             assertSeenRight(purged, "Java after store " + (n + 1) + " and a purge", before, after);
             assertThat(checkSlots(compacted, n, before, after)).as("after store %d and a purge: slots used, deleted"
                     + " against the header's", n + 1).isEqualTo(new int[] {slotsUsed(compacted), 0});
+        }
+    }
+
+    /**
+     * The recorded states are what a killed process leaves: a child JVM halted (as by SIGKILL) right after store n
+     * leaves the file byte for byte as recorded after store n.
+     */
+    private void aKilledProcessLeavesTheRecordedStates(Path template, long millis, List<byte[]> states)
+            throws IOException {
+        for (int n : new int[] {1, states.size() / 2, states.size() - 1}) {
+            Path work = Files.copy(template, dir.resolve("halted-" + n));
+            try (ChildJvm child = ChildJvm.start("halt" + n, ChildJvm.Jdk.alternating(n), dir.resolve("jvm"),
+                    IncrementChild.class, List.of(work.toString(), "1", "" + PAGE_SIZE, "halt", "" + n, "" + millis,
+                            "big", "1500"))) {
+                assertThat(child.waitFor(Duration.ofSeconds(60))).as("exit of %s", child.describe()).isEqualTo(137);
+            }
+            assertThat(Files.readAllBytes(work)).as("the file after a halt at store %d", n)
+                    .isEqualTo(states.get(n - 1));
         }
     }
 
