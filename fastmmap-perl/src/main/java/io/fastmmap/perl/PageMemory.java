@@ -7,6 +7,7 @@ import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Path;
+import java.util.function.Consumer;
 
 /**
  * The one owner of a Perl page's bytes: every read and write of the mapped file goes through here, and every offset
@@ -16,13 +17,22 @@ import java.nio.file.Path;
  * <p>Integers are host-endian u32s as Cache::FastMmap's C code stores them; they are returned as {@code long} so
  * that nothing above has to think about sign. Two header fields that 1.57 checks against each other are written
  * together with one aligned 8-byte store ({@link #putPair}), so a process killed between two stores cannot leave a
- * header that makes Perl croak and keep the page locked.
+ * header that makes Perl croak and keep the page locked. Single u32s and pairs are release stores, so the file sees
+ * this thread's stores in program order (what a process killed at any instant leaves must be one of the states the
+ * code steps through).
+ *
+ * <p>{@link #storeObserver} is a test seam: it sees the page after every single store, i.e. every state a process
+ * killed at that instant leaves in the file.
  */
 final class PageMemory {
 
     private static final ByteOrder ORDER = ByteOrder.nativeOrder();
+    private static final VarHandle INTS = MethodHandles.byteBufferViewVarHandle(int[].class, ORDER);
     private static final VarHandle LONGS = MethodHandles.byteBufferViewVarHandle(long[].class, ORDER);
     private static final VarHandle ARRAY_LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ORDER);
+
+    /** Tests only: called after each store (a bulk copy counts as one), with the page as it now is. */
+    static Consumer<PageMemory> storeObserver;
 
     private final ByteBuffer page;
     private final int size;
@@ -40,23 +50,53 @@ final class PageMemory {
         return size;
     }
 
+    Path file() {
+        return file;
+    }
+
     long u32(int offset) {
         check(offset, 4);
         return Integer.toUnsignedLong(page.getInt(offset));
     }
 
+    /** A release store: the JIT may not move an earlier store of this thread after it (x86-64: a plain mov). */
     void putU32(int offset, long value) {
         check(offset, 4);
-        page.putInt(offset, (int) value);
+        INTS.setRelease(page, offset, (int) value);
+        stored();
     }
 
-    /** Writes two adjacent u32s (the lower offset first in the file) with one 8-byte store. */
+    /**
+     * Writes two adjacent u32s (the lower offset first in the file) with one aligned 8-byte store: a release access,
+     * which the JVM must perform as one atomic store (a plain one may be split) after every earlier store of this
+     * thread, and which costs a plain {@code mov} on x86-64 (its stores reach memory in program order).
+     */
     void putPair(int offset, long first, long second) {
         check(offset, 8);
-        long word = ORDER == ByteOrder.LITTLE_ENDIAN
+        if ((offset & 7) != 0) {
+            throw new IllegalArgumentException("an atomic pair store needs an 8-byte aligned offset, not " + offset);
+        }
+        LONGS.setRelease(page, offset, word(first, second));
+        stored();
+    }
+
+    /**
+     * Writes a record's six header u32s (4-byte aligned, so no atomicity is promised) as one store for the crash
+     * points: a record is written where no slot points yet.
+     */
+    void putRecordHeader(int offset, long lastAccess, long expireOn, long slotHash, long flags, long keyLength,
+            long valueLength) {
+        check(offset, 24);
+        LONGS.set(page, offset, word(lastAccess, expireOn));
+        LONGS.set(page, offset + 8, word(slotHash, flags));
+        LONGS.set(page, offset + 16, word(keyLength, valueLength));
+        stored();
+    }
+
+    private static long word(long first, long second) {
+        return ORDER == ByteOrder.LITTLE_ENDIAN
                 ? (first & 0xFFFFFFFFL) | (second << 32)
                 : (second & 0xFFFFFFFFL) | (first << 32);
-        LONGS.set(page, offset, word);
     }
 
     byte[] bytes(int offset, int length) {
@@ -69,13 +109,7 @@ final class PageMemory {
     void putBytes(int offset, byte[] bytes) {
         check(offset, bytes.length);
         page.put(offset, bytes);
-    }
-
-    void putInts(int offset, int[] values) {
-        check(offset, 4 * values.length);
-        for (int i = 0; i < values.length; i++) {
-            page.putInt(offset + 4 * i, values[i]);
-        }
+        stored();
     }
 
     void fill(int offset, int length, byte value) {
@@ -83,6 +117,7 @@ final class PageMemory {
         for (int i = 0; i < length; i++) {
             page.put(offset + i, value);
         }
+        stored();
     }
 
     /** Copies {@code length} bytes at {@code offset} into {@code target} at {@code targetOffset}. */
@@ -106,6 +141,18 @@ final class PageMemory {
             }
         }
         return true;
+    }
+
+    /** @return a copy of the whole page (tests) */
+    byte[] snapshot() {
+        return bytes(0, size);
+    }
+
+    private void stored() {
+        Consumer<PageMemory> observer = storeObserver;
+        if (observer != null) {
+            observer.accept(this);
+        }
     }
 
     private void check(int offset, int length) {

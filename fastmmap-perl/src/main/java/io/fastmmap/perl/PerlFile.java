@@ -182,7 +182,7 @@ final class PerlFile {
                     PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-r-----")));
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.READ,
                     StandardOpenOption.WRITE)) {
-                ByteBuffer empty = ByteBuffer.allocate(geometry.pageSize()).order(ByteOrder.nativeOrder());
+                ByteBuffer empty = ByteBuffer.allocateDirect(geometry.pageSize()).order(ByteOrder.nativeOrder());
                 PerlPage.initialise(new PageMemory(empty, temporary, 0));
                 for (int page = 0; page < geometry.pageCount(); page++) {
                     empty.clear();

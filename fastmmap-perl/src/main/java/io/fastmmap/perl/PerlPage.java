@@ -24,9 +24,13 @@ import java.util.List;
  * </pre>
  *
  * <p>1.57 checks five header invariants after taking a page lock and, when one fails, croaks <em>without releasing
- * the lock</em>, wedging the page for every process until that Perl process exits. Every header update here
- * therefore keeps all five true after each single store: (FreeSlots, OldSlots) and (FreeData, FreeBytes) are
- * written as pairs with one 8-byte store, and NumSlots only grows, before the counts that depend on it.
+ * the lock</em>, wedging the page for every process until that Perl process exits, and it follows slots into records
+ * without any bounds check. A process may be killed between any two stores, so every store here leaves a page Perl
+ * reads safely: the five checks hold ((FreeSlots, OldSlots) and (FreeData, FreeBytes) are written as pairs with one
+ * 8-byte store; NumSlots only grows, before the counts that depend on it), a record is complete before a slot points
+ * to it, and no slot points into bytes being overwritten (see {@link #rebuild}). The one thing no store order can
+ * keep exact is the used-slot count against the slots themselves, two separate words: it is off by at most one
+ * between a slot store and the count store after it.
  *
  * <p>Slots and records are checked as they are reached (offset in the record area and below FreeData, lengths
  * inside the page, the stored slot hash equal to the key's): a damaged page raises {@link CacheCorruptedException}
@@ -188,9 +192,7 @@ final class PerlPage {
             refuseOverTombstone(previous, flags);
         }
         int record = freeData;
-        memory.putPair(record, nowSeconds, expireOnSeconds);
-        memory.putPair(record + 8, slotHash, flags);
-        memory.putPair(record + 16, key.length, value.length);
+        memory.putRecordHeader(record, nowSeconds, expireOnSeconds, slotHash, flags, key.length, value.length);
         memory.putBytes(record + RECORD_HEADER_BYTES, key);
         memory.putBytes(record + RECORD_HEADER_BYTES + key.length, value);
         int padding = (int) recordBytes - RECORD_HEADER_BYTES - key.length - value.length;
@@ -202,11 +204,7 @@ final class PerlPage {
         memory.putPair(OFF_FREE_DATA, freeData, freeBytes);
         memory.putU32(slotOffset(slot), record);
         if (previous <= 1) {
-            freeSlots--;
-            if (previous == 1) {
-                oldSlots--;
-            }
-            memory.putPair(OFF_FREE_SLOTS, freeSlots, oldSlots);
+            storeCounts(freeSlots - 1, previous == 1 ? oldSlots - 1 : oldSlots);
         }
     }
 
@@ -219,9 +217,7 @@ final class PerlPage {
         int record = (int) slotValue(slot);
         boolean live = !isExpired(memory.u32(record + 4)) && (memory.u32(record + 12) & FC_TOMBSTONE) == 0;
         memory.putU32(slotOffset(slot), 1);
-        freeSlots++;
-        oldSlots++;
-        memory.putPair(OFF_FREE_SLOTS, freeSlots, oldSlots);
+        storeCounts(freeSlots + 1, oldSlots + 1);
         return live;
     }
 
@@ -365,6 +361,14 @@ final class PerlPage {
         rebuild(keep, newSlots, (int) usedData);
     }
 
+    /**
+     * Moves the kept records to the start of the (possibly grown) data area, in an order of stores that keeps the page
+     * whole for a Perl reader after each single one, since a process may be killed between any two: no slot ever
+     * points where its record is not complete, and the header passes 1.57's five checks throughout. Records are
+     * unreferenced while they are overwritten, so a process killed midway loses the entries of this page (they are
+     * dropped, never read wrong); one killed between a slot store and the count store after it leaves the used-slot
+     * count off by one, as a killed Perl process leaves it (only {@code test_file => 1} notices: it wipes the page).
+     */
     private void rebuild(List<int[]> keep, int newSlots, int dataBytes) {
         int[] table = new int[newSlots];
         byte[] data = new byte[dataBytes];
@@ -381,17 +385,67 @@ final class PerlPage {
             memory.copyTo(record, data, position, (int) recordLength(record));
             position += entry[1];
         }
-        memory.putInts(HEADER_BYTES, table);
-        memory.putBytes(dataStart, data);
+        clearSlots();
+        // Nothing points into the data area now: it may be reused, and a grown table takes its first bytes.
         if (newSlots != numSlots) {
-            memory.putU32(OFF_NUM_SLOTS, newSlots); // only grows: FreeSlots <= NumSlots still holds
+            memory.fill(slotOffset(numSlots), 4 * (newSlots - numSlots), (byte) 0);
         }
-        numSlots = newSlots;
-        freeSlots = newSlots - keep.size();
-        oldSlots = 0;
-        freeData = dataStart + dataBytes;
-        freeBytes = pageSize - freeData;
+        setFreeData(dataStart); // before NumSlots grows: FreeData stays at or after the table's end
+        // One slot at a time, NumSlots before FreeSlots (FreeSlots <= NumSlots): the used-slot count 1.57's expunge
+        // sizes an array with is never off by more than one.
+        while (numSlots < newSlots) {
+            numSlots++;
+            memory.putU32(OFF_NUM_SLOTS, numSlots);
+            storeCounts(freeSlots + 1, oldSlots);
+        }
+        memory.putBytes(dataStart, data); // past FreeData: no slot points there
+        setFreeData(dataStart + dataBytes);
+        for (int slot = 0; slot < newSlots; slot++) {
+            if (table[slot] != 0) {
+                memory.putU32(slotOffset(slot), table[slot]); // its record is complete and below FreeData
+                storeCounts(freeSlots - 1, oldSlots);
+            }
+        }
+    }
+
+    /**
+     * Empties the slot table one slot at a time, each store followed by the counts: a table cleared halfway only ends
+     * some probes early (entries are missed, never read wrong), and the records it no longer names stay intact.
+     */
+    private void clearSlots() {
+        int used = 0;
+        int deleted = 0;
+        for (int slot = 0; slot < numSlots; slot++) {
+            long offset = slotValue(slot);
+            used += offset > 1 ? 1 : 0;
+            deleted += offset == 1 ? 1 : 0;
+        }
+        if (freeSlots != numSlots - used || oldSlots != deleted) { // a process died between a slot and its counts
+            storeCounts(numSlots - used, deleted);
+        }
+        for (int slot = 0; slot < numSlots; slot++) {
+            long offset = slotValue(slot);
+            if (offset == 0) {
+                continue;
+            }
+            memory.putU32(slotOffset(slot), 0);
+            storeCounts(offset == 1 ? freeSlots : freeSlots + 1, offset == 1 ? oldSlots - 1 : oldSlots);
+        }
+    }
+
+    /**
+     * Stores FreeSlots and OldSlots in one store, kept within 1.57's checks (0 <= OldSlots <= FreeSlots <= NumSlots)
+     * even when a process killed between a slot store and its counts left them off by one.
+     */
+    private void storeCounts(int free, int old) {
+        freeSlots = Math.max(0, Math.min(free, numSlots));
+        oldSlots = Math.max(0, Math.min(old, freeSlots));
         memory.putPair(OFF_FREE_SLOTS, freeSlots, oldSlots);
+    }
+
+    private void setFreeData(int offset) {
+        freeData = offset;
+        freeBytes = pageSize - offset;
         memory.putPair(OFF_FREE_DATA, freeData, freeBytes);
     }
 

@@ -5,6 +5,9 @@ import io.fastmmap.process.ChildSupport;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -16,7 +19,9 @@ import java.util.concurrent.locks.LockSupport;
  *       prints DONE;</li>
  *   <li>{@code hold key}: takes the key's page lock in getAndSet, prints HOLDING and sleeps until killed;</li>
  *   <li>{@code churn seed}: sets and removes random keys with values of random sizes (so pages expunge, grow their
- *       slot tables and evict) until killed; prints CHURNING after the first thousand.</li>
+ *       slot tables and evict) until killed; prints CHURNING after the first thousand;</li>
+ *   <li>{@code halt stores clockMillis key valueBytes}: at that fixed clock, sets the key to that many 'B's and halts
+ *       (exit 137, as a SIGKILL: no finally blocks) right after the given number of stores to the file.</li>
  * </ul>
  */
 public final class IncrementChild {
@@ -33,6 +38,10 @@ public final class IncrementChild {
     }
 
     private static void run(String[] args) {
+        if (args[3].equals("halt")) {
+            haltAfterStores(args);
+            return;
+        }
         try (PerlCache cache = PerlCache.builder(Path.of(args[0])).pageCount(Integer.parseInt(args[1]))
                 .pageSize(Integer.parseInt(args[2])).build()) {
             switch (args[3]) {
@@ -72,6 +81,23 @@ public final class IncrementChild {
                 }
                 default -> throw new IllegalArgumentException("command " + args[3]);
             }
+        }
+    }
+
+    private static void haltAfterStores(String[] args) {
+        Path file = Path.of(args[0]);
+        int haltAfter = Integer.parseInt(args[4]);
+        try (PerlCache cache = PerlCache.builder(file).pageCount(Integer.parseInt(args[1]))
+                .pageSize(Integer.parseInt(args[2]))
+                .clock(Clock.fixed(Instant.ofEpochMilli(Long.parseLong(args[5])), ZoneOffset.UTC)).build()) {
+            int[] stores = {0};
+            PageMemory.storeObserver = memory -> {
+                if (memory.file().equals(file) && ++stores[0] >= haltAfter) {
+                    Runtime.getRuntime().halt(137);
+                }
+            };
+            cache.set(args[6].getBytes(StandardCharsets.UTF_8), "B".repeat(Integer.parseInt(args[7]))
+                    .getBytes(StandardCharsets.US_ASCII));
         }
     }
 }
