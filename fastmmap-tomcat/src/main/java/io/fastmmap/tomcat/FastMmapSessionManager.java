@@ -324,6 +324,29 @@ public class FastMmapSessionManager extends ManagerBase {
         final List<FastMmapSession> used = new ArrayList<>(1);
     }
 
+    /**
+     * Saves what this thread's request changed so far, keeping the sessions in use: called just before its response
+     * is committed ({@link SaveOnCommitResponse}), so that the browser's next request, wherever it goes, finds the
+     * change. What the request changes afterwards is saved by {@link #endRequest}. On another thread (an
+     * asynchronous request's) there is nothing of this request's here: it is saved when it completes.
+     */
+    void saveBeforeCommit() {
+        RequestSessions mine = current.get();
+        if (mine == null) {
+            return;
+        }
+        for (FastMmapSession session : mine.used) {
+            try {
+                if (session.isLive()) {
+                    save(session);
+                }
+            } catch (RuntimeException e) {
+                log.error("session " + session.getIdInternal() + " of context " + contextName() + " was not saved"
+                        + " before its response was sent (retried at the end of the request): " + e.getMessage(), e);
+            }
+        }
+    }
+
     /** Saves what this thread's request changed in the sessions it used, and lets go of them. */
     void endRequest() {
         RequestSessions mine = current.get();

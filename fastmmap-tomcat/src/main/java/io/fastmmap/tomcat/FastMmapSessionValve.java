@@ -10,7 +10,8 @@ import org.apache.catalina.valves.ValveBase;
 /**
  * Installed by {@link FastMmapSessionManager} in its host's pipeline, around everything its context does with a
  * request (authenticators included): at the end of each request of that context it saves what the request changed
- * in the sessions it used and lets go of them, so the next request re-reads the file. An asynchronous request is
+ * in the sessions it used and lets go of them, so the next request re-reads the file; a response committed before
+ * that (flushed, redirected, its buffer full) has the changes made so far saved first. An asynchronous request is
  * saved when it completes. Requests of other contexts pass through.
  */
 public final class FastMmapSessionValve extends ValveBase {
@@ -28,6 +29,10 @@ public final class FastMmapSessionValve extends ValveBase {
             getNext().invoke(request, response);
             return;
         }
+        // The application may flush its response (Spring MVC's converters do) before it returns here: its session
+        // changes are saved before the response leaves, or the browser's next request could reach another process
+        // first and find the session without them.
+        response.setResponse(new SaveOnCommitResponse(response.getResponse(), response, manager::saveBeforeCommit));
         try {
             getNext().invoke(request, response);
         } finally {

@@ -99,6 +99,11 @@ public class SessionServlet extends HttpServlet {
             }
         }
         resp.getWriter().print(out);
+        String pauseAfterFlush = req.getParameter("pauseAfterFlush");
+        if (pauseAfterFlush != null) {
+            resp.flushBuffer(); // the browser has the answer while the request still runs, as after Spring MVC's
+            pause(pauseAfterFlush);
+        }
     }
 
     private static void pause(String key) {

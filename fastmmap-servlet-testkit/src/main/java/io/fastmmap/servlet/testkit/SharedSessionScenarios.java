@@ -99,6 +99,20 @@ public abstract class SharedSessionScenarios {
     }
 
     @Test
+    public void aChangeIsSavedBeforeAFlushedResponseLeaves() throws Exception {
+        Browser browser = new Browser();
+        browser.body(a("op=set&name=x&value=0"));
+        CountDownLatch flushed = SessionServlet.arm("flushed");
+        CompletableFuture<String> first = async(new Browser(browser.cookie),
+                a("op=set&name=x&value=1&pauseAfterFlush=flushed"));
+        assertThat(flushed.await(20, TimeUnit.SECONDS)).isTrue();
+        // The answer has left while its request still runs: the browser's next request may go anywhere.
+        assertThat(new Browser(browser.cookie).body(b("op=dump"))).isEqualTo("{x=1}");
+        SessionServlet.release("flushed");
+        assertThat(first.get(20, TimeUnit.SECONDS)).isEqualTo("ok");
+    }
+
+    @Test
     public void aChangeMadeDuringAnAsyncRequestIsSaved() throws Exception {
         Browser browser = new Browser();
         browser.body(a("op=set&name=x&value=0"));

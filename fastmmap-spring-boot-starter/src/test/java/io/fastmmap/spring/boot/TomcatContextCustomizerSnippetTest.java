@@ -63,10 +63,6 @@ class TomcatContextCustomizerSnippetTest {
         HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(url)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        // Spring MVC flushes a @ResponseBody before the manager's valve saves the session, so the answer can arrive
-        // before the save (docs/tomcat.md, "Known defect"; CI once saw the third count read 2). Until the manager
-        // saves when the response commits, this test gives the save time instead of racing it.
-        Thread.sleep(300);
         return response.body();
     }
 }
