@@ -336,14 +336,7 @@ public class FastMmapSessionManager extends ManagerBase {
             return;
         }
         for (FastMmapSession session : mine.used) {
-            try {
-                if (session.isLive()) {
-                    save(session);
-                }
-            } catch (RuntimeException e) {
-                log.error("session " + session.getIdInternal() + " of context " + contextName() + " was not saved"
-                        + " before its response was sent (retried at the end of the request): " + e.getMessage(), e);
-            }
+            saveIfLive(session, " before its response was sent");
         }
     }
 
@@ -397,18 +390,25 @@ public class FastMmapSessionManager extends ManagerBase {
         }
         for (FastMmapSession session : mine.used) {
             try {
-                if (session.isLive()) {
-                    save(session);
-                }
-            } catch (RuntimeException e) {
-                log.error("session " + session.getIdInternal() + " of context " + contextName() + " was not saved: "
-                        + e.getMessage(), e);
+                saveIfLive(session, "");
             } finally {
                 if (session.users.decrementAndGet() <= 0) {
                     keepNotes(session);
                     sessions.remove(session.getIdInternal(), session);
                 }
             }
+        }
+    }
+
+    /** A failed save is logged, never thrown: the request's response is already decided. */
+    private void saveIfLive(FastMmapSession session, String when) {
+        try {
+            if (session.isLive()) {
+                save(session);
+            }
+        } catch (RuntimeException e) {
+            log.error("session " + session.getIdInternal() + " of context " + contextName() + " was not saved" + when
+                    + ": " + e.getMessage(), e);
         }
     }
 
