@@ -41,8 +41,7 @@ final class FastMmapSession extends StandardSession {
         this.creationTime = data.createdAt().toEpochMilli();
         this.lastAccessedTime = data.lastAccessedAt().toEpochMilli();
         this.thisAccessedTime = lastAccessedTime;
-        this.maxInactiveInterval = data.maxInactiveInterval().compareTo(NEVER) >= 0 ? -1
-                : (int) Math.min(Integer.MAX_VALUE, data.maxInactiveInterval().toSeconds());
+        this.maxInactiveInterval = timeoutSeconds(data);
         this.isNew = false;
         this.isValid = true;
         for (Map.Entry<String, Object> e : data.attributes().entrySet()) {
@@ -55,6 +54,35 @@ final class FastMmapSession extends StandardSession {
             this.principal = login.principal();
             this.authType = login.authType();
         }
+    }
+
+    /**
+     * Brings an object other requests of this JVM hold up to date with the file, which another process may have
+     * changed since the object was read: what those requests changed and have not saved yet stays theirs.
+     */
+    void refresh(SessionData data) {
+        synchronized (changed) {
+            lastAccessedTime = Math.max(lastAccessedTime, data.lastAccessedAt().toEpochMilli());
+            if (!maxInactiveChanged) {
+                maxInactiveInterval = timeoutSeconds(data);
+            }
+            for (Map.Entry<String, Object> e : data.attributes().entrySet()) {
+                if (!SharedPrincipal.ATTRIBUTE.equals(e.getKey()) && !changed.contains(e.getKey())) {
+                    attributes.put(e.getKey(), e.getValue());
+                }
+            }
+            attributes.keySet().removeIf(name -> !changed.contains(name) && !data.attributes().containsKey(name));
+            if (!principalChanged) {
+                SharedPrincipal login = SharedPrincipal.from(data.attributes().get(SharedPrincipal.ATTRIBUTE));
+                principal = login == null ? null : login.principal();
+                authType = login == null ? null : login.authType();
+            }
+        }
+    }
+
+    private static int timeoutSeconds(SessionData data) {
+        return data.maxInactiveInterval().compareTo(NEVER) >= 0 ? -1
+                : (int) Math.min(Integer.MAX_VALUE, data.maxInactiveInterval().toSeconds());
     }
 
     /** @return a copy of this session's notes, or null when it has none */
@@ -76,6 +104,10 @@ final class FastMmapSession extends StandardSession {
 
     @Override
     public void setAttribute(String name, Object value, boolean notify) {
+        // Noted before (a refresh meanwhile keeps the new value) and after (a save meanwhile saves it again).
+        if (value != null) {
+            noteChanged(name);
+        }
         super.setAttribute(name, value, notify);
         if (value != null) {
             noteChanged(name);
@@ -84,6 +116,7 @@ final class FastMmapSession extends StandardSession {
 
     @Override
     public void removeAttribute(String name, boolean notify) {
+        noteChanged(name);
         super.removeAttribute(name, notify);
         noteChanged(name);
     }

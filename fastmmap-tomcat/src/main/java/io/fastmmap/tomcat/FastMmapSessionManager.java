@@ -230,18 +230,14 @@ public class FastMmapSessionManager extends ManagerBase {
     }
 
     /**
-     * @return the session from the file (shared with other requests of this JVM that use it right now), or null when
-     *     there is none under {@code id}, {@code id} is not a valid id, or the stored session cannot be read
+     * @return the session from the file (shared with other requests of this JVM that use it right now, and brought up
+     *     to date with the file), or null when there is none under {@code id}, {@code id} is not a valid id, or the
+     *     stored session cannot be read
      */
     @Override
     public Session findSession(String id) {
         if (id == null || !SessionIds.isValid(id) || store == null) {
             return null;
-        }
-        Session inUse = sessions.get(id);
-        if (inUse instanceof FastMmapSession ours && ours.isLive()) {
-            use(ours);
-            return ours;
         }
         SessionData data;
         try {
@@ -253,6 +249,14 @@ public class FastMmapSessionManager extends ManagerBase {
         }
         if (data == null) {
             return null;
+        }
+        // Read even when requests of this JVM hold the session: one of them may have answered and still be running
+        // while the browser's next request went to another process, which changed the session.
+        Session inUse = sessions.get(id);
+        if (inUse instanceof FastMmapSession ours && ours.isLive()) {
+            ours.refresh(data);
+            use(ours);
+            return ours;
         }
         FastMmapSession loaded = (FastMmapSession) createEmptySession();
         loaded.load(id, data);

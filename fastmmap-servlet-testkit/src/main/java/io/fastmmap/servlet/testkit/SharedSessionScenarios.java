@@ -113,6 +113,23 @@ public abstract class SharedSessionScenarios {
     }
 
     @Test
+    public void aRequestStillRunningAfterItsAnswerDoesNotHideAnotherServersChange() throws Exception {
+        Browser browser = new Browser();
+        browser.body(a("op=set&name=x&value=0"));
+        CountDownLatch flushed = SessionServlet.arm("still-running");
+        CompletableFuture<String> first = async(new Browser(browser.cookie),
+                a("op=set&name=x&value=1&pauseAfterFlush=still-running"));
+        assertThat(flushed.await(20, TimeUnit.SECONDS)).isTrue();
+        // The browser has the answer while a's request still holds the session (a loaded machine does this too):
+        // its next requests go to b, then back to a, which must not serve the copy that request holds.
+        assertThat(new Browser(browser.cookie).body(b("op=set&name=x&value=2"))).isEqualTo("ok");
+        assertThat(new Browser(browser.cookie).body(a("op=dump"))).isEqualTo("{x=2}");
+        SessionServlet.release("still-running");
+        assertThat(first.get(20, TimeUnit.SECONDS)).isEqualTo("ok");
+        assertThat(new Browser(browser.cookie).body(b("op=dump"))).isEqualTo("{x=2}");
+    }
+
+    @Test
     public void aChangeMadeDuringAnAsyncRequestIsSaved() throws Exception {
         Browser browser = new Browser();
         browser.body(a("op=set&name=x&value=0"));
