@@ -32,8 +32,11 @@ final class MappingFault {
      * @param fault the JVM's report of the fault, or null when the size was found before any access faulted
      */
     static CacheFileException truncated(Attachment attachment, long size, InternalError fault) {
-        Path file = attachment.file;
-        long mappedBytes = attachment.layout.fileSize();
+        return truncated(attachment.file, attachment.layout.fileSize(), size, fault);
+    }
+
+    /** As {@link #truncated(Attachment, long, InternalError)}, for {@code file} mapped with {@code mappedBytes}. */
+    static CacheFileException truncated(Path file, long mappedBytes, long size, InternalError fault) {
         String what = (size < 0 ? "can no longer be read" : "was truncated to " + size
                 + " bytes") + " by another program while this process had its " + mappedBytes + " bytes mapped, "
                 + "so its contents are gone: stop using this cache, find what truncated the file, and open it "

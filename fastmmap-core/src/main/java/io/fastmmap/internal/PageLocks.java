@@ -15,6 +15,7 @@ final class PageLocks {
     private final long directoryOffset;
     private final ProcessSlots slots;
     private final Path file;
+    private final long mappedBytes;
     private final long timeoutNanos;
     private final int slot;
     /** Which thread of this JVM holds each page, to refuse a nested call instead of waiting on ourselves. */
@@ -34,6 +35,7 @@ final class PageLocks {
         this.directoryOffset = layout.directoryOffset();
         this.slots = slots;
         this.file = file;
+        this.mappedBytes = layout.fileSize();
         this.timeoutNanos = timeoutNanos;
         this.slot = slots.slot();
         this.holders = new Thread[layout.geometry().pageCount()];
@@ -137,6 +139,7 @@ final class PageLocks {
         if (holder == slot || slots.isAlive(holder)) {
             return false;
         }
+        refuseIfTruncated();
         // The holder comes from the file: a damaged lock word may name a slot past the process table.
         String deadPid = holder < FileLayout.PROCESS_SLOT_COUNT
                 ? Long.toString(memory.getLong(ProcessTable.entryOffset(holder) + ProcessTable.PID_OFFSET))
@@ -147,6 +150,21 @@ final class PageLocks {
         }
         countRecovery(page, "process " + deadPid + ", which died holding it");
         return true;
+    }
+
+    /**
+     * Called before acting on what a page says about a dead holder or damage (rare moments, so the system call is
+     * affordable): a file truncated under its mapping says nothing. On Java 17, compiled code reading the lost part
+     * gets garbage until the fault is delivered, and that garbage must not be taken over or repaired, nor logged as
+     * a dead process or a damaged page.
+     *
+     * @throws io.fastmmap.CacheFileException when the file is now shorter than its mapping
+     */
+    void refuseIfTruncated() {
+        long size = slots.fileSize();
+        if (size >= 0 && size < mappedBytes) {
+            throw MappingFault.truncated(file, mappedBytes, size, null);
+        }
     }
 
     private void countRecovery(int page, String from) {

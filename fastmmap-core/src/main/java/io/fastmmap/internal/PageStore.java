@@ -61,6 +61,7 @@ final class PageStore {
     private final int physicalCount;
     private final long directoryOffset;
     private final SparePages spares;
+    private final PageLocks locks;
     /**
      * Each page's slot mask (slot count - 1) as this JVM last saw it; 0 at first, which names slot 0, present in every
      * page. A speed hint only: {@link #find} loads the key's first slot at the hinted position before the page header
@@ -83,6 +84,7 @@ final class PageStore {
         this.physicalCount = geometry.physicalPageCount();
         this.directoryOffset = layout.directoryOffset();
         this.spares = new SparePages(memory, layout, file, locks, this::recoverIfInterrupted);
+        this.locks = locks;
         this.slotMaskHints = new int[pageCount];
     }
 
@@ -639,6 +641,7 @@ final class PageStore {
      * settles the spare pages it owns, then rebuilds it from every intact record.
      */
     void recover(int page) {
+        locks.refuseIfTruncated();
         long entry = directoryEntry(page);
         boolean interrupted = interrupted(page);
         memory.putIntVolatile(entry + PageDirectory.OPERATION_OFFSET, PageDirectory.OP_COMPACT);

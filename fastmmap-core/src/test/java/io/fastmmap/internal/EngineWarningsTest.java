@@ -81,6 +81,37 @@ class EngineWarningsTest {
         }
     }
 
+    /**
+     * A lock word read from a truncated file is not evidence of a dead holder: on Java 17, compiled code reading the
+     * lost part of the mapping gets garbage until the fault is delivered, and CI once saw that garbage taken over
+     * ("a damaged lock word naming slot 4351") and logged beside the truncation. Here the page directory survives the
+     * cut and names such a holder, so every JDK reaches the same decision deterministically.
+     */
+    @Test
+    void aLockHeldByNoLiveProcessInATruncatedFileIsNotTakenOver() throws Exception {
+        Path file = directory.resolve("cut.fmm");
+        FastMmap.builder(file).pageCount(4).pageSize(4096).build().close();
+        byte[] key = Bytes.utf8("k");
+        long cut;
+        try (RawFile raw = new RawFile(file, new Geometry(4096, 4))) {
+            long lockWord = raw.directoryEntry(raw.pageOf(key)) + PageDirectory.LOCK_WORD_OFFSET;
+            raw.memory.putLong(lockWord, PageDirectory.heldBy(0, 4350));
+            cut = raw.layout.pagesOffset();
+        }
+        try (CapturedLog log = new CapturedLog()) {
+            FastMmap cache = FastMmap.builder(file).pageCount(4).pageSize(4096).build();
+            try (RandomAccessFile raw = new RandomAccessFile(file.toFile(), "rw")) {
+                raw.setLength(cut);
+            }
+            assertThatThrownBy(() -> cache.get(key)).isInstanceOf(CacheFileException.class)
+                    .hasMessageContaining("was truncated to " + cut + " bytes");
+            assertThatThrownBy(cache::close).isInstanceOf(CacheFileException.class);
+            List<String> lines = log.awaitWarningsWith(file.toString(), 1);
+            assertThat(lines).hasSize(1);
+            assertThat(lines.get(0)).contains("was truncated to " + cut + " bytes");
+        }
+    }
+
     @Test
     void aFileReplacedUnderAnOpenCacheIsLoggedWhenACheckFindsIt() throws Exception {
         Path file = directory.resolve("replaced.fmm");
