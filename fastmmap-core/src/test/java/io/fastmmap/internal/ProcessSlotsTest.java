@@ -1,0 +1,71 @@
+package io.fastmmap.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.fastmmap.FastMmap;
+import java.nio.channels.FileChannel;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProcessSlotsTest {
+    /** Where the warm-up's reads go, so the JIT cannot drop them. */
+    static volatile long sink;
+
+    @TempDir
+    Path directory;
+
+    /**
+     * On Java 17, compiled code that reads a truncated mapping has its fault reported later, at the thread's next
+     * transition into the VM (a native call, a call site or counter the interpreter resolves). HostileFileTest once
+     * saw in CI a thread waiting forever for the I/O thread: a fault that comes out inside the executor (its unpark
+     * of the worker) leaves the worker asleep over the task. The I/O calls now bring a pending fault out before they
+     * touch the executor. Where exactly the fault comes out cannot be forced from here; this pins down what must
+     * hold wherever it does: the size is answered (or the fault is thrown before the call starts), and the I/O
+     * thread answers every later call. On Java 22+ the read fails at once and nothing is pending.
+     */
+    @Test
+    void aFaultPendingOnTheCallingThreadNeitherEscapesNorStopsTheIoThread() throws Exception {
+        Path file = directory.resolve("cut.fmm");
+        FastMmap.builder(file).pageCount(4).pageSize(4096).build().close();
+        FileLayout layout = new FileLayout(new Geometry(4096, 4));
+        long lost = layout.pagesOffset();
+        try (FileChannel channel = FileChannel.open(file, StandardOpenOption.READ, StandardOpenOption.WRITE);
+                ProcessSlots slots = new ProcessSlots(file, channel)) {
+            SharedMemory memory = SharedMemory.map(channel, layout.fileSize(), 4096);
+            try {
+                long sum = 0;
+                for (int i = 0; i < 200_000; i++) {
+                    sum += memory.getLong(lost); // has the JIT compile the read while the file is whole
+                }
+                sink = sum;
+                // Once whole, so that the call sites on the way are linked (a moment a pending fault comes out).
+                assertThat(readThenAskSize(memory, lost, slots)).isEqualTo(layout.fileSize());
+                channel.truncate(1024);
+                try {
+                    assertThat(readThenAskSize(memory, lost, slots)).isEqualTo(1024);
+                } catch (InternalError beforeTheCall) {
+                    assertThat(beforeTheCall.getStackTrace()[0].getClassName())
+                            .as("where the fault came out: never inside ProcessSlots").isNotEqualTo(
+                                    ProcessSlots.class.getName());
+                }
+                assertThat(CompletableFuture.supplyAsync(slots::fileSize).get(10, TimeUnit.SECONDS))
+                        .as("the I/O thread still answers").isEqualTo(1024);
+            } finally {
+                memory.close();
+            }
+        }
+    }
+
+    private static long readThenAskSize(SharedMemory memory, long lost, ProcessSlots slots) {
+        try {
+            sink = memory.getLong(lost);
+        } catch (InternalError reportedAtOnce) {
+            // Java 22+, or a read the interpreter ran
+        }
+        return slots.fileSize();
+    }
+}
