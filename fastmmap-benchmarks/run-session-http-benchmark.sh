@@ -15,7 +15,8 @@
 # PATH_MEASURED (default /api/visits, which changes the session on every request) picks the traffic once the sessions
 # are open: /api/cart only reads its session (read-mostly). The table also gives Redis commands per request, summed
 # from INFO commandstats over the measured run (commands run inside a Lua script count too; INFO and CONFIG, the
-# script's own, do not).
+# script's own, do not), and the CPU time the app's JVM and Redis spent per request over the measured run (a figure
+# that holds when the machine is shared: a store that needs less CPU per request serves more once the cores are full).
 # Results go to stdout as a Markdown table.
 #
 # Usage: fastmmap-benchmarks/run-session-http-benchmark.sh     (needs wrk and redis-server: apt-get install wrk redis-server)
@@ -115,16 +116,33 @@ redis_commands() { # the commands Redis ran since the last CONFIG RESETSTAT, but
     awk -F'[:=,]' '/^cmdstat_/ && $1 != "cmdstat_info" && $1 != "cmdstat_config" {sum += $3} END {print sum + 0}'
 }
 
-declare -A total
-record() { # ROUND STORE WRK_OUTPUT [REDIS_COMMANDS]: one table row, and the store's sum for the means
-  local rps p99 errors requests per_request=''
+cpu_seconds_of() { # PID: user + system CPU seconds the process has used so far
+  awk -v hz="$(getconf CLK_TCK)" '{sub(/^.*\) /, ""); print ($12 + $13) / hz}' "/proc/$1/stat"
+}
+
+redis_cpu_seconds() { # user + system CPU seconds redis-server has used so far
+  redis-cli -p "$redis_port" info cpu | tr -d '\r' |
+    awk -F: '$1 == "used_cpu_sys" || $1 == "used_cpu_user" {sum += $2} END {print sum + 0}'
+}
+
+micros_per_request() { # SECONDS WRK_OUTPUT: CPU microseconds per request of the run
+  awk -v s="$1" -v r="$(awk '/requests in/ {print $1}' "$2")" 'BEGIN {printf "%.0f", s * 1e6 / r}'
+}
+
+declare -A total cpu_total
+record() { # ROUND STORE WRK_OUTPUT [REDIS_COMMANDS APP_CPU_S REDIS_CPU_S]: one table row, and the store's sums
+  local rps p99 errors requests per_request='' app_us='' redis_us=''
   rps=$(awk '/Requests\/sec/ {print $2}' "$3")
   p99=$(awk '$1 == "99%" {print $2}' "$3")
   errors=$(grep -E 'Non-2xx|Socket errors' "$3" | tr '\n' ' ' || true)
   requests=$(awk '/requests in/ {print $1}' "$3")
   [[ -n ${4:-} ]] && per_request=$(awk -v c="$4" -v r="$requests" 'BEGIN {printf "%.3f", c / r}')
+  if [[ -n ${5:-} ]]; then
+    app_us=$(micros_per_request "$5" "$3") redis_us=$(micros_per_request "$6" "$3")
+    cpu_total[$2]=$(( ${cpu_total[$2]:-0} + app_us + redis_us ))
+  fi
   total[$2]=$(awk -v a="${total[$2]:-0}" -v b="$rps" 'BEGIN {print a + b}')
-  echo "| $1 | $2 | $rps | $p99 | ${per_request:--} | ${errors:-none} |"
+  echo "| $1 | $2 | $rps | $p99 | ${per_request:--} | ${app_us:--} | ${redis_us:--} | ${errors:-none} |"
 }
 
 run_one() { # ROUND STORE: the store alone on the machine
@@ -132,10 +150,14 @@ run_one() { # ROUND STORE: the store alone on the machine
   start_app "$2" "$app_port" ''; await_app "$2" "$app_port"
   load "$2" "$app_port" '' "$warmup" /dev/null
   redis-cli -p "$redis_port" config resetstat >/dev/null
+  local app_cpu redis_cpu commands
+  app_cpu=$(cpu_seconds_of "${app_pids[$2]}") redis_cpu=$(redis_cpu_seconds)
   load "$2" "$app_port" '' "$duration" "$work/$2.wrk"
-  local commands; commands=$(redis_commands)
+  app_cpu=$(awk -v a="$app_cpu" -v b="$(cpu_seconds_of "${app_pids[$2]}")" 'BEGIN {print b - a}')
+  redis_cpu=$(awk -v a="$redis_cpu" -v b="$(redis_cpu_seconds)" 'BEGIN {print b - a}')
+  commands=$(redis_commands)
   stop_app "$2"
-  record "$1" "$2" "$work/$2.wrk" "$commands"
+  record "$1" "$2" "$work/$2.wrk" "$commands" "$app_cpu" "$redis_cpu"
 }
 
 run_pair() { # ROUND STORE_A STORE_B: both at once, A on core 0 and B on core 1 (the caller swaps them every round)
@@ -150,8 +172,8 @@ run_pair() { # ROUND STORE_A STORE_B: both at once, A on core 0 and B on core 1 
   record "$1" "$2" "$work/$2.wrk"; record "$1" "$3" "$work/$3.wrk"
 }
 
-echo "| round | store | requests/s | p99 latency | Redis commands/request | errors |"
-echo "|---|---|---|---|---|---|"
+echo "| round | store | requests/s | p99 latency | Redis commands/request | app CPU µs/request | Redis CPU µs/request | errors |"
+echo "|---|---|---|---|---|---|---|---|"
 for round in $(seq "$rounds"); do
   order=("${stores[@]}")
   if (( round % 2 == 0 )); then
@@ -175,6 +197,11 @@ for pair in fastmmap/map fastmmap/redis tier/redis; do
     ratios+="${ratios:+, }$pair $(awk -v x="${total[$a]}" -v y="${total[$b]}" 'BEGIN {printf "%.2f", x / y}')"
 done
 echo "mean requests/s: $means${ratios:+; $ratios}"
+cpu_means=''
+for store in "${stores[@]}"; do
+  [[ -n ${cpu_total[$store]:-} ]] && cpu_means+="${cpu_means:+, }$store $(( cpu_total[$store] / rounds ))"
+done
+[[ -z $cpu_means ]] || echo "mean CPU µs per request, app + Redis (less is better): $cpu_means"
 echo "(wrk -t$threads -c$connections -d${duration}s, GET $PATH_MEASURED, $SESSIONS sessions per wrk thread, app on JDK 17 -Xmx512m," \
   "$([[ $paired == 1 ]] && echo 'both stores at once, each app and its wrk on a core of its own,')" \
   "$(nproc) cores, load average at the end: $(cut -d' ' -f1-3 /proc/loadavg))"
