@@ -8,11 +8,6 @@ import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.Path;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Tells live processes from dead ones, LMDB's way: every process attached to a file holds an exclusive fcntl lock
@@ -23,9 +18,9 @@ import java.util.concurrent.TimeUnit;
  *
  * <p>The lock bytes lie far beyond the end of the file ({@link #LOCK_BYTES_BASE}), so they never cover data.
  *
- * <p>All channel calls run on one private thread that nobody interrupts: an interrupted thread that touches a
- * {@link FileChannel} closes it, and closing it would drop this process's locks and let others take this
- * process for dead.
+ * <p>All channel calls run on one private thread that nobody interrupts ({@link IoThread}): an interrupted thread
+ * that touches a {@link FileChannel} closes it, and closing it would drop this process's locks and let others take
+ * this process for dead.
  */
 final class ProcessSlots implements AutoCloseable {
     static final long LOCK_BYTES_BASE = 1L << 62;
@@ -34,7 +29,7 @@ final class ProcessSlots implements AutoCloseable {
 
     private final Path file;
     private final FileChannel channel;
-    private final ExecutorService ioThread;
+    private final IoThread ioThread;
     private FileLock slotLock;
     private FileLock gateLock;
     private int slot = -1;
@@ -42,11 +37,7 @@ final class ProcessSlots implements AutoCloseable {
     ProcessSlots(Path file, FileChannel channel) {
         this.file = file;
         this.channel = channel;
-        this.ioThread = Executors.newSingleThreadExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "fastmmap-locks " + file.getFileName());
-            thread.setDaemon(true);
-            return thread;
-        });
+        this.ioThread = new IoThread(file);
     }
 
     /** Claims the first free slot; called once, before any page lock is taken. */
@@ -177,78 +168,12 @@ final class ProcessSlots implements AutoCloseable {
         }
     }
 
-    /**
-     * Runs {@code call} on the I/O thread and waits for it.
-     *
-     * @throws InternalError after the call, when this thread had the fault of a truncated mapping pending (Java 17)
-     */
-    private <T> T onIoThread(IoCall<T> call) {
-        // Java 17 reports a fault of compiled code on a truncated mapping at this thread's next native call. It must
-        // come out here, not at a native call inside the executor's queue (unparking its worker), where it would
-        // leave the worker asleep over a task and every later call waiting for it (HostileFileTest, once in CI).
-        InternalError deferred = null;
-        try {
-            Thread.yield();
-        } catch (InternalError fault) {
-            deferred = fault;
-        }
-        T value = runOnIoThread(call);
-        if (deferred != null) {
-            throw deferred;
-        }
-        return value;
-    }
-
-    private <T> T runOnIoThread(IoCall<T> call) {
-        CompletableFuture<T> result = new CompletableFuture<>();
-        try {
-            ioThread.execute(() -> {
-                try {
-                    result.complete(call.run());
-                } catch (Throwable e) {
-                    result.completeExceptionally(e);
-                }
-            });
-        } catch (RejectedExecutionException stopped) {
-            throw new CacheClosedException(file + ": this cache was closed");
-        }
-        boolean interrupted = false;
-        try {
-            while (true) {
-                try {
-                    return result.get();
-                } catch (InterruptedException e) {
-                    interrupted = true; // finish the call; the caller's interrupt is restored below
-                } catch (java.util.concurrent.ExecutionException e) {
-                    Throwable cause = e.getCause();
-                    if (cause instanceof RuntimeException runtime) {
-                        throw runtime;
-                    }
-                    if (cause instanceof Error error) {
-                        throw error;
-                    }
-                    throw new CacheFileException(file, "file lock call failed: " + cause, cause);
-                }
-            }
-        } finally {
-            if (interrupted) {
-                Thread.currentThread().interrupt();
-            }
-        }
+    private <T> T onIoThread(IoThread.IoCall<T> call) {
+        return ioThread.call(call);
     }
 
     @Override
     public void close() {
-        ioThread.shutdown();
-        try {
-            ioThread.awaitTermination(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    @FunctionalInterface
-    private interface IoCall<T> {
-        T run() throws IOException;
+        ioThread.stop();
     }
 }
