@@ -29,6 +29,19 @@ public final class TruncatedUnderLoadChild {
         ChildSupport.main(args, TruncatedUnderLoadChild::run);
     }
 
+    /** What the rest of the JVM is doing while {@code stuck} waits: what it waits for is among them. */
+    private static void dumpOtherThreads(Thread stuck) {
+        Thread.getAllStackTraces().forEach((thread, frames) -> {
+            if (thread != stuck && thread != Thread.currentThread()) {
+                StringBuilder stack = new StringBuilder();
+                for (StackTraceElement frame : frames) {
+                    stack.append(" at ").append(frame);
+                }
+                System.err.println("THREAD " + thread.getName() + " (" + thread.getState() + ")" + stack);
+            }
+        });
+    }
+
     private static void run(String[] args) throws Exception {
         Path file = Path.of(args[0]);
         int pageCount = Integer.parseInt(args[1]);
@@ -73,6 +86,7 @@ public final class TruncatedUnderLoadChild {
                 for (StackTraceElement frame : thread.getStackTrace()) {
                     stack.append(" at ").append(frame);
                 }
+                dumpOtherThreads(thread); // first: the parent stops reading at STUCK
                 ChildSupport.println("STUCK " + thread.getName() + " (" + thread.getState() + ")" + stack);
             }
         }
