@@ -180,8 +180,8 @@ public final class SharedMemory implements AutoCloseable {
      * program would otherwise crash a Java 17 JVM. Touching a page past a mapped file's new end raises SIGBUS. The
      * JVM turns it into an {@link InternalError} for compiled code that accesses memory through {@code Unsafe}, and
      * for {@code Unsafe}'s own reads, writes and copies; but Java 17's native {@code Unsafe_CompareAndSetLong},
-     * which the interpreter calls, does not guard its access, and the JVM dies of the signal (JDK 22+ guards it:
-     * the {@code versions/22} class has no such warm-up). A page lock's compare-and-set is the first access of
+     * which the interpreter calls, does not guard its access, and the JVM dies of the signal (on JDK 25 too, through
+     * the segment var handle: the Java 22 build warms up the same way). A page lock's compare-and-set is the first access of
      * every operation, so a cold JVM crashed on its next call after a truncation. Once the JIT has compiled the
      * chain from the var handle down to {@code Unsafe}, every caller, interpreted or not, runs the compiled,
      * guarded code. Not a guarantee: code the JIT deoptimizes runs interpreted again for a while, and

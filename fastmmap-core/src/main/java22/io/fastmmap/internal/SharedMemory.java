@@ -37,6 +37,15 @@ public final class SharedMemory implements AutoCloseable {
     private final MemorySegment segment;
     private final long byteCount;
 
+    /**
+     * Compare-and-set calls made on scratch memory when this class loads; see {@link #compileCompareAndSet}.
+     */
+    static final int WARM_UP_CALLS = Integer.getInteger("fastmmap.casWarmUpCalls", 20_000);
+
+    static {
+        compileCompareAndSet();
+    }
+
     private SharedMemory(Arena arena, MemorySegment segment) {
         this.arena = arena;
         this.segment = segment;
@@ -129,6 +138,22 @@ public final class SharedMemory implements AutoCloseable {
             CrashPoints.stored();
         }
         return swapped;
+    }
+
+    /**
+     * Gets the compare-and-set compiled before the first cache file is mapped, as on Java 17 (see that build's
+     * comment): the segment var handle's compare-and-set ends in {@code Unsafe_CompareAndSetLong}, which guards its
+     * access only when the JIT has compiled the caller; called from the interpreter on a file another program had
+     * just truncated, it killed a JDK 25 JVM with SIGBUS (HostileFileTest, "JDK25, empty": the file cut to 0 bytes
+     * while the code is still cold). The same limits hold: {@code -Xint}, and code the JIT deoptimizes.
+     */
+    private static void compileCompareAndSet() {
+        // Through the var handle itself, not compareAndSetLong: CrashPoints must not count these as stores.
+        MemorySegment scratch = Arena.ofAuto().allocate(LONG);
+        for (int i = 0; i < WARM_UP_CALLS; i++) {
+            boolean swapped = LONG_HANDLE.compareAndSet(scratch, 0L, (long) i, i + 1L);
+            assert swapped;
+        }
     }
 
     public int getInt(long offset) {
