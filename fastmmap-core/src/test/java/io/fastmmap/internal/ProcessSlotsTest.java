@@ -20,12 +20,11 @@ class ProcessSlotsTest {
 
     /**
      * On Java 17, compiled code that reads a truncated mapping has its fault reported later, at the thread's next
-     * transition into the VM (a native call, a call site or counter the interpreter resolves). HostileFileTest once
-     * saw in CI a thread waiting forever for the I/O thread: a fault that comes out inside the executor (its unpark
-     * of the worker) leaves the worker asleep over the task. The I/O calls now bring a pending fault out before they
-     * touch the executor. Where exactly the fault comes out cannot be forced from here; this pins down what must
-     * hold wherever it does: the size is answered (or the fault is thrown before the call starts), and the I/O
-     * thread answers every later call. On Java 22+ the read fails at once and nothing is pending.
+     * transition into the VM (a native call, a call site or counter the interpreter resolves). HostileFileTest saw a
+     * thread wait forever for the I/O thread: a fault that came out inside an executor's queue code lost the wakeup
+     * of its worker; {@link IoThread} has no locks or untimed waits. Where exactly the fault comes out cannot be
+     * forced from here; this pins down what must hold wherever it does: the size is answered (or the fault is thrown
+     * before the call starts), and the I/O thread answers every later call. On Java 22+ the read fails at once.
      */
     @Test
     void aFaultPendingOnTheCallingThreadNeitherEscapesNorStopsTheIoThread() throws Exception {
