@@ -53,12 +53,19 @@ final class IoThread {
         calls.add(call);
         LockSupport.unpark(thread);
         boolean interrupted = false;
-        while (!call.done) {
-            LockSupport.parkNanos(this, WAKE_NANOS);
-            interrupted |= Thread.interrupted(); // cleared, or parkNanos would return at once
-        }
-        if (interrupted) {
-            Thread.currentThread().interrupt();
+        try {
+            while (!call.done) {
+                // Added after the thread's last look at the queue before it stopped: nobody else will answer.
+                if (stopped && !thread.isAlive() && calls.remove(call)) {
+                    throw closed();
+                }
+                LockSupport.parkNanos(this, WAKE_NANOS);
+                interrupted |= Thread.interrupted(); // cleared, or parkNanos would return at once
+            }
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         return call.result();
     }
