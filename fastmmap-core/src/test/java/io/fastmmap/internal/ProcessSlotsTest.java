@@ -23,8 +23,8 @@ class ProcessSlotsTest {
      * transition into the VM (a native call, a call site or counter the interpreter resolves). HostileFileTest saw a
      * thread wait forever for the I/O thread: a fault that came out inside an executor's queue code lost the wakeup
      * of its worker; {@link IoThread} has no locks or untimed waits. Where exactly the fault comes out cannot be
-     * forced from here; this pins down what must hold wherever it does: the size is answered (or the fault is thrown
-     * before the call starts), and the I/O thread answers every later call. On Java 22+ the read fails at once.
+     * forced from here; this pins down what must hold wherever it does: the fault is thrown once at most, and the I/O
+     * thread answers every call. On Java 22+ the read fails at once.
      */
     @Test
     void aFaultPendingOnTheCallingThreadNeitherEscapesNorStopsTheIoThread() throws Exception {
@@ -41,30 +41,28 @@ class ProcessSlotsTest {
                     sum += memory.getLong(lost); // has the JIT compile the read while the file is whole
                 }
                 sink = sum;
-                // Once whole, so that the call sites on the way are linked (a moment a pending fault comes out).
-                assertThat(readThenAskSize(memory, lost, slots)).isEqualTo(layout.fileSize());
                 channel.truncate(1024);
                 try {
-                    assertThat(readThenAskSize(memory, lost, slots)).isEqualTo(1024);
-                } catch (InternalError beforeTheCall) {
-                    assertThat(beforeTheCall.getStackTrace()[0].getClassName())
-                            .as("where the fault came out: never inside ProcessSlots").isNotEqualTo(
-                                    ProcessSlots.class.getName());
+                    sink = memory.getLong(lost); // compiled: on Java 17 the fault is only noted, for later
+                } catch (InternalError reportedAtOnce) {
+                    // Java 22+
                 }
-                assertThat(CompletableFuture.supplyAsync(slots::fileSize).get(10, TimeUnit.SECONDS))
-                        .as("the I/O thread still answers").isEqualTo(1024);
+                // The noted fault comes out at this thread's next entry into the VM, wherever that is: once.
+                int faults = 0;
+                while (true) {
+                    try {
+                        assertThat(slots.fileSize()).isEqualTo(1024);
+                        assertThat(CompletableFuture.supplyAsync(slots::fileSize).get(10, TimeUnit.SECONDS))
+                                .as("the I/O thread still answers").isEqualTo(1024);
+                        break;
+                    } catch (InternalError pending) {
+                        faults++;
+                        assertThat(faults).as("faults thrown for one bad read").isEqualTo(1);
+                    }
+                }
             } finally {
                 memory.close();
             }
         }
-    }
-
-    private static long readThenAskSize(SharedMemory memory, long lost, ProcessSlots slots) {
-        try {
-            sink = memory.getLong(lost);
-        } catch (InternalError reportedAtOnce) {
-            // Java 22+, or a read the interpreter ran
-        }
-        return slots.fileSize();
     }
 }
