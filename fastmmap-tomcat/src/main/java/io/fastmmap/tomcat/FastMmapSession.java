@@ -41,19 +41,9 @@ final class FastMmapSession extends StandardSession {
         this.creationTime = data.createdAt().toEpochMilli();
         this.lastAccessedTime = data.lastAccessedAt().toEpochMilli();
         this.thisAccessedTime = lastAccessedTime;
-        this.maxInactiveInterval = timeoutSeconds(data);
         this.isNew = false;
         this.isValid = true;
-        for (Map.Entry<String, Object> e : data.attributes().entrySet()) {
-            if (!SharedPrincipal.ATTRIBUTE.equals(e.getKey())) {
-                attributes.put(e.getKey(), e.getValue());
-            }
-        }
-        SharedPrincipal login = SharedPrincipal.from(data.attributes().get(SharedPrincipal.ATTRIBUTE));
-        if (login != null) {
-            this.principal = login.principal();
-            this.authType = login.authType();
-        }
+        refresh(data); // nothing changed here yet: takes the timeout, the attributes and the login as stored
     }
 
     /**

@@ -101,7 +101,7 @@ public class SessionServlet extends HttpServlet {
         resp.getWriter().print(out);
         String pauseAfterFlush = req.getParameter("pauseAfterFlush");
         if (pauseAfterFlush != null) {
-            resp.flushBuffer(); // the browser has the answer while the request still runs, as after Spring MVC's
+            resp.flushBuffer(); // the browser has the answer while the request still runs, as Spring MVC's converters do
             pause(pauseAfterFlush);
         }
     }

@@ -101,11 +101,7 @@ public abstract class SharedSessionScenarios {
     @Test
     public void aChangeIsSavedBeforeAFlushedResponseLeaves() throws Exception {
         Browser browser = new Browser();
-        browser.body(a("op=set&name=x&value=0"));
-        CountDownLatch flushed = SessionServlet.arm("flushed");
-        CompletableFuture<String> first = async(new Browser(browser.cookie),
-                a("op=set&name=x&value=1&pauseAfterFlush=flushed"));
-        assertThat(flushed.await(20, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<String> first = answeredButStillRunningOnA(browser, "flushed");
         // The answer has left while its request still runs: the browser's next request may go anywhere.
         assertThat(new Browser(browser.cookie).body(b("op=dump"))).isEqualTo("{x=1}");
         SessionServlet.release("flushed");
@@ -115,11 +111,7 @@ public abstract class SharedSessionScenarios {
     @Test
     public void aRequestStillRunningAfterItsAnswerDoesNotHideAnotherServersChange() throws Exception {
         Browser browser = new Browser();
-        browser.body(a("op=set&name=x&value=0"));
-        CountDownLatch flushed = SessionServlet.arm("still-running");
-        CompletableFuture<String> first = async(new Browser(browser.cookie),
-                a("op=set&name=x&value=1&pauseAfterFlush=still-running"));
-        assertThat(flushed.await(20, TimeUnit.SECONDS)).isTrue();
+        CompletableFuture<String> first = answeredButStillRunningOnA(browser, "still-running");
         // The browser has the answer while a's request still holds the session (a loaded machine does this too):
         // its next requests go to b, then back to a, which must not serve the copy that request holds.
         assertThat(new Browser(browser.cookie).body(b("op=set&name=x&value=2"))).isEqualTo("ok");
@@ -127,6 +119,21 @@ public abstract class SharedSessionScenarios {
         SessionServlet.release("still-running");
         assertThat(first.get(20, TimeUnit.SECONDS)).isEqualTo("ok");
         assertThat(new Browser(browser.cookie).body(b("op=dump"))).isEqualTo("{x=2}");
+    }
+
+    /**
+     * Sets x=0 on a, then x=1 on a by a request that flushes its answer and waits at {@code pause} (released by
+     * the caller), once it has flushed.
+     *
+     * @return that request's answer
+     */
+    private CompletableFuture<String> answeredButStillRunningOnA(Browser browser, String pause) throws Exception {
+        browser.body(a("op=set&name=x&value=0"));
+        CountDownLatch flushed = SessionServlet.arm(pause);
+        CompletableFuture<String> request = async(new Browser(browser.cookie),
+                a("op=set&name=x&value=1&pauseAfterFlush=" + pause));
+        assertThat(flushed.await(20, TimeUnit.SECONDS)).isTrue();
+        return request;
     }
 
     @Test
