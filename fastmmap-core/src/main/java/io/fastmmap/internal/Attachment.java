@@ -251,13 +251,10 @@ final class Attachment {
         // would fail the call, and giving up the slot would let others take its lock while it still writes.
         // Waiters give up (CacheClosedException); they must be gone before the lock thread stops.
         locks.close();
-        Throwable fault = null;
-        long size = sizeOnDisk();
-        if (size >= 0 && size < layout.fileSize()) {
-            // Truncated: the lock words may be gone, and no call can still be changing pages that exist. Not read,
-            // as the fault of reading them surfaces on Java 17 at the thread's next native call, anywhere below.
-            fault = MappingFault.truncated(this, size, null);
-        } else {
+        // Truncated: the lock words may be gone, and no call can still be changing pages that exist. Not read, as the
+        // fault of reading them surfaces on Java 17 at the thread's next entry into the VM, anywhere below.
+        Throwable fault = MappingFault.ifTruncated(file, layout.fileSize(), sizeOnDisk());
+        if (fault == null) {
             try {
                 if (!awaitCallsDone(deleteFile)) {
                     return;

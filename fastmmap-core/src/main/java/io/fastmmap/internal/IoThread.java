@@ -123,12 +123,15 @@ final class IoThread {
             } catch (Throwable e) {
                 failure = e;
             }
-            done = true;
-            LockSupport.unpark(caller);
+            answer();
         }
 
         void refuse(RuntimeException why) {
             failure = why;
+            answer();
+        }
+
+        private void answer() {
             done = true;
             LockSupport.unpark(caller);
         }

@@ -35,6 +35,15 @@ final class MappingFault {
         return truncated(attachment.file, attachment.layout.fileSize(), size, fault);
     }
 
+    /**
+     * @param size the file's size now, -1 when it cannot be read
+     * @return the exception of {@link #truncated(Path, long, long, InternalError)} (logged) when the file is shorter
+     *     than {@code mappedBytes}, or null (also when its size cannot be read: that alone proves no truncation)
+     */
+    static CacheFileException ifTruncated(Path file, long mappedBytes, long size) {
+        return size >= 0 && size < mappedBytes ? truncated(file, mappedBytes, size, null) : null;
+    }
+
     /** As {@link #truncated(Attachment, long, InternalError)}, for {@code file} mapped with {@code mappedBytes}. */
     static CacheFileException truncated(Path file, long mappedBytes, long size, InternalError fault) {
         String what = (size < 0 ? "can no longer be read" : "was truncated to " + size

@@ -1,6 +1,7 @@
 package io.fastmmap.internal;
 
 import io.fastmmap.CacheClosedException;
+import io.fastmmap.CacheFileException;
 import java.nio.file.Path;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -158,12 +159,12 @@ final class PageLocks {
      * gets garbage until the fault is delivered, and that garbage must not be taken over or repaired, nor logged as
      * a dead process or a damaged page.
      *
-     * @throws io.fastmmap.CacheFileException when the file is now shorter than its mapping
+     * @throws CacheFileException when the file is now shorter than its mapping
      */
     void refuseIfTruncated() {
-        long size = slots.fileSize();
-        if (size >= 0 && size < mappedBytes) {
-            throw MappingFault.truncated(file, mappedBytes, size, null);
+        CacheFileException truncated = MappingFault.ifTruncated(file, mappedBytes, slots.fileSize());
+        if (truncated != null) {
+            throw truncated;
         }
     }
 
