@@ -33,13 +33,18 @@ public final class TruncatedUnderLoadChild {
     private static void dumpOtherThreads(Thread stuck) {
         Thread.getAllStackTraces().forEach((thread, frames) -> {
             if (thread != stuck && thread != Thread.currentThread()) {
-                StringBuilder stack = new StringBuilder();
-                for (StackTraceElement frame : frames) {
-                    stack.append(" at ").append(frame);
-                }
-                System.err.println("THREAD " + thread.getName() + " (" + thread.getState() + ")" + stack);
+                System.err.println("THREAD " + describe(thread, frames));
             }
         });
+    }
+
+    /** @return the thread's name, state and stack on one line */
+    private static String describe(Thread thread, StackTraceElement[] frames) {
+        StringBuilder line = new StringBuilder(thread.getName()).append(" (").append(thread.getState()).append(')');
+        for (StackTraceElement frame : frames) {
+            line.append(" at ").append(frame);
+        }
+        return line.toString();
     }
 
     private static void run(String[] args) throws Exception {
@@ -82,12 +87,8 @@ public final class TruncatedUnderLoadChild {
         for (Thread thread : threads) {
             thread.join(10_000);
             if (thread.isAlive()) {
-                StringBuilder stack = new StringBuilder();
-                for (StackTraceElement frame : thread.getStackTrace()) {
-                    stack.append(" at ").append(frame);
-                }
                 dumpOtherThreads(thread); // first: the parent stops reading at STUCK
-                ChildSupport.println("STUCK " + thread.getName() + " (" + thread.getState() + ")" + stack);
+                ChildSupport.println("STUCK " + describe(thread, thread.getStackTrace()));
             }
         }
         counts.forEach((kind, count) -> ChildSupport.println("THROWN " + count + " " + kind + ": "
